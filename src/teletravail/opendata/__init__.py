@@ -1,0 +1,1 @@
+"""Open-data catalogue, loaders and the DuckDB warehouse built from them."""

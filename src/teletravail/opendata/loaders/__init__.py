@@ -1,0 +1,1 @@
+"""One module per producer or source family; each exposes ``load_<source>(ctx)`` functions."""
