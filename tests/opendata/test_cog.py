@@ -30,7 +30,9 @@ def test_cog_tables(cog_con: duckdb.DuckDBPyConnection) -> None:
         ("62807", "62757", "ancien"),
     ],
 )
-def test_commune_codes(cog_con: duckdb.DuckDBPyConnection, code: str, expected: str, kind: str) -> None:
+def test_commune_codes(
+    cog_con: duckdb.DuckDBPyConnection, code: str, expected: str, kind: str
+) -> None:
     row = cog_con.execute(
         "SELECT commune_code, kind FROM commune_codes WHERE code = ?", [code]
     ).fetchone()

@@ -151,7 +151,9 @@ class LoadContext:
             )
         return count
 
-    def header(self, path: Path, *, delim: str, skip: int = 0, encoding: str = "utf-8-sig") -> list[str]:
+    def header(
+        self, path: Path, *, delim: str, skip: int = 0, encoding: str = "utf-8-sig"
+    ) -> list[str]:
         """Column names of a CSV file (after ``skip`` lines), BOM and quotes removed."""
         try:
             with path.open(encoding=encoding, newline="") as fh:
@@ -253,9 +255,7 @@ class LoadContext:
     # -- anomalies and the COG 2026 ------------------------------------------------------------
     def anomaly(self, file: Path | str, code: str | None, name: str | None, problem: str) -> None:
         """Record a reported anomaly (never a silent drop)."""
-        self.anomalies.append(
-            Anomaly(self.source.id, Path(file).name, code, name, problem)
-        )
+        self.anomalies.append(Anomaly(self.source.id, Path(file).name, code, name, problem))
 
     def map_communes(
         self, table: str, *, code_col: str, name_col: str | None, file: Path, what: str = "ligne"

@@ -17,14 +17,27 @@ from __future__ import annotations
 from teletravail.opendata.context import LoadContext
 
 _COMMUNE_COLUMNS = {
-    "code": "VARCHAR", "nom": "VARCHAR", "type": "VARCHAR", "zone": "VARCHAR",
-    "departement": "VARCHAR", "region": "VARCHAR", "arrondissement": "VARCHAR",
-    "siren": "VARCHAR", "codesPostaux": "VARCHAR[]", "population": "BIGINT",
-    "anciensCodes": "VARCHAR[]", "chefLieu": "VARCHAR", "commune": "VARCHAR",
+    "code": "VARCHAR",
+    "nom": "VARCHAR",
+    "type": "VARCHAR",
+    "zone": "VARCHAR",
+    "departement": "VARCHAR",
+    "region": "VARCHAR",
+    "arrondissement": "VARCHAR",
+    "siren": "VARCHAR",
+    "codesPostaux": "VARCHAR[]",
+    "population": "BIGINT",
+    "anciensCodes": "VARCHAR[]",
+    "chefLieu": "VARCHAR",
+    "commune": "VARCHAR",
 }
 _EPCI_COLUMNS = {
-    "code": "VARCHAR", "nom": "VARCHAR", "type": "VARCHAR", "modeFinancement": "VARCHAR",
-    "populationTotale": "BIGINT", "populationMunicipale": "BIGINT",
+    "code": "VARCHAR",
+    "nom": "VARCHAR",
+    "type": "VARCHAR",
+    "modeFinancement": "VARCHAR",
+    "populationTotale": "BIGINT",
+    "populationMunicipale": "BIGINT",
     "membres": "STRUCT(code VARCHAR, siren VARCHAR, nom VARCHAR)[]",
 }
 
@@ -60,21 +73,37 @@ def load_cog(ctx: LoadContext) -> None:
     ctx.con.execute("DROP TABLE cog_raw")
 
     ctx.read_json_table(
-        "departements", ctx.path("departements"),
-        columns={"code": "VARCHAR", "nom": "VARCHAR", "region": "VARCHAR",
-                 "chefLieu": "VARCHAR", "zone": "VARCHAR"},
-        select="code, nom, region, chefLieu AS chef_lieu, zone", min_rows=1,
+        "departements",
+        ctx.path("departements"),
+        columns={
+            "code": "VARCHAR",
+            "nom": "VARCHAR",
+            "region": "VARCHAR",
+            "chefLieu": "VARCHAR",
+            "zone": "VARCHAR",
+        },
+        select="code, nom, region, chefLieu AS chef_lieu, zone",
+        min_rows=1,
     )
     ctx.read_json_table(
-        "regions", ctx.path("regions"),
+        "regions",
+        ctx.path("regions"),
         columns={"code": "VARCHAR", "nom": "VARCHAR", "chefLieu": "VARCHAR", "zone": "VARCHAR"},
-        select="code, nom, chefLieu AS chef_lieu, zone", min_rows=1,
+        select="code, nom, chefLieu AS chef_lieu, zone",
+        min_rows=1,
     )
     ctx.read_json_table(
-        "arrondissements", ctx.path("arrondissements"),
-        columns={"code": "VARCHAR", "nom": "VARCHAR", "departement": "VARCHAR",
-                 "region": "VARCHAR", "chefLieu": "VARCHAR"},
-        select="code, nom, departement, region, chefLieu AS chef_lieu", min_rows=1,
+        "arrondissements",
+        ctx.path("arrondissements"),
+        columns={
+            "code": "VARCHAR",
+            "nom": "VARCHAR",
+            "departement": "VARCHAR",
+            "region": "VARCHAR",
+            "chefLieu": "VARCHAR",
+        },
+        select="code, nom, departement, region, chefLieu AS chef_lieu",
+        min_rows=1,
     )
     ctx.read_json_table("epci_raw", ctx.path("epci"), columns=_EPCI_COLUMNS, min_rows=1)
     ctx.con.execute(
@@ -101,9 +130,15 @@ def load_centres(ctx: LoadContext) -> None:
     """
     path = ctx.path("centres")
     ctx.read_json_table(
-        "commune_centres_raw", path,
-        columns={"code": "VARCHAR", "nom": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
-                 "centre": "STRUCT(type VARCHAR, coordinates DOUBLE[])"},
+        "commune_centres_raw",
+        path,
+        columns={
+            "code": "VARCHAR",
+            "nom": "VARCHAR",
+            "lat": "DOUBLE",
+            "lon": "DOUBLE",
+            "centre": "STRUCT(type VARCHAR, coordinates DOUBLE[])",
+        },
         select="code, nom, coalesce(lat, centre.coordinates[2]) AS lat, "
         "coalesce(lon, centre.coordinates[1]) AS lon",
         min_rows=1,

@@ -1,0 +1,17 @@
+"""The ``teletravail`` application and its sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from teletravail.cli.data import data_app
+from teletravail.cli.territory import territoire
+
+app = typer.Typer(
+    help="Télétravail et villes moyennes : données ouvertes, territoires et diagnostics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data_app, name="data")
+app.command("territoire")(territoire)

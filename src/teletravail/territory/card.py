@@ -1,0 +1,284 @@
+"""The territory card: key facts of a commune or an EPCI, each with its source.
+
+The JSON form (``TerritoryCard.model_dump(mode="json")``) is stable: its schema is versioned by
+``schema_version`` and documented in ``docs/territoire-json.md``; the generated JSON Schema is kept in
+``docs/schemas/territoire.schema.json`` and a test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import duckdb
+from pydantic import BaseModel, ConfigDict
+
+from teletravail.territory.lookup import Entry
+
+SCHEMA_VERSION = "1"
+POPULATION_VINTAGE = "population municipale en vigueur au 1er janvier 2026 (recensement 2023)"
+EPCI_TYPES = {
+    "CC": "communauté de communes",
+    "CA": "communauté d'agglomération",
+    "CU": "communauté urbaine",
+    "METRO": "métropole",
+    "MET69": "Métropole de Lyon (collectivité à statut particulier)",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CodeName(_Frozen):
+    """A code and its name (département, région, EPCI...)."""
+
+    code: str
+    nom: str
+
+
+class Population(_Frozen):
+    """Population in inhabitants, with its vintage and source id."""
+
+    valeur: int | None
+    unite: Literal["habitants"] = "habitants"
+    millesime: str = POPULATION_VINTAGE
+    source: str = "cog"
+
+
+class Densite(_Frozen):
+    """INSEE 7-level density grid: 1 = grands centres urbains ... 7 = rural à habitat très dispersé."""
+
+    niveau: int | None
+    libelle: str | None
+    source: str = "grille_densite"
+
+
+class AireAttraction(_Frozen):
+    """Attraction area (AAV 2020): the area, the commune's category in it, the area's size class."""
+
+    code: str | None
+    nom: str | None
+    categorie: int | None
+    categorie_libelle: str | None
+    taille: int | None
+    taille_libelle: str | None
+    source: str = "aav2020"
+
+
+class Centralite(_Frozen):
+    """Centrality level: 0 non centre, 1 local, 2 intermédiaire, 3 structurant, 4 majeur."""
+
+    niveau: int | None
+    libelle: str | None
+    source: str = "centralites"
+
+
+class Programmes(_Frozen):
+    """ANCT programmes: Action Cœur de Ville (convention id) and Petites villes de demain."""
+
+    acv: bool
+    id_acv: str | None
+    pvd: bool
+    sources: tuple[str, ...] = ("acv", "pvd")
+
+
+class Gare(_Frozen):
+    """A passenger station: UIC code, DRG segment (A national, B regional, C local), 2023 ridership."""
+
+    uic: str
+    nom: str
+    commune_code: str
+    segment_drg: str | None
+    voyageurs_2023: int | None
+    source: str = "gares"
+
+
+class Point(_Frozen):
+    """WGS84 coordinates in decimal degrees."""
+
+    lat: float
+    lon: float
+
+
+class Membre(_Frozen):
+    """A member commune of an EPCI."""
+
+    code: str
+    nom: str
+    population: int | None
+    acv: bool
+    pvd: bool
+
+
+class DensiteRepartition(_Frozen):
+    """Inhabitants of the EPCI living in communes of a density level."""
+
+    niveau: int | None
+    libelle: str | None
+    population: int
+
+
+class SourceRef(_Frozen):
+    """A source cited by the card (from the warehouse's ``sources`` table)."""
+
+    id: str
+    titre: str
+    producteur: str
+    millesime: str
+    licence: str
+    url: str
+
+
+class TerritoryCard(_Frozen):
+    """Key facts of a commune or an EPCI. Fields irrelevant to the type are null or empty."""
+
+    schema_version: Literal["1"] = "1"
+    type: Literal["commune", "epci"]
+    code: str
+    nom: str
+    population: Population
+    departement: CodeName | None = None
+    region: CodeName | None = None
+    codes_postaux: tuple[str, ...] = ()
+    epci: CodeName | None = None
+    epci_type: str | None = None
+    epci_type_libelle: str | None = None
+    metropole: bool | None = None
+    nb_communes: int | None = None
+    membres: tuple[Membre, ...] = ()
+    densite: Densite | None = None
+    repartition_densite: tuple[DensiteRepartition, ...] = ()
+    aire_attraction: AireAttraction | None = None
+    centralite: Centralite | None = None
+    programmes: Programmes | None = None
+    gares: tuple[Gare, ...] = ()
+    centre: Point | None = None
+    sources: tuple[SourceRef, ...] = ()
+
+
+def _sources(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[SourceRef, ...]:
+    rows = con.execute(
+        "SELECT id, titre, producteur, millesime, licence, url FROM sources "
+        "WHERE list_contains(?, id) ORDER BY list_position(?, id)",
+        [ids, ids],
+    ).fetchall()
+    return tuple(
+        SourceRef(id=r[0], titre=r[1], producteur=r[2], millesime=r[3], licence=r[4], url=r[5])
+        for r in rows
+    )
+
+
+def _stations(
+    con: duckdb.DuckDBPyConnection, codes_sql: str, params: list[str]
+) -> tuple[Gare, ...]:
+    rows = con.execute(
+        "SELECT uic, nom, commune_code, segment_drg, voyageurs_2023 FROM stations "
+        f"WHERE commune_code IN ({codes_sql}) ORDER BY voyageurs_2023 DESC NULLS LAST, nom",
+        params,
+    ).fetchall()
+    return tuple(
+        Gare(uic=r[0], nom=r[1], commune_code=r[2], segment_drg=r[3], voyageurs_2023=r[4])
+        for r in rows
+    )
+
+
+def commune_card(con: duckdb.DuckDBPyConnection, code: str) -> TerritoryCard:
+    """The card of the current commune ``code`` (INSEE code, COG 2026)."""
+    row = con.execute(
+        """SELECT c.code, c.nom, c.population, c.departement, c.departement_nom, c.region,
+                  c.region_nom, c.codes_postaux, c.epci_siren, e.nom, e.type,
+                  c.niveau_densite, c.libelle_densite, c.aav_code, c.aav_nom, c.cate_aav,
+                  c.cate_aav_libelle, c.aav_taille, c.aav_taille_libelle, c.niveau_centralite,
+                  c.libelle_centralite, c.acv, c.id_acv, c.pvd, c.lat, c.lon
+           FROM communes c LEFT JOIN epcis e ON e.siren = c.epci_siren WHERE c.code = ?""",
+        [code],
+    ).fetchone()
+    if row is None:
+        raise KeyError(code)
+    return TerritoryCard(
+        type="commune",
+        code=row[0],
+        nom=row[1],
+        population=Population(valeur=row[2]),
+        departement=CodeName(code=row[3], nom=row[4] or ""),
+        region=CodeName(code=row[5], nom=row[6] or ""),
+        codes_postaux=tuple(row[7] or ()),
+        epci=CodeName(code=row[8], nom=row[9]) if row[8] else None,
+        epci_type=row[10],
+        epci_type_libelle=EPCI_TYPES.get(row[10]) if row[10] else None,
+        densite=Densite(niveau=row[11], libelle=row[12]),
+        aire_attraction=AireAttraction(
+            code=row[13],
+            nom=row[14],
+            categorie=row[15],
+            categorie_libelle=row[16],
+            taille=row[17],
+            taille_libelle=row[18],
+        ),
+        centralite=Centralite(niveau=row[19], libelle=row[20]),
+        programmes=Programmes(acv=bool(row[21]), id_acv=row[22], pvd=bool(row[23])),
+        gares=_stations(con, "?", [code]),
+        centre=Point(lat=row[24], lon=row[25]) if row[24] is not None else None,
+        sources=_sources(
+            con,
+            ["cog", "grille_densite", "aav2020", "centralites", "acv", "pvd", "gares", "centres"],
+        ),
+    )
+
+
+def epci_card(con: duckdb.DuckDBPyConnection, siren: str) -> TerritoryCard:
+    """The card of the EPCI ``siren``: type, population, members, programmes, stations."""
+    row = con.execute(
+        "SELECT siren, nom, type, metropole, population_municipale, nb_communes, lat, lon "
+        "FROM epcis WHERE siren = ?",
+        [siren],
+    ).fetchone()
+    if row is None:
+        raise KeyError(siren)
+    members = con.execute(
+        """SELECT c.code, c.nom, c.population, c.acv, c.pvd FROM epci_membres m
+           JOIN communes c ON c.code = m.commune_code WHERE m.epci_siren = ?
+           ORDER BY c.population DESC NULLS LAST, c.code""",
+        [siren],
+    ).fetchall()
+    density = con.execute(
+        """SELECT c.niveau_densite, any_value(c.libelle_densite), sum(c.population)::BIGINT
+           FROM epci_membres m JOIN communes c ON c.code = m.commune_code
+           WHERE m.epci_siren = ? GROUP BY c.niveau_densite ORDER BY c.niveau_densite NULLS LAST""",
+        [siren],
+    ).fetchall()
+    regions = con.execute(
+        """SELECT c.departement, any_value(c.departement_nom), c.region, any_value(c.region_nom),
+                  sum(c.population) AS p
+           FROM epci_membres m JOIN communes c ON c.code = m.commune_code WHERE m.epci_siren = ?
+           GROUP BY c.departement, c.region ORDER BY p DESC NULLS LAST LIMIT 1""",
+        [siren],
+    ).fetchone()
+    return TerritoryCard(
+        type="epci",
+        code=row[0],
+        nom=row[1],
+        population=Population(valeur=row[4]),
+        departement=CodeName(code=regions[0], nom=regions[1] or "") if regions else None,
+        region=CodeName(code=regions[2], nom=regions[3] or "") if regions else None,
+        epci_type=row[2],
+        epci_type_libelle=EPCI_TYPES.get(row[2]),
+        metropole=bool(row[3]),
+        nb_communes=row[5],
+        membres=tuple(
+            Membre(code=m[0], nom=m[1], population=m[2], acv=bool(m[3]), pvd=bool(m[4]))
+            for m in members
+        ),
+        repartition_densite=tuple(
+            DensiteRepartition(niveau=d[0], libelle=d[1], population=int(d[2] or 0))
+            for d in density
+        ),
+        gares=_stations(con, "SELECT commune_code FROM epci_membres WHERE epci_siren = ?", [siren]),
+        centre=Point(lat=row[6], lon=row[7]) if row[6] is not None else None,
+        sources=_sources(con, ["cog", "grille_densite", "acv", "pvd", "gares", "centres"]),
+    )
+
+
+def card_for(con: duckdb.DuckDBPyConnection, entry: Entry) -> TerritoryCard:
+    """The card of a gazetteer entry."""
+    return commune_card(con, entry.code) if entry.kind == "commune" else epci_card(con, entry.code)
