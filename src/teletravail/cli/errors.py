@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from teletravail.errors import TeletravailError
 
@@ -26,7 +27,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except TeletravailError as exc:
-            err_console.print(f"[bold red]Erreur :[/] {exc}", highlight=False)
+            err_console.print(Text.assemble(("Erreur : ", "bold red"), str(exc)), soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err_console.print("Interrompu.")
@@ -35,9 +36,12 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("TELETRAVAIL_DEBUG"):
                 raise
             err_console.print(
-                f"[bold red]Erreur inattendue :[/] {type(exc).__name__}: {exc}. "
-                "Relancez avec TELETRAVAIL_DEBUG=1 pour le détail et signalez-la.",
-                highlight=False,
+                Text.assemble(
+                    ("Erreur inattendue : ", "bold red"),
+                    f"{type(exc).__name__}: {exc}. Relancez avec TELETRAVAIL_DEBUG=1 pour le "
+                    "détail et signalez-la.",
+                ),
+                soft_wrap=True,
             )
             raise typer.Exit(1) from None
 

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+
+from teletravail.territory.lookup import Entry, Gazetteer, Tier
+from teletravail.territory.normalize import normalize
+
+
+def _e(kind: str, code: str, nom: str, pop: int, detail: str) -> Entry:
+    return Entry(kind, code, nom, normalize(nom), pop, detail)
+
+
+ENTRIES = [
+    _e("commune", "35360", "Vitré", 19000, "35"),
+    _e("commune", "24582", "Vitrac", 900, "24"),
+    _e("commune", "62765", "Saint-Omer", 14000, "62"),
+    _e("commune", "62767", "Saint-Omer-Capelle", 900, "62"),
+    _e("commune", "60572", "Saint-Omer-en-Chaussée", 1300, "60"),
+    _e("commune", "97415", "Saint-Paul", 105000, "974"),
+    _e("commune", "60591", "Saint-Paul", 1700, "60"),
+    _e("commune", "89387", "Sens", 26000, "89"),
+    _e("epci", "200039022", "CA Vitré Communauté", 83000, "CA"),
+    _e("epci", "200069037", "CA du Pays de Saint-Omer", 105000, "CA"),
+    _e("epci", "248900334", "CA du Grand Sénonais", 59000, "CA"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    g = Gazetteer(ENTRIES, {"35500": ["35360"], "60640": ["60572", "60591"]})
+    g.commune_by_siren = {"213503607": g.by_code["35360"][0]}
+    return g
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Vitré", "35360"),
+        ("vitre", "35360"),
+        ("VITRE", "35360"),
+        ("Saint-Omer", "62765"),
+        ("saint omer", "62765"),
+        ("st omer", "62765"),
+        ("St-Omer", "62765"),
+        ("CA du Grand Sénonais", "248900334"),
+        ("communauté d'agglomération du grand senonais", "248900334"),
+        ("Grand Sénonais", "248900334"),
+        ("35360", "35360"),
+        ("200039022", "200039022"),
+        ("213503607", "35360"),
+        ("35500", "35360"),
+        ("Saint-Paul 974", "97415"),
+        ("Saint-Paul (60)", "60591"),
+        ("Vitree", "35360"),
+    ],
+)
+def test_resolved(gaz: Gazetteer, query: str, code: str) -> None:
+    result = gaz.search(query)
+    assert result.resolved, result
+    assert result.best is not None and result.best.code == code
+
+
+def test_exact_before_prefix_and_word(gaz: Gazetteer) -> None:
+    result = gaz.search("saint omer")
+    # within a tier, by population: Saint-Omer-en-Chaussée (1,300) before Saint-Omer-Capelle (900)
+    assert [m.entry.code for m in result.matches] == ["62765", "60572", "62767", "200069037"]
+    assert [m.tier for m in result.matches] == [Tier.EXACT, Tier.PREFIX, Tier.PREFIX, Tier.WORD]
+
+
+def test_ambiguous_lists_candidates_by_population(gaz: Gazetteer) -> None:
+    result = gaz.search("Saint-Paul")
+    assert not result.resolved
+    assert [m.entry.code for m in result.matches] == ["97415", "60591"]
+
+
+def test_postal_code_shared(gaz: Gazetteer) -> None:
+    result = gaz.search("60640")
+    assert not result.resolved
+    assert {m.entry.code for m in result.matches} == {"60572", "60591"}
+    assert all(m.tier == Tier.POSTAL for m in result.matches)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "zzzzqqq", "xy"])
+def test_nothing(gaz: Gazetteer, query: str) -> None:
+    result = gaz.search(query)
+    assert result.matches == () and not result.resolved and result.best is None
