@@ -160,7 +160,6 @@ def test_anomalies(loaded: LoadContext) -> None:
         ("gares-de-voyageurs.csv", "87731448", "gare sans coordonnées géographiques"),
         ("frequentation-gares.csv", "87999999",
          "fréquentation d'un code UIC absent de la liste des gares"),
-        ("frequentation-gares.csv", "87317099", "fréquentation négative en 2022"),
         ("gares-equipees-du-wifi.csv", "87999998",
          "wifi d'un code UIC absent de la liste des gares"),
         ("equipements-accessibilite-en-gares.csv", "87756403",
@@ -168,8 +167,22 @@ def test_anomalies(loaded: LoadContext) -> None:
         ("horaires-des-gares.csv", "87432906",
          "horaires d'un code UIC absent de la liste des gares"),
     }
-    # Negative ridership is kept as read (the warehouse check reports it).
-    assert loaded.con.execute(
+
+
+def test_negative_ridership_kept_and_reported(
+    cog_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    root = copy_mirror(
+        tmp_path, "frequentation-gares.csv", "Tatinghem,87317099,62219,C,10,10,5,5,",
+        "Tatinghem,87317099,62219,C,10,10,-5,-5,",
+    )
+    ctx = make_ctx(cog_con, "gares", root, tmp_path)
+    load_stations(ctx)
+    assert ("87317099", "fréquentation négative en 2022") in {
+        (a.code, a.problem.split(" (")[0]) for a in ctx.anomalies
+    }
+    # Kept as read: the warehouse check « frequentation_positive » then refuses the build.
+    assert cog_con.execute(
         "SELECT voyageurs FROM station_frequentation WHERE uic = '87317099' AND annee = 2022"
     ).fetchall() == [(-5,)]
 
