@@ -65,10 +65,13 @@ def _count(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f"SELECT count(*) FROM read_json('{quoted}', maximum_object_size=268435456)"
         ).fetchone()
     else:
-        con.execute(
-            f"SELECT count(*) FROM read_csv('{quoted}', all_varchar=true, strict_mode=false, "
-            "null_padding=true, ignore_errors=true)"
-        ).fetchone()
+        try:
+            con.execute(f"SELECT count(*) FROM read_csv('{quoted}', all_varchar=true)").fetchone()
+        except duckdb.Error:  # title lines or ragged rows: read leniently, as a raw scan
+            con.execute(
+                f"SELECT count(*) FROM read_csv('{quoted}', all_varchar=true, strict_mode=false, "
+                "null_padding=true, parallel=false, ignore_errors=true)"
+            ).fetchone()
 
 
 def build_once(root: Path) -> tuple[float, float]:

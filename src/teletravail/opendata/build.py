@@ -12,12 +12,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from teletravail import __version__
 from teletravail.errors import SourceError, WarehouseError
@@ -112,6 +114,46 @@ def _load_one(ctx: LoadContext) -> None:
         ) from exc
 
 
+def _load_sources(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    workdir: Path,
+    states: list[SourceState],
+    progress: ProgressFn | None,
+) -> list[Anomaly]:
+    """Run every loader; sources marked ``parallel`` go, in catalogue order, to a second thread
+    with its own cursor, started once the sources before them are loaded. Returns the anomalies."""
+    contexts: list[LoadContext] = []
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chargement") as worker:
+        try:
+            for index, state in enumerate(states):
+                if progress:
+                    progress(state.source, index, len(states))
+                if not state.present:
+                    _create_empty(con, state.source)
+                    continue
+                if state.source.parallel:
+                    ctx = LoadContext(
+                        con=con.cursor(), root=root, source=state.source, workdir=workdir
+                    )
+                    pending.append(worker.submit(_load_one, ctx))
+                else:
+                    ctx = LoadContext(con=con, root=root, source=state.source, workdir=workdir)
+                    _load_one(ctx)
+                contexts.append(ctx)
+        finally:
+            # wait for the second thread even when the main one failed
+            errors = [f.exception() for f in pending]
+            for ctx in contexts:
+                if ctx.con is not con:
+                    ctx.con.close()
+        for error in errors:
+            if error is not None:
+                raise error
+    return [a for ctx in contexts for a in ctx.anomalies]
+
+
 def _write_metadata(
     con: duckdb.DuckDBPyConnection, states: list[SourceState], anomalies: list[Anomaly], root: Path
 ) -> None:
@@ -120,10 +162,18 @@ def _write_metadata(
         "nom VARCHAR, probleme VARCHAR)"
     )
     if anomalies:
-        con.executemany(
-            "INSERT INTO anomalies VALUES (?, ?, ?, ?, ?)",
-            [(a.source, a.file, a.code, a.name, a.problem) for a in anomalies],
+        columns = {
+            "source": [a.source for a in anomalies],
+            "fichier": [a.file for a in anomalies],
+            "code": [a.code for a in anomalies],
+            "nom": [a.name for a in anomalies],
+            "probleme": [a.problem for a in anomalies],
+        }
+        con.register("anomalies_rows", {k: np.asarray(v, dtype=object) for k, v in columns.items()})
+        con.execute(
+            "INSERT INTO anomalies SELECT source, fichier, code, nom, probleme FROM anomalies_rows"
         )
+        con.unregister("anomalies_rows")
     con.execute(
         """CREATE OR REPLACE TABLE sources (id VARCHAR PRIMARY KEY, titre VARCHAR,
         producteur VARCHAR, licence VARCHAR, millesime VARCHAR, url VARCHAR, tables VARCHAR[],
@@ -186,15 +236,7 @@ def build_warehouse(root: Path, output: Path, *, progress: ProgressFn | None = N
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
         try:
-            for index, state in enumerate(states):
-                if progress:
-                    progress(state.source, index, len(states))
-                if not state.present:
-                    _create_empty(con, state.source)
-                    continue
-                ctx = LoadContext(con=con, root=root, source=state.source, workdir=workdir)
-                _load_one(ctx)
-                anomalies.extend(ctx.anomalies)
+            anomalies.extend(_load_sources(con, root, workdir, states, progress))
             sql = (
                 resources.files("teletravail.opendata").joinpath("assemble.sql").read_text("utf-8")
             )

@@ -62,6 +62,7 @@ class Source:
     files: tuple[SourceFile, ...]
     required: bool = True
     builtin: bool = False
+    parallel: bool = False
 
     def loader(self) -> Callable[[LoadContext], None]:
         """Import the loading function named by ``parser`` (``module:function``)."""

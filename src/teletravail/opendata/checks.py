@@ -25,7 +25,7 @@ FRANCE_BOXES: tuple[tuple[float, float, float, float], ...] = (
     (-28.0, -7.8, -155.0, -134.0),  # Polynésie française
     (-23.0, -19.0, 163.5, 168.5),  # Nouvelle-Calédonie
     (-50.5, -10.0, 39.0, 78.0),  # TAAF (îles Éparses, Kerguelen, Crozet, Saint-Paul)
-    (-67.5, -66.0, 135.0, 145.0),  # Terre-Adélie
+    (-90.0, -66.0, 136.0, 142.0),  # Terre-Adélie (jusqu'au pôle Sud)
     (10.2, 10.4, -109.3, -109.1),  # Clipperton
 )
 
