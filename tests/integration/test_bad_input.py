@@ -89,7 +89,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "valeur illisible",
         lambda r: _bad_value(
-            r, "sncf/frequentation-gares.csv", b"Albi,87615005,81000,B,568827",
+            r,
+            "sncf/frequentation-gares.csv",
+            b"Albi,87615005,81000,B,568827",
             b"Albi,87615005,81000,B,beaucoup",
         ),
         ["frequentation-gares.csv", "ligne", "beaucoup"],
@@ -97,7 +99,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "niveau de densité inconnu",
         lambda r: _bad_value(
-            r, "insee/grille-densite.csv", b"Rural \xc3\xa0 habitat dispers\xc3\xa9\n",
+            r,
+            "insee/grille-densite.csv",
+            b"Rural \xc3\xa0 habitat dispers\xc3\xa9\n",
             b"Lunaire\n",
         ),
         ["grille-densite.csv", "ligne", "Lunaire"],
@@ -136,9 +140,7 @@ def test_bad_file(
     root = _link_mirror(mirror, tmp_path / "od")
     damage(root)
     before = _sha(previous)
-    result = runner.invoke(
-        app, ["data", "build", "--source", str(root), "--output", str(previous)]
-    )
+    result = runner.invoke(app, ["data", "build", "--source", str(root), "--output", str(previous)])
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
     for fragment in expected:

@@ -46,9 +46,7 @@ def test_saint_omer(warehouse: Path, query: str) -> None:
     assert fiche["programmes"]["acv"] is True
 
 
-@pytest.mark.parametrize(
-    "query", ["CA du Grand Sénonais", "grand senonais", "248900334"]
-)
+@pytest.mark.parametrize("query", ["CA du Grand Sénonais", "grand senonais", "248900334"])
 def test_grand_senonais(warehouse: Path, query: str) -> None:
     fiche = card(warehouse, query)["fiche"]
     assert fiche["type"] == "epci" and fiche["code"] == "248900334"
@@ -63,11 +61,18 @@ def test_grand_senonais(warehouse: Path, query: str) -> None:
 
 
 def test_ambiguous_lists_candidates(warehouse: Path) -> None:
-    payload = card(warehouse, "Saint-Paul")
+    payload = card(warehouse, "Saint-Denis")
     assert payload["statut"] == "ambigu"
     pops = [c["population"] for c in payload["candidats"] if c["correspondance"] == "exact"]
     assert len(pops) >= 2 and pops == sorted(pops, reverse=True)
-    assert payload["candidats"][0]["code"] == "97415"  # Saint-Paul (La Réunion), the most populous
+    # Saint-Denis (La Réunion) and Saint-Denis (Seine-Saint-Denis), of comparable size
+    assert [c["code"] for c in payload["candidats"][:2]] == ["97411", "93066"]
+
+
+def test_homonyms_listed_with_the_card(warehouse: Path) -> None:
+    payload = card(warehouse, "Saint-Omer")
+    assert payload["fiche"]["code"] == "62765"
+    assert "14635" in [c["code"] for c in payload["autres_candidats"]]  # Saint-Omer (Calvados)
 
 
 @pytest.mark.parametrize("query", ["Vitré", "CA du Grand Sénonais", "Saint-Omer"])

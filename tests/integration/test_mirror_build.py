@@ -69,16 +69,24 @@ def test_stations_mapped_to_cog_2026(warehouse: Path) -> None:
     reported = q(
         warehouse,
         "SELECT count(*) FROM anomalies WHERE source = 'gares' AND fichier = "
-        "'gares-de-voyageurs.csv'",
+        "'gares-de-voyageurs.csv' AND probleme LIKE '%absent du COG 2026%'",
     )
     assert unmapped == reported
+    no_coordinates = q(warehouse, "SELECT count(*) FROM stations WHERE lat IS NULL")
+    assert no_coordinates == q(
+        warehouse,
+        "SELECT count(*) FROM anomalies WHERE source = 'gares' AND probleme LIKE '%coordonnées%'",
+    )
 
 
 def test_unmapped_rows_are_reported_not_dropped(warehouse: Path) -> None:
-    # France services: every row of the file is kept, mapped or not.
-    assert q(warehouse, "SELECT count(*) FROM france_services WHERE commune_code IS NULL") == q(
-        warehouse, "SELECT count(*) FROM anomalies WHERE source = 'france_services'"
-    )
+    # The PVD list holds a dummy row (code 999999, "Trifouilly-les-Oies"): kept, unattached,
+    # and reported by name.
+    assert q(warehouse, "SELECT count(*) FROM pvd WHERE commune_code IS NULL") == 1
+    assert q(
+        warehouse,
+        "SELECT nom FROM anomalies WHERE source = 'pvd' AND probleme LIKE '%absent du COG 2026%'",
+    ) == "Trifouilly-les-Oies"
 
 
 def test_fabrique_prospective_epcis(warehouse: Path) -> None:

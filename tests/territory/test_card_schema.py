@@ -19,7 +19,7 @@ def test_committed_schema_matches_model() -> None:
 
 def test_every_field_is_documented() -> None:
     doc = (DOCS / "territoire-json.md").read_text("utf-8")
-    assert f"schema_version` : `\"{SCHEMA_VERSION}\"" in doc
+    assert f'schema_version` : `"{SCHEMA_VERSION}"' in doc
     schema = TerritoryCard.model_json_schema()
     fields = set(schema["properties"])
     for definition in schema["$defs"].values():

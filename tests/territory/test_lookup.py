@@ -18,6 +18,9 @@ ENTRIES = [
     _e("commune", "60572", "Saint-Omer-en-Chaussée", 1300, "60"),
     _e("commune", "97415", "Saint-Paul", 105000, "974"),
     _e("commune", "60591", "Saint-Paul", 1700, "60"),
+    _e("commune", "14635", "Saint-Omer", 191, "14"),
+    _e("commune", "97411", "Saint-Denis", 153000, "974"),
+    _e("commune", "93066", "Saint-Denis", 113000, "93"),
     _e("commune", "89387", "Sens", 26000, "89"),
     _e("epci", "200039022", "CA Vitré Communauté", 83000, "CA"),
     _e("epci", "200069037", "CA du Pays de Saint-Omer", 105000, "CA"),
@@ -63,13 +66,31 @@ def test_resolved(gaz: Gazetteer, query: str, code: str) -> None:
 def test_exact_before_prefix_and_word(gaz: Gazetteer) -> None:
     result = gaz.search("saint omer")
     # within a tier, by population: Saint-Omer-en-Chaussée (1,300) before Saint-Omer-Capelle (900)
-    assert [m.entry.code for m in result.matches] == ["62765", "60572", "62767", "200069037"]
-    assert [m.tier for m in result.matches] == [Tier.EXACT, Tier.PREFIX, Tier.PREFIX, Tier.WORD]
+    assert [m.entry.code for m in result.matches] == [
+        "62765",
+        "14635",
+        "60572",
+        "62767",
+        "200069037",
+    ]
+    assert [m.tier for m in result.matches] == [
+        Tier.EXACT,
+        Tier.EXACT,
+        Tier.PREFIX,
+        Tier.PREFIX,
+        Tier.WORD,
+    ]
 
 
 def test_ambiguous_lists_candidates_by_population(gaz: Gazetteer) -> None:
-    result = gaz.search("Saint-Paul")
+    result = gaz.search("Saint-Denis")
     assert not result.resolved
+    assert [m.entry.code for m in result.matches] == ["97411", "93066"]
+
+
+def test_dominant_homonym_resolves_and_keeps_the_others(gaz: Gazetteer) -> None:
+    result = gaz.search("Saint-Paul")  # 105,000 inhabitants against 1,700
+    assert result.resolved and result.best is not None and result.best.code == "97415"
     assert [m.entry.code for m in result.matches] == ["97415", "60591"]
 
 

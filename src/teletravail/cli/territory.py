@@ -44,7 +44,7 @@ def _fmt_int(value: int | None) -> str:
 def _source_label(card: TerritoryCard, source_id: str) -> str:
     for s in card.sources:
         if s.id == source_id:
-            return f"{s.producteur}, {s.millesime}"
+            return s.citation
     return source_id
 
 
@@ -100,7 +100,7 @@ def render_card(card: TerritoryCard) -> None:
     if card.aire_attraction:
         a = card.aire_attraction
         value = (
-            f"{a.nom} ({a.code}) : {a.categorie_libelle} ; aire de {a.taille_libelle}"
+            f"{a.nom} ({a.code}) : {a.categorie_libelle} ; {a.taille_libelle}"
             if a.code and a.code != "000"
             else (a.categorie_libelle or "n.d.")
         )

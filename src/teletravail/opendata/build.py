@@ -177,10 +177,11 @@ def _write_metadata(
     con.execute(
         """CREATE OR REPLACE TABLE sources (id VARCHAR PRIMARY KEY, titre VARCHAR,
         producteur VARCHAR, licence VARCHAR, millesime VARCHAR, url VARCHAR, tables VARCHAR[],
-        fichiers VARCHAR[], empreintes VARCHAR[], chargee BOOLEAN, obligatoire BOOLEAN)"""
+        fichiers VARCHAR[], empreintes VARCHAR[], chargee BOOLEAN, obligatoire BOOLEAN,
+        citation VARCHAR)"""
     )
     con.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 s.source.id,
@@ -194,6 +195,7 @@ def _write_metadata(
                 list(s.checksums.values()),
                 s.present,
                 s.source.required,
+                s.source.citation or f"{s.source.producer}, {s.source.vintage}",
             )
             for s in states
         ],

@@ -49,7 +49,11 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Source:
-    """One open-data source: who produces it, under which licence, which vintage, how to load it."""
+    """One open-data source: who produces it, under which licence, which vintage, how to load it.
+
+    ``citation`` is the short attribution shown next to each figure ("INSEE, COG 2026");
+    ``parallel`` sources load in a second thread (see ``opendata.build``).
+    """
 
     id: str
     title: str
@@ -60,6 +64,7 @@ class Source:
     parser: str
     tables: tuple[str, ...]
     files: tuple[SourceFile, ...]
+    citation: str = ""
     required: bool = True
     builtin: bool = False
     parallel: bool = False

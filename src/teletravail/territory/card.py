@@ -127,6 +127,7 @@ class SourceRef(_Frozen):
     millesime: str
     licence: str
     url: str
+    citation: str
 
 
 class TerritoryCard(_Frozen):
@@ -158,12 +159,20 @@ class TerritoryCard(_Frozen):
 
 def _sources(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[SourceRef, ...]:
     rows = con.execute(
-        "SELECT id, titre, producteur, millesime, licence, url FROM sources "
+        "SELECT id, titre, producteur, millesime, licence, url, citation FROM sources "
         "WHERE list_contains(?, id) ORDER BY list_position(?, id)",
         [ids, ids],
     ).fetchall()
     return tuple(
-        SourceRef(id=r[0], titre=r[1], producteur=r[2], millesime=r[3], licence=r[4], url=r[5])
+        SourceRef(
+            id=r[0],
+            titre=r[1],
+            producteur=r[2],
+            millesime=r[3],
+            licence=r[4],
+            url=r[5],
+            citation=r[6],
+        )
         for r in rows
     )
 

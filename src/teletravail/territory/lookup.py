@@ -10,8 +10,9 @@ ranked by tier, then population (inhabitants, population municipale COG 2026):
 4. word: the query starts at a word of the name ("grand senonais" -> "CA du Grand Sénonais");
 5. approx: fuzzy similarity (typing errors), only when nothing else matches.
 
-A query is resolved when its best tier holds a single territory (or is a code); otherwise it is
-ambiguous and the candidates are listed. A trailing département code ("Saint-Paul 974",
+A query is resolved when its best tier holds a single territory, or (for names) when its first
+territory is at least ``DOMINANCE`` (10) times as populous as the next one of the same tier;
+otherwise it is ambiguous and the candidates are listed. A trailing département code ("Saint-Paul 974",
 "Saint-Paul (60)") filters communes of that département.
 """
 
@@ -69,17 +70,28 @@ class LookupResult:
 
     @property
     def resolved(self) -> bool:
-        """True when a single territory is the best match."""
+        """True when one territory is the answer: alone in the best tier, or, for names, at least
+        ``DOMINANCE`` times as populous as the next one of that tier (Saint-Omer, Pas-de-Calais,
+        14,000 inhabitants, before its Calvados homonym of 200; the homonyms stay listed)."""
         if not self.matches:
             return False
-        best = self.matches[0].tier
-        return sum(1 for m in self.matches if m.tier == best) == 1
+        best = self.matches[0]
+        same = [m for m in self.matches if m.tier == best.tier]
+        if len(same) == 1:
+            return True
+        if best.tier in (Tier.CODE, Tier.POSTAL):
+            return False
+        return best.entry.population >= DOMINANCE * max(same[1].entry.population, 1)
 
     @property
     def best(self) -> Entry | None:
         """The first candidate, or None when nothing matched."""
         return self.matches[0].entry if self.matches else None
 
+
+# A name shared by several territories resolves to the most populous one when it is at least this
+# many times larger than the next (otherwise the candidates are listed).
+DOMINANCE = 10
 
 _DEP_SUFFIX = re.compile(r"^(.*?)[\s(]+(\d{2}|2[ab]|97\d)\)?\s*$", re.IGNORECASE)
 
