@@ -35,6 +35,7 @@ def make_queries(
     for _ in range(n):
         kind = rng.choice(kinds)
         code, nom, cps = rng.choice(communes)
+        target = code
         if kind == "nom":
             q = nom
         elif kind == "plie":
@@ -43,16 +44,15 @@ def make_queries(
             q = code
         elif kind == "postal":
             q = rng.choice(cps) if cps else code
-        elif kind == "epci":
-            q = rng.choice(epcis)[1]
-        elif kind == "siren":
-            q = rng.choice(epcis)[0]
+        elif kind in ("epci", "siren"):
+            target, name = rng.choice(epcis)
+            q = name if kind == "epci" else target
         elif kind == "prefixe":
             q = nom[:5]
         else:
             pos = rng.randrange(len(nom))
             q = nom[:pos] + rng.choice("aeiourst") + nom[pos + 1 :]
-        queries.append((kind, q))
+        queries.append((kind, q, target))
     return queries
 
 
@@ -70,18 +70,20 @@ def main() -> None:
     load = time.perf_counter() - t0
     queries = make_queries(con, args.queries, random.Random(args.seed))
     con.close()
-    for _, q in queries[:500]:  # warm-up
+    for _, q, _ in queries[:500]:  # warm-up
         gaz.search(q)
     timings: dict[str, list[float]] = {}
     all_ms: list[float] = []
     resolved = 0
-    for kind, q in queries:
+    found: dict[str, int] = {}
+    for kind, q, target in queries:
         start = time.perf_counter_ns()
         result = gaz.search(q)
         ms = (time.perf_counter_ns() - start) / 1e6
         all_ms.append(ms)
         timings.setdefault(kind, []).append(ms)
         resolved += result.resolved
+        found[kind] = found.get(kind, 0) + any(m.entry.code == target for m in result.matches)
     qs = statistics.quantiles(all_ms, n=100)
     print(f"gazetteer load: {load * 1000:.0f} ms ({len(gaz.entries)} territories)")
     print(
@@ -90,7 +92,10 @@ def main() -> None:
     print(f"resolved to a single territory: {resolved / len(all_ms):.1%}")
     for kind, values in sorted(timings.items()):
         kq = statistics.quantiles(values, n=100)
-        print(f"  {kind:8s} n={len(values):5d} p50 {kq[49]:.3f} ms p99 {kq[98]:.3f} ms")
+        print(
+            f"  {kind:8s} n={len(values):5d} p50 {kq[49]:.3f} ms p99 {kq[98]:.3f} ms, "
+            f"source territory among the candidates: {found[kind] / len(values):.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -95,3 +95,11 @@ def test_missing_warehouse(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "teletravail data build" in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("Fontainbleau", "77186"), ("Libourn", "33243"), ("Albigeois", "248100737")],
+)
+def test_typos_and_partial_names(warehouse: Path, query: str, code: str) -> None:
+    assert card(warehouse, query)["fiche"]["code"] == code

@@ -8,7 +8,8 @@ ranked by tier, then population (inhabitants, population municipale COG 2026):
 2. exact: the whole normalised name;
 3. prefix: the name starts with the query ("saint omer" -> "Saint-Omer-Capelle");
 4. word: the query starts at a word of the name ("grand senonais" -> "CA du Grand Sénonais");
-5. approx: fuzzy similarity (typing errors), only when nothing else matches.
+5. approx: fuzzy similarity (typing errors), only when nothing else matches; ranked by
+   similarity (0-100), then population.
 
 A query is resolved when its best tier holds a single territory, or (for names) when its first
 territory is at least ``DOMINANCE`` (10) times as populous as the next one of the same tier;
@@ -25,9 +26,10 @@ from enum import IntEnum
 from pathlib import Path
 
 import duckdb
-from rapidfuzz import fuzz, process
+import numpy as np
 
 from teletravail.territory.normalize import normalize
+from teletravail.territory.trigram import TrigramIndex
 
 
 class Tier(IntEnum):
@@ -59,6 +61,7 @@ class Match:
 
     entry: Entry
     tier: Tier
+    similarity: float = 100.0  # 0-100, below 100 only for approximate matches
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class LookupResult:
             return True
         if best.tier in (Tier.CODE, Tier.POSTAL):
             return False
+        if best.tier == Tier.APPROX:
+            return best.similarity >= same[1].similarity + APPROX_MARGIN
         return best.entry.population >= DOMINANCE * max(same[1].entry.population, 1)
 
     @property
@@ -92,6 +97,9 @@ class LookupResult:
 # A name shared by several territories resolves to the most populous one when it is at least this
 # many times larger than the next (otherwise the candidates are listed).
 DOMINANCE = 10
+
+# An approximate match resolves when its similarity beats the next one by this many points.
+APPROX_MARGIN = 5.0
 
 _DEP_SUFFIX = re.compile(r"^(.*?)[\s(]+(\d{2}|2[ab]|97\d)\)?\s*$", re.IGNORECASE)
 
@@ -114,9 +122,17 @@ class Gazetteer:
             for w in range(len(words)):
                 suffixes.append((" ".join(words[w:]), i, w == 0))
         suffixes.sort()
+        # every word-suffix of every name, sorted: a query matches a contiguous range of them
         self._suffix_keys = [s[0] for s in suffixes]
-        self._suffix_vals = [(s[1], s[2]) for s in suffixes]
-        self._norms = [e.norm for e in entries]
+        self._suffix_entry = np.asarray([s[1] for s in suffixes], dtype=np.int32)
+        self._suffix_tier = np.asarray(
+            [Tier.PREFIX if s[2] else Tier.WORD for s in suffixes], dtype=np.int64
+        )
+        self._population = np.asarray([e.population for e in entries], dtype=np.int64)
+        self._departement = np.asarray(
+            [e.detail if e.kind == "commune" else "" for e in entries], dtype=object
+        )
+        self._fuzzy = TrigramIndex([e.norm for e in entries])
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
@@ -157,35 +173,45 @@ class Gazetteer:
         norm = normalize(text)
         found: dict[tuple[str, str], Match] = {}
 
-        def add(entry: Entry, tier: Tier) -> None:
+        def add(entry: Entry, tier: Tier, similarity: float = 100.0) -> None:
             if departement and (entry.kind != "commune" or entry.detail != departement):
                 return
             key = (entry.kind, entry.code)
             if key not in found or found[key].tier > tier:
-                found[key] = Match(entry, tier)
+                found[key] = Match(entry, tier, similarity)
 
         for e in self.by_norm.get(norm, []):
             add(e, Tier.EXACT)
-        start = bisect.bisect_left(self._suffix_keys, norm)
-        for pos in range(start, len(self._suffix_keys)):
-            key = self._suffix_keys[pos]
-            if not key.startswith(norm):
-                break
-            index, at_start = self._suffix_vals[pos]
-            add(self.entries[index], Tier.PREFIX if at_start else Tier.WORD)
+        for index, tier in self._by_prefix(norm, departement, limit):
+            add(self.entries[index], tier)
         if not found and len(norm) >= 3:
-            for _, score, index in process.extract(
-                norm,
-                self._norms,
-                scorer=fuzz.ratio,
-                limit=limit * 3,
-                score_cutoff=75,
-                processor=None,
-            ):
-                if score >= 75:
-                    add(self.entries[index], Tier.APPROX)
-        ranked = sorted(found.values(), key=lambda m: (m.tier, -m.entry.population, m.entry.code))
+            for index, similarity in self._fuzzy.search(norm, limit=limit * 3):
+                add(self.entries[index], Tier.APPROX, similarity)
+        ranked = sorted(
+            found.values(),
+            key=lambda m: (m.tier, -m.similarity, -m.entry.population, m.entry.code),
+        )
         return LookupResult(query, tuple(ranked[:limit]))
+
+    def _by_prefix(self, norm: str, departement: str | None, limit: int) -> list[tuple[int, Tier]]:
+        """Entries whose name, or a word of it, starts with ``norm``: the best ``limit`` by tier
+        then population, found with numpy over the contiguous range of matching suffixes."""
+        lo = bisect.bisect_left(self._suffix_keys, norm)
+        hi = bisect.bisect_left(self._suffix_keys, norm + "~", lo)  # "~" sorts after [0-9a-z ]
+        if lo == hi:
+            return []
+        entry = self._suffix_entry[lo:hi]
+        tier = self._suffix_tier[lo:hi]
+        if departement:
+            keep = self._departement[entry] == departement
+            entry, tier = entry[keep], tier[keep]
+        score = tier * 10**12 - self._population[entry]
+        k = limit * 3  # an entry may match through several of its words
+        if len(score) > k:
+            part = np.argpartition(score, k - 1)[:k]
+            entry, tier, score = entry[part], tier[part], score[part]
+        order = np.argsort(score, kind="stable")
+        return [(int(entry[i]), Tier(int(tier[i]))) for i in order]
 
     def _by_codes(self, compact: str) -> list[Match]:
         if re.fullmatch(r"\d{9}", compact):
