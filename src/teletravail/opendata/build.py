@@ -120,9 +120,12 @@ def _load_sources(
     workdir: Path,
     states: list[SourceState],
     progress: ProgressFn | None,
+    meanwhile: Callable[[], object],
 ) -> list[Anomaly]:
     """Run every loader; sources marked ``parallel`` go, in catalogue order, to a second thread
-    with its own cursor, started once the sources before them are loaded. Returns the anomalies."""
+    with its own cursor, started once the sources before them are loaded. ``meanwhile`` runs in
+    the main thread once its own loaders are done, before waiting for the second thread (it must
+    not read the parallel sources' tables). Returns the anomalies."""
     contexts: list[LoadContext] = []
     pending: list[Future[None]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chargement") as worker:
@@ -142,6 +145,7 @@ def _load_sources(
                     ctx = LoadContext(con=con, root=root, source=state.source, workdir=workdir)
                     _load_one(ctx)
                 contexts.append(ctx)
+            meanwhile()
         finally:
             # wait for the second thread even when the main one failed
             errors = [f.exception() for f in pending]
@@ -238,11 +242,14 @@ def build_warehouse(root: Path, output: Path, *, progress: ProgressFn | None = N
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
         try:
-            anomalies.extend(_load_sources(con, root, workdir, states, progress))
             sql = (
                 resources.files("teletravail.opendata").joinpath("assemble.sql").read_text("utf-8")
             )
-            con.execute(sql)
+            anomalies.extend(
+                _load_sources(
+                    con, root, workdir, states, progress, meanwhile=lambda: con.execute(sql)
+                )
+            )
             _write_metadata(con, states, anomalies, root)
             report.checks = run_checks(con)
             failed = [c for c in report.checks if not c.ok]
