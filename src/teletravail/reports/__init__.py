@@ -1,0 +1,1 @@
+"""Rendering: maps and charts as SVG, diagnostic reports as HTML, Markdown, JSON and PDF."""

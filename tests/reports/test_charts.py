@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from teletravail.reports.charts import render_bars
+
+
+def test_bars_svg_with_values_and_reference() -> None:
+    svg = render_bars(
+        ["Vitré", "Fougères", "Sens"],
+        [12.5, None, -3.4],
+        title="Évolution 2013-2018",
+        unit="%",
+        highlight=0,
+        reference=("France", 2.1),
+    )
+    ET.fromstring(svg)  # well-formed
+    assert "12,5 %" in svg and "n.d." in svg and "-3,4 %" in svg
+    assert "Évolution 2013-2018" in svg and "France" in svg
+    assert svg.count("#000091") >= 1  # the highlighted bar
