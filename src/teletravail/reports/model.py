@@ -1,0 +1,96 @@
+"""The diagnostic report as data: what every renderer (HTML, Markdown, JSON, PDF) draws from.
+
+The JSON form (``DiagnosticReport.model_dump(mode="json")``) is stable and versioned by
+``schema_version``; it is documented in ``docs/diagnostic-json.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from teletravail.territory.card import SourceRef, TerritoryCard
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Figure(_Frozen):
+    """One indicator of the territory: value in ``unite``, text as displayed, nature, sources."""
+
+    id: str
+    libelle: str
+    valeur: float | None
+    texte: str
+    unite: str
+    nature: Literal["mesuré", "dérivé", "estimation"]
+    sources: tuple[str, ...]  # short citations with vintage, e.g. "INSEE, RP 2013 et 2018"
+    disponible: bool = True
+    note: str | None = None  # e.g. the file that would provide a missing figure, or assumptions
+
+
+class Theme(_Frozen):
+    """A theme of the diagnostic with its figures and, optionally, a chart (inline SVG)."""
+
+    id: str
+    titre: str
+    figures: tuple[Figure, ...]
+    graphique_svg: str | None = None
+
+
+class PeerRow(_Frozen):
+    """One territory of the comparison table (the territory itself first)."""
+
+    code: str
+    nom: str
+    est_territoire: bool
+    valeurs: tuple[str, ...]  # displayed values, in the order of ``PeerTable.colonnes``
+
+
+class PeerTable(_Frozen):
+    """Comparable territories side by side, with the rule that chose them."""
+
+    regle: str
+    colonnes: tuple[str, ...]
+    lignes: tuple[PeerRow, ...]
+
+
+class StationService(_Frozen):
+    """Rail service of one station of the territory on the reference day."""
+
+    uic: str
+    nom: str
+    departs_train: int | None
+    departs_car: int | None
+    metropole: str | None
+    duree_min: int | None
+    allers_avant_9h: int | None
+    retours_apres_17h30: int | None
+
+
+class MapBlock(_Frozen):
+    """The territory's communes shaded by an indicator (inline SVG) and what it shows."""
+
+    indicateur: str
+    libelle: str
+    svg: str
+
+
+class DiagnosticReport(_Frozen):
+    """Everything a diagnostic report shows, in reading order."""
+
+    schema_version: Literal["1"] = "1"
+    genere_le: datetime
+    jour_reference: date | None
+    territoire: TerritoryCard
+    resume: tuple[str, ...]
+    themes: tuple[Theme, ...]
+    desserte: tuple[StationService, ...] = ()
+    carte: MapBlock | None = None
+    pairs: PeerTable | None = None
+    impact: tuple[Figure, ...] = ()
+    hypotheses_impact: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
