@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from teletravail.opendata.build import BuildReport, build_warehouse
 from teletravail.opendata.catalogue import get_source
 from teletravail.opendata.context import LoadContext
 
@@ -46,3 +47,27 @@ def cog_con(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyCo
 
     load_cog(make_ctx(con, "cog", MINI_MIRROR, tmp_path))
     return con
+
+
+# Integration fixtures: one warehouse built from the real mirror per test session, shared by every
+# test package (skipped without TELETRAVAIL_OPENDATA).
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The open-data mirror (TELETRAVAIL_OPENDATA); integration tests skip without it."""
+    root = mirror_dir()
+    if root is None:
+        pytest.skip("TELETRAVAIL_OPENDATA ne désigne pas le miroir des données ouvertes")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """The build report of a warehouse built from the mirror."""
+    out = tmp_path_factory.mktemp("entrepot") / "teletravail.duckdb"
+    return build_warehouse(mirror, out)
+
+
+@pytest.fixture(scope="session")
+def warehouse(built: BuildReport) -> Path:
+    """Path of the warehouse built from the mirror."""
+    return built.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from teletravail.cli.data import data_app
+from teletravail.cli.impact import impact
 from teletravail.cli.territory import territoire
 
 app = typer.Typer(
@@ -15,3 +16,4 @@ app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 app.command("territoire")(territoire)
+app.command("impact")(impact)

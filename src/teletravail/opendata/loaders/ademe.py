@@ -12,6 +12,9 @@ its own source's rows):
 - detail: Base Carbone category, location, status and the posts making up the total;
   Impact CO2 slug, Base Empreinte id and the components summed;
 - archive (BOOLEAN): Base Carbone element with status "Archivé" (obsolete value).
+- slug (VARCHAR): Impact CO2 mode slug (``voiturethermique``, ``ter``...), NULL for Base Carbone.
+- covoiturage (BOOLEAN): the Impact CO2 mode accepts car pooling (``carpool`` key), NULL for Base
+  Carbone.
 
 Base Carbone: only the elements (not their post rows) whose category starts with
 "Transport de personnes"; the value is "Total poste non décomposé" (decimal comma, e.g.
@@ -36,7 +39,8 @@ BASE_CARBONE = "Base Carbone v22"
 IMPACT_CO2 = "Impact CO2"
 _DDL = """CREATE TABLE IF NOT EXISTS emission_factors (
     source VARCHAR, identifiant VARCHAR, mode VARCHAR, sous_type VARCHAR,
-    kgco2e_par_unite DOUBLE, unite VARCHAR, detail VARCHAR, archive BOOLEAN)"""
+    kgco2e_par_unite DOUBLE, unite VARCHAR, detail VARCHAR, archive BOOLEAN, slug VARCHAR,
+    covoiturage BOOLEAN)"""
 _BC = {
     "type": "Type Ligne",
     "id": "Identifiant de l'élément",
@@ -121,7 +125,7 @@ def load_base_carbone(ctx: LoadContext) -> None:
                {_decimal("e." + c["total"])}, e.{c["unit"]},
                concat_ws(' ; ', e.{c["category"]}, nullif(e.{c["location"]}, ''),
                          'statut : ' || e.{c["status"]}, 'postes : ' || p.postes),
-               e.{c["status"]} = 'Archivé'
+               e.{c["status"]} = 'Archivé', NULL, NULL
         FROM base_carbone_raw e LEFT JOIN posts p ON p.id = e.{c["id"]}
         WHERE e.{c["type"]} = 'Elément' AND nullif(trim(e.{c["total"]}), '') IS NOT NULL
         ORDER BY e._line""",
@@ -138,7 +142,7 @@ def load_impactco2(ctx: LoadContext) -> None:
         "impactco2_raw", path,
         columns={
             "id": "INTEGER", "name": "VARCHAR", "slug": "VARCHAR", "subtitle": "VARCHAR",
-            "empreinteId": "BIGINT", "total": "DOUBLE", "ecv": ecv,
+            "empreinteId": "BIGINT", "total": "DOUBLE", "carpool": "INTEGER", "ecv": ecv,
             "ecvs": f"STRUCT(subtitle VARCHAR, empreinteId BIGINT, ecv {ecv})[]",
         },
     )
@@ -159,11 +163,11 @@ def load_impactco2(ctx: LoadContext) -> None:
         f"""INSERT INTO emission_factors
         WITH entries AS (
             SELECT id::VARCHAR AS identifiant, id, name, slug, subtitle, empreinteId, ecv,
-                   total
+                   total, carpool
             FROM impactco2_raw WHERE coalesce(len(ecvs), 0) = 0
             UNION ALL
             SELECT id::VARCHAR || '.' || k, id, name, slug, e.subtitle, e.empreinteId, e.ecv,
-                   NULL
+                   NULL, carpool
             FROM (SELECT *, unnest(ecvs) AS e, generate_subscripts(ecvs, 1) AS k
                   FROM impactco2_raw WHERE coalesce(len(ecvs), 0) > 0))
         SELECT ?, identifiant, name, subtitle,
@@ -178,7 +182,7 @@ def load_impactco2(ctx: LoadContext) -> None:
                             lambda x: x.id || ' ' || CASE x.id {labels} ELSE 'autre' END
                                  || ' ' || round(x.value, 8)), ' + ')
                         ELSE 'valeur totale (aucune composante ecv)' END),
-               false
+               false, slug, carpool IS NOT NULL
         FROM entries WHERE coalesce(len(ecv), 0) > 0 OR total IS NOT NULL
         ORDER BY id, identifiant""",
         [IMPACT_CO2],
