@@ -6,6 +6,7 @@ import typer
 
 from teletravail.cli.data import data_app
 from teletravail.cli.impact import impact
+from teletravail.cli.rail import desserte
 from teletravail.cli.territory import territoire
 
 app = typer.Typer(
@@ -17,3 +18,4 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.command("territoire")(territoire)
 app.command("impact")(impact)
+app.command("desserte")(desserte)

@@ -1,0 +1,267 @@
+"""Hand checks of the rail service on the real SNCF feeds (integration: ``warehouse`` fixture).
+
+Reference day: Tuesday 28/01/2025 (the TER feed is valid from 22/01/2025; 21/01 is before it).
+The literal numbers below were counted from the raw GTFS text of the mirror's zips
+(``export-ter-gtfs-last.zip``, ``export_gtfs_voyages.zip``) with a separate script reading
+``calendar_dates.txt``, ``trips.txt``, ``routes.txt`` and ``stop_times.txt`` with the csv module;
+the tests also recount them by brute force (plain SQL over the raw gtfs_* tables, then Python
+loops over every pair of rides), independently of ``teletravail.rail``.
+
+Examples seen in the feed text:
+- Vitré -> Rennes Métropole, 20 min: TER 08:52 -> Rennes 09:12 (also reaches Cesson-Sévigné,
+  in Rennes Métropole, 06:14 -> 06:41: the first arrival).
+- Sens -> Grand Paris, 56 min: 21:30 -> Paris Bercy 22:26. Before 9:00: 04:44 -> Paris Gare de
+  Lyon 06:13, 05:30 -> Bercy 06:35, 06:30 -> 07:35, 07:30 -> 08:34; the 05:27 -> 06:47 (Gare de
+  Lyon) is dominated by the 05:30 -> 06:35, 06:14 and 06:28 by the 06:30, 07:14 and 07:26 by the
+  07:30: 4 journeys counted out of 9 arriving before 9:00.
+- Saint-Omer -> Métropole Européenne de Lille, 30 min to Armentières (a station of the MEL;
+  Lille Flandres is 45 min away: 11:02 -> 11:47); Saint-Omer -> Grand Paris 1 h 50 with one change
+  (first arrival 08:09).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from teletravail.cli.rail import desserte
+from teletravail.rail.calendar import default_reference_day
+from teletravail.rail.service import compute_rail_service
+
+DAY = date(2025, 1, 28)
+VITRE, SENS, SAINT_OMER = "87471508", "87683003", "87281444"
+RENNES_M, PARIS_M, LILLE_M, DIJON_M = "243500139", "200054781", "200093201", "242100410"
+
+Journey = tuple[int, int, int]  # departure, arrival (seconds), changes
+
+
+@pytest.fixture(scope="module")
+def rail(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """In-memory connection with the warehouse ATTACHed as ``w`` and the service computed."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{warehouse}' AS w (READ_ONLY)")
+    compute_rail_service(con, day=DAY, source="w")
+    yield con
+    con.close()
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(names, rows[0], strict=True))
+
+
+def test_default_day(rail: duckdb.DuckDBPyConnection) -> None:
+    assert default_reference_day(rail, source="w") == DAY
+
+
+@pytest.mark.parametrize(("uic", "trains"), [(VITRE, 48), (SENS, 53), (SAINT_OMER, 50)])
+def test_departures_by_hand(rail: duckdb.DuckDBPyConnection, uic: str, trains: int) -> None:
+    # Plain count over the raw tables: trips running that day (the feeds have only
+    # calendar_dates additions) boarding at one of the station's UICs before a later drop-off.
+    (by_hand,) = rail.execute(
+        """
+        WITH st AS (
+            SELECT x.feed, x.trip_id, x.stop_sequence, x.pickup_type, x.drop_off_type, s.uic
+            FROM w.gtfs_stop_times x
+            JOIN w.gtfs_stops s ON s.feed = x.feed AND s.stop_id = x.stop_id
+            JOIN w.gtfs_trips t ON t.feed = x.feed AND t.trip_id = x.trip_id
+            JOIN w.gtfs_calendar_dates c ON c.feed = t.feed AND c.service_id = t.service_id
+                 AND c.date = $day AND c.exception_type = 1)
+        SELECT count(DISTINCT (a.feed, a.trip_id)) FROM st a
+        WHERE list_contains((SELECT uics FROM w.stations WHERE uic = $uic), a.uic)
+          AND a.pickup_type <> 1
+          AND EXISTS (SELECT 1 FROM st b WHERE b.feed = a.feed AND b.trip_id = a.trip_id
+                      AND b.stop_sequence > a.stop_sequence AND b.drop_off_type <> 1)
+        """,
+        {"day": DAY, "uic": uic},
+    ).fetchone() or (None,)
+    assert by_hand == trains
+    row = _row(rail, "SELECT * FROM desserte_gares WHERE uic = ?", [uic])
+    assert (row["departs_train"], row["departs_car"]) == (trains, 0)
+
+
+@pytest.fixture(scope="module")
+def brute(rail: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[int, str, int, str]]]:
+    """Rides without change by departure station (dep, arrival station, arr, trip), rebuilt
+    from the raw tables with plain SQL and Python loops."""
+    rows = rail.execute(
+        """
+        SELECT x.feed || '/' || x.trip_id, x.stop_sequence, coalesce(m.uic, s.uic),
+               x.arrival_secs, x.departure_secs, x.pickup_type, x.drop_off_type
+        FROM w.gtfs_stop_times x
+        JOIN w.gtfs_trips t ON t.feed = x.feed AND t.trip_id = x.trip_id
+        JOIN w.gtfs_calendar_dates c ON c.feed = t.feed AND c.service_id = t.service_id
+             AND c.date = $day AND c.exception_type = 1
+        JOIN w.gtfs_stops s ON s.feed = x.feed AND s.stop_id = x.stop_id
+        LEFT JOIN (SELECT unnest(uics) AS u, uic FROM w.stations) m ON m.u = s.uic
+        ORDER BY 1, 2
+        """,
+        {"day": DAY},
+    ).fetchall()
+    trips: dict[str, list[tuple[str, int, int, int, int]]] = defaultdict(list)
+    for trip, _seq, station, arr, dep, pickup, drop in rows:
+        trips[trip].append((station, arr, dep, pickup, drop))
+    rides: dict[str, list[tuple[int, str, int, str]]] = defaultdict(list)
+    for trip, calls in trips.items():
+        for i, (station, _arr, dep, pickup, _drop) in enumerate(calls):
+            if pickup == 1:
+                continue
+            for station2, arr2, _dep2, _pickup2, drop2 in calls[i + 1:]:
+                if drop2 != 1 and station2 != station:
+                    rides[station].append((dep, station2, arr2, trip))
+    return rides
+
+
+def _metro(rail: duckdb.DuckDBPyConnection, siren: str) -> set[str]:
+    rows = rail.execute(
+        "SELECT s.uic FROM w.stations s JOIN w.epci_membres m ON m.commune_code = s.commune_code "
+        "WHERE m.epci_siren = ?", [siren]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _pareto(journeys: list[Journey]) -> list[Journey]:
+    best: dict[int, tuple[int, int]] = {}
+    for dep, arr, changes in journeys:
+        if dep not in best or (arr, changes) < best[dep]:
+            best[dep] = (arr, changes)
+    kept: list[Journey] = []
+    for dep in sorted(best, reverse=True):
+        arr, changes = best[dep]
+        if not kept or arr < kept[-1][1]:
+            kept.append((dep, arr, changes))
+    return kept
+
+
+def _outbound(rides: dict[str, list[tuple[int, str, int, str]]], origin: str,
+              dest: set[str]) -> list[Journey]:
+    out: list[Journey] = []
+    for dep, via, arr, trip in rides[origin]:
+        if via in dest:
+            out.append((dep, arr, 0))
+            continue
+        for dep2, to, arr2, trip2 in rides[via]:
+            if to in dest and dep2 >= arr + 300 and trip2 != trip:
+                out.append((dep, arr2, 1))
+    return out
+
+
+def _returns(rides: dict[str, list[tuple[int, str, int, str]]], origin: str,
+             metro: set[str]) -> list[Journey]:
+    back: list[Journey] = []
+    for station in metro:
+        for dep, via, arr, trip in rides[station]:
+            if via == origin:
+                back.append((dep, arr, 0))
+            elif via not in metro:
+                for dep2, to, arr2, trip2 in rides[via]:
+                    if to == origin and dep2 >= arr + 300 and trip2 != trip:
+                        back.append((dep, arr2, 1))
+    return back
+
+
+def _hhmm(secs: int) -> str:
+    return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}"
+
+
+@pytest.mark.parametrize(
+    ("uic", "siren", "expected"),
+    [
+        # duree_min_minutes, correspondances, allers_avant_9h, premiere_arrivee,
+        # retours_apres_17h30, dernier_retour (counted from the feed text, see the docstring)
+        (VITRE, RENNES_M, (20, 0, 8, "06:41", 9, "20:42")),
+        (VITRE, PARIS_M, (111, 1, 2, "07:51", 2, "19:00")),
+        (SENS, PARIS_M, (56, 0, 4, "06:13", 5, "22:35")),
+        (SENS, DIJON_M, (112, 0, 1, "08:25", 3, "19:35")),
+        (SAINT_OMER, LILLE_M, (30, 0, 6, "06:32", 10, "21:28")),
+        (SAINT_OMER, PARIS_M, (110, 1, 1, "08:09", 4, "19:45")),
+    ],
+)
+def test_metropoles_by_hand(
+    rail: duckdb.DuckDBPyConnection, brute: dict[str, list[tuple[int, str, int, str]]],
+    uic: str, siren: str, expected: tuple[int, int, int, str, int, str],
+) -> None:
+    metro = _metro(rail, siren)
+    out = _outbound(brute, uic, metro)
+    fastest = min(a - d for d, a, _ in out)
+    pareto = _pareto(out)
+    back = _pareto(_returns(brute, uic, metro))
+    by_hand = (
+        fastest // 60,
+        min(c for d, a, c in out if a - d == fastest),
+        sum(1 for _, a, _ in pareto if a < 9 * 3600),
+        _hhmm(min(a for _, a, _ in out)),
+        sum(1 for d, _, _ in back if d >= 17 * 3600 + 30 * 60),
+        _hhmm(max(d for d, _, _ in back)),
+    )
+    assert by_hand == expected
+    row = _row(
+        rail, "SELECT * FROM desserte_metropoles WHERE uic = ? AND metropole_siren = ?",
+        [uic, siren],
+    )
+    assert (
+        row["duree_min_minutes"], row["correspondances"], row["allers_avant_9h"],
+        row["premiere_arrivee"], row["retours_apres_17h30"], row["dernier_retour"],
+    ) == expected
+
+
+def test_no_row_for_own_metropole(rail: duckdb.DuckDBPyConnection) -> None:
+    (n,) = rail.execute(
+        "SELECT count(*) FROM desserte_metropoles WHERE uic = '87471003' "  # Rennes
+        f"AND metropole_siren = '{RENNES_M}'"
+    ).fetchone() or (None,)
+    assert n == 0
+
+
+def test_cli_desserte_json(warehouse: Path) -> None:
+    app = typer.Typer()
+    app.command("desserte")(desserte)
+    app.command("aide")(lambda: None)  # two commands: the name « desserte » is required
+    result = CliRunner().invoke(
+        app, ["desserte", "Vitré Communauté", "--format", "json", "--entrepot", str(warehouse)]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["jour"] == "2025-01-28" and payload["jour_par_defaut"] is True
+    gares = {g["nom"]: g for g in payload["gares"]}
+    vitre = gares["Vitré"]
+    assert (vitre["departs_train"], vitre["flux"]) == (48, ["longue_distance", "ter"])
+    rennes = vitre["metropoles"][0]
+    assert (rennes["metropole_nom"], rennes["duree_min_minutes"]) == ("Rennes Métropole", 20)
+
+
+def test_cli_desserte_date_outside_validity(warehouse: Path) -> None:
+    app = typer.Typer()
+    app.command("desserte")(desserte)
+    app.command("aide")(lambda: None)
+    result = CliRunner().invoke(
+        app, ["desserte", "Sens", "--date", "2025-06-03", "--entrepot", str(warehouse)]
+    )
+    assert result.exit_code == 2
+    assert "entre le 22/01/2025 et le 22/04/2025" in result.output
+
+
+def test_cli_desserte_text(warehouse: Path) -> None:
+    app = typer.Typer()
+    app.command("desserte")(desserte)
+    app.command("aide")(lambda: None)
+    result = CliRunner().invoke(
+        app, ["desserte", "Saint-Omer", "--correspondance-min", "10", "--entrepot", str(warehouse)],
+        env={"COLUMNS": "120"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "mardi 28/01/2025" in result.output and "au moins 10 min" in result.output
+    assert "Métropole Européenne de Lille" in result.output
+    assert "Transilien et Intercités" in result.output

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import duckdb
+
+from teletravail.rail.service import compute_rail_service
+from teletravail.rail.stations import load_station_services, territory_stations
+from tests.rail.network import DAY, METRO, UIC
+
+
+def test_territory_stations_busiest_first(network: duckdb.DuckDBPyConnection) -> None:
+    assert territory_stations(network, kind="commune", code="01001") == [UIC["A"]]
+    uics = territory_stations(network, kind="epci", code="200000002")
+    assert uics == [UIC[c] for c in ("A", "B", "C", "H", "Y")]  # A busiest, then by name
+    assert territory_stations(network, kind="epci", code=METRO) == [UIC["M1"], UIC["M2"]]
+
+
+def test_station_services(network: duckdb.DuckDBPyConnection) -> None:
+    compute_rail_service(network, day=DAY)
+    a, y = load_station_services(network, [UIC["A"], UIC["Y"]], day=DAY)
+    assert (a.nom, a.desservie, a.departs_train, a.departs_car, a.flux) == (
+        "Gare A", True, 5, 1, ["ter"]
+    )
+    (link,) = a.metropoles
+    assert (link.metropole_nom, link.duree_min_minutes, link.allers_avant_9h) == (
+        "Métropole Test", 60, 3
+    )
+    assert (y.desservie, y.departs_train, y.premier_depart, y.metropoles) == (False, 0, None, [])
+    assert load_station_services(network, [], day=DAY) == []
+    # Another day's tables do not answer for this one.
+    assert load_station_services(network, [UIC["A"]], day=DAY.replace(day=29))[0].desservie is False
