@@ -9,6 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+# Rich reads the terminal width once, when a console is created (at import of the CLI modules):
+# give every test process the same wide terminal, so that assertions do not depend on wrapping.
+os.environ["COLUMNS"] = "200"
+
 from teletravail.opendata.build import BuildReport, build_warehouse
 from teletravail.opendata.catalogue import get_source
 from teletravail.opendata.context import LoadContext

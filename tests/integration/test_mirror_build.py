@@ -83,10 +83,13 @@ def test_unmapped_rows_are_reported_not_dropped(warehouse: Path) -> None:
     # The PVD list holds a dummy row (code 999999, "Trifouilly-les-Oies"): kept, unattached,
     # and reported by name.
     assert q(warehouse, "SELECT count(*) FROM pvd WHERE commune_code IS NULL") == 1
-    assert q(
-        warehouse,
-        "SELECT nom FROM anomalies WHERE source = 'pvd' AND probleme LIKE '%absent du COG 2026%'",
-    ) == "Trifouilly-les-Oies"
+    assert (
+        q(
+            warehouse,
+            "SELECT nom FROM anomalies WHERE source = 'pvd' AND probleme LIKE '%absent du COG 2026%'",
+        )
+        == "Trifouilly-les-Oies"
+    )
 
 
 def test_fabrique_prospective_epcis(warehouse: Path) -> None:

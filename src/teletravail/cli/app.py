@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from teletravail.cli.data import data_app
+from teletravail.cli.diagnostic import diagnostic
 from teletravail.cli.impact import impact
 from teletravail.cli.rail import desserte
+from teletravail.cli.ranking import classement
 from teletravail.cli.territory import territoire
 
 app = typer.Typer(
@@ -19,3 +21,5 @@ app.add_typer(data_app, name="data")
 app.command("territoire")(territoire)
 app.command("impact")(impact)
 app.command("desserte")(desserte)
+app.command("diagnostic")(diagnostic)
+app.command("classement")(classement)

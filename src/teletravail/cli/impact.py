@@ -99,18 +99,37 @@ def render_impact(result: ImpactResult) -> None:
     if e.occupants > 1:
         factor += f" ÷ {e.occupants} occupants"
     table = _table("Méthode ADEME Impact CO2 (simulateur télétravail)", "Poste")
-    table.add_row(f"Mode : {name} ({m.slug})", fr_number(r.facteur_par_personne_kgco2e_par_km, 6),
-                  factor, impactco2)
+    table.add_row(
+        f"Mode : {name} ({m.slug})",
+        fr_number(r.facteur_par_personne_kgco2e_par_km, 6),
+        factor,
+        impactco2,
+    )
     table.add_row("Distance aller", f"{fr_number(e.distance_km)} km", "saisie", "")
-    table.add_row("Trajets par an (un jour de présence par semaine)", fr_number(r.trajets_par_an),
-                  "2 trajets × (52 − 5 − 1) semaines", src.ref(cite(trips)))
-    table.add_row("Émissions d'un jour de présence par semaine",
-                  _kg(r.emissions_jour_hebdo_kgco2e_par_an), _formula(r.calculs[0]),
-                  src.ref(cite(trips)))
-    table.add_row(f"Émis : {_days(e.jours_bureau)} au bureau par semaine",
-                  _kg(r.emis_kgco2e_par_an), _formula(r.calculs[1]), src.ref(cite(trips)))
-    table.add_row(f"Évité : {_days(e.jours_teletravail)} de télétravail par semaine",
-                  _kg(r.evite_kgco2e_par_an), _formula(r.calculs[2]), src.ref(cite(share)))
+    table.add_row(
+        "Trajets par an (un jour de présence par semaine)",
+        fr_number(r.trajets_par_an),
+        "2 trajets × (52 − 5 − 1) semaines",
+        src.ref(cite(trips)),
+    )
+    table.add_row(
+        "Émissions d'un jour de présence par semaine",
+        _kg(r.emissions_jour_hebdo_kgco2e_par_an),
+        _formula(r.calculs[0]),
+        src.ref(cite(trips)),
+    )
+    table.add_row(
+        f"Émis : {_days(e.jours_bureau)} au bureau par semaine",
+        _kg(r.emis_kgco2e_par_an),
+        _formula(r.calculs[1]),
+        src.ref(cite(trips)),
+    )
+    table.add_row(
+        f"Évité : {_days(e.jours_teletravail)} de télétravail par semaine",
+        _kg(r.evite_kgco2e_par_an),
+        _formula(r.calculs[2]),
+        src.ref(cite(share)),
+    )
     console.print(table)
     ademe = _table("Bilan ADEME 2020 avec les effets rebond (estimation)", "Effet")
     for effect in b.effets:
@@ -119,18 +138,29 @@ def render_impact(result: ImpactResult) -> None:
             label = f"  dont {label[0].lower()}{label[1:]}"
         sign = "+" if effect.kgco2e_par_an > 0 else ""
         source = f"{effect.source}, {effect.annee}" if effect.annee else effect.source
-        ademe.add_row(label, f"{sign}{fr_number(effect.kgco2e_par_an)}", effect.calcul,
-                      src.ref(source))
+        ademe.add_row(
+            label, f"{sign}{fr_number(effect.kgco2e_par_an)}", effect.calcul, src.ref(source)
+        )
     rates = {effect.id: effect.taux for effect in b.effets}
     kept = fr_number((1 + rates["effets_rebond"]) * 100, 2)
     flex = fr_number(rates["flex_office"] * 100, 2)
-    ademe.add_row("Bilan net (effet principal − effets rebond)",
-                  fr_number(b.bilan_net_kgco2e_par_an), f"effet principal × {kept} %", "")
-    ademe.add_row("Bilan net si flex office", fr_number(b.bilan_flex_office_kgco2e_par_an),
-                  f"effet principal × ({kept} % + {flex} %)", "")
+    ademe.add_row(
+        "Bilan net (effet principal − effets rebond)",
+        fr_number(b.bilan_net_kgco2e_par_an),
+        f"effet principal × {kept} %",
+        "",
+    )
+    ademe.add_row(
+        "Bilan net si flex office",
+        fr_number(b.bilan_flex_office_kgco2e_par_an),
+        f"effet principal × ({kept} % + {flex} %)",
+        "",
+    )
     console.print(ademe)
-    console.print("[dim]kgCO2e/an ; positif : émissions évitées, négatif : émissions ajoutées ; "
-                  "les lignes « dont » sont comprises dans le total des effets rebond.[/]")
+    console.print(
+        "[dim]kgCO2e/an ; positif : émissions évitées, négatif : émissions ajoutées ; "
+        "les lignes « dont » sont comprises dans le total des effets rebond.[/]"
+    )
     console.print("[dim]Sources :[/]")
     src.print()
     for warning in result.avertissements:
@@ -140,8 +170,11 @@ def render_impact(result: ImpactResult) -> None:
 @handle_errors
 def impact(
     mode: Annotated[
-        str, typer.Option("--mode", help="Mode de transport (slug ADEME Impact CO2, ex. "
-                          "voiturethermique, ter, tgv).")
+        str,
+        typer.Option(
+            "--mode",
+            help="Mode de transport (slug ADEME Impact CO2, ex. voiturethermique, ter, tgv).",
+        ),
     ],
     distance: Annotated[
         str, typer.Option("--distance", help="Distance domicile-travail aller, en km (ex. 12,5).")
@@ -151,7 +184,9 @@ def impact(
     ],
     jours_bureau: Annotated[
         str | None,
-        typer.Option("--jours-bureau", help="Jours au bureau par semaine (défaut : 5 − télétravail)."),
+        typer.Option(
+            "--jours-bureau", help="Jours au bureau par semaine (défaut : 5 − télétravail)."
+        ),
     ] = None,
     occupants: Annotated[
         str, typer.Option("--occupants", help="Personnes dans la voiture, conducteur compris.")
@@ -171,8 +206,12 @@ def impact(
     con = open_warehouse(settings.warehouse_path(entrepot))
     try:
         result = impact_for(
-            con, mode, distance_km=distance_km, telework_days=telework_days,
-            office_days=office_days, occupants=people,
+            con,
+            mode,
+            distance_km=distance_km,
+            telework_days=telework_days,
+            office_days=office_days,
+            occupants=people,
         )
     finally:
         con.close()

@@ -103,18 +103,29 @@ def _render(entry: Entry, day: date, transfer: int, services: list[StationServic
         console.print(table)
         if s.metropoles:
             mt = Table(
-                title_justify="left", title="Métropoles accessibles dans la journée",
+                title_justify="left",
+                title="Métropoles accessibles dans la journée",
                 box=box.SIMPLE_HEAD,
             )
             mt.add_column("Métropole", min_width=12, overflow="fold")
-            for col in ("Durée", "Corr.", f"Allers <{_h(cfg.arrival_before)}", "1re arr.",
-                        f"Ret. ≥{_h(cfg.return_from)}", "Dern. ret."):
+            for col in (
+                "Durée",
+                "Corr.",
+                f"Allers <{_h(cfg.arrival_before)}",
+                "1re arr.",
+                f"Ret. ≥{_h(cfg.return_from)}",
+                "Dern. ret.",
+            ):
                 mt.add_column(col, justify="right")
             for m in s.metropoles:
                 mt.add_row(
-                    m.metropole_nom, _duration(m.duree_min_minutes), str(m.correspondances),
-                    str(m.allers_avant_9h), _hhmm(m.premiere_arrivee),
-                    str(m.retours_apres_17h30), _hhmm(m.dernier_retour),
+                    m.metropole_nom,
+                    _duration(m.duree_min_minutes),
+                    str(m.correspondances),
+                    str(m.allers_avant_9h),
+                    _hhmm(m.premiere_arrivee),
+                    str(m.retours_apres_17h30),
+                    _hhmm(m.dernier_retour),
                 )
             console.print(mt)
     console.print(
@@ -131,8 +142,11 @@ def desserte(
     query: Annotated[str, typer.Argument(help="Commune ou EPCI : nom, code INSEE, SIREN.")],
     date_: Annotated[
         str | None,
-        typer.Option("--date", help="Jour de référence AAAA-MM-JJ (défaut : un mardi hors "
-                     "vacances scolaires dans la validité des horaires)."),
+        typer.Option(
+            "--date",
+            help="Jour de référence AAAA-MM-JJ (défaut : un mardi hors "
+            "vacances scolaires dans la validité des horaires).",
+        ),
     ] = None,
     correspondance_min: Annotated[
         int, typer.Option("--correspondance-min", help="Temps minimal de correspondance (min).")
@@ -162,9 +176,7 @@ def desserte(
             )
         entry = result.best
         day = reference_day(con, wanted)
-        compute_rail_service(
-            con, day=day, min_transfer_minutes=correspondance_min, temporary=True
-        )
+        compute_rail_service(con, day=day, min_transfer_minutes=correspondance_min, temporary=True)
         uics = territory_stations(con, kind=entry.kind, code=entry.code)
         services = load_station_services(con, uics, day=day)
     finally:

@@ -37,7 +37,8 @@ class CodeName(_Frozen):
 
 
 class Population(_Frozen):
-    """Population in inhabitants, with its vintage and source id."""
+    """Population in inhabitants, with its vintage and source id (for an EPCI: the sum of its
+    member communes, so that it agrees with the communes' own figures)."""
 
     valeur: int | None
     unite: Literal["habitants"] = "habitants"
@@ -267,7 +268,7 @@ def epci_card(con: duckdb.DuckDBPyConnection, siren: str) -> TerritoryCard:
         type="epci",
         code=row[0],
         nom=row[1],
-        population=Population(valeur=row[4]),
+        population=Population(valeur=sum(m[2] or 0 for m in members)),
         departement=CodeName(code=regions[0], nom=regions[1] or "") if regions else None,
         region=CodeName(code=regions[2], nom=regions[3] or "") if regions else None,
         epci_type=row[2],

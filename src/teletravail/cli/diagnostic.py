@@ -1,0 +1,123 @@
+"""``teletravail diagnostic QUERY``: the telework diagnostic report of a commune or an EPCI."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+
+from teletravail import settings
+from teletravail.cli.errors import handle_errors
+from teletravail.derived import ensure_derived
+from teletravail.errors import ConfigError, LookupFailed
+from teletravail.reports.diagnostic import build_report
+from teletravail.reports.render import render_html, render_json, render_markdown, render_pdf
+from teletravail.territory.lookup import Entry, gazetteer_for
+from teletravail.warehouse import open_warehouse
+
+console = Console(stderr=True)
+
+
+class ReportFormat(StrEnum):
+    """Output format of the report."""
+
+    html = "html"
+    pdf = "pdf"
+    json = "json"
+    md = "md"
+
+
+def parse_day(text: str | None) -> date | None:
+    """``YYYY-MM-DD`` -> date; a clear message otherwise."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"Date illisible « {text} » : utilisez le format AAAA-MM-JJ, par exemple 2025-01-28."
+        ) from None
+
+
+def resolve_one(path: Path, query: str) -> Entry:
+    """The single territory matching ``query``; LookupFailed listing candidates otherwise."""
+    result = gazetteer_for(path).search(query)
+    if not result.matches:
+        raise LookupFailed(
+            f"Aucun territoire ne correspond à « {query} » : essayez un nom de commune ou d'EPCI, "
+            "un code INSEE ou un SIREN."
+        )
+    if not result.resolved:
+        names = ", ".join(f"{m.entry.nom} ({m.entry.code})" for m in result.matches[:6])
+        raise LookupFailed(
+            f"« {query} » désigne plusieurs territoires : {names}. Précisez avec le code INSEE "
+            "ou le SIREN."
+        )
+    assert result.best is not None
+    return result.best
+
+
+@handle_errors
+def diagnostic(
+    query: Annotated[str, typer.Argument(help="Commune ou EPCI : nom, code INSEE ou SIREN.")],
+    format: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, json ou md.")] = (
+        ReportFormat.html
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Fichier produit (défaut : diagnostic-CODE.html/.pdf ; "
+            "json et md sur la sortie standard).",
+        ),
+    ] = None,
+    date_option: Annotated[
+        str | None, typer.Option("--date", help="Jour de référence de la desserte (AAAA-MM-JJ).")
+    ] = None,
+    correspondance_min: Annotated[
+        int,
+        typer.Option(
+            "--correspondance-min",
+            min=0,
+            max=60,
+            help="Temps minimal de correspondance, en minutes.",
+        ),
+    ] = 5,
+    carte: Annotated[
+        str | None, typer.Option("--carte", help="Indicateur communal de la carte.")
+    ] = None,
+    entrepot: Annotated[
+        Path | None,
+        typer.Option("--entrepot", help="Entrepôt DuckDB (défaut : TELETRAVAIL_WAREHOUSE)."),
+    ] = None,
+) -> None:
+    """Produire le rapport de diagnostic télétravail d'une commune ou d'un EPCI."""
+    path = settings.warehouse_path(entrepot)
+    open_warehouse(path).close()  # clear message when absent
+    entry = resolve_one(path, query)
+    derived, day = ensure_derived(
+        path, day=parse_day(date_option), min_transfer_minutes=correspondance_min
+    )
+    con = duckdb.connect(str(derived), read_only=True)
+    try:
+        report = build_report(con, entry, day=day, map_indicator=carte)
+    finally:
+        con.close()
+    if format in (ReportFormat.json, ReportFormat.md) and output is None:
+        typer.echo(render_json(report) if format is ReportFormat.json else render_markdown(report))
+        return
+    target = output or Path(f"diagnostic-{entry.code}.{format.value}")
+    if format is ReportFormat.pdf:
+        target.write_bytes(render_pdf(report))
+    elif format is ReportFormat.html:
+        target.write_text(render_html(report), encoding="utf-8")
+    elif format is ReportFormat.json:
+        target.write_text(render_json(report), encoding="utf-8")
+    else:
+        target.write_text(render_markdown(report), encoding="utf-8")
+    console.print(f"Rapport écrit : {target} ({entry.nom}, desserte du {day.strftime('%d/%m/%Y')})")

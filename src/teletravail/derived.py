@@ -1,0 +1,99 @@
+"""Derived data (rail service and indicators for a reference day), cached beside the warehouse.
+
+The warehouse holds the open data as loaded. Indicators depend on a reference day (rail service)
+and take seconds to compute, so they are computed once per (warehouse build, day, minimum transfer
+time) into a copy of the warehouse, ``<warehouse dir>/derive/<name>-<day>-<minutes>min.duckdb``,
+written atomically, and reused by every report until the warehouse is rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from teletravail.diagnostic.compute import compute_indicators
+from teletravail.rail.calendar import check_reference_day, default_reference_day
+from teletravail.rail.service import compute_rail_service
+from teletravail.warehouse import open_warehouse
+
+
+def _built_at(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT construit_le::VARCHAR FROM build_info").fetchone()
+    return str(row[0]) if row else ""
+
+
+def resolve_day(warehouse: Path, day: date | None) -> date:
+    """The reference day: ``day`` checked against the feeds' validity, else the default Tuesday."""
+    con = open_warehouse(warehouse)
+    try:
+        if day is None:
+            return default_reference_day(con)
+        check_reference_day(con, day)
+        return day
+    finally:
+        con.close()
+
+
+def derived_path(warehouse: Path, day: date, min_transfer_minutes: int) -> Path:
+    """Where the derived copy for this day and transfer time lives."""
+    return (
+        warehouse.parent
+        / "derive"
+        / f"{warehouse.stem}-{day.isoformat()}-{min_transfer_minutes}min.duckdb"
+    )
+
+
+def _is_current(path: Path, built_at: str) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute("SELECT entrepot_construit_le FROM derive_info").fetchone()
+        return row is not None and row[0] == built_at
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def ensure_derived(
+    warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
+) -> tuple[Path, date]:
+    """Path of the derived warehouse (built now if absent or stale) and its reference day."""
+    chosen = resolve_day(warehouse, day)
+    con = open_warehouse(warehouse)
+    try:
+        built_at = _built_at(con)
+    finally:
+        con.close()
+    target = derived_path(warehouse, chosen, min_transfer_minutes)
+    if _is_current(target, built_at):
+        return target, chosen
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        shutil.copyfile(warehouse, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            compute_rail_service(con, day=chosen, min_transfer_minutes=min_transfer_minutes)
+            compute_indicators(con, day=chosen)
+            con.execute(
+                "CREATE OR REPLACE TABLE derive_info AS SELECT ?::VARCHAR AS entrepot_construit_le, "
+                "?::DATE AS jour, ?::INTEGER AS correspondance_min",
+                [built_at, chosen, min_transfer_minutes],
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return target, chosen

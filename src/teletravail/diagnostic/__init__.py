@@ -1,0 +1,1 @@
+"""Territorial telework diagnostic: the indicator catalogue and its computation for every territory."""

@@ -1,0 +1,54 @@
+"""Home-to-work commuting from the census flows (MOBPRO, optional source ``mobpro``).
+
+When the source is not loaded (file ``insee/base*flux-mobilite-domicile-lieu-travail-*`` absent),
+every value is NULL and ``read_indicators`` reports "donnée non disponible" with the expected file;
+when it is loaded, flows are summed per territory of residence.
+
+``SQL`` returns one row per territory (``niveau``, ``code``) with columns: actifs_occupes_mobpro
+(employed residents aged 15 or over), part_actifs_travaillant_hors_territoire (% working outside
+the commune, or outside the EPCI for an EPCI, abroad included), part_actifs_travaillant_metropole
+(% working in a commune member of a métropole), distance_domicile_travail_km (flow-weighted mean
+great-circle km between commune centres, 0 within a commune, abroad excluded).
+"""
+
+from __future__ import annotations
+
+THEME = "mobilite"
+
+SQL = """
+WITH loaded AS (
+    SELECT coalesce(bool_or(chargee), false) AS ok FROM _source_chargee WHERE id = 'mobpro'
+), metropole_communes AS (
+    SELECT m.commune_code FROM epci_membres m JOIN epcis e ON e.siren = m.epci_siren
+    WHERE e.type IN ('METRO', 'MET69')
+), flows AS (
+    SELECT r.niveau, r.code, f.flux, coalesce(f.etranger, false) AS etranger,
+           w.commune_code IS NOT NULL AS interne,
+           mc.commune_code IS NOT NULL AS vers_metropole,
+           _gc_km(cr.lat, cr.lon, cw.lat, cw.lon) AS dist
+    FROM mobpro_flux f
+    JOIN _perimetre r ON r.commune_code = f.commune_residence
+    LEFT JOIN _perimetre w
+      ON w.niveau = r.niveau AND w.code = r.code AND w.commune_code = f.commune_travail
+    LEFT JOIN metropole_communes mc ON mc.commune_code = f.commune_travail
+    LEFT JOIN communes cr ON cr.code = f.commune_residence
+    LEFT JOIN communes cw ON cw.code = f.commune_travail
+), agg AS (
+    SELECT niveau, code,
+           sum(flux) AS total,
+           coalesce(sum(flux) FILTER (WHERE NOT interne), 0) AS sortants,
+           coalesce(sum(flux) FILTER (WHERE vers_metropole), 0) AS metropole,
+           sum(flux * dist) FILTER (WHERE NOT etranger AND dist IS NOT NULL)
+               / nullif(sum(flux) FILTER (WHERE NOT etranger AND dist IS NOT NULL), 0) AS dist
+    FROM flows GROUP BY niveau, code
+)
+SELECT p.niveau, p.code,
+       CASE WHEN l.ok THEN coalesce(a.total, 0) END AS actifs_occupes_mobpro,
+       CASE WHEN l.ok THEN _pct(a.sortants, a.total) END
+           AS part_actifs_travaillant_hors_territoire,
+       CASE WHEN l.ok THEN _pct(a.metropole, a.total) END AS part_actifs_travaillant_metropole,
+       CASE WHEN l.ok THEN a.dist END AS distance_domicile_travail_km
+FROM (SELECT DISTINCT niveau, code FROM _perimetre) p
+CROSS JOIN loaded l
+LEFT JOIN agg a USING (niveau, code)
+"""

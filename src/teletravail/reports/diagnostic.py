@@ -1,0 +1,431 @@
+"""Assemble the diagnostic report of a commune or an EPCI from the derived warehouse.
+
+Reads the territory card, every indicator (``teletravail.diagnostic``), the rail service of its
+stations (``teletravail.rail``), comparable territories, a map of its communes and a telework CO2
+scenario whose assumptions come from its own indicators; returns a :class:`DiagnosticReport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import duckdb
+
+from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
+from teletravail.diagnostic.peers import find_peers
+from teletravail.diagnostic.reading import IndicatorValue, format_number, read_indicators
+from teletravail.impact.scenario import default_assumptions, scenario_for
+from teletravail.rail.stations import load_station_services, territory_stations
+from teletravail.reports.charts import render_bars
+from teletravail.reports.model import (
+    DiagnosticReport,
+    Figure,
+    MapBlock,
+    PeerRow,
+    PeerTable,
+    StationService,
+    Theme,
+)
+from teletravail.reports.svgmap import Area, MapPoint, render_choropleth
+from teletravail.territory.card import SourceRef, card_for
+from teletravail.territory.lookup import Entry
+
+# The indicator charted for each theme (territory and its comparable territories side by side).
+THEME_CHARTS = {
+    "evolution": "evolution_population_2013_2018",
+    "logement": "part_logements_vacants_2018",
+    "revenus": "taux_pauvrete_2019",
+    "teletravail": "taux_teletravail_estime",
+    "ferroviaire": "duree_min_metropole",
+    "attractivite": "score_attractivite",
+}
+PEER_COLUMNS = (
+    "population_2023",
+    "evolution_population_2013_2018",
+    "taux_teletravail_estime",
+    "duree_min_metropole",
+    "distance_metropole_km",
+    "score_attractivite",
+)
+DEFAULT_MAP_INDICATOR = "taux_teletravail_estime"
+_NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimation"}
+
+
+def _figure(v: IndicatorValue) -> Figure:
+    notes = []
+    if v.status == "non_disponible" and v.message:
+        notes.append(v.message)
+    if v.nature == "estimated" and v.assumptions:
+        notes.append("Hypothèses : " + " ; ".join(v.assumptions))
+    if v.age_years and v.age_years >= 5:
+        notes.append(f"Donnée ancienne ({v.age_years} ans).")
+    if v.note:
+        notes.append(v.note)
+    return Figure(
+        id=v.id,
+        libelle=v.label,
+        valeur=float(v.value) if isinstance(v.value, int | float) else None,
+        texte=v.text,
+        unite=v.unit,
+        nature=_NATURE.get(v.nature, "dérivé"),  # type: ignore[arg-type]
+        sources=tuple(f"{s.citation}" for s in v.sources),
+        disponible=v.status == "disponible",
+        note=" ".join(notes) or None,
+    )
+
+
+def _values(
+    con: duckdb.DuckDBPyConnection, level: str, codes: Sequence[str], columns: Sequence[str]
+) -> dict[str, dict[str, object]]:
+    table, key = LEVEL_TABLES[level], LEVEL_KEYS[level]
+    cols = ", ".join(columns)
+    rows = con.execute(
+        f"SELECT {key}, {cols} FROM {table} WHERE list_contains(?, {key})", [list(codes)]
+    ).fetchall()
+    return {r[0]: dict(zip(columns, r[1:], strict=True)) for r in rows}
+
+
+def _display(value: object, unit: str, decimals: int) -> str:
+    if value is None:
+        return "n.d."
+    if isinstance(value, int | float):
+        return f"{format_number(float(value), decimals)} {unit}".strip()
+    return str(value)
+
+
+def _summary(by_id: dict[str, IndicatorValue], nom: str) -> tuple[str, ...]:
+    def ok(i: str) -> IndicatorValue | None:
+        v = by_id.get(i)
+        return v if v is not None and v.status == "disponible" and v.value is not None else None
+
+    lines = []
+    pop, evo = ok("population_2023"), ok("evolution_population_2013_2018")
+    if pop:
+        text = f"{nom} compte {pop.text} (COG 2026)"
+        if evo:
+            text += f" ; sa population a évolué de {evo.text} entre 2013 et 2018"
+        lines.append(text + ".")
+    rate, people = ok("taux_teletravail_estime"), ok("teletravailleurs_estimes")
+    if rate:
+        text = f"Environ {rate.text} des actifs occupés résidents pourraient télétravailler"
+        if people:
+            text += f" (soit {people.text})"
+        lines.append(
+            text + " : estimation d'après les taux nationaux par catégorie sociale, "
+            "à remplacer par une enquête locale."
+        )
+    fastest, metro = ok("duree_min_metropole"), ok("metropole_plus_rapide")
+    if fastest and metro:
+        before = ok("allers_avant_9h")
+        text = f"En train, {metro.text} est à {fastest.text}"
+        if before:
+            text += f", avec {before.text} arrivant avant 9 h"
+        lines.append(text + " (jour de semaine de référence, au plus une correspondance).")
+    elif ok("distance_metropole_km") and ok("metropole_proche"):
+        lines.append(
+            f"La métropole la plus proche, {by_id['metropole_proche'].text}, est à "
+            f"{by_id['distance_metropole_km'].text} à vol d'oiseau ; pas de liaison "
+            "ferroviaire dans la journée."
+        )
+    score = ok("score_attractivite")
+    if score:
+        parts = [
+            ok(i)
+            for i in ("score_services", "score_transport", "score_dynamisme", "score_proximite")
+        ]
+        detail = ", ".join(f"{p.label.lower()} {p.text}" for p in parts if p)
+        lines.append(
+            f"Attractivité pour les télétravailleurs (critères du Sénat) : {score.text}"
+            + (f" ({detail})" if detail else "")
+            + "."
+        )
+    ftth = ok("taux_ftth_2018")
+    if ftth:
+        lines.append(
+            f"Fibre (FttH) : {ftth.text} des locaux raccordables au 1er trimestre 2018, "
+            "donnée ancienne à actualiser."
+        )
+    return tuple(lines)
+
+
+def _peers(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    code: str,
+    nom: str,
+    by_id: dict[str, IndicatorValue],
+) -> PeerTable | None:
+    peers = find_peers(con, level, code, n=5)
+    if not peers:
+        return None
+    cat = {i.id: i for i in load_indicator_catalogue().indicators}
+    columns = [c for c in PEER_COLUMNS if c in cat]
+    values = _values(con, level, [code, *(p.code for p in peers)], columns)
+    rows = [(code, nom, True)] + [(p.code, p.nom, False) for p in peers]
+    return PeerTable(
+        regle=peers[0].rule,
+        colonnes=tuple(f"{cat[c].label} ({cat[c].unit})" for c in columns),
+        lignes=tuple(
+            PeerRow(
+                code=c,
+                nom=n,
+                est_territoire=me,
+                valeurs=tuple(
+                    _display(values.get(c, {}).get(col), "", cat[col].decimals) for col in columns
+                ),
+            )
+            for c, n, me in rows
+        ),
+    )
+
+
+def _chart(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    code: str,
+    nom: str,
+    peers: PeerTable | None,
+    indicator: IndicatorValue,
+) -> str | None:
+    if indicator.status != "disponible" or not isinstance(indicator.value, int | float):
+        return None
+    others = [(r.code, r.nom) for r in (peers.lignes if peers else ()) if not r.est_territoire]
+    values = _values(con, level, [c for c, _ in others], [indicator.id])
+    labels = [nom] + [n for _, n in others]
+    data: list[float | None] = [float(indicator.value)]
+    for c, _ in others:
+        v = values.get(c, {}).get(indicator.id)
+        data.append(float(v) if isinstance(v, int | float) else None)
+    return render_bars(
+        labels, data, title=f"{indicator.label} : comparaison", unit=indicator.unit, highlight=0
+    )
+
+
+def _map(con: duckdb.DuckDBPyConnection, entry: Entry, indicator_id: str) -> MapBlock | None:
+    cat = {i.id: i for i in load_indicator_catalogue().indicators}
+    ind = cat.get(indicator_id)
+    if ind is None or "commune" not in ind.levels:
+        return None
+    siren = entry.code if entry.kind == "epci" else None
+    if siren is None:
+        row = con.execute("SELECT epci_siren FROM communes WHERE code = ?", [entry.code]).fetchone()
+        siren = row[0] if row else None
+    where = "c.epci_siren = $s" if siren else "c.code = $c"
+    rows = con.execute(
+        f"""SELECT c.code, c.nom, k.wkb, i.{indicator_id}
+            FROM communes c JOIN commune_contours k ON k.commune_code = c.code
+            LEFT JOIN indicateurs_commune i ON i.code = c.code WHERE {where}""",
+        {"s": siren} if siren else {"c": entry.code},
+    ).fetchall()
+    if not rows:
+        return None
+    codes = [r[0] for r in rows]
+    points = [
+        MapPoint("gare", n, lo, la)
+        for n, lo, la in con.execute(
+            "SELECT nom, lon, lat FROM stations WHERE list_contains(?, commune_code) AND lat IS NOT NULL",
+            [codes],
+        ).fetchall()
+    ]
+    points += [
+        MapPoint("france_services", n, lo, la)
+        for n, lo, la in con.execute(
+            "SELECT nom, lon, lat FROM france_services WHERE list_contains(?, commune_code) "
+            "AND lat IS NOT NULL",
+            [codes],
+        ).fetchall()
+    ]
+    sources = ", ".join(ind.sources)
+    label = f"{ind.label} ({ind.unit})"
+    svg = render_choropleth(
+        [
+            Area(r[0], r[1], r[2], float(r[3]) if isinstance(r[3], int | float) else None)
+            for r in rows
+        ],
+        points,
+        title=label,
+        unit=ind.unit,
+        source=f"Fond : IGN Admin Express COG 2018 · indicateur : {sources} · "
+        "gares : SNCF · France services : ANCT 2024",
+    )
+    return MapBlock(indicateur=indicator_id, libelle=label, svg=svg)
+
+
+def _desserte(
+    con: duckdb.DuckDBPyConnection, entry: Entry, day: date
+) -> tuple[StationService, ...]:
+    uics = territory_stations(con, kind=entry.kind, code=entry.code)
+    services = load_station_services(con, uics, day=day) if uics else []
+    out = []
+    for s in services:
+        best = min(s.metropoles, key=lambda m: m.duree_min_minutes, default=None)
+        out.append(
+            StationService(
+                uic=s.uic,
+                nom=s.nom,
+                departs_train=s.departs_train,
+                departs_car=s.departs_car,
+                metropole=best.metropole_nom if best else None,
+                duree_min=best.duree_min_minutes if best else None,
+                allers_avant_9h=best.allers_avant_9h if best else None,
+                retours_apres_17h30=best.retours_apres_17h30 if best else None,
+            )
+        )
+    return tuple(sorted(out, key=lambda s: -(s.departs_train or 0)))
+
+
+def _impact(
+    con: duckdb.DuckDBPyConnection, entry: Entry, by_id: dict[str, IndicatorValue]
+) -> tuple[tuple[Figure, ...], tuple[str, ...]]:
+    pop, rate = by_id.get("population_2023"), by_id.get("taux_teletravail_estime")
+    if not (
+        pop and rate and isinstance(pop.value, int | float) and isinstance(rate.value, int | float)
+    ):
+        return (), ()
+    codes_sql = (
+        "SELECT commune_code FROM epci_membres WHERE epci_siren = ?"
+        if entry.kind == "epci"
+        else "SELECT ?"
+    )
+    row = con.execute(
+        f"SELECT sum(p18_act1564 - p18_chom1564) FROM comparateur_2018 "
+        f"WHERE commune_code IN ({codes_sql})",
+        [entry.code],
+    ).fetchone()
+    if not row or row[0] is None:
+        return (), ()
+    a = default_assumptions(
+        int(pop.value),
+        round(float(row[0])),
+        float(rate.value) / 100,
+        territory=entry.nom,
+        origins={
+            "actifs_occupes": "INSEE, RP 2018 (actifs de 15 à 64 ans moins chômeurs)",
+            "taux_teletravail": "indicateur « taux de télétravail estimé » du territoire",
+        },
+    )
+    result = scenario_for(con, a)
+    src = ("ADEME, Impact CO2 (2024)", "ADEME / Greenworking 2020")
+    t, h = result.total, result.par_habitant
+
+    def fig(fid: str, label: str, value: float, unit: str, note: str | None = None) -> Figure:
+        return Figure(
+            id=fid,
+            libelle=label,
+            valeur=value,
+            texte=f"{format_number(value, 0)} {unit}",
+            unite=unit,
+            nature="estimation",
+            sources=src,
+            note=note,
+        )
+
+    figures = [
+        fig("teletravailleurs", "Télétravailleurs du scénario", result.teletravailleurs, "actifs"),
+        fig(
+            "co2_brut",
+            "Émissions évitées, brut (trajets des jours télétravaillés)",
+            t.kgco2e_evites_brut / 1000,
+            "tCO2e/an",
+        ),
+        fig(
+            "co2_impactco2",
+            "Émissions évitées, méthode Impact CO2 (75 % du brut)",
+            t.kgco2e_evites_impactco2 / 1000,
+            "tCO2e/an",
+        ),
+        fig(
+            "co2_net",
+            "Émissions évitées, nettes des effets rebond (ADEME 2020, −31 %)",
+            t.kgco2e_evites_net / 1000,
+            "tCO2e/an",
+        ),
+        fig("km_net", "Kilomètres évités, nets", t.km_evites_net, "km/an"),
+        fig(
+            "co2_net_hab", "Émissions évitées nettes par habitant", h.kgco2e_evites_net, "kgCO2e/an"
+        ),
+    ]
+    if result.par_teletravailleur:
+        figures.append(
+            fig(
+                "co2_net_tt",
+                "Émissions évitées nettes par télétravailleur",
+                result.par_teletravailleur.kgco2e_evites_net,
+                "kgCO2e/an",
+            )
+        )
+    hyp = a
+    hypotheses = [
+        f"{hyp.actifs_occupes:,} actifs occupés".replace(",", "\u202f")
+        + f" ; taux de télétravail {format_number(hyp.taux_teletravail * 100, 1)} %"
+        f" ; {format_number(hyp.jours_teletravail, 1)} jours par semaine",
+        "Répartition modale : "
+        + ", ".join(f"{p.slug} {format_number(p.part * 100, 0)} %" for p in hyp.repartition_modale),
+        "Tranches de distance (aller) : "
+        + ", ".join(
+            f"{b.libelle} : {format_number(b.distance_km, 1)} km, {format_number(b.part * 100, 0)} %"
+            for b in hyp.tranches_distance
+        ),
+    ]
+    hypotheses += [f"{k} : {v}" for k, v in sorted(hyp.origines.items())]
+    return tuple(figures), tuple(hypotheses)
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection, entry: Entry, *, day: date, map_indicator: str | None = None
+) -> DiagnosticReport:
+    """The full report of ``entry`` from a derived warehouse connection (indicators computed)."""
+    level = entry.kind
+    card = card_for(con, entry)
+    values = read_indicators(con, level, entry.code)
+    by_id = {v.id: v for v in values}
+    cat = load_indicator_catalogue()
+    peers = _peers(con, level, entry.code, entry.nom, by_id)
+    themes = []
+    for theme in sorted(cat.themes, key=lambda t: t.order):
+        figures = tuple(_figure(v) for v in values if v.theme == theme.id)
+        if not figures:
+            continue
+        chart_id = THEME_CHARTS.get(theme.id)
+        chart = (
+            _chart(con, level, entry.code, entry.nom, peers, by_id[chart_id])
+            if chart_id in by_id
+            else None
+        )
+        themes.append(Theme(id=theme.id, titre=theme.label, figures=figures, graphique_svg=chart))
+    impact, hypotheses = _impact(con, entry, by_id)
+    used = sorted(
+        {s.id for v in values for s in v.sources}
+        | {s.id for s in card.sources}
+        | {"gtfs_ter", "gtfs_longue_distance", "contours", "impactco2", "reference"}
+    )
+    rows = con.execute(
+        "SELECT id, titre, producteur, millesime, licence, url, citation FROM sources "
+        "WHERE list_contains(?, id) ORDER BY chargee DESC, id",
+        [used],
+    ).fetchall()
+    return DiagnosticReport(
+        genere_le=datetime.now(UTC).replace(microsecond=0),
+        jour_reference=day,
+        territoire=card,
+        resume=_summary(by_id, entry.nom),
+        themes=tuple(themes),
+        desserte=_desserte(con, entry, day),
+        carte=_map(con, entry, map_indicator or DEFAULT_MAP_INDICATOR),
+        pairs=peers,
+        impact=impact,
+        hypotheses_impact=hypotheses,
+        sources=tuple(
+            SourceRef(
+                id=r[0],
+                titre=r[1],
+                producteur=r[2],
+                millesime=r[3],
+                licence=r[4],
+                url=r[5],
+                citation=r[6],
+            )
+            for r in rows
+        ),
+    )

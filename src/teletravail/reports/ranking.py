@@ -1,0 +1,63 @@
+"""Ranking of the Action Cœur de Ville communes on the Senate's attractiveness criteria.
+
+One row per ACV commune (table ``communes``, ``acv``), with the attractiveness score, its four
+criteria and every sub-indicator the score uses (declared in ``diagnostic/indicators.toml``),
+sorted by score (highest first, missing scores last). Reads a derived warehouse (indicators
+computed).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from teletravail.diagnostic.catalogue import load_indicator_catalogue
+from teletravail.reports.tables import Cell, Column
+
+
+def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list[Cell]], list[str]]:
+    """(columns, rows, notes) of the ACV ranking; notes cite the method and the sources."""
+    cat = load_indicator_catalogue()
+    by_id = {i.id: i for i in cat.indicators}
+    score = cat.score
+    ids = [score.indicator] + [c.indicator for c in score.criteria]
+    for criterion in score.criteria:
+        ids += [comp.indicator for comp in criterion.components if comp.indicator not in ids]
+    ids = [i for i in ids if i in by_id and "commune" in by_id[i].levels]
+    columns = [
+        Column("rang", "Rang"),
+        Column("code", "Code INSEE"),
+        Column("commune", "Commune"),
+        Column("departement", "Département"),
+        Column("epci", "EPCI"),
+        Column("id_acv", "Convention ACV"),
+        Column("population_2023", "Population 2023", "habitants"),
+    ] + [Column(i, by_id[i].label, by_id[i].unit) for i in ids if i != "population_2023"]
+    value_cols = ", ".join(f"i.{i}" for i in ids if i != "population_2023")
+    rows = con.execute(
+        f"""SELECT c.code, c.nom, c.departement_nom, e.nom, c.id_acv, c.population, {value_cols}
+            FROM communes c
+            LEFT JOIN epcis e ON e.siren = c.epci_siren
+            LEFT JOIN indicateurs_commune i ON i.code = c.code
+            WHERE c.acv
+            ORDER BY i.{score.indicator} DESC NULLS LAST, c.population DESC, c.code"""
+    ).fetchall()
+    table: list[list[Cell]] = []
+    for rank, row in enumerate(rows, start=1):
+        values: list[Cell] = [rank, *row[:5], row[5]]
+        for v in row[6:]:
+            values.append(round(float(v), 2) if isinstance(v, int | float) else v)
+        table.append(values)
+    sources = con.execute(
+        "SELECT string_agg(DISTINCT citation, ' ; ' ORDER BY citation) FROM sources WHERE chargee "
+        "AND id IN ('cog', 'acv', 'comparateur_2018', 'centralites', 'france_services', "
+        "'gtfs_ter', 'gtfs_longue_distance', 'gares', 'aav2020')"
+    ).fetchone()
+    day = con.execute("SELECT jour_desserte FROM indicateurs_info").fetchone()
+    notes = [
+        "Note d'attractivité pour les télétravailleurs (0 à 100) selon les quatre critères du "
+        "Sénat (rapport n°89, 2021-2022) : services, transports bien connectés, région dynamique, "
+        "proximité d'une métropole. Méthode : docs/methodologie/indicateurs.md.",
+        f"Sources : {sources[0] if sources else ''}."
+        + (f" Desserte ferroviaire du {day[0].strftime('%d/%m/%Y')}." if day and day[0] else ""),
+    ]
+    return columns, table, notes
