@@ -63,8 +63,12 @@ def breakdown(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float]]:
     start = time.perf_counter()
     prepare_rail(con, None)
     create_prelude(con, cat)
-    steps.append(("prélude (périmètres, métropole et France services les plus proches)",
-                  time.perf_counter() - start))
+    steps.append(
+        (
+            "prélude (périmètres, métropole et France services les plus proches)",
+            time.perf_counter() - start,
+        )
+    )
     tables = []
     for theme in cat.themes:
         if theme.id == attractiveness.THEME:
@@ -75,13 +79,19 @@ def breakdown(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float]]:
         tables.append(f"_b_{theme.id}")
     start = time.perf_counter()
     joins = " ".join(f"LEFT JOIN {t} USING (niveau, code)" for t in tables)
-    con.execute("CREATE OR REPLACE TEMP TABLE _indicateurs AS SELECT * FROM "
-                f"(SELECT DISTINCT niveau, code FROM _perimetre) p {joins}")
-    con.execute("CREATE OR REPLACE TEMP TABLE _b_scores AS "
-                + theme_sql(cat, attractiveness.THEME))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _indicateurs AS SELECT * FROM "
+        f"(SELECT DISTINCT niveau, code FROM _perimetre) p {joins}"
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _b_scores AS " + theme_sql(cat, attractiveness.THEME))
     steps.append(("jointure et scores d'attractivité", time.perf_counter() - start))
-    for t in [*tables, "_indicateurs", "_b_scores", "_desserte_gares_jour",
-              "_desserte_metropoles_jour"]:
+    for t in [
+        *tables,
+        "_indicateurs",
+        "_b_scores",
+        "_desserte_gares_jour",
+        "_desserte_metropoles_jour",
+    ]:
         con.execute(f"DROP TABLE IF EXISTS {t}")
     drop_prelude(con)
     return steps
@@ -110,8 +120,10 @@ def main() -> None:
 
         day = reference_day(con, args.date)
         rail_best, _ = timed(lambda: compute_rail_service(con, day=day), 1)
-        print(f"Desserte ferroviaire du {day.isoformat()} (toutes gares, deux flux) : "
-              f"{rail_best:.2f} s")
+        print(
+            f"Desserte ferroviaire du {day.isoformat()} (toutes gares, deux flux) : "
+            f"{rail_best:.2f} s"
+        )
     best, mean = timed(lambda: compute_indicators(con), args.repeat)
     cat = load_indicator_catalogue()
     for table in ("indicateurs_commune", "indicateurs_epci"):
@@ -119,9 +131,11 @@ def main() -> None:
         cols = len(con.execute(f"DESCRIBE {table}").fetchall())
         print(f"{table} : {rows[0] if rows else 0} lignes × {cols} colonnes")
     print(f"{len(cat.indicators)} indicateurs déclarés, {len(cat.themes)} thèmes")
-    print(f"compute_indicators (toutes communes et tous EPCI) : meilleur {best:.2f} s, "
-          f"moyenne {mean:.2f} s sur {args.repeat} ({'atteint' if best < 10 else 'MANQUÉ'} : "
-          "objectif < 10 s)")
+    print(
+        f"compute_indicators (toutes communes et tous EPCI) : meilleur {best:.2f} s, "
+        f"moyenne {mean:.2f} s sur {args.repeat} ({'atteint' if best < 10 else 'MANQUÉ'} : "
+        "objectif < 10 s)"
+    )
     print("Détail d'un calcul :")
     for name, secs in breakdown(con):
         print(f"  {name:<75} {secs:6.3f} s")

@@ -99,13 +99,19 @@ def main() -> None:
         read_total += r_best
         stats_total += s_best
         stop_rows += rows
-        print(f"gtfs-kit {feed} : read_feed {r_best:.2f} s, compute_stop_stats {s_best:.2f} s "
-              f"({rows} arrêts)")
+        print(
+            f"gtfs-kit {feed} : read_feed {r_best:.2f} s, compute_stop_stats {s_best:.2f} s "
+            f"({rows} arrêts)"
+        )
     total = read_total + stats_total
-    print(f"gtfs-kit total (2 flux) : {total:.2f} s (lecture {read_total:.2f} s + statistiques "
-          f"{stats_total:.2f} s) ; {stop_rows} arrêts sur {stops} points d'arrêt")
-    print(f"Rapport gtfs-kit / teletravail : {total / best:.2f} (statistiques seules : "
-          f"{stats_total / best:.2f})")
+    print(
+        f"gtfs-kit total (2 flux) : {total:.2f} s (lecture {read_total:.2f} s + statistiques "
+        f"{stats_total:.2f} s) ; {stop_rows} arrêts sur {stops} points d'arrêt"
+    )
+    print(
+        f"Rapport gtfs-kit / teletravail : {total / best:.2f} (statistiques seules : "
+        f"{stats_total / best:.2f})"
+    )
     print(f"Cible < 30 s : {'atteinte' if best < 30 else 'MANQUÉE'} ({best:.2f} s)")
     con.close()
 

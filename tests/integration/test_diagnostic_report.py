@@ -153,3 +153,15 @@ def test_acv_ranking_files(warehouse: Path, tmp_path: Path, fmt: str) -> None:
     else:
         page = out.read_text("utf-8")
         assert page.count("<tr>") == 246 and "aria-sort" in page  # header + 245 rows
+
+
+def test_map_indicator_option(warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "carte.html"
+    ok = runner.invoke(app, ["diagnostic", "Grand Sénonais", "--carte", "taux_pauvrete_2019",
+                             "--output", str(out), "--entrepot", str(warehouse)])
+    assert ok.exit_code == 0, ok.output
+    assert "Carte : Taux de pauvreté" in out.read_text("utf-8")
+    bad = runner.invoke(app, ["diagnostic", "Grand Sénonais", "--carte", "nimporte",
+                              "--entrepot", str(warehouse)])
+    assert bad.exit_code == 2
+    assert "taux_teletravail_estime" in bad.output and "Traceback" not in bad.output

@@ -15,6 +15,7 @@ import duckdb
 from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
 from teletravail.diagnostic.peers import find_peers
 from teletravail.diagnostic.reading import IndicatorValue, format_number, read_indicators
+from teletravail.errors import ConfigError
 from teletravail.impact.scenario import default_assumptions, scenario_for
 from teletravail.rail.stations import load_station_services, territory_stations
 from teletravail.reports.charts import render_bars
@@ -205,8 +206,14 @@ def _chart(
 def _map(con: duckdb.DuckDBPyConnection, entry: Entry, indicator_id: str) -> MapBlock | None:
     cat = {i.id: i for i in load_indicator_catalogue().indicators}
     ind = cat.get(indicator_id)
-    if ind is None or "commune" not in ind.levels:
-        return None
+    if ind is None or "commune" not in ind.levels or ind.kind != "number":
+        choices = ", ".join(
+            sorted(i.id for i in cat.values() if "commune" in i.levels and i.kind == "number")
+        )
+        raise ConfigError(
+            f"Indicateur de carte inconnu ou non numérique « {indicator_id} » : choisissez "
+            f"parmi {choices}."
+        )
     siren = entry.code if entry.kind == "epci" else None
     if siren is None:
         row = con.execute("SELECT epci_siren FROM communes WHERE code = ?", [entry.code]).fetchone()
