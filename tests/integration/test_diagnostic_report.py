@@ -165,3 +165,40 @@ def test_map_indicator_option(warehouse: Path, tmp_path: Path) -> None:
                               "--entrepot", str(warehouse)])
     assert bad.exit_code == 2
     assert "taux_teletravail_estime" in bad.output and "Traceback" not in bad.output
+
+
+def test_scenario_defaults_from_indicators(warehouse: Path) -> None:
+    data = json.loads(_run(warehouse, "scenario", "Vitré Communauté", "--format", "json"))
+    a = data["hypotheses"]
+    assert a["population"] == 83_737 and a["origines"]["taux_teletravail"].startswith("estimation")
+    teleworkers = a["actifs_occupes"] * a["taux_teletravail"]
+    assert data["teletravailleurs"] == pytest.approx(teleworkers, rel=1e-6)
+    assert data["total"]["kgco2e_evites_net"] < data["total"]["kgco2e_evites_brut"]
+
+
+def test_scenario_user_assumptions(warehouse: Path) -> None:
+    base = json.loads(_run(warehouse, "scenario", "Sens", "--format", "json", "--jours", "1"))
+    more = json.loads(_run(warehouse, "scenario", "Sens", "--format", "json", "--jours", "2",
+                           "--taux-teletravail", str(base["hypotheses"]["taux_teletravail"] * 100),
+                           "--repartition", "voiturethermique=100"))
+    assert more["hypotheses"]["origines"]["jours_teletravail"] == "valeur saisie par l'utilisateur"
+    assert more["hypotheses"]["repartition_modale"] == [
+        {"slug": "voiturethermique", "part": 1.0, "occupants": 1}
+    ]
+    # all by petrol car, twice the days: more than twice the default mix's gross savings
+    assert more["total"]["kgco2e_evites_brut"] > 2 * base["total"]["kgco2e_evites_brut"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--repartition", "voiturethermique=70,ter=20"], "elle doit faire 100 %"),
+        (["--taux-teletravail", "150"], "hors de 0 à 100"),
+        (["--jours", "beaucoup"], "illisible"),
+        (["--repartition", "fusee=100"], "fusee"),
+    ],
+)
+def test_scenario_bad_input(warehouse: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["scenario", "Sens", *args, "--entrepot", str(warehouse)])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split()) and "Traceback" not in result.output

@@ -9,6 +9,7 @@ from teletravail.cli.diagnostic import diagnostic
 from teletravail.cli.impact import impact
 from teletravail.cli.rail import desserte
 from teletravail.cli.ranking import classement
+from teletravail.cli.scenario import scenario
 from teletravail.cli.territory import territoire
 
 app = typer.Typer(
@@ -23,3 +24,4 @@ app.command("impact")(impact)
 app.command("desserte")(desserte)
 app.command("diagnostic")(diagnostic)
 app.command("classement")(classement)
+app.command("scenario")(scenario)

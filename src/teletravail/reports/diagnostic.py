@@ -15,8 +15,9 @@ import duckdb
 from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
 from teletravail.diagnostic.peers import find_peers
 from teletravail.diagnostic.reading import IndicatorValue, format_number, read_indicators
-from teletravail.errors import ConfigError
-from teletravail.impact.scenario import default_assumptions, scenario_for
+from teletravail.errors import ConfigError, WarehouseError
+from teletravail.impact.scenario import scenario_for
+from teletravail.impact.territory import territory_assumptions
 from teletravail.rail.stations import load_station_services, territory_stations
 from teletravail.reports.charts import render_bars
 from teletravail.reports.model import (
@@ -283,35 +284,12 @@ def _desserte(
 
 
 def _impact(
-    con: duckdb.DuckDBPyConnection, entry: Entry, by_id: dict[str, IndicatorValue]
+    con: duckdb.DuckDBPyConnection, entry: Entry
 ) -> tuple[tuple[Figure, ...], tuple[str, ...]]:
-    pop, rate = by_id.get("population_2023"), by_id.get("taux_teletravail_estime")
-    if not (
-        pop and rate and isinstance(pop.value, int | float) and isinstance(rate.value, int | float)
-    ):
+    try:
+        a = territory_assumptions(con, entry.kind, entry.code, entry.nom)
+    except WarehouseError:
         return (), ()
-    codes_sql = (
-        "SELECT commune_code FROM epci_membres WHERE epci_siren = ?"
-        if entry.kind == "epci"
-        else "SELECT ?"
-    )
-    row = con.execute(
-        f"SELECT sum(p18_act1564 - p18_chom1564) FROM comparateur_2018 "
-        f"WHERE commune_code IN ({codes_sql})",
-        [entry.code],
-    ).fetchone()
-    if not row or row[0] is None:
-        return (), ()
-    a = default_assumptions(
-        int(pop.value),
-        round(float(row[0])),
-        float(rate.value) / 100,
-        territory=entry.nom,
-        origins={
-            "actifs_occupes": "INSEE, RP 2018 (actifs de 15 à 64 ans moins chômeurs)",
-            "taux_teletravail": "indicateur « taux de télétravail estimé » du territoire",
-        },
-    )
     result = scenario_for(con, a)
     src = ("ADEME, Impact CO2 (2024)", "ADEME / Greenworking 2020")
     t, h = result.total, result.par_habitant
@@ -401,7 +379,7 @@ def build_report(
             else None
         )
         themes.append(Theme(id=theme.id, titre=theme.label, figures=figures, graphique_svg=chart))
-    impact, hypotheses = _impact(con, entry, by_id)
+    impact, hypotheses = _impact(con, entry)
     used = sorted(
         {s.id for v in values for s in v.sources}
         | {s.id for s in card.sources}
