@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,12 +11,11 @@ import typer
 from rich.console import Console
 
 from teletravail import settings
+from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day, resolve_one
 from teletravail.cli.errors import handle_errors
 from teletravail.derived import ensure_derived
-from teletravail.errors import ConfigError, LookupFailed
 from teletravail.reports.diagnostic import build_report
 from teletravail.reports.render import render_html, render_json, render_markdown, render_pdf
-from teletravail.territory.lookup import Entry, gazetteer_for
 from teletravail.warehouse import open_warehouse
 
 console = Console(stderr=True)
@@ -30,36 +28,6 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
     json = "json"
     md = "md"
-
-
-def parse_day(text: str | None) -> date | None:
-    """``YYYY-MM-DD`` -> date; a clear message otherwise."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(
-            f"Date illisible « {text} » : utilisez le format AAAA-MM-JJ, par exemple 2025-01-28."
-        ) from None
-
-
-def resolve_one(path: Path, query: str) -> Entry:
-    """The single territory matching ``query``; LookupFailed listing candidates otherwise."""
-    result = gazetteer_for(path).search(query)
-    if not result.matches:
-        raise LookupFailed(
-            f"Aucun territoire ne correspond à « {query} » : essayez un nom de commune ou d'EPCI, "
-            "un code INSEE ou un SIREN."
-        )
-    if not result.resolved:
-        names = ", ".join(f"{m.entry.nom} ({m.entry.code})" for m in result.matches[:6])
-        raise LookupFailed(
-            f"« {query} » désigne plusieurs territoires : {names}. Précisez avec le code INSEE "
-            "ou le SIREN."
-        )
-    assert result.best is not None
-    return result.best
 
 
 @handle_errors
@@ -76,9 +44,7 @@ def diagnostic(
             "json et md sur la sortie standard).",
         ),
     ] = None,
-    date_option: Annotated[
-        str | None, typer.Option("--date", help="Jour de référence de la desserte (AAAA-MM-JJ).")
-    ] = None,
+    date_option: DateOpt = None,
     correspondance_min: Annotated[
         int,
         typer.Option(
@@ -91,10 +57,7 @@ def diagnostic(
     carte: Annotated[
         str | None, typer.Option("--carte", help="Indicateur communal de la carte.")
     ] = None,
-    entrepot: Annotated[
-        Path | None,
-        typer.Option("--entrepot", help="Entrepôt DuckDB (défaut : TELETRAVAIL_WAREHOUSE)."),
-    ] = None,
+    entrepot: EntrepotOpt = None,
 ) -> None:
     """Produire le rapport de diagnostic télétravail d'une commune ou d'un EPCI."""
     path = settings.warehouse_path(entrepot)

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from teletravail import settings
+from teletravail.cli.common import parse_day, resolve_one
 from teletravail.cli.errors import handle_errors
-from teletravail.errors import ConfigError, LookupFailed
 from teletravail.rail.calendar import FEED_LABELS, reference_day
 from teletravail.rail.config import rail_settings
 from teletravail.rail.service import compute_rail_service
@@ -24,7 +24,7 @@ from teletravail.rail.stations import (
     load_station_services,
     territory_stations,
 )
-from teletravail.territory.lookup import Entry, gazetteer_for
+from teletravail.territory.lookup import Entry
 from teletravail.warehouse import open_warehouse
 
 console = Console()
@@ -41,18 +41,6 @@ class Format(StrEnum):
 
     text = "text"
     json = "json"
-
-
-def _parse_day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(
-            f"Date illisible : « {text} ». Donnez-la au format AAAA-MM-JJ, par exemple "
-            "--date 2025-01-28."
-        ) from None
 
 
 def _hhmm(value: str | None) -> str:
@@ -158,23 +146,11 @@ def desserte(
     ] = None,
 ) -> None:
     """Desserte des gares d'une commune ou d'un EPCI : départs, destinations, accès aux métropoles."""
-    wanted = _parse_day(date_)
+    wanted = parse_day(date_)
     path = settings.warehouse_path(entrepot)
     con = open_warehouse(path)
     try:
-        result = gazetteer_for(path).search(query)
-        if not result.matches:
-            raise LookupFailed(
-                f"Aucun territoire ne correspond à « {query} ». Essayez le nom de la commune ou "
-                "de l'EPCI, son code INSEE (5 caractères) ou son SIREN (9 chiffres)."
-            )
-        if not result.resolved or result.best is None:
-            names = ", ".join(f"{m.entry.nom} ({m.entry.code})" for m in result.matches[:6])
-            raise LookupFailed(
-                f"« {query} » désigne plusieurs territoires : {names}. Précisez avec le code INSEE "
-                "ou le SIREN."
-            )
-        entry = result.best
+        entry = resolve_one(path, query)
         day = reference_day(con, wanted)
         compute_rail_service(con, day=day, min_transfer_minutes=correspondance_min, temporary=True)
         uics = territory_stations(con, kind=entry.kind, code=entry.code)

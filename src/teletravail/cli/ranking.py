@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from teletravail import settings
-from teletravail.cli.diagnostic import parse_day
+from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day
 from teletravail.cli.errors import handle_errors
 from teletravail.derived import ensure_derived
 from teletravail.errors import ConfigError
@@ -45,13 +45,8 @@ def classement(
             "json sur la sortie standard).",
         ),
     ] = None,
-    date_option: Annotated[
-        str | None, typer.Option("--date", help="Jour de référence de la desserte (AAAA-MM-JJ).")
-    ] = None,
-    entrepot: Annotated[
-        Path | None,
-        typer.Option("--entrepot", help="Entrepôt DuckDB (défaut : TELETRAVAIL_WAREHOUSE)."),
-    ] = None,
+    date_option: DateOpt = None,
+    entrepot: EntrepotOpt = None,
 ) -> None:
     """Classer les communes Action Cœur de Ville selon les critères d'attractivité du Sénat."""
     if liste.lower() != "acv":

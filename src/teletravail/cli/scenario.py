@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import duckdb
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from teletravail import settings
-from teletravail.cli.diagnostic import parse_day, resolve_one
+from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day, resolve_one
 from teletravail.cli.errors import handle_errors
 from teletravail.cli.territory import Format
 from teletravail.derived import ensure_derived
@@ -151,13 +150,8 @@ def scenario(
         ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="text ou json.")] = Format.text,
-    date_option: Annotated[
-        str | None, typer.Option("--date", help="Jour de référence (AAAA-MM-JJ).")
-    ] = None,
-    entrepot: Annotated[
-        Path | None,
-        typer.Option("--entrepot", help="Entrepôt DuckDB (défaut : TELETRAVAIL_WAREHOUSE)."),
-    ] = None,
+    date_option: DateOpt = None,
+    entrepot: EntrepotOpt = None,
 ) -> None:
     """Bilan carbone du télétravail d'un territoire, hypothèses issues de ses indicateurs."""
     days: float | None = None

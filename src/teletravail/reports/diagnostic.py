@@ -30,7 +30,7 @@ from teletravail.reports.model import (
     Theme,
 )
 from teletravail.reports.svgmap import Area, MapPoint, render_choropleth
-from teletravail.territory.card import SourceRef, card_for
+from teletravail.territory.card import card_for, source_refs
 from teletravail.territory.lookup import Entry
 
 # The indicator charted for each theme (territory and its comparable territories side by side).
@@ -385,11 +385,6 @@ def build_report(
         | {s.id for s in card.sources}
         | {"gtfs_ter", "gtfs_longue_distance", "contours", "impactco2", "reference"}
     )
-    rows = con.execute(
-        "SELECT id, titre, producteur, millesime, licence, url, citation FROM sources "
-        "WHERE list_contains(?, id) ORDER BY chargee DESC, id",
-        [used],
-    ).fetchall()
     return DiagnosticReport(
         genere_le=datetime.now(UTC).replace(microsecond=0),
         jour_reference=day,
@@ -401,16 +396,5 @@ def build_report(
         pairs=peers,
         impact=impact,
         hypotheses_impact=hypotheses,
-        sources=tuple(
-            SourceRef(
-                id=r[0],
-                titre=r[1],
-                producteur=r[2],
-                millesime=r[3],
-                licence=r[4],
-                url=r[5],
-                citation=r[6],
-            )
-            for r in rows
-        ),
+        sources=source_refs(con, used),
     )

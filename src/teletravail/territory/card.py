@@ -158,7 +158,8 @@ class TerritoryCard(_Frozen):
     sources: tuple[SourceRef, ...] = ()
 
 
-def _sources(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[SourceRef, ...]:
+def source_refs(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[SourceRef, ...]:
+    """The ``sources`` rows of the warehouse for ``ids``, in the order of ``ids``."""
     rows = con.execute(
         "SELECT id, titre, producteur, millesime, licence, url, citation FROM sources "
         "WHERE list_contains(?, id) ORDER BY list_position(?, id)",
@@ -229,7 +230,7 @@ def commune_card(con: duckdb.DuckDBPyConnection, code: str) -> TerritoryCard:
         programmes=Programmes(acv=bool(row[21]), id_acv=row[22], pvd=bool(row[23])),
         gares=_stations(con, "?", [code]),
         centre=Point(lat=row[24], lon=row[25]) if row[24] is not None else None,
-        sources=_sources(
+        sources=source_refs(
             con,
             ["cog", "grille_densite", "aav2020", "centralites", "acv", "pvd", "gares", "centres"],
         ),
@@ -285,7 +286,7 @@ def epci_card(con: duckdb.DuckDBPyConnection, siren: str) -> TerritoryCard:
         ),
         gares=_stations(con, "SELECT commune_code FROM epci_membres WHERE epci_siren = ?", [siren]),
         centre=Point(lat=row[6], lon=row[7]) if row[6] is not None else None,
-        sources=_sources(con, ["cog", "grille_densite", "acv", "pvd", "gares", "centres"]),
+        sources=source_refs(con, ["cog", "grille_densite", "acv", "pvd", "gares", "centres"]),
     )
 
 

@@ -53,39 +53,74 @@ _HINT = (
 # Final tables: column -> DuckDB type (``feed`` first in every table).
 SCHEMAS: dict[str, dict[str, str]] = {
     "gtfs_agency": {
-        "agency_id": "VARCHAR", "agency_name": "VARCHAR", "agency_url": "VARCHAR",
-        "agency_timezone": "VARCHAR", "agency_lang": "VARCHAR",
+        "agency_id": "VARCHAR",
+        "agency_name": "VARCHAR",
+        "agency_url": "VARCHAR",
+        "agency_timezone": "VARCHAR",
+        "agency_lang": "VARCHAR",
     },
     "gtfs_feed_info": {
-        "feed_publisher_name": "VARCHAR", "feed_publisher_url": "VARCHAR", "feed_lang": "VARCHAR",
-        "feed_start_date": "DATE", "feed_end_date": "DATE", "feed_version": "VARCHAR",
+        "feed_publisher_name": "VARCHAR",
+        "feed_publisher_url": "VARCHAR",
+        "feed_lang": "VARCHAR",
+        "feed_start_date": "DATE",
+        "feed_end_date": "DATE",
+        "feed_version": "VARCHAR",
     },
     "gtfs_stops": {
-        "stop_id": "VARCHAR", "stop_name": "VARCHAR", "stop_lat": "DOUBLE", "stop_lon": "DOUBLE",
-        "location_type": "INTEGER", "parent_station": "VARCHAR", "uic": "VARCHAR",
+        "stop_id": "VARCHAR",
+        "stop_name": "VARCHAR",
+        "stop_lat": "DOUBLE",
+        "stop_lon": "DOUBLE",
+        "location_type": "INTEGER",
+        "parent_station": "VARCHAR",
+        "uic": "VARCHAR",
     },
     "gtfs_routes": {
-        "route_id": "VARCHAR", "agency_id": "VARCHAR", "route_short_name": "VARCHAR",
-        "route_long_name": "VARCHAR", "route_type": "INTEGER", "route_color": "VARCHAR",
+        "route_id": "VARCHAR",
+        "agency_id": "VARCHAR",
+        "route_short_name": "VARCHAR",
+        "route_long_name": "VARCHAR",
+        "route_type": "INTEGER",
+        "route_color": "VARCHAR",
         "route_text_color": "VARCHAR",
     },
     "gtfs_trips": {
-        "trip_id": "VARCHAR", "route_id": "VARCHAR", "service_id": "VARCHAR",
-        "trip_headsign": "VARCHAR", "direction_id": "INTEGER", "block_id": "VARCHAR",
+        "trip_id": "VARCHAR",
+        "route_id": "VARCHAR",
+        "service_id": "VARCHAR",
+        "trip_headsign": "VARCHAR",
+        "direction_id": "INTEGER",
+        "block_id": "VARCHAR",
         "shape_id": "VARCHAR",
     },
     "gtfs_stop_times": {
-        "trip_id": "VARCHAR", "stop_sequence": "INTEGER", "stop_id": "VARCHAR",
-        "arrival_time": "VARCHAR", "departure_time": "VARCHAR", "arrival_secs": "INTEGER",
-        "departure_secs": "INTEGER", "pickup_type": "INTEGER", "drop_off_type": "INTEGER",
+        "trip_id": "VARCHAR",
+        "stop_sequence": "INTEGER",
+        "stop_id": "VARCHAR",
+        "arrival_time": "VARCHAR",
+        "departure_time": "VARCHAR",
+        "arrival_secs": "INTEGER",
+        "departure_secs": "INTEGER",
+        "pickup_type": "INTEGER",
+        "drop_off_type": "INTEGER",
     },
     "gtfs_calendar_dates": {
-        "service_id": "VARCHAR", "date": "DATE", "exception_type": "INTEGER",
+        "service_id": "VARCHAR",
+        "date": "DATE",
+        "exception_type": "INTEGER",
     },
     "gtfs_calendar": {
-        "service_id": "VARCHAR", "monday": "BOOLEAN", "tuesday": "BOOLEAN",
-        "wednesday": "BOOLEAN", "thursday": "BOOLEAN", "friday": "BOOLEAN", "saturday": "BOOLEAN",
-        "sunday": "BOOLEAN", "start_date": "DATE", "end_date": "DATE",
+        "service_id": "VARCHAR",
+        "monday": "BOOLEAN",
+        "tuesday": "BOOLEAN",
+        "wednesday": "BOOLEAN",
+        "thursday": "BOOLEAN",
+        "friday": "BOOLEAN",
+        "saturday": "BOOLEAN",
+        "sunday": "BOOLEAN",
+        "start_date": "DATE",
+        "end_date": "DATE",
     },
 }
 
@@ -108,18 +143,34 @@ class _Member:
 _MEMBERS = (
     _Member("agency", "gtfs_agency", ("agency_name",), {}),
     _Member("feed_info", "gtfs_feed_info", ("feed_publisher_name",), {}),
-    _Member("stops", "gtfs_stops", ("stop_id",),
-            {"stop_lat": "DOUBLE", "stop_lon": "DOUBLE", "location_type": "INTEGER"}),
+    _Member(
+        "stops",
+        "gtfs_stops",
+        ("stop_id",),
+        {"stop_lat": "DOUBLE", "stop_lon": "DOUBLE", "location_type": "INTEGER"},
+    ),
     _Member("routes", "gtfs_routes", ("route_id", "route_type"), {"route_type": "INTEGER"}),
-    _Member("trips", "gtfs_trips", ("route_id", "service_id", "trip_id"),
-            {"direction_id": "INTEGER"}),
-    _Member("stop_times", "gtfs_stop_times",
-            ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
-            {"stop_sequence": "INTEGER", "pickup_type": "INTEGER", "drop_off_type": "INTEGER"}),
-    _Member("calendar_dates", "gtfs_calendar_dates", ("service_id", "date", "exception_type"),
-            {"exception_type": "INTEGER"}),
-    _Member("calendar", "gtfs_calendar", ("service_id", *_DAYS, "start_date", "end_date"),
-            dict.fromkeys(_DAYS, "INTEGER")),
+    _Member(
+        "trips", "gtfs_trips", ("route_id", "service_id", "trip_id"), {"direction_id": "INTEGER"}
+    ),
+    _Member(
+        "stop_times",
+        "gtfs_stop_times",
+        ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
+        {"stop_sequence": "INTEGER", "pickup_type": "INTEGER", "drop_off_type": "INTEGER"},
+    ),
+    _Member(
+        "calendar_dates",
+        "gtfs_calendar_dates",
+        ("service_id", "date", "exception_type"),
+        {"exception_type": "INTEGER"},
+    ),
+    _Member(
+        "calendar",
+        "gtfs_calendar",
+        ("service_id", *_DAYS, "start_date", "end_date"),
+        dict.fromkeys(_DAYS, "INTEGER"),
+    ),
 )
 _ALWAYS = ("stops", "stop_times", "trips", "routes")
 _DATE_COLUMNS = {"feed_start_date", "feed_end_date", "date", "start_date", "end_date"}
@@ -131,46 +182,6 @@ def _create_on(con: duckdb.DuckDBPyConnection, table: str, *, replace: bool = Fa
     cols = ", ".join(["feed VARCHAR", *(f"{n} {t}" for n, t in SCHEMAS[table].items())])
     verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
     con.execute(f"{verb} {table} ({cols})")
-
-
-def create_empty_gtfs_agency(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_agency`` (hook of the build for an absent source)."""
-    _create_on(con, "gtfs_agency")
-
-
-def create_empty_gtfs_feed_info(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_feed_info``."""
-    _create_on(con, "gtfs_feed_info")
-
-
-def create_empty_gtfs_stops(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_stops``."""
-    _create_on(con, "gtfs_stops")
-
-
-def create_empty_gtfs_routes(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_routes``."""
-    _create_on(con, "gtfs_routes")
-
-
-def create_empty_gtfs_trips(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_trips``."""
-    _create_on(con, "gtfs_trips")
-
-
-def create_empty_gtfs_stop_times(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_stop_times``."""
-    _create_on(con, "gtfs_stop_times")
-
-
-def create_empty_gtfs_calendar_dates(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_calendar_dates``."""
-    _create_on(con, "gtfs_calendar_dates")
-
-
-def create_empty_gtfs_calendar(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``gtfs_calendar``."""
-    _create_on(con, "gtfs_calendar")
 
 
 def _member_names(archive: Path) -> dict[str, str]:
@@ -207,8 +218,12 @@ def _where(member: str) -> str:
 def _in_member(archive: Path, member: str, err: SourceError) -> SourceError:
     """Re-address an error raised on an extracted file to ``archive`` and its member."""
     return SourceError(
-        archive, f"{_where(member)} : {err.problem}",
-        line=err.line, column=err.column, value=err.value, hint=_HINT,
+        archive,
+        f"{_where(member)} : {err.problem}",
+        line=err.line,
+        column=err.column,
+        value=err.value,
+        hint=_HINT,
     )
 
 
@@ -229,7 +244,11 @@ def _find_line(path: Path, column: str, value: str) -> int | None:
 
 
 def _read_member(
-    ctx: LoadContext, archive: Path, member_name: str, spec: _Member, scratch: str,
+    ctx: LoadContext,
+    archive: Path,
+    member_name: str,
+    spec: _Member,
+    scratch: str,
     min_rows: int,
 ) -> tuple[Path, set[str]]:
     """Read one member into table ``scratch``; returns the extracted file and its columns."""
@@ -248,16 +267,27 @@ def _read_member(
 
 
 def _check(
-    ctx: LoadContext, archive: Path, member_name: str, path: Path, *, scratch: str, column: str,
-    bad: str, problem: str,
+    ctx: LoadContext,
+    archive: Path,
+    member_name: str,
+    path: Path,
+    *,
+    scratch: str,
+    column: str,
+    bad: str,
+    problem: str,
 ) -> None:
     rows = ctx.con.execute(f"SELECT {column} FROM {scratch} WHERE {bad} LIMIT 1").fetchall()
     if not rows:
         return
     value = "" if rows[0][0] is None else str(rows[0][0])
     raise SourceError(
-        archive, f"{_where(member_name)} : {problem}",
-        line=_find_line(path, column, value), column=column, value=value, hint=_HINT,
+        archive,
+        f"{_where(member_name)} : {problem}",
+        line=_find_line(path, column, value),
+        column=column,
+        value=value,
+        hint=_HINT,
     )
 
 
@@ -289,30 +319,63 @@ def _expr(table: str, column: str, present: set[str]) -> str:
 
 
 def _validate(
-    ctx: LoadContext, archive: Path, member_name: str, path: Path, spec: _Member, scratch: str,
+    ctx: LoadContext,
+    archive: Path,
+    member_name: str,
+    path: Path,
+    spec: _Member,
+    scratch: str,
     present: set[str],
 ) -> None:
     """Values DuckDB would not reject while reading but that the tables cannot hold."""
     for column in sorted(_DATE_COLUMNS & present):
-        _check(ctx, archive, member_name, path, scratch=scratch, column=column,
-               bad=f"nullif(trim({column}), '') IS NOT NULL "
-               f"AND try_strptime(trim({column}), '%Y%m%d') IS NULL",
-               problem="date illisible (AAAAMMJJ attendu)")
+        _check(
+            ctx,
+            archive,
+            member_name,
+            path,
+            scratch=scratch,
+            column=column,
+            bad=f"nullif(trim({column}), '') IS NOT NULL "
+            f"AND try_strptime(trim({column}), '%Y%m%d') IS NULL",
+            problem="date illisible (AAAAMMJJ attendu)",
+        )
     if spec.name == "stop_times":
         for column in ("arrival_time", "departure_time"):
-            _check(ctx, archive, member_name, path, scratch=scratch, column=column,
-                   bad=f"nullif(trim({column}), '') IS NOT NULL "
-                   f"AND NOT regexp_matches({column}, '{_TIME_RE}')",
-                   problem="heure illisible (HH:MM:SS attendu)")
+            _check(
+                ctx,
+                archive,
+                member_name,
+                path,
+                scratch=scratch,
+                column=column,
+                bad=f"nullif(trim({column}), '') IS NOT NULL "
+                f"AND NOT regexp_matches({column}, '{_TIME_RE}')",
+                problem="heure illisible (HH:MM:SS attendu)",
+            )
     if spec.name == "calendar":
         for column in _DAYS:
-            _check(ctx, archive, member_name, path, scratch=scratch, column=column,
-                   bad=f"{column} IS NULL OR {column} NOT IN (0, 1)",
-                   problem="valeur inattendue (0 ou 1 attendu)")
+            _check(
+                ctx,
+                archive,
+                member_name,
+                path,
+                scratch=scratch,
+                column=column,
+                bad=f"{column} IS NULL OR {column} NOT IN (0, 1)",
+                problem="valeur inattendue (0 ou 1 attendu)",
+            )
     for column in sorted({"stop_id", "trip_id", "route_id", "service_id"} & set(spec.required)):
-        _check(ctx, archive, member_name, path, scratch=scratch, column=column,
-               bad=f"nullif(trim({column}), '') IS NULL",
-               problem="identifiant vide")
+        _check(
+            ctx,
+            archive,
+            member_name,
+            path,
+            scratch=scratch,
+            column=column,
+            bad=f"nullif(trim({column}), '') IS NULL",
+            problem="identifiant vide",
+        )
 
 
 def _load_feed(ctx: LoadContext, feed: str) -> None:
@@ -354,9 +417,7 @@ def _load_feed(ctx: LoadContext, feed: str) -> None:
         for table in SCHEMAS:
             ctx.con.execute(f"DELETE FROM {table} WHERE feed = ?", [feed])
         for spec, scratch in loaded:
-            ctx.con.execute(
-                f"INSERT INTO {spec.table} SELECT ?, * FROM {scratch}", [feed]
-            )
+            ctx.con.execute(f"INSERT INTO {spec.table} SELECT ?, * FROM {scratch}", [feed])
     finally:
         for scratch in scratch_tables:
             ctx.con.execute(f"DROP TABLE IF EXISTS {scratch}")
@@ -366,12 +427,27 @@ def _load_feed(ctx: LoadContext, feed: str) -> None:
 def _report_dangling(ctx: LoadContext, archive: Path, feed: str) -> None:
     """One anomaly per kind of dangling reference, with its count and first identifiers."""
     checks = (
-        ("stop_times.txt", "stop_id", "gtfs_stop_times", "gtfs_stops",
-         "horaire(s) à un arrêt absent de stops.txt"),
-        ("trips.txt", "route_id", "gtfs_trips", "gtfs_routes",
-         "course(s) d'une ligne absente de routes.txt"),
-        ("stop_times.txt", "trip_id", "gtfs_stop_times", "gtfs_trips",
-         "horaire(s) d'une course absente de trips.txt"),
+        (
+            "stop_times.txt",
+            "stop_id",
+            "gtfs_stop_times",
+            "gtfs_stops",
+            "horaire(s) à un arrêt absent de stops.txt",
+        ),
+        (
+            "trips.txt",
+            "route_id",
+            "gtfs_trips",
+            "gtfs_routes",
+            "course(s) d'une ligne absente de routes.txt",
+        ),
+        (
+            "stop_times.txt",
+            "trip_id",
+            "gtfs_stop_times",
+            "gtfs_trips",
+            "horaire(s) d'une course absente de trips.txt",
+        ),
     )
     for member, key, child, parent, problem in checks:
         (row,) = ctx.con.execute(
@@ -382,7 +458,9 @@ def _report_dangling(ctx: LoadContext, archive: Path, feed: str) -> None:
         if row[0]:
             examples = [str(v) for v in row[1]]
             ctx.anomaly(
-                f"{archive.name}/{member}", examples[0], None,
+                f"{archive.name}/{member}",
+                examples[0],
+                None,
                 f"{row[0]} {problem} (par exemple {', '.join(examples)})",
             )
 

@@ -58,63 +58,119 @@ _HINT = (
 # Final tables: explicit schemas (column -> DuckDB type).
 SCHEMAS: dict[str, dict[str, str]] = {
     "stations": {
-        "uic": "VARCHAR PRIMARY KEY", "uics": "VARCHAR[]", "nom": "VARCHAR",
-        "trigramme": "VARCHAR", "segment_drg": "VARCHAR", "segment_drg_source": "VARCHAR",
-        "commune_code_source": "VARCHAR", "commune_code": "VARCHAR", "lat": "DOUBLE",
-        "lon": "DOUBLE", "wifi": "BOOLEAN", "nb_equipements_accessibilite": "INTEGER",
+        "uic": "VARCHAR PRIMARY KEY",
+        "uics": "VARCHAR[]",
+        "nom": "VARCHAR",
+        "trigramme": "VARCHAR",
+        "segment_drg": "VARCHAR",
+        "segment_drg_source": "VARCHAR",
+        "commune_code_source": "VARCHAR",
+        "commune_code": "VARCHAR",
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+        "wifi": "BOOLEAN",
+        "nb_equipements_accessibilite": "INTEGER",
         "voyageurs_2023": "BIGINT",
     },
     "station_frequentation": {
-        "uic": "VARCHAR", "uic_source": "VARCHAR", "nom_gare": "VARCHAR", "annee": "INTEGER",
-        "voyageurs": "BIGINT", "voyageurs_non_voyageurs": "BIGINT", "segment_drg": "VARCHAR",
+        "uic": "VARCHAR",
+        "uic_source": "VARCHAR",
+        "nom_gare": "VARCHAR",
+        "annee": "INTEGER",
+        "voyageurs": "BIGINT",
+        "voyageurs_non_voyageurs": "BIGINT",
+        "segment_drg": "VARCHAR",
     },
     "station_accessibilite": {
-        "uic": "VARCHAR", "uic_source": "VARCHAR", "nom_gare": "VARCHAR", "equipement": "VARCHAR",
+        "uic": "VARCHAR",
+        "uic_source": "VARCHAR",
+        "nom_gare": "VARCHAR",
+        "equipement": "VARCHAR",
     },
     "station_horaires": {
-        "uic": "VARCHAR", "uic_source": "VARCHAR", "nom_gare": "VARCHAR", "jour": "VARCHAR",
-        "horaire_normal": "VARCHAR", "horaire_ferie": "VARCHAR",
+        "uic": "VARCHAR",
+        "uic_source": "VARCHAR",
+        "nom_gare": "VARCHAR",
+        "jour": "VARCHAR",
+        "horaire_normal": "VARCHAR",
+        "horaire_ferie": "VARCHAR",
     },
     "reseau_points": {
-        "uic": "VARCHAR", "libelle": "VARCHAR", "voyageurs": "BOOLEAN", "fret": "BOOLEAN",
-        "commune_nom": "VARCHAR", "departement_nom": "VARCHAR", "code_ligne": "VARCHAR",
-        "rg_troncon": "VARCHAR", "pk": "VARCHAR", "idgaia": "VARCHAR", "x_l93": "DOUBLE",
-        "y_l93": "DOUBLE", "lat": "DOUBLE", "lon": "DOUBLE",
+        "uic": "VARCHAR",
+        "libelle": "VARCHAR",
+        "voyageurs": "BOOLEAN",
+        "fret": "BOOLEAN",
+        "commune_nom": "VARCHAR",
+        "departement_nom": "VARCHAR",
+        "code_ligne": "VARCHAR",
+        "rg_troncon": "VARCHAR",
+        "pk": "VARCHAR",
+        "idgaia": "VARCHAR",
+        "x_l93": "DOUBLE",
+        "y_l93": "DOUBLE",
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
     },
 }
 
 # Known columns of each file: header name -> (our name, DuckDB type). Other columns: VARCHAR.
 _GARES = {
-    "Nom": ("nom", "VARCHAR"), "Trigramme": ("trigramme", "VARCHAR"),
+    "Nom": ("nom", "VARCHAR"),
+    "Trigramme": ("trigramme", "VARCHAR"),
     "Segment(s) DRG": ("segment_drg_source", "VARCHAR"),
     "Position géographique": ("position", "VARCHAR"),
-    "Code commune": ("commune_code_source", "VARCHAR"), "Code(s) UIC": ("uics_source", "VARCHAR"),
+    "Code commune": ("commune_code_source", "VARCHAR"),
+    "Code(s) UIC": ("uics_source", "VARCHAR"),
 }
 _FREQ_BASE = {
-    "Nom de la gare": ("nom", "VARCHAR"), "Code UIC": ("uic_source", "VARCHAR"),
+    "Nom de la gare": ("nom", "VARCHAR"),
+    "Code UIC": ("uic_source", "VARCHAR"),
     "Segmentation DRG": ("segment_drg", "VARCHAR"),
 }
 _FREQ_YEAR = re.compile(r"^Total Voyageurs (?P<nv>\+ Non voyageurs )?(?P<year>\d{4})$")
-_WIFI = {"UIC": ("uic_source", "VARCHAR"), "Gare": ("nom", "VARCHAR"),
-         "Service Wifi": ("wifi", "VARCHAR")}
-_ACCESS = {"UIC": ("uic_source", "VARCHAR"), "Nom de la gare": ("nom", "VARCHAR"),
-           "Accessibilité": ("equipement", "VARCHAR")}
+_WIFI = {
+    "UIC": ("uic_source", "VARCHAR"),
+    "Gare": ("nom", "VARCHAR"),
+    "Service Wifi": ("wifi", "VARCHAR"),
+}
+_ACCESS = {
+    "UIC": ("uic_source", "VARCHAR"),
+    "Nom de la gare": ("nom", "VARCHAR"),
+    "Accessibilité": ("equipement", "VARCHAR"),
+}
 _HOURS = {
-    "uic": ("uic_source", "VARCHAR"), "gare": ("nom", "VARCHAR"),
-    "jour_de_la_semaine": ("jour", "VARCHAR"), "horaire_en_jour_normal": ("normal", "VARCHAR"),
+    "uic": ("uic_source", "VARCHAR"),
+    "gare": ("nom", "VARCHAR"),
+    "jour_de_la_semaine": ("jour", "VARCHAR"),
+    "horaire_en_jour_normal": ("normal", "VARCHAR"),
     "horaire_en_jour_ferie": ("ferie", "VARCHAR"),
 }
 _LISTE = {
-    "CODE_UIC": ("uic", "VARCHAR"), "LIBELLE": ("libelle", "VARCHAR"),
-    "FRET": ("fret", "VARCHAR"), "VOYAGEURS": ("voyageurs", "VARCHAR"),
-    "CODE_LIGNE": ("code_ligne", "VARCHAR"), "RG_TRONCON": ("rg_troncon", "VARCHAR"),
-    "PK": ("pk", "VARCHAR"), "COMMUNE": ("commune_nom", "VARCHAR"),
-    "DEPARTEMEN": ("departement_nom", "VARCHAR"), "IDGAIA": ("idgaia", "VARCHAR"),
-    "X_L93": ("x_l93", "DOUBLE"), "Y_L93": ("y_l93", "DOUBLE"),
-    "X_WGS84": ("lon", "DOUBLE"), "Y_WGS84": ("lat", "DOUBLE"),
+    "CODE_UIC": ("uic", "VARCHAR"),
+    "LIBELLE": ("libelle", "VARCHAR"),
+    "FRET": ("fret", "VARCHAR"),
+    "VOYAGEURS": ("voyageurs", "VARCHAR"),
+    "CODE_LIGNE": ("code_ligne", "VARCHAR"),
+    "RG_TRONCON": ("rg_troncon", "VARCHAR"),
+    "PK": ("pk", "VARCHAR"),
+    "COMMUNE": ("commune_nom", "VARCHAR"),
+    "DEPARTEMEN": ("departement_nom", "VARCHAR"),
+    "IDGAIA": ("idgaia", "VARCHAR"),
+    "X_L93": ("x_l93", "DOUBLE"),
+    "Y_L93": ("y_l93", "DOUBLE"),
+    "X_WGS84": ("lon", "DOUBLE"),
+    "Y_WGS84": ("lat", "DOUBLE"),
 }
-_SCRATCH = ("_st_raw", "_st", "_st_uic", "_freq_raw", "_wifi_raw", "_acc_raw", "_hours_raw",
-            "_liste_raw")
+_SCRATCH = (
+    "_st_raw",
+    "_st",
+    "_st_uic",
+    "_freq_raw",
+    "_wifi_raw",
+    "_acc_raw",
+    "_hours_raw",
+    "_liste_raw",
+)
 
 
 def _create_on(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -124,31 +180,6 @@ def _create_on(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def _create(ctx: LoadContext, table: str) -> None:
     _create_on(ctx.con, table)
-
-
-def create_empty_stations(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``stations`` (hook of the build for an absent source)."""
-    _create_on(con, "stations")
-
-
-def create_empty_station_frequentation(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``station_frequentation``."""
-    _create_on(con, "station_frequentation")
-
-
-def create_empty_station_accessibilite(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``station_accessibilite``."""
-    _create_on(con, "station_accessibilite")
-
-
-def create_empty_station_horaires(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``station_horaires``."""
-    _create_on(con, "station_horaires")
-
-
-def create_empty_reseau_points(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty ``reseau_points``."""
-    _create_on(con, "reseau_points")
 
 
 def _columns(header: list[str], known: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -164,7 +195,12 @@ def _columns(header: list[str], known: dict[str, tuple[str, str]]) -> dict[str, 
 
 
 def _read(
-    ctx: LoadContext, table: str, path: Path, known: dict[str, tuple[str, str]], *, delim: str,
+    ctx: LoadContext,
+    table: str,
+    path: Path,
+    known: dict[str, tuple[str, str]],
+    *,
+    delim: str,
     required: list[str] | None = None,
 ) -> int:
     """Check the header then read the whole file into ``table`` (plus ``ord``, the row order)."""
@@ -194,7 +230,14 @@ def _find_line(path: Path, delim: str, column: str, value: str) -> int | None:
 
 
 def _check_values(
-    ctx: LoadContext, path: Path, delim: str, *, table: str, expr: str, bad: str, column: str,
+    ctx: LoadContext,
+    path: Path,
+    delim: str,
+    *,
+    table: str,
+    expr: str,
+    bad: str,
+    column: str,
     problem: str,
 ) -> None:
     """SourceError on the first row of ``table`` where SQL condition ``bad`` holds.
@@ -207,7 +250,11 @@ def _check_values(
         return
     value = "" if rows[0][0] is None else str(rows[0][0])
     raise SourceError(
-        path, problem, line=_find_line(path, delim, column, value), column=column, value=value,
+        path,
+        problem,
+        line=_find_line(path, delim, column, value),
+        column=column,
+        value=value,
         hint=_HINT,
     )
 
@@ -233,12 +280,22 @@ def _load_gares(ctx: LoadContext) -> Path:
         FROM p"""
     )
     _check_values(
-        ctx, path, ";", table="_st", expr="uics_source", column="Code(s) UIC",
+        ctx,
+        path,
+        ";",
+        table="_st",
+        expr="uics_source",
+        column="Code(s) UIC",
         bad="NOT list_bool_and(list_transform(uics, lambda u: regexp_full_match(u, '[0-9]{8}')))",
         problem="code UIC mal formé (8 chiffres attendus, séparés par « ; »)",
     )
     _check_values(
-        ctx, path, ";", table="_st", expr="position", column="Position géographique",
+        ctx,
+        path,
+        ";",
+        table="_st",
+        expr="position",
+        column="Position géographique",
         bad="coalesce(trim(position), '') <> '' AND (lat IS NULL OR lon IS NULL "
         "OR lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180)",
         problem="position géographique illisible (« latitude, longitude » en degrés attendu)",
@@ -276,7 +333,9 @@ def _load_gares(ctx: LoadContext) -> Path:
         "SELECT uic_any, noms FROM _st_uic WHERE n > 1 ORDER BY uic_any"
     ).fetchall():
         ctx.anomaly(
-            path, uic_any, " / ".join(noms),
+            path,
+            uic_any,
+            " / ".join(noms),
             "code UIC listé par plusieurs gares : rattaché à la première",
         )
     ctx.map_communes("_st", code_col="commune_code_source", name_col="nom", file=path, what="gare")
@@ -297,11 +356,19 @@ def _load_frequentation(ctx: LoadContext) -> None:
             years.setdefault(year, set()).add(kind)
     ctx.require_columns(path, header, [*_FREQ_BASE, "Total Voyageurs 2023"])
     ctx.read_csv(
-        "_freq_raw", path, columns=_columns(header, known), delim=",",
+        "_freq_raw",
+        path,
+        columns=_columns(header, known),
+        delim=",",
         select="row_number() OVER () AS ord, *",
     )
     _check_values(
-        ctx, path, ",", table="_freq_raw", expr="uic_source", column="Code UIC",
+        ctx,
+        path,
+        ",",
+        table="_freq_raw",
+        expr="uic_source",
+        column="Code UIC",
         bad="NOT regexp_full_match(coalesce(uic_source, ''), '[0-9]{8}')",
         problem="code UIC mal formé (8 chiffres attendus)",
     )
@@ -345,13 +412,23 @@ def _load_wifi(ctx: LoadContext) -> None:
     path = ctx.path("wifi")
     _read(ctx, "_wifi_raw", path, _WIFI, delim=";")
     _check_values(
-        ctx, path, ";", table="_wifi_raw", expr="uic_source", column="UIC",
+        ctx,
+        path,
+        ";",
+        table="_wifi_raw",
+        expr="uic_source",
+        column="UIC",
         bad="NOT (regexp_full_match(coalesce(trim(uic_source), ''), '[0-9]{1,6}') "
         "OR regexp_full_match(coalesce(trim(uic_source), ''), '87[0-9]{6}'))",
         problem="code UIC mal formé (6 chiffres sans le préfixe 87, ou 8 chiffres attendus)",
     )
     _check_values(
-        ctx, path, ";", table="_wifi_raw", expr="wifi", column="Service Wifi",
+        ctx,
+        path,
+        ";",
+        table="_wifi_raw",
+        expr="wifi",
+        column="Service Wifi",
         bad="wifi IS NOT NULL AND lower(trim(wifi)) NOT IN ('oui', 'non')",
         problem="valeur inattendue (Oui ou Non attendu)",
     )
@@ -369,7 +446,12 @@ def _load_accessibilite(ctx: LoadContext) -> None:
     path = ctx.path("accessibilite")
     _read(ctx, "_acc_raw", path, _ACCESS, delim=";")
     _check_values(
-        ctx, path, ";", table="_acc_raw", expr="uic_source", column="UIC",
+        ctx,
+        path,
+        ";",
+        table="_acc_raw",
+        expr="uic_source",
+        column="UIC",
         bad="NOT regexp_full_match(coalesce(trim(uic_source), ''), '[0-9]{8}')",
         problem="code UIC mal formé (8 chiffres attendus)",
     )
@@ -386,7 +468,12 @@ def _load_horaires(ctx: LoadContext) -> None:
     path = ctx.path("horaires")
     _read(ctx, "_hours_raw", path, _HOURS, delim=";")
     _check_values(
-        ctx, path, ";", table="_hours_raw", expr="uic_source", column="uic",
+        ctx,
+        path,
+        ";",
+        table="_hours_raw",
+        expr="uic_source",
+        column="uic",
         bad="NOT regexp_full_match(coalesce(trim(uic_source), ''), '0{0,2}[0-9]{8}')",
         problem="code UIC mal formé (8 chiffres, éventuellement précédés de 00, attendus)",
     )
@@ -406,23 +493,41 @@ def _load_horaires(ctx: LoadContext) -> None:
 
 def _load_liste(ctx: LoadContext) -> None:
     path = ctx.path("liste")
-    _read(ctx, "_liste_raw", path, _LISTE, delim=",",
-          required=["CODE_UIC", "LIBELLE", "FRET", "VOYAGEURS", "X_WGS84", "Y_WGS84"])
+    _read(
+        ctx,
+        "_liste_raw",
+        path,
+        _LISTE,
+        delim=",",
+        required=["CODE_UIC", "LIBELLE", "FRET", "VOYAGEURS", "X_WGS84", "Y_WGS84"],
+    )
     cols = {d[0] for d in ctx.con.execute("SELECT * FROM _liste_raw LIMIT 0").description or []}
     _check_values(
-        ctx, path, ",", table="_liste_raw", expr="uic", column="CODE_UIC",
+        ctx,
+        path,
+        ",",
+        table="_liste_raw",
+        expr="uic",
+        column="CODE_UIC",
         bad="NOT regexp_full_match(coalesce(trim(uic), ''), '[0-9]{8}')",
         problem="code UIC mal formé (8 chiffres attendus)",
     )
     for column, name in (("voyageurs", "VOYAGEURS"), ("fret", "FRET")):
         _check_values(
-            ctx, path, ",", table="_liste_raw", expr=column, column=name,
+            ctx,
+            path,
+            ",",
+            table="_liste_raw",
+            expr=column,
+            column=name,
             bad=f"{column} IS NULL OR trim({column}) NOT IN ('O', 'N')",
             problem="valeur inattendue (O ou N attendu)",
         )
     select = ", ".join(
-        "trim(uic)" if name == "uic"
-        else f"trim({name}) = 'O'" if name in ("voyageurs", "fret")
+        "trim(uic)"
+        if name == "uic"
+        else f"trim({name}) = 'O'"
+        if name in ("voyageurs", "fret")
         else (name if name in cols else f"NULL::{typ}")
         for name, typ in SCHEMAS["reseau_points"].items()
     )
