@@ -5,4 +5,4 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ruff check src tests benchmarks
 mypy
-python -m pytest "$@"
+python -m pytest -n 2 "$@"
