@@ -223,6 +223,25 @@ class LoadContext:
         return count
 
     @staticmethod
+    def find_line(path: Path, column: str, value: str, *, delim: str = ",") -> int | None:
+        """1-based line of the first data row whose ``column`` holds ``value`` (for messages)."""
+        import csv
+
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                reader = csv.reader(fh, delimiter=delim)
+                header = [c.strip().lstrip("\ufeff") for c in next(reader, [])]
+                if column not in header:
+                    return None
+                idx = header.index(column)
+                for row in reader:
+                    if len(row) > idx and row[idx] == value:
+                        return reader.line_num
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
+        return None
+
+    @staticmethod
     def csv_error(path: Path, exc: Exception) -> SourceError:
         """Turn a DuckDB CSV error into a SourceError with line, column and value when known."""
         text = str(exc)

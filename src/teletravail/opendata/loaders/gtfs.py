@@ -33,7 +33,6 @@ reported as anomalies.
 
 from __future__ import annotations
 
-import csv
 import re
 import zipfile
 import zlib
@@ -227,22 +226,6 @@ def _in_member(archive: Path, member: str, err: SourceError) -> SourceError:
     )
 
 
-def _find_line(path: Path, column: str, value: str) -> int | None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = [c.strip() for c in next(reader, [])]
-            if column not in header:
-                return None
-            idx = header.index(column)
-            for row in reader:
-                if len(row) > idx and row[idx] == value:
-                    return reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
-
-
 def _read_member(
     ctx: LoadContext,
     archive: Path,
@@ -284,7 +267,7 @@ def _check(
     raise SourceError(
         archive,
         f"{_where(member_name)} : {problem}",
-        line=_find_line(path, column, value),
+        line=LoadContext.find_line(path, column, value),
         column=column,
         value=value,
         hint=_HINT,

@@ -40,7 +40,6 @@ ridership (kept as read; the warehouse check ``frequentation_positive`` then fai
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -212,23 +211,6 @@ def _read(
     )
 
 
-def _find_line(path: Path, delim: str, column: str, value: str) -> int | None:
-    """1-based line of the first data row whose ``column`` holds ``value`` (for error messages)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh, delimiter=delim)
-            header = [c.strip().lstrip("\ufeff") for c in next(reader, [])]
-            if column not in header:
-                return None
-            idx = header.index(column)
-            for row in reader:
-                if len(row) > idx and row[idx] == value:
-                    return reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
-
-
 def _check_values(
     ctx: LoadContext,
     path: Path,
@@ -252,7 +234,7 @@ def _check_values(
     raise SourceError(
         path,
         problem,
-        line=_find_line(path, delim, column, value),
+        line=LoadContext.find_line(path, column, value, delim=delim),
         column=column,
         value=value,
         hint=_HINT,
