@@ -36,11 +36,11 @@ CREATE OR REPLACE TABLE desserte_metropoles (
 
 # Rows written by hand for the tests (UIC codes of the mini mirror's stations).
 GARES = [
-    ("87317065", DAY, 30, 4, 12, "05:40", "22:10", "ter"),          # Saint-Omer
-    ("87317099", DAY, 6, 0, 3, "06:50", "19:30", "ter"),            # Tatinghem
-    ("87471300", DAY, 40, 2, 15, "05:30", "22:40", "ter"),          # Vitré
-    ("87471003", DAY, 200, 10, 80, "05:00", "23:50", "ter"),        # Rennes
-    ("87471300", OTHER_DAY, 5, 0, 2, "07:00", "20:00", "ter"),      # Vitré, another day
+    ("87317065", DAY, 30, 4, 12, "05:40", "22:10", "ter"),  # Saint-Omer
+    ("87317099", DAY, 6, 0, 3, "06:50", "19:30", "ter"),  # Tatinghem
+    ("87471300", DAY, 40, 2, 15, "05:30", "22:40", "ter"),  # Vitré
+    ("87471003", DAY, 200, 10, 80, "05:00", "23:50", "ter"),  # Rennes
+    ("87471300", OTHER_DAY, 5, 0, 2, "07:00", "20:00", "ter"),  # Vitré, another day
 ]
 METROPOLES = [
     ("87317065", "200093201", "Métropole Européenne de Lille", 60.0, 8, "06:58", 6, "19:45:00", 0),
@@ -56,8 +56,9 @@ def write_desserte(con: duckdb.DuckDBPyConnection, *, empty: bool = False) -> No
     con.execute(DESSERTE_METROPOLES_SQL)
     if not empty:
         con.executemany("INSERT INTO desserte_gares VALUES (?, ?, ?, ?, ?, ?, ?, ?)", GARES)
-        con.executemany("INSERT INTO desserte_metropoles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        METROPOLES)
+        con.executemany(
+            "INSERT INTO desserte_metropoles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", METROPOLES
+        )
 
 
 def attach(path: Path) -> duckdb.DuckDBPyConnection:
@@ -110,8 +111,9 @@ def diag_plain(mini_plain: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def value(con: duckdb.DuckDBPyConnection, level: str, code: str, column: str) -> object:
     """One computed value (``level`` commune or epci)."""
-    table, key = ("indicateurs_commune", "code") if level == "commune" else ("indicateurs_epci",
-                                                                               "siren")
+    table, key = (
+        ("indicateurs_commune", "code") if level == "commune" else ("indicateurs_epci", "siren")
+    )
     row = con.execute(f"SELECT {column} FROM {table} WHERE {key} = ?", [code]).fetchone()
     assert row is not None, f"{level} {code} absent"
     return row[0]

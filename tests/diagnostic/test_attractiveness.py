@@ -40,8 +40,9 @@ def test_sql_scores_match_the_python_rules(diag: duckdb.DuckDBPyConnection, leve
     for row in rows:
         criteria = []
         for c in CAT.score.criteria:
-            note = weighted_mean([(p.weight, component_note(row[p.indicator], p))
-                                  for p in c.components])
+            note = weighted_mean(
+                [(p.weight, component_note(row[p.indicator], p)) for p in c.components]
+            )
             assert row[c.indicator] == pytest.approx(note), (row[columns[0]], c.indicator)
             criteria.append((c.weight, note))
         assert row[CAT.score.indicator] == pytest.approx(weighted_mean(criteria))

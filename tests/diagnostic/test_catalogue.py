@@ -58,8 +58,12 @@ def test_computed_tables_have_exactly_the_declared_columns(diag: duckdb.DuckDBPy
 
 
 def test_column_types_follow_the_kind(diag: duckdb.DuckDBPyConnection) -> None:
-    types = dict(diag.execute("SELECT column_name, data_type FROM information_schema.columns "
-                              "WHERE table_name = 'indicateurs_epci'").fetchall())
+    types = dict(
+        diag.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'indicateurs_epci'"
+        ).fetchall()
+    )
     for ind in CAT.at_level("epci"):
         assert types[ind.id] == ("DOUBLE" if ind.kind == "number" else "VARCHAR"), ind.id
 
@@ -100,30 +104,38 @@ def test_missing_structured_fields_are_problems(line_start: str, expected: str) 
 
 def test_an_estimate_without_assumptions_is_a_problem() -> None:
     cat = parse_catalogue(_without(TOML, "teletravailleurs_estimes_cadres", "assumptions = "))
-    assert any("teletravailleurs_estimes_cadres" in p and "hypothèses" in p
-               for p in catalogue_problems(cat))
+    assert any(
+        "teletravailleurs_estimes_cadres" in p and "hypothèses" in p
+        for p in catalogue_problems(cat)
+    )
 
 
 def test_an_unknown_key_is_refused() -> None:
     with pytest.raises(SourceError, match="clé\\(s\\) inconnue\\(s\\) formule"):
-        parse_catalogue(TOML.replace('id = "population_2023"\n',
-                                     'id = "population_2023"\nformule = "x"\n'))
+        parse_catalogue(
+            TOML.replace('id = "population_2023"\n', 'id = "population_2023"\nformule = "x"\n')
+        )
 
 
 def test_unknown_source_and_figure_are_problems() -> None:
-    text = TOML.replace('sources = ["cog"]\nlevels = ["commune", "epci"]\nnature = "measured"\n'
-                        'aggregation = "Somme des communes membres."\ndecimals = 0',
-                        'sources = ["cadastre"]\nfigures = ["chiffre_imaginaire"]\n'
-                        'levels = ["commune", "epci"]\nnature = "measured"\n'
-                        'aggregation = "Somme des communes membres."\ndecimals = 0', 1)
+    text = TOML.replace(
+        'sources = ["cog"]\nlevels = ["commune", "epci"]\nnature = "measured"\n'
+        'aggregation = "Somme des communes membres."\ndecimals = 0',
+        'sources = ["cadastre"]\nfigures = ["chiffre_imaginaire"]\n'
+        'levels = ["commune", "epci"]\nnature = "measured"\n'
+        'aggregation = "Somme des communes membres."\ndecimals = 0',
+        1,
+    )
     problems = catalogue_problems(parse_catalogue(text))
     assert any("source inconnue" in p and "cadastre" in p for p in problems)
     assert any("chiffre de référence inconnu" in p for p in problems)
 
 
 def test_the_score_model_refers_to_numeric_indicators() -> None:
-    text = TOML.replace('indicator = "distance_metropole_km"\n  weight = 1.0',
-                        'indicator = "metropole_proche"\n  weight = 1.0')
+    text = TOML.replace(
+        'indicator = "distance_metropole_km"\n  weight = 1.0',
+        'indicator = "metropole_proche"\n  weight = 1.0',
+    )
     problems = catalogue_problems(parse_catalogue(text))
     assert any("metropole_proche" in p and "numérique" in p for p in problems)
 

@@ -49,17 +49,22 @@ RENNES = (48.1159, -1.6884)
 def test_vitre_population_change(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "commune", "35360", "population_2013") == 17463
     assert value(diag, "commune", "35360", "evolution_population_2013_2018") == pytest.approx(
-        (18267 / 17463 - 1) * 100)
+        (18267 / 17463 - 1) * 100
+    )
     assert value(diag, "commune", "35360", "evolution_population_2013_2018") == pytest.approx(
-        4.60402, abs=1e-5)
+        4.60402, abs=1e-5
+    )
     assert value(diag, "commune", "35360", "taux_annuel_population_2013_2018") == pytest.approx(
-        ((18267 / 17463) ** 0.2 - 1) * 100)
+        ((18267 / 17463) ** 0.2 - 1) * 100
+    )
     assert value(diag, "commune", "35360", "evolution_population_2018_2023") == pytest.approx(
-        (19365 / 18267 - 1) * 100)
+        (19365 / 18267 - 1) * 100
+    )
     assert value(diag, "commune", "35360", "solde_naturel_2013_2018") == 971 - 886
     assert value(diag, "commune", "35360", "solde_migratoire_apparent_2013_2018") == 804 - 85
     assert value(diag, "commune", "35360", "evolution_emplois_2013_2018") == pytest.approx(
-        (14595.3964706722 / 14153.4774647463 - 1) * 100)
+        (14595.3964706722 / 14153.4774647463 - 1) * 100
+    )
 
 
 def test_vitre_density_and_typology(diag: duckdb.DuckDBPyConnection) -> None:
@@ -75,22 +80,29 @@ def test_vitre_telework_estimate(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "commune", "35360", "actifs_occupes_25_54_2011") == total
     assert value(diag, "commune", "35360", "teletravailleurs_estimes") == pytest.approx(teleworkers)
     assert value(diag, "commune", "35360", "taux_teletravail_estime") == pytest.approx(
-        100 * 914.273 / 5837)
+        100 * 914.273 / 5837
+    )
     assert value(diag, "commune", "35360", "part_emplois_teletravaillables_2011") == pytest.approx(
-        100 * (925 + 1596) / 5837)
+        100 * (925 + 1596) / 5837
+    )
     assert value(diag, "commune", "35360", "part_independants_2011") == pytest.approx(
-        100 * 309 / 5837)
+        100 * 309 / 5837
+    )
 
 
 def test_vitre_inequalities(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "commune", "35360", "teletravailleurs_estimes_cadres") == pytest.approx(
-        482.85)
+        482.85
+    )
     assert value(diag, "commune", "35360", "teletravailleurs_estimes_ouvriers") == pytest.approx(
-        3.224)
+        3.224
+    )
     assert value(diag, "commune", "35360", "part_cadres_parmi_teletravailleurs") == pytest.approx(
-        100 * 482.85 / 914.273)
+        100 * 482.85 / 914.273
+    )
     assert value(diag, "commune", "35360", "part_actifs_sans_teletravail") == pytest.approx(
-        100 * (27 + 282 + 1612) / 5837)
+        100 * (27 + 282 + 1612) / 5837
+    )
 
 
 def test_epci_telework_is_computed_on_summed_counts(diag: duckdb.DuckDBPyConnection) -> None:
@@ -100,7 +112,8 @@ def test_epci_telework_is_computed_on_summed_counts(diag: duckdb.DuckDBPyConnect
     assert teleworkers == pytest.approx(1336.446)
     assert value(diag, "epci", OMER, "teletravailleurs_estimes") == pytest.approx(teleworkers)
     assert value(diag, "epci", OMER, "taux_teletravail_estime") == pytest.approx(
-        100 * teleworkers / 11047)
+        100 * teleworkers / 11047
+    )
 
 
 def test_epci_sums_and_weighted_means(diag: duckdb.DuckDBPyConnection) -> None:
@@ -110,17 +123,21 @@ def test_epci_sums_and_weighted_means(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "epci", OMER, "population_2023") == 40204
     assert value(diag, "epci", OMER, "nb_communes") == 4
     assert value(diag, "epci", OMER, "evolution_population_2013_2018") == pytest.approx(
-        100 * 192 / 40838)
+        100 * 192 / 40838
+    )
     households = sum(r[4] for r in rows)
     assert value(diag, "epci", OMER, "revenu_median_2019") == pytest.approx(
-        sum(r[3] * r[4] for r in rows) / households)
+        sum(r[3] * r[4] for r in rows) / households
+    )
     assert value(diag, "epci", OMER, "taux_pauvrete_2019") == pytest.approx(
-        sum(r[5] * r[4] for r in rows) / households)
+        sum(r[5] * r[4] for r in rows) / households
+    )
     # dominant density level: Saint-Omer (2) + Longuenesse (2) hold most inhabitants
     assert value(diag, "epci", OMER, "niveau_densite") == 2
     # département of the most populous commune (Saint-Omer, Pas-de-Calais)
-    assert value(diag, "epci", OMER, "evolution_population_departement_2013_2018") == \
-        value(diag, "commune", "62765", "evolution_population_departement_2013_2018")
+    assert value(diag, "epci", OMER, "evolution_population_departement_2013_2018") == value(
+        diag, "commune", "62765", "evolution_population_departement_2013_2018"
+    )
 
 
 def test_epci_ftth_rate_weights_communes_by_premises(diag: duckdb.DuckDBPyConnection) -> None:
@@ -132,24 +149,32 @@ def test_epci_ftth_rate_weights_communes_by_premises(diag: duckdb.DuckDBPyConnec
 
 def test_housing_and_sobriety(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "commune", "35360", "part_logements_vacants_2018") == pytest.approx(
-        100 * 687.777205432596 / 9305.01182624464)
+        100 * 687.777205432596 / 9305.01182624464
+    )
     assert value(diag, "commune", "35360", "densite_logements_2018") == pytest.approx(
-        9305.01182624464 / 37.03)
+        9305.01182624464 / 37.03
+    )
     assert value(diag, "commune", "35360", "concentration_emploi_2018") == pytest.approx(
-        100 * 14595.3964706722 / (8651.90851554808 - 927.505342238191))
+        100 * 14595.3964706722 / (8651.90851554808 - 927.505342238191)
+    )
 
 
 def test_distance_to_the_nearest_metropole(diag: duckdb.DuckDBPyConnection) -> None:
     # In the mini mirror the métropoles are Rennes, Paris, Lyon and Aix-Marseille.
     assert value(diag, "commune", "35360", "metropole_proche") == "Rennes Métropole"
     assert value(diag, "commune", "35360", "distance_metropole_km") == pytest.approx(
-        haversine(*VITRE, *RENNES), rel=1e-9)
+        haversine(*VITRE, *RENNES), rel=1e-9
+    )
     assert value(diag, "commune", "35238", "distance_metropole_km") == pytest.approx(0.0)
 
 
 def test_epci_distance_is_population_weighted(diag: duckdb.DuckDBPyConnection) -> None:
-    centres = {"62040": (50.7388, 2.3177), "62525": (50.7348, 2.2481),
-               "62757": (50.7497, 2.2175), "62765": (50.7673, 2.2648)}
+    centres = {
+        "62040": (50.7388, 2.3177),
+        "62525": (50.7348, 2.2481),
+        "62757": (50.7497, 2.2175),
+        "62765": (50.7673, 2.2648),
+    }
     paris = (48.8589, 2.347)
     pops = {k: v[2] for k, v in OMER_COMMUNES.items()}
     expected = sum(haversine(*centres[k], *paris) * pops[k] for k in centres) / sum(pops.values())
@@ -160,11 +185,13 @@ def test_epci_distance_is_population_weighted(diag: duckdb.DuckDBPyConnection) -
 def test_france_services(diag: duckdb.DuckDBPyConnection) -> None:
     # nearest site to Vitré: France services Pimms Médiation Rennes (48.087386, -1.660718)
     assert value(diag, "commune", "35360", "distance_france_services_km") == pytest.approx(
-        haversine(*VITRE, 48.087386, -1.660718))
+        haversine(*VITRE, 48.087386, -1.660718)
+    )
     assert value(diag, "commune", "35360", "nb_france_services") == 0
     assert value(diag, "epci", OMER, "nb_france_services") == 1
     assert value(diag, "epci", OMER, "france_services_pour_10000_hab") == pytest.approx(
-        1 / 40204 * 10000)
+        1 / 40204 * 10000
+    )
     assert value(diag, "epci", OMER, "niveau_centralite") == 3  # highest of 2, 3, 2, 3
 
 
@@ -201,7 +228,8 @@ def test_rail_latest_day_by_default(diag_plain: duckdb.DuckDBPyConnection) -> No
     assert value(diag_plain, "commune", "35360", "departs_train_jour") == 5
     assert value(diag_plain, "commune", "62765", "departs_train_jour") == 0
     assert diag_plain.execute("SELECT jour_desserte FROM indicateurs_info").fetchone() == (
-        date(2025, 2, 5),)
+        date(2025, 2, 5),
+    )
 
 
 def test_rail_values_are_null_without_rail_rows(mini_plain) -> None:
@@ -233,7 +261,8 @@ def test_scores_by_hand(diag: duckdb.DuckDBPyConnection) -> None:
     # transport, Saint-Omer EPCI: departures 30/60 -> 50 (w 0.4); 60 min between 120 and 30
     # -> 66.67 (w 0.3); 8 trips before 9:00 /10 -> 80 (w 0.3)
     assert value(diag, "epci", OMER, "score_transport") == pytest.approx(
-        0.4 * 50 + 0.3 * 100 * (60 - 120) / (30 - 120) + 0.3 * 80)
+        0.4 * 50 + 0.3 * 100 * (60 - 120) / (30 - 120) + 0.3 * 80
+    )
     # Arques: no station counts 0 on every transport sub-indicator
     assert value(diag, "commune", "62040", "score_transport") == 0
     # services, Vitré: centrality 3/4 -> 75 (w 0.4); France services 34.5 km > 20 -> 0 (w 0.2);
@@ -241,23 +270,29 @@ def test_scores_by_hand(diag: duckdb.DuckDBPyConnection) -> None:
     ftth = 100 * 2874 / (8779 + 736)
     tl = 100 * (1 / 19365 * 10000) / 1.0
     assert value(diag, "commune", "35360", "score_services") == pytest.approx(
-        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth + 0.2 * tl) / 1.0)
+        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth + 0.2 * tl) / 1.0
+    )
     # proximity, Vitré: 36.47 km between 150 (0) and 20 (100)
     d = haversine(*VITRE, *RENNES)
     assert value(diag, "commune", "35360", "score_proximite") == pytest.approx(
-        100 * (d - 150) / (20 - 150))
+        100 * (d - 150) / (20 - 150)
+    )
 
 
 def test_skipped_sub_indicators_renormalise_weights(diag_plain: duckdb.DuckDBPyConnection) -> None:
     # without the tiers-lieux census the services criterion uses the three other weights (0.8)
     ftth = 100 * 2874 / (8779 + 736)
     assert value(diag_plain, "commune", "35360", "score_services") == pytest.approx(
-        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth) / 0.8)
+        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth) / 0.8
+    )
 
 
 def test_overall_score_is_the_mean_of_the_criteria(diag: duckdb.DuckDBPyConnection) -> None:
-    row = diag.execute("SELECT score_services, score_transport, score_dynamisme, score_proximite, "
-                       "score_attractivite FROM indicateurs_epci WHERE siren = ?", [OMER]).fetchone()
+    row = diag.execute(
+        "SELECT score_services, score_transport, score_dynamisme, score_proximite, "
+        "score_attractivite FROM indicateurs_epci WHERE siren = ?",
+        [OMER],
+    ).fetchone()
     assert row is not None
     assert row[4] == pytest.approx(sum(row[:4]) / 4)
 
@@ -265,6 +300,8 @@ def test_overall_score_is_the_mean_of_the_criteria(diag: duckdb.DuckDBPyConnecti
 def test_no_temporary_object_is_left(diag: duckdb.DuckDBPyConnection) -> None:
     temps = diag.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
     assert temps == []
-    macros = diag.execute("SELECT function_name FROM duckdb_functions() "
-                          "WHERE function_name LIKE '\\_%' ESCAPE '\\' AND NOT internal").fetchall()
+    macros = diag.execute(
+        "SELECT function_name FROM duckdb_functions() "
+        "WHERE function_name LIKE '\\_%' ESCAPE '\\' AND NOT internal"
+    ).fetchall()
     assert macros == []

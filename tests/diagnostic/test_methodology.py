@@ -33,8 +33,10 @@ def test_every_indicator_is_documented_with_its_declaration() -> None:
 def test_sources_show_their_vintage_and_the_rates_their_year() -> None:
     text = render_methodology()
     assert "ARCEP, T1 2018 — millésime : T1 2018" in text
-    assert "| 3 | Cadres et professions intellectuelles supérieures | 52,2 % | Insee, enquête " \
-           "Emploi 2022, 2022" in text
+    assert (
+        "| 3 | Cadres et professions intellectuelles supérieures | 52,2 % | Insee, enquête "
+        "Emploi 2022, 2022" in text
+    )
     assert "francetierslieux/bdftl*" in text
     assert "### Critère 4 : proximité d'une métropole (`score_proximite`)" in text
 

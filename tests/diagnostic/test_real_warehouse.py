@@ -28,8 +28,10 @@ def real(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def test_every_commune_and_epci_has_a_row(real: duckdb.DuckDBPyConnection) -> None:
     assert real.execute("SELECT count(*) FROM indicateurs_commune").fetchone() == (34969,)
     assert real.execute("SELECT count(*) FROM indicateurs_epci").fetchone() == (1255,)
-    missing = real.execute("SELECT count(*) FROM communes c LEFT JOIN indicateurs_commune i "
-                           "USING (code) WHERE i.code IS NULL").fetchone()
+    missing = real.execute(
+        "SELECT count(*) FROM communes c LEFT JOIN indicateurs_commune i "
+        "USING (code) WHERE i.code IS NULL"
+    ).fetchone()
     assert missing == (0,)
 
 
@@ -38,9 +40,11 @@ def test_vitre_population_change_by_hand(real: duckdb.DuckDBPyConnection) -> Non
     assert value(real, "commune", "35360", "population_2013") == 17463
     assert value(real, "commune", "35360", "population_2018") == 18267
     assert value(real, "commune", "35360", "evolution_population_2013_2018") == pytest.approx(
-        100 * (18267 - 17463) / 17463)
-    assert round(float(value(real, "commune", "35360", "evolution_population_2013_2018")), 2) \
-        == 4.60  # type: ignore[arg-type]
+        100 * (18267 - 17463) / 17463
+    )
+    assert (
+        round(float(value(real, "commune", "35360", "evolution_population_2013_2018")), 2) == 4.60
+    )  # type: ignore[arg-type]
 
 
 def test_epci_population_is_the_sum_of_its_communes(real: duckdb.DuckDBPyConnection) -> None:
@@ -66,8 +70,9 @@ def test_epci_sums_equal_member_sums(real: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_the_22_metropoles_are_the_references(real: duckdb.DuckDBPyConnection) -> None:
-    names = real.execute("SELECT count(DISTINCT metropole_proche) FROM indicateurs_commune"
-                         ).fetchone()
+    names = real.execute(
+        "SELECT count(DISTINCT metropole_proche) FROM indicateurs_commune"
+    ).fetchone()
     assert names == (22,)
     assert value(real, "commune", "35238", "distance_metropole_km") == pytest.approx(0.0)
     assert value(real, "commune", "35360", "metropole_proche") == "Rennes Métropole"
@@ -76,8 +81,13 @@ def test_the_22_metropoles_are_the_references(real: duckdb.DuckDBPyConnection) -
 @pytest.mark.parametrize("siren", PILOTS)
 def test_pilot_epcis_have_every_criterion(real: duckdb.DuckDBPyConnection, siren: str) -> None:
     values = {v.id: v for v in read_indicators(real, "epci", siren)}
-    for criterion in ("score_services", "score_transport", "score_dynamisme", "score_proximite",
-                      "score_attractivite"):
+    for criterion in (
+        "score_services",
+        "score_transport",
+        "score_dynamisme",
+        "score_proximite",
+        "score_attractivite",
+    ):
         score = values[criterion].value
         assert isinstance(score, float) and 0 <= score <= 100, (siren, criterion)
     assert values["gare_principale"].status == "disponible"

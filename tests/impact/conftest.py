@@ -38,4 +38,3 @@ def modes(wcon: duckdb.DuckDBPyConnection) -> dict[str, ModeTransport]:
 @pytest.fixture
 def method(wcon: duckdb.DuckDBPyConnection) -> Method:
     return load_method(wcon)
-

@@ -48,11 +48,23 @@ from teletravail.impact.models import ModeTransport
     ],
 )
 def test_impactco2_to_the_gram(
-    modes: dict[str, ModeTransport], method: Method, slug: str, km: float, tele: float,
-    office: float | None, occupants: int, one_day: float, emitted: float, saved: float,
+    modes: dict[str, ModeTransport],
+    method: Method,
+    slug: str,
+    km: float,
+    tele: float,
+    office: float | None,
+    occupants: int,
+    one_day: float,
+    emitted: float,
+    saved: float,
 ) -> None:
     result = compute_impact(
-        modes[slug], method, distance_km=km, telework_days=tele, office_days=office,
+        modes[slug],
+        method,
+        distance_km=km,
+        telework_days=tele,
+        office_days=office,
         occupants=occupants,
     )
     r = result.impact_co2
@@ -77,8 +89,12 @@ def test_ademe_2020_balance(modes: dict[str, ModeTransport], method: Method) -> 
     assert b.effet_principal_kgco2e_par_an == 1201.152
     by_id = {e.id: e for e in b.effets}
     assert [e.id for e in b.effets] == [
-        "trajets_evites", "chaines_modales", "visioconference", "autres_effets_rebond",
-        "effets_rebond", "flex_office",
+        "trajets_evites",
+        "chaines_modales",
+        "visioconference",
+        "autres_effets_rebond",
+        "effets_rebond",
+        "flex_office",
     ]
     assert by_id["chaines_modales"].kgco2e_par_an == -300.066
     assert by_id["visioconference"].kgco2e_par_an == -11.524
@@ -107,22 +123,32 @@ def test_impactco2_deduction_is_the_errands_effect(method: Method) -> None:
 
 
 def test_formulas_are_explained(modes: dict[str, ModeTransport], method: Method) -> None:
-    r = compute_impact(modes["voiturethermique"], method, distance_km=30, telework_days=2,
-                       office_days=3, occupants=2).impact_co2
+    r = compute_impact(
+        modes["voiturethermique"],
+        method,
+        distance_km=30,
+        telework_days=2,
+        office_days=3,
+        occupants=2,
+    ).impact_co2
     assert r.calculs[0] == (
         "émissions d'un jour de présence hebdomadaire = (0,2176 kgCO2e/km ÷ 2 occupants) × 30 km "
         "× 92 trajets = 300,288 kgCO2e/an"
     )
-    assert r.calculs[2] == (
-        "évité = 0,75 × 2 jours de télétravail × 300,288 = 450,432 kgCO2e/an"
-    )
+    assert r.calculs[2] == ("évité = 0,75 × 2 jours de télétravail × 300,288 = 450,432 kgCO2e/an")
     assert [p.id for p in r.parametres] == ["impactco2_trajets_par_an", "impactco2_part_economisee"]
 
 
 def test_modes_from_the_warehouse(modes: dict[str, ModeTransport]) -> None:
     """Mini mirror: ids 1 (3 plane sub-entries), 2, 4, 5, 7, 8, 15 and 17 (slug of id 8 reused)."""
     assert list(modes) == [
-        "avion", "tgv", "voiturethermique", "voitureelectrique", "velo", "veloelectrique", "ter",
+        "avion",
+        "tgv",
+        "voiturethermique",
+        "voitureelectrique",
+        "velo",
+        "veloelectrique",
+        "ter",
         "veloelectrique-17",
     ]
     assert modes["avion"].identifiant == "1.1" and modes["avion"].sous_type == "Court courrier"
@@ -130,7 +156,8 @@ def test_modes_from_the_warehouse(modes: dict[str, ModeTransport]) -> None:
     assert modes["veloelectrique"].identifiant == "8"
     assert modes["veloelectrique-17"].facteur_kgco2e_par_km == pytest.approx(0.0249)
     assert {s for s, m in modes.items() if m.covoiturage_possible} == {
-        "voiturethermique", "voitureelectrique"
+        "voiturethermique",
+        "voitureelectrique",
     }
     assert modes["ter"].millesime == "2024"
 
@@ -213,8 +240,10 @@ def test_missing_reference_figures() -> None:
         "CREATE TABLE reference_figures (id VARCHAR, label VARCHAR, value DOUBLE, unit VARCHAR, "
         "source VARCHAR, year INTEGER)"
     )
-    con.execute("INSERT INTO reference_figures VALUES ('impactco2_trajets_par_an', 'x', 92, "
-                "'trajets/an', 'ADEME Impact CO2', 2024)")
+    con.execute(
+        "INSERT INTO reference_figures VALUES ('impactco2_trajets_par_an', 'x', 92, "
+        "'trajets/an', 'ADEME Impact CO2', 2024)"
+    )
     with pytest.raises(WarehouseError, match=r"impactco2_part_economisee.*teletravail data build"):
         load_method(con)
     with pytest.raises(WarehouseError, match="emission_factors"):
@@ -223,8 +252,13 @@ def test_missing_reference_figures() -> None:
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(1801.728, 3, "1\u202f801,728"), (0.2176, 6, "0,2176"), (92.0, 3, "92"), (-0.5, 3, "-0,5"),
-     (2252.16, 3, "2\u202f252,16")],
+    [
+        (1801.728, 3, "1\u202f801,728"),
+        (0.2176, 6, "0,2176"),
+        (92.0, 3, "92"),
+        (-0.5, 3, "-0,5"),
+        (2252.16, 3, "2\u202f252,16"),
+    ],
 )
 def test_fr_number(value: float, decimals: int, text: str) -> None:
     assert fr_number(value, decimals) == text

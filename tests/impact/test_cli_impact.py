@@ -31,8 +31,19 @@ def _run(warehouse: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_json_output(mini_warehouse: Path) -> None:
-    code, out, _ = _run(mini_warehouse, "--mode", "voiturethermique", "--distance", "30",
-                        "--jours-teletravail", "2", "--jours-bureau", "3", "--format", "json")
+    code, out, _ = _run(
+        mini_warehouse,
+        "--mode",
+        "voiturethermique",
+        "--distance",
+        "30",
+        "--jours-teletravail",
+        "2",
+        "--jours-bureau",
+        "3",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["schema_version"] == "1" and data["type"] == "impact_teletravail"
@@ -43,8 +54,17 @@ def test_json_output(mini_warehouse: Path) -> None:
 
 
 def test_text_output_impactco2_first_then_ademe(mini_warehouse: Path) -> None:
-    code, out, _ = _run(mini_warehouse, "--mode", "ter", "--distance", "40",
-                        "--jours-teletravail", "2", "--jours-bureau", "3")
+    code, out, _ = _run(
+        mini_warehouse,
+        "--mode",
+        "ter",
+        "--distance",
+        "40",
+        "--jours-teletravail",
+        "2",
+        "--jours-bureau",
+        "3",
+    )
     assert code == 0
     assert out.index("Méthode ADEME Impact CO2") < out.index("Bilan ADEME 2020")
     # 0.02769 × 40 × 92 = 101.8992 ; × 3 = 305.6976 ; 0.75 × 2 × 101.8992 = 152.8488
@@ -56,12 +76,26 @@ def test_text_output_impactco2_first_then_ademe(mini_warehouse: Path) -> None:
 
 
 def test_french_decimal_comma(mini_warehouse: Path) -> None:
-    code, out, _ = _run(mini_warehouse, "--mode", "voiturethermique", "--distance", "12,5",
-                        "--jours-teletravail", "1,5", "--format", "json")
+    code, out, _ = _run(
+        mini_warehouse,
+        "--mode",
+        "voiturethermique",
+        "--distance",
+        "12,5",
+        "--jours-teletravail",
+        "1,5",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
-    assert data["entree"] == {"mode": "voiturethermique", "distance_km": 12.5,
-                              "jours_teletravail": 1.5, "jours_bureau": 3.5, "occupants": 1}
+    assert data["entree"] == {
+        "mode": "voiturethermique",
+        "distance_km": 12.5,
+        "jours_teletravail": 1.5,
+        "jours_bureau": 3.5,
+        "occupants": 1,
+    }
     # 0.2176 × 12.5 × 92 = 250.24 ; 0.75 × 1.5 × 250.24 = 281.52
     assert data["impact_co2"]["evite_kgco2e_par_an"] == 281.52
 
@@ -69,18 +103,39 @@ def test_french_decimal_comma(mini_warehouse: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--mode", "bidule", "--distance", "30", "--jours-teletravail", "2"],
-         "Mode de transport inconnu : « bidule ». Modes valides (slugs ADEME Impact CO2) : avion"),
-        (["--mode", "ter", "--distance", "-3", "--jours-teletravail", "2"],
-         "Distance invalide : -3 km"),
-        (["--mode", "ter", "--distance", "trente", "--jours-teletravail", "2"],
-         "Valeur invalide pour --distance : « trente »"),
-        (["--mode", "ter", "--distance", "30", "--jours-teletravail", "9"],
-         "jours de télétravail invalide : 9"),
-        (["--mode", "ter", "--distance", "30", "--jours-teletravail", "2", "--occupants", "2"],
-         "ne s'applique qu'aux voitures"),
-        (["--mode", "voiturethermique", "--distance", "30", "--jours-teletravail", "2",
-          "--occupants", "1,5"], "nombre entier"),
+        (
+            ["--mode", "bidule", "--distance", "30", "--jours-teletravail", "2"],
+            "Mode de transport inconnu : « bidule ». Modes valides (slugs ADEME Impact CO2) : avion",
+        ),
+        (
+            ["--mode", "ter", "--distance", "-3", "--jours-teletravail", "2"],
+            "Distance invalide : -3 km",
+        ),
+        (
+            ["--mode", "ter", "--distance", "trente", "--jours-teletravail", "2"],
+            "Valeur invalide pour --distance : « trente »",
+        ),
+        (
+            ["--mode", "ter", "--distance", "30", "--jours-teletravail", "9"],
+            "jours de télétravail invalide : 9",
+        ),
+        (
+            ["--mode", "ter", "--distance", "30", "--jours-teletravail", "2", "--occupants", "2"],
+            "ne s'applique qu'aux voitures",
+        ),
+        (
+            [
+                "--mode",
+                "voiturethermique",
+                "--distance",
+                "30",
+                "--jours-teletravail",
+                "2",
+                "--occupants",
+                "1,5",
+            ],
+            "nombre entier",
+        ),
     ],
 )
 def test_bad_input_exit_2(mini_warehouse: Path, args: list[str], message: str) -> None:
@@ -91,8 +146,9 @@ def test_bad_input_exit_2(mini_warehouse: Path, args: list[str], message: str) -
 
 
 def test_missing_warehouse(tmp_path: Path) -> None:
-    code, _, err = _run(tmp_path / "absent.duckdb", "--mode", "ter", "--distance", "3",
-                        "--jours-teletravail", "1")
+    code, _, err = _run(
+        tmp_path / "absent.duckdb", "--mode", "ter", "--distance", "3", "--jours-teletravail", "1"
+    )
     assert code == 2 and "Entrepôt de données introuvable" in err
 
 
@@ -103,14 +159,43 @@ def test_all_mirror_modes(warehouse: Path) -> None:
     assert code == 2
     listed = " ".join(err.split()).split("Impact CO2) : ")[1].rstrip(".").split(", ")
     assert len(listed) == 18
-    assert {"intercites", "busthermique", "buselectrique", "tramway", "moto", "autocar", "rer",
-            "metro", "scooter", "busgnv", "veloelectrique-17"} <= set(listed)
-    facts = {"voiturethermique": 0.2176, "voitureelectrique": 0.1034, "busthermique": 0.1224,
-             "buselectrique": 0.0217, "ter": 0.0277, "intercites": 0.0075, "tgv": 0.0029,
-             "tramway": 0.0043, "veloelectrique": 0.0110, "moto": 0.2167}
+    assert {
+        "intercites",
+        "busthermique",
+        "buselectrique",
+        "tramway",
+        "moto",
+        "autocar",
+        "rer",
+        "metro",
+        "scooter",
+        "busgnv",
+        "veloelectrique-17",
+    } <= set(listed)
+    facts = {
+        "voiturethermique": 0.2176,
+        "voitureelectrique": 0.1034,
+        "busthermique": 0.1224,
+        "buselectrique": 0.0217,
+        "ter": 0.0277,
+        "intercites": 0.0075,
+        "tgv": 0.0029,
+        "tramway": 0.0043,
+        "veloelectrique": 0.0110,
+        "moto": 0.2167,
+    }
     for slug, value in facts.items():
-        code, out, _ = _run(warehouse, "--mode", slug, "--distance", "10",
-                            "--jours-teletravail", "1", "--format", "json")
+        code, out, _ = _run(
+            warehouse,
+            "--mode",
+            slug,
+            "--distance",
+            "10",
+            "--jours-teletravail",
+            "1",
+            "--format",
+            "json",
+        )
         assert code == 0
         factor = json.loads(out)["mode"]["facteur_kgco2e_par_km"]
         assert factor == pytest.approx(value, abs=5.0001e-5), slug  # FACTS rounds to 4 digits

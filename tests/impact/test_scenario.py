@@ -24,9 +24,14 @@ from teletravail.opendata.loaders.reference import package_figures
 
 def _small(**changes: object) -> ScenarioAssumptions:
     base = ScenarioAssumptions(
-        population=1000, actifs_occupes=400, taux_teletravail=0.25, jours_teletravail=2,
-        repartition_modale=(PartMode(slug="voiturethermique", part=0.5),
-                            PartMode(slug="ter", part=0.5)),
+        population=1000,
+        actifs_occupes=400,
+        taux_teletravail=0.25,
+        jours_teletravail=2,
+        repartition_modale=(
+            PartMode(slug="voiturethermique", part=0.5),
+            PartMode(slug="ter", part=0.5),
+        ),
         tranches_distance=(TrancheDistance(libelle="10 km", distance_km=10, part=1.0),),
     )
     return base.model_copy(update=changes)
@@ -50,7 +55,9 @@ def test_hand_computed_scenario(modes: dict[str, ModeTransport], method: Method)
     assert r.par_teletravailleur.km_evites_brut == 1840
     car, ter = r.segments
     assert (car.mode, car.teletravailleurs, car.quantites.kgco2e_evites_brut) == (
-        "voiturethermique", 50, 20019.2
+        "voiturethermique",
+        50,
+        20019.2,
     )
     assert (ter.mode, ter.quantites.kgco2e_evites_brut) == ("ter", 2547.48)
 
@@ -68,12 +75,22 @@ def test_flex_office_and_car_pooling(modes: dict[str, ModeTransport], method: Me
 
 def test_band_specific_split(modes: dict[str, ModeTransport], method: Method) -> None:
     """Short band all by bike (0 kg), long band all by car: 100 × 0.5 × 2 × 30 × 92 × 0.2176."""
-    a = _small(tranches_distance=(
-        TrancheDistance(libelle="court", distance_km=2, part=0.5,
-                        repartition_modale=(PartMode(slug="velo", part=1.0),)),
-        TrancheDistance(libelle="long", distance_km=30, part=0.5,
-                        repartition_modale=(PartMode(slug="voiturethermique", part=1.0),)),
-    ))
+    a = _small(
+        tranches_distance=(
+            TrancheDistance(
+                libelle="court",
+                distance_km=2,
+                part=0.5,
+                repartition_modale=(PartMode(slug="velo", part=1.0),),
+            ),
+            TrancheDistance(
+                libelle="long",
+                distance_km=30,
+                part=0.5,
+                repartition_modale=(PartMode(slug="voiturethermique", part=1.0),),
+            ),
+        )
+    )
     r = compute_scenario(a, modes, method)
     assert [s.mode for s in r.segments] == ["velo", "voiturethermique"]
     assert r.total.kgco2e_evites_brut == 60057.6  # 50 × 2 × 30 × 92 = 276 000 km × 0.2176
@@ -84,8 +101,13 @@ def test_defaults_and_their_origins() -> None:
     8 / 2; 1.9 telework days (Insee Analyses n°105, 2024); bands with a median of about 13 km."""
     a = default_assumptions(30000, 12000, 0.22, territory="Exemple")
     split = {m.slug: m.part for m in a.repartition_modale}
-    assert split == {"voiturethermique": 0.74, "busthermique": 0.08, "ter": 0.08, "velo": 0.08,
-                     "scooter": 0.02}
+    assert split == {
+        "voiturethermique": 0.74,
+        "busthermique": 0.08,
+        "ter": 0.08,
+        "velo": 0.08,
+        "scooter": 0.02,
+    }
     assert a.jours_teletravail == 1.9
     assert "Insee Première n°1835, 2017" in a.origines["repartition_modale"]
     assert "hypothèse" in a.origines["repartition_modale"]
@@ -115,8 +137,13 @@ def test_defaults_cite_existing_figures() -> None:
 
 def test_caller_values_override_defaults() -> None:
     a = default_assumptions(
-        1000, 400, 0.3, telework_days=2, modal_split={"voiturethermique": 1.0},
-        distance_bands=[("tout", 12, 1.0)], flex_office_share=0.2,
+        1000,
+        400,
+        0.3,
+        telework_days=2,
+        modal_split={"voiturethermique": 1.0},
+        distance_bands=[("tout", 12, 1.0)],
+        flex_office_share=0.2,
         origins={"taux_teletravail": "estimation par PCS (Insee Focus n°263, 2021)"},
     )
     assert a.repartition_modale == (PartMode(slug="voiturethermique", part=1.0),)
@@ -133,12 +160,23 @@ def test_caller_values_override_defaults() -> None:
         ({"taux_teletravail": 1.5}, "Taux de télétravail invalide"),
         ({"jours_teletravail": 0}, "Jours de télétravail par semaine invalides"),
         ({"repartition_modale": (PartMode(slug="ter", part=0.6),)}, "totalisent 60 %"),
-        ({"repartition_modale": (PartMode(slug="ter", part=0.5),
-                                 PartMode(slug="ter", part=0.5))}, "donné deux fois"),
-        ({"tranches_distance": (TrancheDistance(libelle="x", distance_km=10, part=0.5),)},
-         "tranches de distance totalisent 50 %"),
-        ({"tranches_distance": (TrancheDistance(libelle="x", distance_km=-1, part=1),)},
-         "Distance de la tranche « x » invalide"),
+        (
+            {
+                "repartition_modale": (
+                    PartMode(slug="ter", part=0.5),
+                    PartMode(slug="ter", part=0.5),
+                )
+            },
+            "donné deux fois",
+        ),
+        (
+            {"tranches_distance": (TrancheDistance(libelle="x", distance_km=10, part=0.5),)},
+            "tranches de distance totalisent 50 %",
+        ),
+        (
+            {"tranches_distance": (TrancheDistance(libelle="x", distance_km=-1, part=1),)},
+            "Distance de la tranche « x » invalide",
+        ),
     ],
 )
 def test_bad_assumptions(
@@ -150,11 +188,13 @@ def test_bad_assumptions(
 
 def test_unknown_or_pooled_mode(modes: dict[str, ModeTransport], method: Method) -> None:
     with pytest.raises(ConfigError, match="Mode de transport inconnu : « bus »"):
-        compute_scenario(_small(repartition_modale=(PartMode(slug="bus", part=1.0),)), modes,
-                         method)
+        compute_scenario(
+            _small(repartition_modale=(PartMode(slug="bus", part=1.0),)), modes, method
+        )
     with pytest.raises(ConfigError, match="covoiturage ne s'applique qu'aux voitures"):
         compute_scenario(
-            _small(repartition_modale=(PartMode(slug="ter", part=1.0, occupants=2),)), modes,
+            _small(repartition_modale=(PartMode(slug="ter", part=1.0, occupants=2),)),
+            modes,
             method,
         )
 

@@ -128,9 +128,12 @@ def test_acv_ranking_json(warehouse: Path) -> None:
     data = json.loads(_run(warehouse, "classement", "acv", "--format", "json"))
     rows = data["lignes"]
     assert len(rows) == 245 and len({r["code"] for r in rows}) == 245
-    scores = [r["score_attractivite"] for r in rows if r["score_attractivite"] is not None]
-    assert scores == sorted(scores, reverse=True) and len(scores) >= 240
-    assert [r["rang"] for r in rows] == list(range(1, 246))
+    ranked = [r for r in rows if r["rang"] is not None]
+    scores = [r["score_attractivite"] for r in ranked if r["score_attractivite"] is not None]
+    assert scores == sorted(scores, reverse=True) and len(scores) >= 225
+    assert [r["rang"] for r in ranked] == list(range(1, len(ranked) + 1))
+    overseas = rows[len(ranked) :]
+    assert len(overseas) == 16 and all(r["code"].startswith("97") for r in overseas)
     keys = set(rows[0])
     assert {"score_services", "score_transport", "score_dynamisme", "score_proximite"} <= keys
     assert any("Sénat" in n for n in data["notes"])
@@ -157,12 +160,24 @@ def test_acv_ranking_files(warehouse: Path, tmp_path: Path, fmt: str) -> None:
 
 def test_map_indicator_option(warehouse: Path, tmp_path: Path) -> None:
     out = tmp_path / "carte.html"
-    ok = runner.invoke(app, ["diagnostic", "Grand Sénonais", "--carte", "taux_pauvrete_2019",
-                             "--output", str(out), "--entrepot", str(warehouse)])
+    ok = runner.invoke(
+        app,
+        [
+            "diagnostic",
+            "Grand Sénonais",
+            "--carte",
+            "taux_pauvrete_2019",
+            "--output",
+            str(out),
+            "--entrepot",
+            str(warehouse),
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     assert "Carte : Taux de pauvreté" in out.read_text("utf-8")
-    bad = runner.invoke(app, ["diagnostic", "Grand Sénonais", "--carte", "nimporte",
-                              "--entrepot", str(warehouse)])
+    bad = runner.invoke(
+        app, ["diagnostic", "Grand Sénonais", "--carte", "nimporte", "--entrepot", str(warehouse)]
+    )
     assert bad.exit_code == 2
     assert "taux_teletravail_estime" in bad.output and "Traceback" not in bad.output
 
@@ -178,9 +193,21 @@ def test_scenario_defaults_from_indicators(warehouse: Path) -> None:
 
 def test_scenario_user_assumptions(warehouse: Path) -> None:
     base = json.loads(_run(warehouse, "scenario", "Sens", "--format", "json", "--jours", "1"))
-    more = json.loads(_run(warehouse, "scenario", "Sens", "--format", "json", "--jours", "2",
-                           "--taux-teletravail", str(base["hypotheses"]["taux_teletravail"] * 100),
-                           "--repartition", "voiturethermique=100"))
+    more = json.loads(
+        _run(
+            warehouse,
+            "scenario",
+            "Sens",
+            "--format",
+            "json",
+            "--jours",
+            "2",
+            "--taux-teletravail",
+            str(base["hypotheses"]["taux_teletravail"] * 100),
+            "--repartition",
+            "voiturethermique=100",
+        )
+    )
     assert more["hypotheses"]["origines"]["jours_teletravail"] == "valeur saisie par l'utilisateur"
     assert more["hypotheses"]["repartition_modale"] == [
         {"slug": "voiturethermique", "part": 1.0, "occupants": 1}

@@ -25,7 +25,8 @@ def _run(con: duckdb.DuckDBPyConnection, source: str, root: Path, tmp: Path) -> 
 def _factor(con: duckdb.DuckDBPyConnection, source: str, ident: str) -> tuple[object, ...]:
     row = con.execute(
         "SELECT mode, sous_type, kgco2e_par_unite, unite, detail, archive FROM emission_factors "
-        "WHERE source = ? AND identifiant = ?", [source, ident]
+        "WHERE source = ? AND identifiant = ?",
+        [source, ident],
     ).fetchone()
     assert row is not None
     return tuple(row)
@@ -69,8 +70,9 @@ def test_both_sources_share_the_table(con: duckdb.DuckDBPyConnection, tmp_path: 
     _run(con, "base_carbone", MINI_MIRROR, tmp_path)
     _run(con, "impactco2", MINI_MIRROR, tmp_path)
     _run(con, "base_carbone", MINI_MIRROR, tmp_path)  # reloading replaces only its own rows
-    counts = dict(con.execute(
-        "SELECT source, count(*) FROM emission_factors GROUP BY 1").fetchall())
+    counts = dict(
+        con.execute("SELECT source, count(*) FROM emission_factors GROUP BY 1").fetchall()
+    )
     assert counts == {"Base Carbone v22": 3, "Impact CO2": 10}
 
 

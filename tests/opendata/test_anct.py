@@ -37,7 +37,8 @@ def test_acv(geo_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     assert geo_con.execute("SELECT count(*) FROM acv").fetchone() == (8,)
     # Les Abymes is drawn near metropolitan France in ANCT's layer: moved to its centre
     lat, lon, lat_src = geo_con.execute(
-        "SELECT lat, lon, lat_source FROM acv WHERE commune_code = '97101'").fetchone()
+        "SELECT lat, lon, lat_source FROM acv WHERE commune_code = '97101'"
+    ).fetchone()
     assert 15 < lat < 17 and -62 < lon < -61 and lat_src == pytest.approx(45.4613)
     problems = {a.code: a.problem for a in ctx.anomalies}
     assert "absent du COG" in problems["99999"]
@@ -46,9 +47,12 @@ def test_acv(geo_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
 
 def test_pvd(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     ctx = _run(cog_con, "pvd", MINI_MIRROR, tmp_path)
-    rows = {r[0]: r[1:] for r in cog_con.execute(
-        "SELECT insee_com, commune_code, id_pvd, siren_epci, lib_epci, population FROM pvd"
-    ).fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in cog_con.execute(
+            "SELECT insee_com, commune_code, id_pvd, siren_epci, lib_epci, population FROM pvd"
+        ).fetchall()
+    }
     assert rows["60591"] == ("60591", "pvd-32-60-1", "200067999", "CA du Beauvaisis, Oise", 1873)
     assert rows["62807"][:2] == ("62757", None)  # former code mapped, empty id -> NULL
     assert rows["999999"][0] is None and rows["999999"][2] is None  # "NA" -> NULL

@@ -57,9 +57,11 @@ def test_ftth_history(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Non
         "ORDER BY champ, trimestre"
     ).fetchall()
     assert rows == [
-        ("categorie", "2017-T3", 0.0), ("categorie", "2017-T4", 0.0),
+        ("categorie", "2017-T3", 0.0),
+        ("categorie", "2017-T4", 0.0),
         ("categorie", "2018-T1", 0.0),  # class of the row with the current code
-        ("locaux_raccordables", "2017-T3", 12.0), ("locaux_raccordables", "2017-T4", 16.0),
+        ("locaux_raccordables", "2017-T3", 12.0),
+        ("locaux_raccordables", "2017-T4", 16.0),
         ("locaux_raccordables", "2018-T1", 16.0),
     ]
 
@@ -69,8 +71,12 @@ def test_malformed_count(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> 
     path = root / COMMUNES
     text = path.read_text("utf-8")
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("35360,"))
-    path.write_text(text.replace("35360,Vitré,53,35,200039022, 8\u00a0779", "35360,Vitré,53,35,"
-                                 "200039022, 8x779"), "utf-8")
+    path.write_text(
+        text.replace(
+            "35360,Vitré,53,35,200039022, 8\u00a0779", "35360,Vitré,53,35,200039022, 8x779"
+        ),
+        "utf-8",
+    )
     with pytest.raises(SourceError) as err:
         _run(cog_con, root, tmp_path)
     assert err.value.line == line and err.value.column == "Logements"

@@ -113,8 +113,9 @@ def test_negative_ridership_fails_the_check(tmp_path: Path) -> None:
     shutil.copytree(MINI_MIRROR, root)
     path = root / "sncf" / "frequentation-gares.csv"
     path.write_text(
-        path.read_text("utf-8").replace("Tatinghem,87317099,62219,C,10,10,5,5,",
-                                        "Tatinghem,87317099,62219,C,10,10,-5,-5,"),
+        path.read_text("utf-8").replace(
+            "Tatinghem,87317099,62219,C,10,10,5,5,", "Tatinghem,87317099,62219,C,10,10,-5,-5,"
+        ),
         "utf-8",
     )
     with pytest.raises(WarehouseError, match="frequentation_positive"):

@@ -88,7 +88,9 @@ def test_merged_commune_is_dissolved(loaded: LoadContext) -> None:
 def test_wkb_column_and_rounded_geojson(loaded: LoadContext) -> None:
     con = loaded.con
     for table in ("commune_contours", "epci_contours", "departement_contours", "region_contours"):
-        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+        types = dict(
+            con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+        )
         assert types["wkb"] == "BLOB" and "geojson" not in types
     row = con.execute("SELECT wkb FROM commune_contours WHERE commune_code = '13055'").fetchone()
     assert row is not None
@@ -114,9 +116,11 @@ def test_geometry_geojson_rounds_full_precision() -> None:
 
 
 def test_single_polygons_stay_polygons(loaded: LoadContext) -> None:
-    types = dict(loaded.con.execute(
-        "SELECT commune_code, wkb FROM commune_contours WHERE commune_code IN ('35238', '13055')"
-    ).fetchall())
+    types = dict(
+        loaded.con.execute(
+            "SELECT commune_code, wkb FROM commune_contours WHERE commune_code IN ('35238', '13055')"
+        ).fetchall()
+    )
     assert shapely.from_wkb(types["35238"]).geom_type == "Polygon"
     assert shapely.from_wkb(types["13055"]).geom_type == "MultiPolygon"
 
@@ -146,9 +150,9 @@ def test_epci_contours(loaded: LoadContext) -> None:
 
 def test_departements_and_regions(loaded: LoadContext) -> None:
     con = loaded.con
-    assert con.execute(
-        "SELECT code, nom FROM departement_contours ORDER BY code"
-    ).fetchall()[-2:] == [("89", "Yonne"), ("971", "Guadeloupe")]
+    assert con.execute("SELECT code, nom FROM departement_contours ORDER BY code").fetchall()[
+        -2:
+    ] == [("89", "Yonne"), ("971", "Guadeloupe")]
     # absent from the 2018 files (metropolitan France only): built from its communes
     guadeloupe = geometry_of(con, "SELECT wkb FROM region_contours WHERE code = '01'")
     abymes = geometry_of(con, "SELECT wkb FROM commune_contours WHERE commune_code = '97101'")
@@ -178,8 +182,13 @@ def test_unmatched_polygon_reported(geo_con: duckdb.DuckDBPyConnection, tmp_path
     ocean = {"type": "Polygon", "coordinates": [[[-5, 46], [-4.9, 46], [-4.9, 46.1], [-5, 46]]]}
 
     def add(features: list[object]) -> None:
-        features.append({"type": "Feature", "geometry": ocean,
-                         "properties": {"code": "35998", "nom": "Île perdue"}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": ocean,
+                "properties": {"code": "35998", "nom": "Île perdue"},
+            }
+        )
 
     edit_features(root / "geo/contours-communes-2018/communes-35-ille-et-vilaine.geojson", add)
     ctx = make_ctx(geo_con, "contours", root, tmp_path)
@@ -193,8 +202,10 @@ def test_commune_without_contour_reported(
     geo_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     root = copy_geo(tmp_path)
-    edit_features(root / "geo/contours-communes-2018/communes-89-yonne.geojson",
-                  lambda features: features.clear())
+    edit_features(
+        root / "geo/contours-communes-2018/communes-89-yonne.geojson",
+        lambda features: features.clear(),
+    )
     ctx = make_ctx(geo_con, "contours", root, tmp_path)
     load_contours(ctx)
     # the commune, and its EPCI (CA du Grand Sénonais) whose outline is then incomplete
@@ -206,9 +217,12 @@ def test_commune_without_contour_reported(
 
 def test_invalid_geometry_repaired(geo_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = copy_geo(tmp_path)
-    bowtie = {"type": "Polygon",
-              "coordinates": [[[1.98, 49.42], [1.99, 49.43], [1.99, 49.42], [1.98, 49.43],
-                               [1.98, 49.42]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[1.98, 49.42], [1.99, 49.43], [1.99, 49.42], [1.98, 49.43], [1.98, 49.42]]
+        ],
+    }
 
     def spoil(features: list[dict[str, object]]) -> None:
         features[0]["geometry"] = bowtie
@@ -247,7 +261,8 @@ def test_truncated_file_names_file_and_line(
 def oise_with(geometry: str) -> str:
     """An Oise file with one feature (Saint-Paul) whose geometry is the given JSON text."""
     return (
-        '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":' + geometry
+        '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":'
+        + geometry
         + ',"properties":{"code":"60591","nom":"Saint-Paul"}}]}'
     )
 
@@ -260,24 +275,47 @@ SQUARE = "[[2.0,49.4],[2.1,49.4],[2.1,49.5],[2.0,49.5],[2.0,49.4]]"
     [
         ('{"type": "Feature", "features": []}', "FeatureCollection"),
         ("[1, 2]", "FeatureCollection"),
-        ('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,'
-         '"properties":{"nom":"Sans code"}}]}', "code"),
+        (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,'
+            '"properties":{"nom":"Sans code"}}]}',
+            "code",
+        ),
         (oise_with('{"type":"Polygon","coordinates":"x"}'), "géométrie GeoJSON invalide"),
         (oise_with('{"type":"Polygon"}'), "géométrie GeoJSON invalide"),
-        (oise_with('{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,"a"],[2.1,49.5],'
-                   '[2.0,49.4]]]}'), "géométrie GeoJSON invalide"),
-        (oise_with('{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1],[2.1,49.5],'
-                   '[2.0,49.4]]]}'), "géométrie GeoJSON invalide"),
-        (oise_with('{"type":"MultiPolygon","coordinates":[[' + SQUARE + '], null]}'),
-         "géométrie GeoJSON invalide"),
-        (oise_with('{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,49.4],[2.1,49.5],'
-                   '[2.0,49.5]]]}'), "géométrie GeoJSON invalide"),  # ring not closed
-        (oise_with('{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,49.4],[2.0,49.4]]]}'),
-         "géométrie GeoJSON invalide"),  # fewer than 4 positions
-        (oise_with('{"type":"Polygon","coordinates":[' + SQUARE + ", []]}"),
-         "géométrie GeoJSON invalide"),  # empty hole
-        (oise_with('{"type":"Polygone","coordinates":[' + SQUARE + "]}"),
-         "géométrie GeoJSON invalide"),  # unknown type
+        (
+            oise_with(
+                '{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,"a"],[2.1,49.5],[2.0,49.4]]]}'
+            ),
+            "géométrie GeoJSON invalide",
+        ),
+        (
+            oise_with(
+                '{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1],[2.1,49.5],[2.0,49.4]]]}'
+            ),
+            "géométrie GeoJSON invalide",
+        ),
+        (
+            oise_with('{"type":"MultiPolygon","coordinates":[[' + SQUARE + "], null]}"),
+            "géométrie GeoJSON invalide",
+        ),
+        (
+            oise_with(
+                '{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,49.4],[2.1,49.5],[2.0,49.5]]]}'
+            ),
+            "géométrie GeoJSON invalide",
+        ),  # ring not closed
+        (
+            oise_with('{"type":"Polygon","coordinates":[[[2.0,49.4],[2.1,49.4],[2.0,49.4]]]}'),
+            "géométrie GeoJSON invalide",
+        ),  # fewer than 4 positions
+        (
+            oise_with('{"type":"Polygon","coordinates":[' + SQUARE + ", []]}"),
+            "géométrie GeoJSON invalide",
+        ),  # empty hole
+        (
+            oise_with('{"type":"Polygone","coordinates":[' + SQUARE + "]}"),
+            "géométrie GeoJSON invalide",
+        ),  # unknown type
     ],
 )
 def test_malformed_geojson(
@@ -300,8 +338,10 @@ def test_malformed_geojson(
         ('{"type":"Polygon","coordinates":[]}', "contour sans géométrie : ignoré"),
         ('{"type":"MultiPolygon","coordinates":[]}', "contour sans géométrie : ignoré"),
         ('{"type":"Point","coordinates":[2.0,49.4]}', "contour non surfacique : ignoré"),
-        ('{"type":"LineString","coordinates":[[2.0,49.4],[2.1,49.5]]}',
-         "contour non surfacique : ignoré"),
+        (
+            '{"type":"LineString","coordinates":[[2.0,49.4],[2.1,49.5]]}',
+            "contour non surfacique : ignoré",
+        ),
     ],
 )
 def test_feature_without_polygon_reported(
@@ -323,14 +363,26 @@ def test_feature_without_polygon_reported(
     [
         ('{"type":"Polygon","coordinates":[' + SQUARE + "]}", "Polygon", 0.01),
         ('{"type":"MultiPolygon","coordinates":[[' + SQUARE + "]]}", "Polygon", 0.01),
-        ('{"type":"MultiPolygon","coordinates":[[' + SQUARE + '],[[[2.2,49.4],[2.3,49.4],'
-         '[2.3,49.5],[2.2,49.4]]]]}', "MultiPolygon", 0.015),
+        (
+            '{"type":"MultiPolygon","coordinates":[[' + SQUARE + "],[[[2.2,49.4],[2.3,49.4],"
+            "[2.3,49.5],[2.2,49.4]]]]}",
+            "MultiPolygon",
+            0.015,
+        ),
         # positions with an altitude: the third value is dropped
-        ('{"type":"Polygon","coordinates":[[[2.0,49.4,10],[2.1,49.4,10],[2.1,49.5,10],'
-         '[2.0,49.5,10],[2.0,49.4,10]]]}', "Polygon", 0.01),
+        (
+            '{"type":"Polygon","coordinates":[[[2.0,49.4,10],[2.1,49.4,10],[2.1,49.5,10],'
+            "[2.0,49.5,10],[2.0,49.4,10]]]}",
+            "Polygon",
+            0.01,
+        ),
         # a hole
-        ('{"type":"Polygon","coordinates":[' + SQUARE + ',[[2.02,49.42],[2.02,49.44],'
-         '[2.04,49.44],[2.04,49.42],[2.02,49.42]]]}', "Polygon", 0.0096),
+        (
+            '{"type":"Polygon","coordinates":[' + SQUARE + ",[[2.02,49.42],[2.02,49.44],"
+            "[2.04,49.44],[2.04,49.42],[2.02,49.42]]]}",
+            "Polygon",
+            0.0096,
+        ),
     ],
 )
 def test_polygon_forms(

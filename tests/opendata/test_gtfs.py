@@ -112,9 +112,11 @@ def test_stop_columns_and_optional_columns(both: duckdb.DuckDBPyConnection) -> N
     assert both.execute(
         "SELECT route_color, route_type FROM gtfs_routes WHERE feed = 'longue_distance'"
     ).fetchall() == [(None, 2)]
-    types = dict(both.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'gtfs_stop_times'"
-    ).fetchall())
+    types = dict(
+        both.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'gtfs_stop_times'"
+        ).fetchall()
+    )
     assert types["arrival_secs"] == "INTEGER" and types["arrival_time"] == "VARCHAR"
 
 
@@ -131,7 +133,8 @@ def test_times_in_seconds_past_midnight(
 ) -> None:
     row = both.execute(
         "SELECT arrival_time, arrival_secs, departure_secs FROM gtfs_stop_times "
-        "WHERE feed = ? AND trip_id = ? AND stop_sequence = ?", [feed, trip, seq]
+        "WHERE feed = ? AND trip_id = ? AND stop_sequence = ?",
+        [feed, trip, seq],
     ).fetchone()
     assert row == (arrival, secs, secs)
 
@@ -249,15 +252,25 @@ def test_feed_with_calendar_only(con: duckdb.DuckDBPyConnection, tmp_path: Path)
     ("member", "old", "new", "line", "column"),
     [
         ("routes.txt", "TER1,Rennes - Vitré,", "TER1,Rennes, Vitré,", 2, None),
-        ("stops.txt", "StopArea:OCE87471557,Cesson-Sévigné,,48.1190000",
-         "StopArea:OCE87471557,Cesson-Sévigné,,nord", 7, "stop_lat"),
+        (
+            "stops.txt",
+            "StopArea:OCE87471557,Cesson-Sévigné,,48.1190000",
+            "StopArea:OCE87471557,Cesson-Sévigné,,nord",
+            7,
+            "stop_lat",
+        ),
         ("stop_times.txt", "24:05:00,24:05:00", "24h05,24:05:00", 5, "arrival_time"),
         ("calendar_dates.txt", "000001,20250123,1", "000001,2025-01-23,1", 3, "date"),
         ("trips.txt", "1002,1,2,", "1002,sud,2,", 3, "direction_id"),
     ],
 )
 def test_malformed_value_names_member_and_line(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, member: str, old: str, new: str, line: int,
+    con: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    member: str,
+    old: str,
+    new: str,
+    line: int,
     column: str | None,
 ) -> None:
     text = (GTFS_SRC / "ter" / member).read_text(encoding="utf-8")

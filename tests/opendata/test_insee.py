@@ -29,8 +29,9 @@ def _run(con: duckdb.DuckDBPyConnection, source: str, root: Path, tmp: Path) -> 
 
 def test_grille_values_and_merges(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     ctx = _run(cog_con, "grille_densite", MINI_MIRROR, tmp_path)
-    rows = dict(cog_con.execute(
-        "SELECT commune_code, niveau_densite FROM grille_densite").fetchall())
+    rows = dict(
+        cog_con.execute("SELECT commune_code, niveau_densite FROM grille_densite").fetchall()
+    )
     assert len(rows) == 18
     assert rows["13055"] == 1 and rows["35360"] == 2
     # 35062 (6) and former 35112 (5): the row with the current code wins
@@ -55,8 +56,9 @@ def test_grille_most_urban_without_current_code(
         encoding="utf-8",
     )
     ctx = _run(cog_con, "grille_densite", root, tmp_path)
-    assert cog_con.execute(
-        "SELECT * FROM grille_densite").fetchall() == [("69123", 1, "Grands centres urbains", 2)]
+    assert cog_con.execute("SELECT * FROM grille_densite").fetchall() == [
+        ("69123", 1, "Grands centres urbains", 2)
+    ]
     assert len(ctx.anomalies) == 17  # the other current communes are reported as absent
 
 
@@ -64,8 +66,10 @@ def test_grille_unknown_label(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path
     root = _mirror_copy(tmp_path, "insee/grille-densite.csv")
     path = root / "insee" / "grille-densite.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Vitré,Centres urbains intermédiaires",
-                                 "Vitré,Ville moyenne"), encoding="utf-8")
+    path.write_text(
+        text.replace("Vitré,Centres urbains intermédiaires", "Vitré,Ville moyenne"),
+        encoding="utf-8",
+    )
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("35360"))
     with pytest.raises(SourceError) as err:
         _run(cog_con, "grille_densite", root, tmp_path)
@@ -95,8 +99,7 @@ def test_truncated_csv_names_line(
     assert Path(relative).name in str(err.value)
 
 
-@pytest.mark.parametrize("source", ["grille_densite", "centralites", "aav2020",
-                                    "comparateur_2018"])
+@pytest.mark.parametrize("source", ["grille_densite", "centralites", "aav2020", "comparateur_2018"])
 def test_missing_file(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path, source: str) -> None:
     with pytest.raises(SourceError, match="fichier introuvable"):
         _run(cog_con, source, tmp_path, tmp_path)
@@ -116,8 +119,9 @@ def test_centralites(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
 def test_centralites_unknown_label(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = _mirror_copy(tmp_path, "insee/niveaux-centralite.csv")
     path = root / "insee" / "niveaux-centralite.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "35360,Vitré,Centre géant\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "35360,Vitré,Centre géant\n", encoding="utf-8"
+    )
     with pytest.raises(SourceError) as err:
         _run(cog_con, "centralites", root, tmp_path)
     assert err.value.value == "Centre géant" and err.value.line == 22
@@ -136,7 +140,8 @@ def test_aav(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
         "SELECT cate_aav, nb_codes_sources FROM aav_communes WHERE commune_code = '62757'"
     ).fetchone() == (20, 2)
     unique = cog_con.execute(
-        "SELECT count(*) = count(DISTINCT commune_code) FROM aav_communes").fetchone()
+        "SELECT count(*) = count(DISTINCT commune_code) FROM aav_communes"
+    ).fetchone()
     assert unique == (True,)
     problems = [(a.code, a.problem) for a in ctx.anomalies]
     assert ("99999", "aire « ZZZ » absente de la liste des aires") in problems
@@ -146,8 +151,9 @@ def test_aav(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
 def test_aav_bad_category(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = _mirror_copy(tmp_path, "insee/communes-aav2020.csv", "insee/aav2020.csv")
     path = root / "insee" / "communes-aav2020.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",169,11,", ",169,14,"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",169,11,", ",169,14,"), encoding="utf-8"
+    )
     with pytest.raises(SourceError) as err:
         _run(cog_con, "aav2020", root, tmp_path)
     assert err.value.column == "cate_aav" and err.value.value == "14"
@@ -156,8 +162,9 @@ def test_aav_bad_category(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) ->
 def test_aav_malformed_type(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = _mirror_copy(tmp_path, "insee/communes-aav2020.csv", "insee/aav2020.csv")
     path = root / "insee" / "aav2020.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Paris,5", "Paris,cinq"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Paris,5", "Paris,cinq"), encoding="utf-8"
+    )
     with pytest.raises(SourceError) as err:
         _run(cog_con, "aav2020", root, tmp_path)
     assert err.value.line == 3 and err.value.value == "cinq"

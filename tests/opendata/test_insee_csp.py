@@ -28,8 +28,9 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _line_of(path: Path, prefix: str) -> int:
-    return next(i for i, ln in enumerate(path.read_text("utf-8").splitlines(), 1)
-                if ln.startswith(prefix))
+    return next(
+        i for i, ln in enumerate(path.read_text("utf-8").splitlines(), 1) if ln.startswith(prefix)
+    )
 
 
 def test_values(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -46,10 +47,12 @@ def test_values(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     ).fetchone() == (50.0, 173.0, 2)
     # Paris only exists as arrondissements in the file: they are summed
     assert cog_con.execute(
-        "SELECT nb_codes_sources FROM csp_2011 WHERE commune_code = '75056'").fetchone() == (2,)
+        "SELECT nb_codes_sources FROM csp_2011 WHERE commune_code = '75056'"
+    ).fetchone() == (2,)
     # overseas: département 971 + commune 101 -> 97101
     assert cog_con.execute(
-        "SELECT cs1_emploi FROM csp_2011 WHERE commune_code = '97101'").fetchone() == (88.0,)
+        "SELECT cs1_emploi FROM csp_2011 WHERE commune_code = '97101'"
+    ).fetchone() == (88.0,)
     problems = [(a.code, a.problem) for a in ctx.anomalies]
     assert any(c == "35999" and "absent du COG" in p for c, p in problems)
     assert any(c is None and p.startswith("1 ligne(s) vide(s)") for c, p in problems)
@@ -67,9 +70,7 @@ def test_malformed_number_names_physical_line(
     assert "pop-act2554-csp-2011.csv" in str(err.value)
 
 
-def test_truncated_names_physical_line(
-    cog_con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_truncated_names_physical_line(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = _copy(tmp_path)
     line = _line_of(path, "72,33,243")
     lines = path.read_text("utf-8").splitlines(keepends=True)

@@ -34,7 +34,8 @@ def write_root(tmp_path: Path, name: str, text: str) -> Path:
 def test_rows_kept_and_vintage(loaded: LoadContext) -> None:
     con = loaded.con
     assert con.execute("SELECT count(*), sum(flux) FROM mobpro_flux").fetchone() == (
-        12, pytest.approx(14523.3561, abs=1e-3)
+        12,
+        pytest.approx(14523.3561, abs=1e-3),
     )
     assert con.execute("SELECT DISTINCT millesime FROM mobpro_flux").fetchall() == [("2022",)]
 
@@ -55,7 +56,8 @@ def test_codes_mapped(
 ) -> None:
     row = loaded.con.execute(
         "SELECT commune_residence, commune_travail FROM mobpro_flux "
-        "WHERE code_residence_source = ? AND code_travail_source = ?", [res_src, trav_src]
+        "WHERE code_residence_source = ? AND code_travail_source = ?",
+        [res_src, trav_src],
     ).fetchone()
     assert row == (res, trav)
 
@@ -70,7 +72,8 @@ def test_additive_aggregation(loaded: LoadContext) -> None:
 
 def test_anomalies(loaded: LoadContext) -> None:
     assert [(a.code, a.name) for a in loaded.anomalies] == [
-        ("35999", "Commune inconnue"), ("99131", "Belgique")
+        ("35999", "Commune inconnue"),
+        ("99131", "Belgique"),
     ]
     assert "étranger" in loaded.anomalies[1].problem
     assert loaded.con.execute(
@@ -81,8 +84,9 @@ def test_anomalies(loaded: LoadContext) -> None:
 def test_official_zip(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = tmp_path / "od"
     (root / "insee").mkdir(parents=True)
-    with zipfile.ZipFile(root / "insee" / "base-flux-mobilite-domicile-lieu-travail-2022_csv.zip",
-                         "w") as zf:
+    with zipfile.ZipFile(
+        root / "insee" / "base-flux-mobilite-domicile-lieu-travail-2022_csv.zip", "w"
+    ) as zf:
         zf.writestr("meta_base-flux-mobilite-domicile-lieu-travail-2022.csv", "COD_VAR;LIB_VAR\n")
         zf.write(FIXTURE, CSV_NAME)
     load_mobpro(make_ctx(cog_con, "mobpro", root, tmp_path / "work"))
@@ -91,7 +95,8 @@ def test_official_zip(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Non
 
 def test_older_vintage_detected(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = write_root(
-        tmp_path, "base-flux-mobilite-domicile-lieu-travail-2021.csv",
+        tmp_path,
+        "base-flux-mobilite-domicile-lieu-travail-2021.csv",
         "CODGEO;LIBGEO;DCLT;L_DCLT;NBFLUX_C21_ACTOCC15P\n35360;Vitré;35238;Rennes;790.25\n",
     )
     load_mobpro(make_ctx(cog_con, "mobpro", root, tmp_path))
@@ -102,7 +107,8 @@ def test_older_vintage_detected(cog_con: duckdb.DuckDBPyConnection, tmp_path: Pa
 
 def test_newest_file_chosen(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = write_root(
-        tmp_path, "base-csv-flux-mobilite-domicile-lieu-travail-2019.csv",
+        tmp_path,
+        "base-csv-flux-mobilite-domicile-lieu-travail-2019.csv",
         "CODGEO;LIBGEO;DCLT;L_DCLT;NBFLUX_C19_ACTOCC15P\n35360;Vitré;35238;Rennes;700\n",
     )
     shutil.copy(FIXTURE, root / "insee" / CSV_NAME)
@@ -139,7 +145,9 @@ def test_malformed_flux(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> N
     with pytest.raises(SourceError) as err:
         load_mobpro(make_ctx(cog_con, "mobpro", root, tmp_path))
     assert (err.value.line, err.value.column, err.value.value) == (
-        5, "NBFLUX_C22_ACTOCC15P", "812,5"
+        5,
+        "NBFLUX_C22_ACTOCC15P",
+        "812,5",
     )
     assert CSV_NAME in str(err.value)
 

@@ -35,8 +35,12 @@ def ref_con(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyCo
     ],
 )
 def test_figures(
-    ref_con: duckdb.DuckDBPyConnection, figure_id: str, value: float, unit: str,
-    source: str | None, year: int,
+    ref_con: duckdb.DuckDBPyConnection,
+    figure_id: str,
+    value: float,
+    unit: str,
+    source: str | None,
+    year: int,
 ) -> None:
     row = ref_con.execute(
         "SELECT value, unit, source, year FROM reference_figures WHERE id = ?", [figure_id]
@@ -50,8 +54,9 @@ def test_figures(
 
 
 def test_every_figure_has_source_and_theme(ref_con: duckdb.DuckDBPyConnection) -> None:
-    counts = dict(ref_con.execute(
-        "SELECT theme, count(*) FROM reference_figures GROUP BY 1").fetchall())
+    counts = dict(
+        ref_con.execute("SELECT theme, count(*) FROM reference_figures GROUP BY 1").fetchall()
+    )
     assert set(counts) == {"teletravail", "deplacements", "environnement", "territoires"}
     assert ref_con.execute(
         "SELECT count(*) FROM reference_figures WHERE source IS NULL OR source = ''"
@@ -68,8 +73,10 @@ def test_every_figure_has_source_and_theme(ref_con: duckdb.DuckDBPyConnection) -
         ("[[figure]]\nid = 'a'\n", "manquant"),
         ("[[figure\nid = 'a'", "TOML invalide"),
         ("x = 1\n", "aucun chiffre"),
-        ("[[figure]]\nid='a'\ntheme='t'\nlabel='l'\nsource='s'\nvalue='beaucoup'\n",
-         "non numérique"),
+        (
+            "[[figure]]\nid='a'\ntheme='t'\nlabel='l'\nsource='s'\nvalue='beaucoup'\n",
+            "non numérique",
+        ),
         ("[[figure]]\nid='a'\ntheme='t'\nlabel='l'\nsource='s'\nyear=21\n", "année invalide"),
         ("[[figure]]\nid='a'\ntheme='t'\nlabel='l'\nsource='s'\n" * 2, "en double"),
         ("[[figure]]\nid='a'\ntheme='t'\nlabel='l'\nsource='s'\nvaleur=1\n", "inconnue"),

@@ -37,12 +37,20 @@ def test_tables_and_counts(loaded: LoadContext) -> None:
     con = loaded.con
     counts = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-        for t in ("stations", "station_frequentation", "station_accessibilite",
-                  "station_horaires", "reseau_points")
+        for t in (
+            "stations",
+            "station_frequentation",
+            "station_accessibilite",
+            "station_horaires",
+            "reseau_points",
+        )
     }
     assert counts == {
-        "stations": 14, "station_frequentation": 7 * 9, "station_accessibilite": 5,
-        "station_horaires": 5, "reseau_points": 4,
+        "stations": 14,
+        "station_frequentation": 7 * 9,
+        "station_accessibilite": 5,
+        "station_horaires": 5,
+        "reseau_points": 4,
     }
     scratch = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_%' ESCAPE '\\'"
@@ -122,17 +130,20 @@ def test_frequentation_long_format(loaded: LoadContext) -> None:
     assert con.execute(
         "SELECT count(*), any_value(segment_drg) FROM station_frequentation WHERE uic = '87999999'"
     ).fetchall() == [(9, None)]
-    assert con.execute(
-        "SELECT min(annee), max(annee) FROM station_frequentation"
-    ).fetchall() == [(2015, 2023)]
+    assert con.execute("SELECT min(annee), max(annee) FROM station_frequentation").fetchall() == [
+        (2015, 2023)
+    ]
 
 
 def test_accessibility_hours_network(loaded: LoadContext) -> None:
     con = loaded.con
     assert con.execute(
         "SELECT equipement FROM station_accessibilite WHERE uic = '87471003' ORDER BY 1"
-    ).fetchall() == [("Fauteuil roulant à disposition",), ("Présence du personnel",),
-                     ("Toilettes",)]
+    ).fetchall() == [
+        ("Fauteuil roulant à disposition",),
+        ("Présence du personnel",),
+        ("Toilettes",),
+    ]
     assert con.execute(
         "SELECT uic, uic_source, jour, horaire_normal, horaire_ferie FROM station_horaires "
         "WHERE nom_gare = 'Rennes' ORDER BY jour"
@@ -147,25 +158,47 @@ def test_accessibility_hours_network(loaded: LoadContext) -> None:
         "SELECT uic, voyageurs, fret, commune_nom, round(lat, 4), round(lon, 4), round(x_l93) "
         "FROM reseau_points ORDER BY uic, code_ligne"
     ).fetchall()
-    assert rows[0] == ("87142554", False, True, "SAINTE-COLOMBE-SUR-SEINE", 47.8704, 4.5516,
-                       815991.0)
+    assert rows[0] == (
+        "87142554",
+        False,
+        True,
+        "SAINTE-COLOMBE-SUR-SEINE",
+        47.8704,
+        4.5516,
+        815991.0,
+    )
     assert [r[0] for r in rows].count("87471003") == 2
 
 
 def test_anomalies(loaded: LoadContext) -> None:
     found = {(a.file, a.code, a.problem.split(" (")[0]) for a in loaded.anomalies}
     assert found == {
-        ("gares-de-voyageurs.csv", "99999",
-         "gare : code commune absent du COG 2026 et sans correspondance connue"),
+        (
+            "gares-de-voyageurs.csv",
+            "99999",
+            "gare : code commune absent du COG 2026 et sans correspondance connue",
+        ),
         ("gares-de-voyageurs.csv", "87731448", "gare sans coordonnées géographiques"),
-        ("frequentation-gares.csv", "87999999",
-         "fréquentation d'un code UIC absent de la liste des gares"),
-        ("gares-equipees-du-wifi.csv", "87999998",
-         "wifi d'un code UIC absent de la liste des gares"),
-        ("equipements-accessibilite-en-gares.csv", "87756403",
-         "équipement d'accessibilité d'un code UIC absent de la liste des gares"),
-        ("horaires-des-gares.csv", "87432906",
-         "horaires d'un code UIC absent de la liste des gares"),
+        (
+            "frequentation-gares.csv",
+            "87999999",
+            "fréquentation d'un code UIC absent de la liste des gares",
+        ),
+        (
+            "gares-equipees-du-wifi.csv",
+            "87999998",
+            "wifi d'un code UIC absent de la liste des gares",
+        ),
+        (
+            "equipements-accessibilite-en-gares.csv",
+            "87756403",
+            "équipement d'accessibilité d'un code UIC absent de la liste des gares",
+        ),
+        (
+            "horaires-des-gares.csv",
+            "87432906",
+            "horaires d'un code UIC absent de la liste des gares",
+        ),
     }
 
 
@@ -173,7 +206,9 @@ def test_negative_ridership_kept_and_reported(
     cog_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     root = copy_mirror(
-        tmp_path, "frequentation-gares.csv", "Tatinghem,87317099,62219,C,10,10,5,5,",
+        tmp_path,
+        "frequentation-gares.csv",
+        "Tatinghem,87317099,62219,C,10,10,5,5,",
         "Tatinghem,87317099,62219,C,10,10,-5,-5,",
     )
     ctx = make_ctx(cog_con, "gares", root, tmp_path)
@@ -199,9 +234,9 @@ def test_official_quoted_liste_format(cog_con: duckdb.DuckDBPyConnection, tmp_pa
         fixed.append(",".join(head) + f',"{lat}, {lon}","{lat}, {lon}",""')
     path.write_text("\n".join(fixed) + "\n", encoding="utf-8")
     load_stations(make_ctx(cog_con, "gares", root, tmp_path))
-    assert cog_con.execute(
-        "SELECT count(*), round(sum(lat), 4) FROM reseau_points"
-    ).fetchall() == [(4, round(48.1226 + 2 * 48.1034802 + 47.87040423667916, 4))]
+    assert cog_con.execute("SELECT count(*), round(sum(lat), 4) FROM reseau_points").fetchall() == [
+        (4, round(48.1226 + 2 * 48.1034802 + 47.87040423667916, 4))
+    ]
 
 
 def test_reordered_columns(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -221,8 +256,14 @@ def test_reordered_columns(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "file",
-    ["gares-de-voyageurs.csv", "frequentation-gares.csv", "gares-equipees-du-wifi.csv",
-     "equipements-accessibilite-en-gares.csv", "horaires-des-gares.csv", "liste-des-gares.csv"],
+    [
+        "gares-de-voyageurs.csv",
+        "frequentation-gares.csv",
+        "gares-equipees-du-wifi.csv",
+        "equipements-accessibilite-en-gares.csv",
+        "horaires-des-gares.csv",
+        "liste-des-gares.csv",
+    ],
 )
 def test_missing_file(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path, file: str) -> None:
     root = copy_mirror(tmp_path)
@@ -261,25 +302,67 @@ def test_missing_column(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "column", "value"),
     [
-        ("gares-de-voyageurs.csv", "48.1226, -1.20788", "48.1226 -1.20788", 2,
-         "Position géographique", "48.1226 -1.20788"),
-        ("gares-de-voyageurs.csv", "Sens;SNS;B;48.19959, 3.28272;89387;87683003",
-         "Sens;SNS;B;48.19959, 3.28272;89387;8768300", 12, "Code(s) UIC", "8768300"),
-        ("frequentation-gares.csv", "87683003,89100,B,1500000", "87683003,89100,B,1,5 M", 5,
-         None, None),
-        ("frequentation-gares.csv", "87683003,89100,B,1500000", "87683003,89100,B,beaucoup", 5,
-         "v_2023", "beaucoup"),
-        ("gares-equipees-du-wifi.csv", "683003;Sens;Non", "683003;Sens;Peut-être", 5,
-         "Service Wifi", "Peut-être"),
+        (
+            "gares-de-voyageurs.csv",
+            "48.1226, -1.20788",
+            "48.1226 -1.20788",
+            2,
+            "Position géographique",
+            "48.1226 -1.20788",
+        ),
+        (
+            "gares-de-voyageurs.csv",
+            "Sens;SNS;B;48.19959, 3.28272;89387;87683003",
+            "Sens;SNS;B;48.19959, 3.28272;89387;8768300",
+            12,
+            "Code(s) UIC",
+            "8768300",
+        ),
+        (
+            "frequentation-gares.csv",
+            "87683003,89100,B,1500000",
+            "87683003,89100,B,1,5 M",
+            5,
+            None,
+            None,
+        ),
+        (
+            "frequentation-gares.csv",
+            "87683003,89100,B,1500000",
+            "87683003,89100,B,beaucoup",
+            5,
+            "v_2023",
+            "beaucoup",
+        ),
+        (
+            "gares-equipees-du-wifi.csv",
+            "683003;Sens;Non",
+            "683003;Sens;Peut-être",
+            5,
+            "Service Wifi",
+            "Peut-être",
+        ),
         ("horaires-des-gares.csv", "0087471300;Vitré", "00874713XX;Vitré", 4, "uic", "00874713XX"),
-        ("liste-des-gares.csv", "Châtillon-sur-Seine,O,N", "Châtillon-sur-Seine,O,?", 5,
-         "VOYAGEURS", "?"),
+        (
+            "liste-des-gares.csv",
+            "Châtillon-sur-Seine,O,N",
+            "Châtillon-sur-Seine,O,?",
+            5,
+            "VOYAGEURS",
+            "?",
+        ),
         ("liste-des-gares.csv", "380500.12", "380 500,12", 2, None, None),
     ],
 )
 def test_malformed_value_names_file_and_line(
-    cog_con: duckdb.DuckDBPyConnection, tmp_path: Path, file: str, old: str, new: str, line: int,
-    column: str | None, value: str | None,
+    cog_con: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    file: str,
+    old: str,
+    new: str,
+    line: int,
+    column: str | None,
+    value: str | None,
 ) -> None:
     root = copy_mirror(tmp_path, file, old, new)
     with pytest.raises(SourceError) as err:

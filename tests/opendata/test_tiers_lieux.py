@@ -35,8 +35,12 @@ def test_rows(loaded: LoadContext) -> None:
     assert con.execute(
         "SELECT nom, lat, lon, typologies, statut, millesime FROM tiers_lieux WHERE id = 'tl-0002'"
     ).fetchone() == (
-        "Fablab Audomarois", 50.7503, 2.252,
-        "Fablab / Makerspace; Ateliers artisanaux partagés", "SCIC", "2023",
+        "Fablab Audomarois",
+        50.7503,
+        2.252,
+        "Fablab / Makerspace; Ateliers artisanaux partagés",
+        "SCIC",
+        "2023",
     )
 
 
@@ -95,7 +99,9 @@ def test_create_empty(con: duckdb.DuckDBPyConnection) -> None:
     create_empty_tiers_lieux(con)
     assert con.execute("SELECT count(*) FROM tiers_lieux").fetchone() == (0,)
     assert [r[0] for r in con.execute("DESCRIBE tiers_lieux").fetchall()][:3] == [
-        "id", "nom", "commune_code"
+        "id",
+        "nom",
+        "commune_code",
     ]
 
 

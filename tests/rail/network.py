@@ -37,14 +37,27 @@ from teletravail.opendata.loaders.gtfs import SCHEMAS
 DAY = date(2025, 1, 28)
 METRO = "200000001"
 UIC = {
-    "A": "87000001", "B": "87000002", "H": "87000003", "M1": "87000004", "M2": "87000005",
-    "C": "87000007", "Y": "87000009",
+    "A": "87000001",
+    "B": "87000002",
+    "H": "87000003",
+    "M1": "87000004",
+    "M2": "87000005",
+    "C": "87000007",
+    "Y": "87000009",
 }
 
 # trip -> (feed, route, service, [(station code, arrival, departure, pickup_type, drop_off_type)])
 TRIPS: dict[str, tuple[str, str, str, list[tuple[str, str, str, int, int]]]] = {
-    "T1": ("ter", "R_TER", "S1", [("A", "07:00", "07:00", 0, 1), ("B", "07:20", "07:20", 0, 0),
-                                  ("M1", "08:00", "08:00", 1, 0)]),
+    "T1": (
+        "ter",
+        "R_TER",
+        "S1",
+        [
+            ("A", "07:00", "07:00", 0, 1),
+            ("B", "07:20", "07:20", 0, 0),
+            ("M1", "08:00", "08:00", 1, 0),
+        ],
+    ),
     "T2": ("ter", "R_TER", "S1", [("A", "06:30", "06:30", 0, 1), ("M1", "07:45", "07:45", 1, 0)]),
     "T3": ("ter", "R_TER", "S1", [("A", "06:50", "06:50", 0, 1), ("M1", "08:10", "08:10", 1, 0)]),
     "T4": ("ter", "R_TER", "S1", [("A", "07:10", "07:10", 0, 1), ("H", "07:30", "07:30", 1, 0)]),
@@ -55,10 +68,18 @@ TRIPS: dict[str, tuple[str, str, str, list[tuple[str, str, str, int, int]]]] = {
     "T9": ("ter", "R_TER", "S1", [("A", "10:00", "10:00", 1, 1), ("M1", "10:30", "10:30", 1, 0)]),
     "K1": ("ter", "R_CAR", "S1", [("A", "12:00", "12:00", 0, 1), ("B", "12:30", "12:30", 1, 0)]),
     "T10": ("ter", "R_TER", "S2", [("A", "05:00", "05:00", 0, 1), ("M1", "05:20", "05:20", 1, 0)]),
-    "L1": ("longue_distance", "R_TGV", "LD", [("H", "07:40", "07:40", 0, 1),
-                                              ("M2", "08:10", "08:10", 1, 0)]),
-    "L2": ("longue_distance", "R_TGV", "LD", [("H", "08:00", "08:00", 0, 1),
-                                              ("M2", "08:30", "08:30", 1, 0)]),
+    "L1": (
+        "longue_distance",
+        "R_TGV",
+        "LD",
+        [("H", "07:40", "07:40", 0, 1), ("M2", "08:10", "08:10", 1, 0)],
+    ),
+    "L2": (
+        "longue_distance",
+        "R_TGV",
+        "LD",
+        [("H", "08:00", "08:00", 0, 1), ("M2", "08:30", "08:30", 1, 0)],
+    ),
 }
 # Stop ids as in the SNCF feeds; the long-distance feed knows M2 by its second UIC.
 STOP_UIC = {("longue_distance", "M2"): "87000015"}
@@ -111,8 +132,18 @@ def build_network(con: duckdb.DuckDBPyConnection) -> None:
             stops.add((feed, stop_id, uic))
             con.execute(
                 "INSERT INTO gtfs_stop_times VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [feed, trip, seq, stop_id, f"{arr}:00", f"{dep}:00", _secs(arr), _secs(dep),
-                 pickup, drop],
+                [
+                    feed,
+                    trip,
+                    seq,
+                    stop_id,
+                    f"{arr}:00",
+                    f"{dep}:00",
+                    _secs(arr),
+                    _secs(dep),
+                    pickup,
+                    drop,
+                ],
             )
     for feed, stop_id, uic in sorted(stops):
         con.execute(
@@ -123,8 +154,16 @@ def build_network(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE stations (uic VARCHAR PRIMARY KEY, uics VARCHAR[], nom VARCHAR, "
         "commune_code VARCHAR, voyageurs_2023 BIGINT)"
     )
-    communes = {"A": "01001", "B": "01002", "H": "01003", "M1": "69001", "M2": "69002",
-                "C": "01004", "Y": "01005"}
+    # M1 and M2 are two stations of the métropole's ville-centre (69001, its most populous commune)
+    communes = {
+        "A": "01001",
+        "B": "01002",
+        "H": "01003",
+        "M1": "69001",
+        "M2": "69001",
+        "C": "01004",
+        "Y": "01005",
+    }
     for code, uic in UIC.items():
         uics = [uic, "87000015"] if code == "M2" else [uic]
         con.execute(
@@ -137,6 +176,12 @@ def build_network(con: duckdb.DuckDBPyConnection) -> None:
         "('200000002', 'CC Test', false)"
     )
     con.execute("CREATE TABLE epci_membres (epci_siren VARCHAR, commune_code VARCHAR)")
-    for code, commune in communes.items():
+    for code, commune in sorted(set(communes.items()) - {("M2", "69001")}):
         siren = METRO if code in ("M1", "M2") else "200000002"
         con.execute("INSERT INTO epci_membres VALUES (?, ?)", [siren, commune])
+    con.execute("INSERT INTO epci_membres VALUES (?, '69002')", [METRO])  # a suburb, no station
+    con.execute("CREATE TABLE communes (code VARCHAR, population INTEGER)")
+    con.execute(
+        "INSERT INTO communes VALUES ('01001', 900), ('01002', 800), ('01003', 700), "
+        "('01004', 600), ('01005', 500), ('69001', 500000), ('69002', 30000)"
+    )

@@ -43,8 +43,10 @@ def test_default_day_skips_a_tuesday_without_ter(network: duckdb.DuckDBPyConnect
 
 def test_default_day_skips_holidays_of_every_zone(network: duckdb.DuckDBPyConnection) -> None:
     # Validity from 2025-02-10: 11/02 and 18/02 (zone B, C), 25/02 and 04/03 (zone A) are holidays.
-    network.execute("UPDATE gtfs_feed_info SET feed_start_date = DATE '2025-02-10', "
-                    "feed_end_date = DATE '2025-03-31'")
+    network.execute(
+        "UPDATE gtfs_feed_info SET feed_start_date = DATE '2025-02-10', "
+        "feed_end_date = DATE '2025-03-31'"
+    )
     network.execute(
         "INSERT INTO gtfs_calendar_dates SELECT 'ter', 'S1', d::DATE, 1 FROM "
         "range(DATE '2025-02-10', DATE '2025-04-01', INTERVAL 1 DAY) t(d)"
@@ -110,7 +112,18 @@ def _active(con: duckdb.DuckDBPyConnection, day: date) -> set[str]:
 
 def test_active_trips_after_calendar_and_exceptions(network: duckdb.DuckDBPyConnection) -> None:
     assert _active(network, DAY) == {
-        "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "K1", "L1", "L2"
+        "T1",
+        "T2",
+        "T3",
+        "T4",
+        "T5",
+        "T6",
+        "T7",
+        "T8",
+        "T9",
+        "K1",
+        "L1",
+        "L2",
     }
     assert "T10" in _active(network, date(2025, 1, 29))  # service S2 (added that day)
     assert "L1" not in _active(network, date(2025, 1, 29))  # a Wednesday

@@ -36,7 +36,11 @@ def test_departures_trains_and_coaches_apart(computed: duckdb.DuckDBPyConnection
     assert (h["departs_train"], h["departs_car"], h["destinations"]) == (2, 0, 1)
     assert h["feeds"] == ["longue_distance", "ter"]
     m2 = gares[UIC["M2"]]  # reached through its second UIC 87000015, arrivals only
-    assert (m2["departs_train"], m2["premier_depart"], m2["feeds"]) == (0, None, ["longue_distance"])
+    assert (m2["departs_train"], m2["premier_depart"], m2["feeds"]) == (
+        0,
+        None,
+        ["longue_distance"],
+    )
     assert UIC["Y"] not in gares  # never served
     assert set(gares) == {UIC[c] for c in ("A", "B", "C", "H", "M1", "M2")}
 

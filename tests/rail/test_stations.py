@@ -18,11 +18,17 @@ def test_station_services(network: duckdb.DuckDBPyConnection) -> None:
     compute_rail_service(network, day=DAY)
     a, y = load_station_services(network, [UIC["A"], UIC["Y"]], day=DAY)
     assert (a.nom, a.desservie, a.departs_train, a.departs_car, a.flux) == (
-        "Gare A", True, 5, 1, ["ter"]
+        "Gare A",
+        True,
+        5,
+        1,
+        ["ter"],
     )
     (link,) = a.metropoles
     assert (link.metropole_nom, link.duree_min_minutes, link.allers_avant_9h) == (
-        "Métropole Test", 60, 3
+        "Métropole Test",
+        60,
+        3,
     )
     assert (y.desservie, y.departs_train, y.premier_depart, y.metropoles) == (False, 0, None, [])
     assert load_station_services(network, [], day=DAY) == []

@@ -41,8 +41,7 @@ def _note_sql(comp: ScoreComponent) -> str:
     x = comp.indicator
     scaled = f"100.0 * ({x} - ({comp.worst!r})) / ({comp.best - comp.worst!r})"
     missing = "0.0" if comp.if_missing == "zero" else "NULL"
-    return (f"CASE WHEN {x} IS NULL THEN {missing} "
-            f"ELSE greatest(0.0, least(100.0, {scaled})) END")
+    return f"CASE WHEN {x} IS NULL THEN {missing} ELSE greatest(0.0, least(100.0, {scaled})) END"
 
 
 def _mean_sql(terms: Sequence[tuple[float, str]]) -> str:

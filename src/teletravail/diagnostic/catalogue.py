@@ -40,11 +40,27 @@ NATURE_LABELS: dict[str, str] = {
 LEVEL_KEYS: dict[str, str] = {"commune": "code", "epci": "siren"}
 LEVEL_TABLES: dict[str, str] = {"commune": "indicateurs_commune", "epci": "indicateurs_epci"}
 
-_HINT = "Corrigez le catalogue des indicateurs du paquet (src/teletravail/diagnostic/indicators.toml)"
+_HINT = (
+    "Corrigez le catalogue des indicateurs du paquet (src/teletravail/diagnostic/indicators.toml)"
+)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _INDICATOR_KEYS = {
-    "id", "theme", "label", "unit", "definition", "formula", "sources", "levels", "nature",
-    "aggregation", "assumptions", "figures", "requires", "kind", "decimals", "reference_date",
+    "id",
+    "theme",
+    "label",
+    "unit",
+    "definition",
+    "formula",
+    "sources",
+    "levels",
+    "nature",
+    "aggregation",
+    "assumptions",
+    "figures",
+    "requires",
+    "kind",
+    "decimals",
+    "reference_date",
 }
 _REQUIRED_TEXT = ("id", "theme", "label", "unit", "definition", "formula")
 
@@ -201,14 +217,22 @@ def _indicator(entry: dict[str, Any], index: int) -> Indicator:
     if not isinstance(aggregation, str):
         raise _fail(f"{where} : « aggregation » doit être un texte")
     return Indicator(
-        id=entry["id"], theme=entry["theme"], label=entry["label"], unit=entry["unit"],
-        definition=entry["definition"].strip(), formula=entry["formula"].strip(),
+        id=entry["id"],
+        theme=entry["theme"],
+        label=entry["label"],
+        unit=entry["unit"],
+        definition=entry["definition"].strip(),
+        formula=entry["formula"].strip(),
         sources=_strs(entry, "sources", where),
         levels=cast(tuple[Level, ...], _strs(entry, "levels", where)),
-        nature=cast(Nature, entry.get("nature", "")), aggregation=aggregation.strip(),
-        assumptions=_strs(entry, "assumptions", where), figures=_strs(entry, "figures", where),
-        requires=_strs(entry, "requires", where), kind=cast(Kind, entry.get("kind", "number")),
-        decimals=decimals, reference_date=ref,
+        nature=cast(Nature, entry.get("nature", "")),
+        aggregation=aggregation.strip(),
+        assumptions=_strs(entry, "assumptions", where),
+        figures=_strs(entry, "figures", where),
+        requires=_strs(entry, "requires", where),
+        kind=cast(Kind, entry.get("kind", "number")),
+        decimals=decimals,
+        reference_date=ref,
     )
 
 
@@ -216,21 +240,26 @@ def _score(raw: dict[str, Any]) -> ScoreModel:
     try:
         criteria = tuple(
             Criterion(
-                indicator=c["indicator"], senat_rank=int(c["senat_rank"]),
+                indicator=c["indicator"],
+                senat_rank=int(c["senat_rank"]),
                 weight=float(c["weight"]),
                 components=tuple(
                     ScoreComponent(
-                        indicator=p["indicator"], weight=float(p["weight"]),
-                        worst=float(p["worst"]), best=float(p["best"]),
-                        if_missing=p["if_missing"], justification=p["justification"].strip(),
+                        indicator=p["indicator"],
+                        weight=float(p["weight"]),
+                        worst=float(p["worst"]),
+                        best=float(p["best"]),
+                        if_missing=p["if_missing"],
+                        justification=p["justification"].strip(),
                     )
                     for p in c["component"]
                 ),
             )
             for c in raw["criterion"]
         )
-        return ScoreModel(indicator=raw["indicator"], method=raw["method"].strip(),
-                          criteria=criteria)
+        return ScoreModel(
+            indicator=raw["indicator"], method=raw["method"].strip(), criteria=criteria
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise _fail(f"méthode des scores ([score]) incomplète ou invalide ({exc!r})") from exc
 
@@ -244,15 +273,27 @@ def parse_catalogue(text: str) -> IndicatorCatalogue:
     try:
         themes = tuple(
             sorted(
-                (Theme(id=k, order=int(v["order"]), label=v["label"], module=v["module"],
-                       description=v["description"]) for k, v in raw["theme"].items()),
+                (
+                    Theme(
+                        id=k,
+                        order=int(v["order"]),
+                        label=v["label"],
+                        module=v["module"],
+                        description=v["description"],
+                    )
+                    for k, v in raw["theme"].items()
+                ),
                 key=lambda t: t.order,
             )
         )
         rates = tuple(
-            TeleworkRate(cs=int(r["cs"]), label=r["label"], figure=r.get("figure"),
-                         value=None if r.get("value") is None else float(r["value"]),
-                         assumption=r.get("assumption"))
+            TeleworkRate(
+                cs=int(r["cs"]),
+                label=r["label"],
+                figure=r.get("figure"),
+                value=None if r.get("value") is None else float(r["value"]),
+                assumption=r.get("assumption"),
+            )
             for r in raw["telework_rate"]
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -261,8 +302,12 @@ def parse_catalogue(text: str) -> IndicatorCatalogue:
     if not isinstance(entries, list) or not entries:
         raise _fail("aucun indicateur ([[indicator]]) dans le fichier")
     indicators = tuple(_indicator(e, i) for i, e in enumerate(entries, start=1))
-    return IndicatorCatalogue(themes=themes, indicators=indicators, telework_rates=rates,
-                              score=_score(raw.get("score", {})))
+    return IndicatorCatalogue(
+        themes=themes,
+        indicators=indicators,
+        telework_rates=rates,
+        score=_score(raw.get("score", {})),
+    )
 
 
 def _indicator_problems(
@@ -295,8 +340,10 @@ def _indicator_problems(
                 problems.append(f"{where} : source inconnue du catalogue des sources « {s} »")
         for s in i.requires:
             if s not in i.sources or s not in optional_ids:
-                problems.append(f"{where} : « requires » doit citer une source facultative "
-                                f"de ses sources (« {s} »)")
+                problems.append(
+                    f"{where} : « requires » doit citer une source facultative "
+                    f"de ses sources (« {s} »)"
+                )
         for f in i.figures:
             if f not in figure_ids:
                 problems.append(f"{where} : chiffre de référence inconnu « {f} »")
@@ -358,8 +405,11 @@ def catalogue_problems(cat: IndicatorCatalogue) -> list[str]:
     source_ids = {s.id for s in sources}
     optional_ids = {s.id for s in sources if not s.required}
     figure_ids = {f.id for f in package_figures()}
-    return (_indicator_problems(cat, source_ids, optional_ids, figure_ids)
-            + _score_problems(cat) + _rate_problems(cat, figure_ids))
+    return (
+        _indicator_problems(cat, source_ids, optional_ids, figure_ids)
+        + _score_problems(cat)
+        + _rate_problems(cat, figure_ids)
+    )
 
 
 @cache
@@ -369,6 +419,7 @@ def load_indicator_catalogue() -> IndicatorCatalogue:
     cat = parse_catalogue(text)
     problems = catalogue_problems(cat)
     if problems:
-        raise _fail(problems[0] + (f" (et {len(problems) - 1} autre(s))" if len(problems) > 1
-                                   else ""))
+        raise _fail(
+            problems[0] + (f" (et {len(problems) - 1} autre(s))" if len(problems) > 1 else "")
+        )
     return cat

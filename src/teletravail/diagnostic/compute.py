@@ -39,12 +39,27 @@ from teletravail.rail.calendar import reference_day
 from teletravail.rail.service import compute_rail_service
 
 __all__ = [
-    "IndicatorValue", "Peer", "compute_indicators", "find_peers", "read_indicators", "theme_sql",
+    "IndicatorValue",
+    "Peer",
+    "compute_indicators",
+    "find_peers",
+    "read_indicators",
+    "theme_sql",
 ]
 
 REQUIRED_TABLES = (
-    "communes", "epcis", "epci_membres", "comparateur_2018", "csp_2011", "ftth_2018",
-    "france_services", "stations", "sources", "reference_figures", "mobpro_flux", "tiers_lieux",
+    "communes",
+    "epcis",
+    "epci_membres",
+    "comparateur_2018",
+    "csp_2011",
+    "ftth_2018",
+    "france_services",
+    "stations",
+    "sources",
+    "reference_figures",
+    "mobpro_flux",
+    "tiers_lieux",
 )
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."
@@ -68,9 +83,7 @@ def theme_sql(cat: IndicatorCatalogue, theme_id: str) -> str:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables"
-    ).fetchall()
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     return {r[0] for r in rows}
 
 
@@ -84,9 +97,12 @@ def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _rail_days(con: duckdb.DuckDBPyConnection) -> list[date]:
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT CAST(jour AS DATE) FROM desserte_gares WHERE jour IS NOT NULL ORDER BY 1"
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT CAST(jour AS DATE) FROM desserte_gares WHERE jour IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -115,8 +131,11 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
         "SELECT * FROM desserte_gares WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day",
         {"day": chosen},
     )
-    same_day = ("WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day"
-                if "jour" in _columns(con, "desserte_metropoles") else "")
+    same_day = (
+        "WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day"
+        if "jour" in _columns(con, "desserte_metropoles")
+        else ""
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _desserte_metropoles_jour AS "
         f"SELECT * FROM desserte_metropoles {same_day}",
@@ -161,8 +180,14 @@ def _write_level(con: duckdb.DuckDBPyConnection, cat: IndicatorCatalogue, level:
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    for table in [*tables, "_indicateurs", "_theme_scores", "_indicateurs_tous",
-                  "_desserte_gares_jour", "_desserte_metropoles_jour"]:
+    for table in [
+        *tables,
+        "_indicateurs",
+        "_theme_scores",
+        "_indicateurs_tous",
+        "_desserte_gares_jour",
+        "_desserte_metropoles_jour",
+    ]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     drop_prelude(con)
 
@@ -188,10 +213,13 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, *, day: date | None = Non
             f"SELECT p.niveau, p.code, {', '.join(i.id for i in base)}\n"
             f"FROM (SELECT DISTINCT niveau, code FROM _perimetre) p\n{joins}"
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE _theme_scores AS "
-                    + theme_sql(cat, attractiveness.THEME))
-        con.execute("CREATE OR REPLACE TEMP TABLE _indicateurs_tous AS SELECT * FROM _indicateurs "
-                    "LEFT JOIN _theme_scores USING (niveau, code)")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _theme_scores AS " + theme_sql(cat, attractiveness.THEME)
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _indicateurs_tous AS SELECT * FROM _indicateurs "
+            "LEFT JOIN _theme_scores USING (niveau, code)"
+        )
         con.execute("BEGIN TRANSACTION")
         try:
             for level in ("commune", "epci"):

@@ -21,8 +21,7 @@ from __future__ import annotations
 _EARTH_RADIUS_KM = 6371.0
 
 
-def nearest_sql(points: str, targets: str, *, key_alias: str = "key",
-                cell_deg: float = 0.5) -> str:
+def nearest_sql(points: str, targets: str, *, key_alias: str = "key", cell_deg: float = 0.5) -> str:
     """A SELECT giving, for each point, its nearest target and the distance.
 
     ``points`` and ``targets`` are SELECT statements with columns ``key``, ``lat``, ``lon`` (WGS84

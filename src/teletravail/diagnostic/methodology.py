@@ -101,7 +101,9 @@ def _source_line(source: Source | None, source_id: str) -> str:
 
 
 def _figure_line(fig: Figure) -> str:
-    value = "" if fig.value is None else f" : {format_number(fig.value, 1)} {fig.unit or ''}".rstrip()
+    value = (
+        "" if fig.value is None else f" : {format_number(fig.value, 1)} {fig.unit or ''}".rstrip()
+    )
     year = f", {fig.year}" if fig.year is not None else ""
     return f"{fig.label}{value} ({fig.source}{year})"
 
@@ -124,13 +126,17 @@ def _indicator_md(ind: Indicator, sources: dict[str, Source], figures: dict[str,
         lines.append("- **Chiffres publiés utilisés** :")
         lines += [f"  - {_figure_line(figures[f])}" for f in ind.figures if f in figures]
     if ind.reference_date is not None:
-        lines.append(f"- **Date de la donnée** : {ind.reference_date:%d/%m/%Y} (son âge est "
-                     "affiché avec la valeur)")
+        lines.append(
+            f"- **Date de la donnée** : {ind.reference_date:%d/%m/%Y} (son âge est "
+            "affiché avec la valeur)"
+        )
     for req in ind.requires:
         src = sources[req]
         files = ", ".join(f"`{f.label}`" for f in src.files)
-        lines.append(f"- **Donnée facultative** : sans le fichier {files} ({src.citation}), "
-                     "l'indicateur affiche « donnée non disponible »")
+        lines.append(
+            f"- **Donnée facultative** : sans le fichier {files} ({src.citation}), "
+            "l'indicateur affiche « donnée non disponible »"
+        )
     if ind.assumptions:
         lines.append("- **Hypothèses** :")
         lines += [f"  - {a}" for a in ind.assumptions]
@@ -198,9 +204,11 @@ def _score_md(cat: IndicatorCatalogue) -> str:
             )
         lines.append("")
     overall = cat.indicator(model.indicator)
-    lines.append(f"Le **{overall.label.lower()}** (`{overall.id}`) est la moyenne des notes des "
-                 "critères disponibles pondérée par leurs poids. C'est un outil de comparaison "
-                 "transparent, pas un classement officiel.")
+    lines.append(
+        f"Le **{overall.label.lower()}** (`{overall.id}`) est la moyenne des notes des "
+        "critères disponibles pondérée par leurs poids. C'est un outil de comparaison "
+        "transparent, pas un classement officiel."
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -209,10 +217,21 @@ def render_methodology(cat: IndicatorCatalogue | None = None) -> str:
     cat = cat or load_indicator_catalogue()
     sources = {s.id: s for s in load_catalogue()}
     figures = {f.id: f for f in package_figures()}
-    parts = [_INTRO.format(commune_table=LEVEL_TABLES["commune"], commune_key=LEVEL_KEYS["commune"],
-                           epci_table=LEVEL_TABLES["epci"], epci_key=LEVEL_KEYS["epci"])]
-    parts.append("## Sommaire\n\n" + "\n".join(
-        f"{t.order}. {t.label} ({len(cat.of_theme(t.id))} indicateurs)" for t in cat.themes) + "\n")
+    parts = [
+        _INTRO.format(
+            commune_table=LEVEL_TABLES["commune"],
+            commune_key=LEVEL_KEYS["commune"],
+            epci_table=LEVEL_TABLES["epci"],
+            epci_key=LEVEL_KEYS["epci"],
+        )
+    ]
+    parts.append(
+        "## Sommaire\n\n"
+        + "\n".join(
+            f"{t.order}. {t.label} ({len(cat.of_theme(t.id))} indicateurs)" for t in cat.themes
+        )
+        + "\n"
+    )
     for theme in cat.themes:
         body = "\n".join(_indicator_md(i, sources, figures) for i in cat.of_theme(theme.id))
         parts.append(f"## {theme.order}. {theme.label}\n\n{theme.description}\n\n{body}")
@@ -224,15 +243,19 @@ def main(argv: list[str] | None = None) -> int:
     """Write the methodology (or, with ``--check``, exit 1 when the file is stale)."""
     parser = argparse.ArgumentParser(description="Génère docs/methodologie/indicateurs.md")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--check", action="store_true",
-                        help="vérifie que le fichier est à jour sans l'écrire")
+    parser.add_argument(
+        "--check", action="store_true", help="vérifie que le fichier est à jour sans l'écrire"
+    )
     args = parser.parse_args(argv)
     text = render_methodology()
     if args.check:
         current = args.output.read_text("utf-8") if args.output.is_file() else ""
         if current != text:
-            print(f"{args.output} n'est plus à jour : relancez "
-                  "python -m teletravail.diagnostic.methodology", file=sys.stderr)
+            print(
+                f"{args.output} n'est plus à jour : relancez "
+                "python -m teletravail.diagnostic.methodology",
+                file=sys.stderr,
+            )
             return 1
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -77,5 +77,15 @@ def find_peers(con: duckdb.DuckDBPyConnection, level: str, code: str, n: int = 5
         ) from exc
     if not exists or not exists[0]:
         raise LookupFailed(f"Territoire « {code} » introuvable au niveau {level}.")
-    return [Peer(code=r[0], nom=r[1], population=r[2], niveau_densite=r[3], taille_aav=r[4],
-                 tier=r[5], rule=TIER_LABELS[r[5]]) for r in rows]
+    return [
+        Peer(
+            code=r[0],
+            nom=r[1],
+            population=r[2],
+            niveau_densite=r[3],
+            taille_aav=r[4],
+            tier=r[5],
+            rule=TIER_LABELS[r[5]],
+        )
+        for r in rows
+    ]

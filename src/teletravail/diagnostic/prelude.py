@@ -36,8 +36,14 @@ from teletravail.diagnostic.geo import nearest_sql
 from teletravail.errors import WarehouseError
 
 TEMP_TABLES = (
-    "_perimetre", "_principale", "_metropole_centre", "_commune_metropole",
-    "_territoire_metropole", "_commune_france_services", "_taux_teletravail", "_source_chargee",
+    "_perimetre",
+    "_principale",
+    "_metropole_centre",
+    "_commune_metropole",
+    "_territoire_metropole",
+    "_commune_france_services",
+    "_taux_teletravail",
+    "_source_chargee",
 )
 MACROS = ("_gc_km", "_ssum", "_wavg", "_pct")
 
@@ -115,13 +121,15 @@ CREATE OR REPLACE TEMP TABLE _source_chargee AS SELECT id, chargee FROM sources;
 
 def _create_rates(con: duckdb.DuckDBPyConnection, cat: IndicatorCatalogue) -> None:
     """``_taux_teletravail`` from the declared rates, published values read in reference_figures."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _taux_teletravail "
-                "(cs INTEGER, taux DOUBLE, figure VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _taux_teletravail (cs INTEGER, taux DOUBLE, figure VARCHAR)"
+    )
     for rate in cat.telework_rates:
         value = rate.value
         if rate.figure is not None:
-            row = con.execute("SELECT value FROM reference_figures WHERE id = ?",
-                              [rate.figure]).fetchone()
+            row = con.execute(
+                "SELECT value FROM reference_figures WHERE id = ?", [rate.figure]
+            ).fetchone()
             if row is None or row[0] is None:
                 raise WarehouseError(
                     f"Chiffre de référence « {rate.figure} » absent de la table reference_figures "
@@ -141,7 +149,7 @@ def create_prelude(con: duckdb.DuckDBPyConnection, cat: IndicatorCatalogue) -> N
         + nearest_sql(
             points="SELECT code AS key, lat, lon FROM communes WHERE lat IS NOT NULL",
             targets="SELECT id_fs AS key, lat, lon FROM france_services "
-                    "WHERE lat IS NOT NULL AND lon IS NOT NULL",
+            "WHERE lat IS NOT NULL AND lon IS NOT NULL",
             key_alias="commune_code",
         )
     )

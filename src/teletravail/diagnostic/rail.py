@@ -11,7 +11,7 @@ exposes the reference day's rows as the temporary tables ``_desserte_gares_jour`
 métropole: for a territory inside a métropole, journey times describe the other métropoles.
 
 Rules: the *gare principale* is the territory's station with the most train departures (ties: more
-coach departures, then the smaller UIC); the *fastest link* is the (station, métropole) pair with the
+coach departures, then more passengers in 2023, then the smaller UIC); the *fastest link* is the (station, métropole) pair with the
 shortest journey (ties: more arrivals before 9:00, then station name). When the rail tables hold no
 row for the reference day, every rail value except ``nb_gares`` is NULL; otherwise a territory with
 no served station has 0 departures and 0 trips, and NULL journey times.
@@ -30,20 +30,20 @@ THEME = "ferroviaire"
 
 SQL = """
 WITH st AS (
-    SELECT p.niveau, p.code, s.uic, s.nom
+    SELECT p.niveau, p.code, s.uic, s.nom, coalesce(s.voyageurs_2023, 0) AS v
     FROM _perimetre p JOIN stations s ON s.commune_code = p.commune_code
 ), counts AS (
     SELECT niveau, code, count(*) AS n FROM st GROUP BY niveau, code
 ), served AS (
-    SELECT st.niveau, st.code, st.uic, st.nom,
+    SELECT st.niveau, st.code, st.uic, st.nom, st.v,
            coalesce(g.departs_train, 0) AS dt, coalesce(g.departs_car, 0) AS dc, g.destinations
     FROM st JOIN _desserte_gares_jour g ON g.uic = st.uic
 ), principal AS (
     SELECT niveau, code,
-           first(nom ORDER BY dt DESC, dc DESC, uic) AS gare,
-           first(dt ORDER BY dt DESC, dc DESC, uic) AS dt,
-           first(dc ORDER BY dt DESC, dc DESC, uic) AS dc,
-           first(destinations ORDER BY dt DESC, dc DESC, uic) AS destinations
+           first(nom ORDER BY dt DESC, dc DESC, v DESC, uic) AS gare,
+           first(dt ORDER BY dt DESC, dc DESC, v DESC, uic) AS dt,
+           first(dc ORDER BY dt DESC, dc DESC, v DESC, uic) AS dc,
+           first(destinations ORDER BY dt DESC, dc DESC, v DESC, uic) AS destinations
     FROM served GROUP BY niveau, code
 ), links AS (
     SELECT st.niveau, st.code, st.nom AS gare, m.metropole_siren, m.metropole_nom,

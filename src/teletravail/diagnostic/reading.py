@@ -113,9 +113,11 @@ def _missing_message(source_id: str) -> tuple[str, tuple[str, ...]]:
     files = tuple(f.label for f in source.files)
     urls = [f.download_url for f in source.files if f.download_url]
     where = f" (téléchargement : {urls[0]})" if urls else f" (voir {source.url})"
-    msg = (f"{NOT_AVAILABLE} : la source « {source.title} » ({source.citation}) n'est pas chargée. "
-           f"Déposez le fichier {', '.join(files)} dans le dossier des données ouvertes{where}, "
-           "puis relancez « teletravail data build ».")
+    msg = (
+        f"{NOT_AVAILABLE} : la source « {source.title} » ({source.citation}) n'est pas chargée. "
+        f"Déposez le fichier {', '.join(files)} dans le dossier des données ouvertes{where}, "
+        "puis relancez « teletravail data build »."
+    )
     return msg, files
 
 
@@ -133,21 +135,25 @@ class _Context:
                 "SELECT id, label, value, unit, source, year FROM reference_figures"
             ).fetchall()
         }
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        row = (con.execute("SELECT jour_desserte FROM indicateurs_info").fetchone()
-               if "indicateurs_info" in tables else None)
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        row = (
+            con.execute("SELECT jour_desserte FROM indicateurs_info").fetchone()
+            if "indicateurs_info" in tables
+            else None
+        )
         self.rail_day: date | None = row[0] if row else None
 
     def value(self, ind: Indicator, raw: object, today: date) -> IndicatorValue:
-        sources = tuple(self.sources.get(s, SourceRef(s, s, "inconnu", False))
-                        for s in ind.sources)
+        sources = tuple(self.sources.get(s, SourceRef(s, s, "inconnu", False)) for s in ind.sources)
         figures = tuple(self.figures[f] for f in ind.figures if f in self.figures)
         status: Status = "disponible"
         message: str | None = None
         missing: tuple[str, ...] = ()
-        unloaded = [s for s in ind.requires if not self.sources.get(s, SourceRef(s, "", "", False))
-                    .loaded]
+        unloaded = [
+            s for s in ind.requires if not self.sources.get(s, SourceRef(s, "", "", False)).loaded
+        ]
         value: float | str | None = raw if isinstance(raw, float | str) else None
         if isinstance(raw, int):
             value = float(raw)
@@ -156,8 +162,10 @@ class _Context:
             message, missing = _missing_message(unloaded[0])
         elif value is None:
             status = "sans_valeur"
-            message = ("valeur non renseignée pour ce territoire (secret statistique, commune "
-                       "absente de la source ou sans objet)")
+            message = (
+                "valeur non renseignée pour ce territoire (secret statistique, commune "
+                "absente de la source ou sans objet)"
+            )
         note = None
         if ind.theme == _RAIL_THEME and self.rail_day is not None:
             note = f"jour de référence des horaires : {self.rail_day.isoformat()}"
@@ -165,11 +173,25 @@ class _Context:
         if age is not None:
             note = f"donnée du {ind.reference_date:%d/%m/%Y}, vieille de {age} ans"
         return IndicatorValue(
-            id=ind.id, theme=ind.theme, label=ind.label, unit=ind.unit, value=value,
-            decimals=ind.decimals, nature=ind.nature, nature_label=ind.nature_label,
-            definition=ind.definition, formula=ind.formula, aggregation=ind.aggregation,
-            assumptions=ind.assumptions, sources=sources, figures=figures, status=status,
-            message=message, missing_files=missing, age_years=age, note=note,
+            id=ind.id,
+            theme=ind.theme,
+            label=ind.label,
+            unit=ind.unit,
+            value=value,
+            decimals=ind.decimals,
+            nature=ind.nature,
+            nature_label=ind.nature_label,
+            definition=ind.definition,
+            formula=ind.formula,
+            aggregation=ind.aggregation,
+            assumptions=ind.assumptions,
+            sources=sources,
+            figures=figures,
+            status=status,
+            message=message,
+            missing_files=missing,
+            age_years=age,
+            note=note,
         )
 
 

@@ -158,8 +158,10 @@ def load_modes(con: duckdb.DuckDBPyConnection) -> dict[str, ModeTransport]:
         raise WarehouseError(
             f"Table emission_factors illisible ({str(exc).splitlines()[0]}). {REBUILD_HINT}"
         ) from exc
-    slug = "slug" if "slug" in columns else (
-        "nullif(regexp_extract(detail, '(^|; )slug ([^ ;]+)', 2), '')"
+    slug = (
+        "slug"
+        if "slug" in columns
+        else ("nullif(regexp_extract(detail, '(^|; )slug ([^ ;]+)', 2), '')")
     )
     carpool = "coalesce(covoiturage, false)" if "covoiturage" in columns else "mode = 'Voiture'"
     rows = con.execute(
@@ -180,8 +182,14 @@ def load_modes(con: duckdb.DuckDBPyConnection) -> dict[str, ModeTransport]:
             s = f"{s}-{mode_id}"
         taken.setdefault(s, mode_id)
         modes[s] = ModeTransport(
-            slug=s, identifiant=ident, nom=name, sous_type=sub, facteur_kgco2e_par_km=factor,
-            covoiturage_possible=bool(pool), detail=detail, millesime=vintage,
+            slug=s,
+            identifiant=ident,
+            nom=name,
+            sous_type=sub,
+            facteur_kgco2e_par_km=factor,
+            covoiturage_possible=bool(pool),
+            detail=detail,
+            millesime=vintage,
         )
     if not modes:
         raise WarehouseError(
@@ -258,7 +266,10 @@ def check_inputs(
             f"du mode « {mode.slug} » est déjà par passager. Retirez --occupants."
         )
     return EntreeImpact(
-        mode=mode.slug, distance_km=distance, jours_teletravail=tele, jours_bureau=office,
+        mode=mode.slug,
+        distance_km=distance,
+        jours_teletravail=tele,
+        jours_bureau=office,
         occupants=occupants,
     )
 
@@ -322,25 +333,36 @@ def _ademe(method: Method, one_day: float, telework_days: float) -> BilanAdeme20
         return f"{'−' if rate < 0 else '+'}{fr_number(abs(rate) * 100, 2)} %"
 
     def effect(
-        eid: str, label: str, nature: Literal["principal", "rebond", "immobilier"],
-        figure: Chiffre | None, calcul: str,
-        inside: str | None = None, base: float | None = None,
+        eid: str,
+        label: str,
+        nature: Literal["principal", "rebond", "immobilier"],
+        figure: Chiffre | None,
+        calcul: str,
+        inside: str | None = None,
+        base: float | None = None,
     ) -> EffetAdeme:
         ref = figure or method.rebound
         return EffetAdeme(
-            id=eid, libelle=label, nature=nature,
-            taux=rates[eid], kgco2e_par_an=grams(rates[eid] * (main if base is None else base)),
+            id=eid,
+            libelle=label,
+            nature=nature,
+            taux=rates[eid],
+            kgco2e_par_an=grams(rates[eid] * (main if base is None else base)),
             valeur_publiee=figure.valeur if figure else None,
             unite_publiee=figure.unite if figure else None,
             source=ref.source if figure else f"déduit de : {ref.source}",
-            annee=ref.annee, calcul=calcul, compris_dans=inside,
+            annee=ref.annee,
+            calcul=calcul,
+            compris_dans=inside,
         )
 
     net = main * (1.0 + rates["effets_rebond"])
     effects = (
         effect(
-            "trajets_evites", "Effet principal : trajets domicile-travail évités (100 %)",
-            "principal", avg,
+            "trajets_evites",
+            "Effet principal : trajets domicile-travail évités (100 %)",
+            "principal",
+            avg,
             f"{fr_number(telework_days)} jours de télétravail × {fr_number(grams(one_day))} "
             f"kgCO2e/an (moyenne de l'étude : {fr_number(avg.valeur)} kgCO2e/an par jour "
             "hebdomadaire)",
@@ -348,13 +370,17 @@ def _ademe(method: Method, one_day: float, telework_days: float) -> BilanAdeme20
         effect(
             "chaines_modales",
             "Déplacements maintenus les jours de télétravail (courses, enfants…)",
-            "rebond", method.errands,
+            "rebond",
+            method.errands,
             f"−{fr_number(method.errands.valeur)} / {fr_number(avg.valeur)} kgCO2e/an = "
             f"{pct(rates['chaines_modales'])} de l'effet principal",
             "effets_rebond",
         ),
         effect(
-            "visioconference", "Visioconférence", "rebond", method.videoconf,
+            "visioconference",
+            "Visioconférence",
+            "rebond",
+            method.videoconf,
             f"−{fr_number(method.videoconf.valeur)} / {fr_number(avg.valeur)} kgCO2e/an = "
             f"{pct(rates['visioconference'])} de l'effet principal",
             "effets_rebond",
@@ -362,19 +388,26 @@ def _ademe(method: Method, one_day: float, telework_days: float) -> BilanAdeme20
         effect(
             "autres_effets_rebond",
             "Autres effets rebond (nouvelles mobilités, éloignement du domicile, énergie du "
-            "domicile)", "rebond", None,
+            "domicile)",
+            "rebond",
+            None,
             f"{pct(rates['effets_rebond'])} − ({pct(rates['chaines_modales'])}) − "
             f"({pct(rates['visioconference'])}) = {pct(rates['autres_effets_rebond'])} de l'effet "
             "principal",
             "effets_rebond",
         ),
         effect(
-            "effets_rebond", "Effets rebond, en moyenne (total)", "rebond", method.rebound,
+            "effets_rebond",
+            "Effets rebond, en moyenne (total)",
+            "rebond",
+            method.rebound,
             f"{pct(rates['effets_rebond'])} de l'effet principal",
         ),
         effect(
-            "flex_office", "Flex office (moins de surface de bureaux), si l'employeur la réduit",
-            "immobilier", method.flex_office,
+            "flex_office",
+            "Flex office (moins de surface de bureaux), si l'employeur la réduit",
+            "immobilier",
+            method.flex_office,
             f"{pct(rates['flex_office'])} du bilan net (effets rebond déduits)",
             base=net,
         ),
@@ -399,7 +432,10 @@ def compute_impact(
 ) -> ImpactResult:
     """The Impact CO2 result and the ADEME 2020 balance of one commuter (pure function)."""
     entry = check_inputs(
-        mode, distance_km=distance_km, telework_days=telework_days, office_days=office_days,
+        mode,
+        distance_km=distance_km,
+        telework_days=telework_days,
+        office_days=office_days,
         occupants=occupants,
     )
     impact = _impactco2(mode, method, entry)
@@ -442,6 +478,10 @@ def impact_for(
     """:func:`compute_impact` with the mode and the figures read from the warehouse."""
     mode = get_mode(load_modes(con), slug)
     return compute_impact(
-        mode, load_method(con), distance_km=distance_km, telework_days=telework_days,
-        office_days=office_days, occupants=occupants,
+        mode,
+        load_method(con),
+        distance_km=distance_km,
+        telework_days=telework_days,
+        office_days=office_days,
+        occupants=occupants,
     )

@@ -96,7 +96,7 @@ def default_modal_split() -> tuple[tuple[PartMode, ...], str]:
         fig = _figure(figures, group["reference"])
         published += _as_share(fig)
     for group in groups:
-        label = str(group["id"]).replace("_", " ")
+        label = str(group.get("libelle") or group["id"]).replace("_", " ")
         if group.get("reste"):
             share = 1.0 - published
             origin = "reste, hypothèse"
@@ -116,8 +116,9 @@ def default_distance_bands() -> tuple[tuple[TrancheDistance, ...], str]:
     data, figures = _defaults()
     _figure(figures, data["tranches"]["reference"])
     bands = tuple(
-        TrancheDistance(libelle=b["libelle"], distance_km=float(b["distance_km"]),
-                        part=float(b["part"]))
+        TrancheDistance(
+            libelle=b["libelle"], distance_km=float(b["distance_km"]), part=float(b["part"])
+        )
         for b in data["tranche"]
     )
     return bands, str(data["tranches"]["note"])
@@ -155,7 +156,8 @@ def default_assumptions(
         "actifs_occupes": CALLER,
         "taux_teletravail": CALLER,
         "part_flex_office": "hypothèse (0 = aucun employeur n'a réduit ses bureaux)"
-        if flex_office_share == 0 else CALLER,
+        if flex_office_share == 0
+        else CALLER,
     }
     if telework_days is None:
         telework_days, orig["jours_teletravail"] = default_telework_days()
@@ -176,10 +178,15 @@ def default_assumptions(
         orig["tranches_distance"] = CALLER
     orig.update(origins or {})
     assumptions = ScenarioAssumptions(
-        territoire=territory, population=population, actifs_occupes=active_workers,
-        taux_teletravail=float(telework_rate), jours_teletravail=float(telework_days),
-        part_flex_office=float(flex_office_share), repartition_modale=split,
-        tranches_distance=bands, origines=orig,
+        territoire=territory,
+        population=population,
+        actifs_occupes=active_workers,
+        taux_teletravail=float(telework_rate),
+        jours_teletravail=float(telework_days),
+        part_flex_office=float(flex_office_share),
+        repartition_modale=split,
+        tranches_distance=bands,
+        origines=orig,
     )
     check_assumptions(assumptions)
     return assumptions
@@ -215,7 +222,9 @@ def _split(split: Sequence[PartMode], where: str) -> None:
 def check_assumptions(a: ScenarioAssumptions) -> None:
     """Raise ConfigError (French, saying what to fix) on an inconsistent assumption."""
     if a.population <= 0:
-        raise ConfigError(f"Population invalide : {a.population}. Indiquez un nombre d'habitants > 0.")
+        raise ConfigError(
+            f"Population invalide : {a.population}. Indiquez un nombre d'habitants > 0."
+        )
     if not 0 <= a.actifs_occupes <= a.population:
         raise ConfigError(
             f"Actifs occupés invalides : {a.actifs_occupes} (entre 0 et la population, "
@@ -284,11 +293,15 @@ def compute_scenario(
             kg = km * mode.facteur_kgco2e_par_km / share.occupants
             total_kg += kg
             total_km += km
-            segments.append(SegmentScenario(
-                tranche=band.libelle, distance_km=band.distance_km, mode=mode.slug,
-                teletravailleurs=grams(people),
-                quantites=_quantities(kg, km, net_factor, method),
-            ))
+            segments.append(
+                SegmentScenario(
+                    tranche=band.libelle,
+                    distance_km=band.distance_km,
+                    mode=mode.slug,
+                    teletravailleurs=grams(people),
+                    quantites=_quantities(kg, km, net_factor, method),
+                )
+            )
     warnings = [
         "Estimation : taux et distances supposés, à remplacer par les résultats d'enquête locale "
         "(guide d'entretien) ou les flux domicile-travail (MOBPRO) quand ils sont disponibles.",
@@ -306,16 +319,23 @@ def compute_scenario(
         ),
         par_teletravailleur=_quantities(
             total_kg / teleworkers, total_km / teleworkers, net_factor, method
-        ) if teleworkers > 0 else None,
+        )
+        if teleworkers > 0
+        else None,
         segments=tuple(segments),
         parametres=(
-            method.trips_per_year, method.saved_share, method.rebound, method.flex_office,
+            method.trips_per_year,
+            method.saved_share,
+            method.rebound,
+            method.flex_office,
             method.trip_reduction,
         ),
         avertissements=tuple(warnings),
     )
 
 
-def scenario_for(con: duckdb.DuckDBPyConnection, assumptions: ScenarioAssumptions) -> ScenarioResult:
+def scenario_for(
+    con: duckdb.DuckDBPyConnection, assumptions: ScenarioAssumptions
+) -> ScenarioResult:
     """:func:`compute_scenario` with factors and figures read from the warehouse."""
     return compute_scenario(assumptions, load_modes(con), load_method(con))

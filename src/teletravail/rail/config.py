@@ -82,7 +82,9 @@ def _read(name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"teletravail/rail/{name} illisible : {exc}. Corrigez ce fichier.") from exc
+        raise ConfigError(
+            f"teletravail/rail/{name} illisible : {exc}. Corrigez ce fichier."
+        ) from exc
 
 
 @cache
@@ -121,8 +123,10 @@ def school_calendar() -> tuple[SchoolYear, ...]:
                     last_day=y["fin"],
                     holidays=tuple(
                         HolidayPeriod(
-                            name=str(v["nom"]), zones=tuple(str(z) for z in v["zones"]),
-                            start=v["debut"], resume=v["reprise"],
+                            name=str(v["nom"]),
+                            zones=tuple(str(z) for z in v["zones"]),
+                            start=v["debut"],
+                            resume=v["reprise"],
                         )
                         for v in y["vacances"]
                     ),

@@ -28,7 +28,12 @@ from teletravail.rail.calendar import active_trips_sql
 from teletravail.rail.config import rail_settings, table_ref
 
 WORK_TABLES = (
-    "_rail_uic_map", "_rail_stops", "_rail_stations", "_rail_trips", "_rail_events", "_rail_legs",
+    "_rail_uic_map",
+    "_rail_stops",
+    "_rail_stations",
+    "_rail_trips",
+    "_rail_events",
+    "_rail_legs",
 )
 
 
@@ -66,9 +71,7 @@ def create_stations(con: duckdb.DuckDBPyConnection, *, source: str | None = None
     )
 
 
-def create_events(
-    con: duckdb.DuckDBPyConnection, *, day: date, source: str | None = None
-) -> None:
+def create_events(con: duckdb.DuckDBPyConnection, *, day: date, source: str | None = None) -> None:
     """``_rail_trips`` and ``_rail_events`` of the trips running on ``day``."""
     settings = rail_settings()
     stop_times = table_ref(source, "gtfs_stop_times")

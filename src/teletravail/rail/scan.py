@@ -17,7 +17,8 @@ Returns (M -> o) mirror it: the direct profile from M to x; each ride x -> o is 
 ride of that profile arriving at x at least ``transfer`` seconds before it leaves and leaving M
 last (ASOF join the other way).
 
-Tables created (TEMP): ``_rail_metro_st`` (station, metro = SIREN of the métropole, metro_nom),
+Tables created (TEMP): ``_rail_metro_st`` (station of the métropole's ville-centre, metro = SIREN of
+the métropole, metro_nom),
 ``_rail_origins`` (station, uic: stations of the ``stations`` table), ``_rail_out`` and
 ``_rail_ret`` (origin, metro, dep, arr, changes: Pareto-optimal journeys origin -> métropole and
 métropole -> origin; dep and arr in seconds since the day's midnight, changes 0 or 1).
@@ -30,7 +31,11 @@ import duckdb
 from teletravail.rail.config import table_ref
 
 WORK_TABLES = (
-    "_rail_metro_st", "_rail_origins", "_rail_prof_out", "_rail_prof_ret", "_rail_out",
+    "_rail_metro_st",
+    "_rail_origins",
+    "_rail_prof_out",
+    "_rail_prof_ret",
+    "_rail_out",
     "_rail_ret",
 )
 
@@ -60,17 +65,28 @@ def pareto_sql(relation: str, keys: tuple[str, ...]) -> str:
 
 
 def create_metropoles(con: duckdb.DuckDBPyConnection, *, source: str | None = None) -> None:
-    """``_rail_metro_st`` and ``_rail_origins`` from stations, epci_membres and epcis."""
+    """``_rail_metro_st`` and ``_rail_origins`` from stations, epci_membres and epcis.
+
+    A métropole is reached at the stations of its ville-centre (its most populous commune: Paris,
+    Lille, Rennes...), not at the first station inside its perimeter, so that journey times agree
+    with the distance to the métropole measured to that same city.
+    """
     stations = table_ref(source, "stations")
     members = table_ref(source, "epci_membres")
     epcis = table_ref(source, "epcis")
+    communes = table_ref(source, "communes")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rail_metro_st AS
+        WITH centre AS (
+            SELECT m.epci_siren, arg_max(c.code, c.population) AS commune_code
+            FROM {members} m JOIN {communes} c ON c.code = m.commune_code
+            GROUP BY m.epci_siren
+        )
         SELECT DISTINCT rs.station, e.siren AS metro, e.nom AS metro_nom
         FROM {stations} s
-        JOIN {members} m ON m.commune_code = s.commune_code
-        JOIN {epcis} e ON e.siren = m.epci_siren AND e.metropole
+        JOIN centre ON centre.commune_code = s.commune_code
+        JOIN {epcis} e ON e.siren = centre.epci_siren AND e.metropole
         JOIN _rail_stations rs ON rs.uic = s.uic
         """
     )
@@ -91,8 +107,7 @@ def create_outbound(con: duckdb.DuckDBPyConnection, *, transfer_secs: int) -> No
         ANTI JOIN _rail_metro_st own ON own.station = l.from_st AND own.metro = m.metro
     """
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rail_prof_out AS "
-        + pareto_sql(direct, ("st", "metro"))
+        "CREATE OR REPLACE TEMP TABLE _rail_prof_out AS " + pareto_sql(direct, ("st", "metro"))
     )
     journeys = f"""
         WITH first_legs AS (
@@ -123,8 +138,7 @@ def create_return(con: duckdb.DuckDBPyConnection, *, transfer_secs: int) -> None
         ANTI JOIN _rail_metro_st own ON own.station = l.to_st AND own.metro = m.metro
     """
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rail_prof_ret AS "
-        + pareto_sql(direct, ("metro", "st"))
+        "CREATE OR REPLACE TEMP TABLE _rail_prof_ret AS " + pareto_sql(direct, ("metro", "st"))
     )
     journeys = f"""
         WITH last_legs AS (

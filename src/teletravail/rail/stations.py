@@ -59,7 +59,8 @@ def territory_stations(
     stations = table_ref(source, "stations")
     members = table_ref(source, "epci_membres")
     where = (
-        "s.commune_code = $code" if kind == "commune"
+        "s.commune_code = $code"
+        if kind == "commune"
         else f"s.commune_code IN (SELECT commune_code FROM {members} WHERE epci_siren = $code)"
     )
     rows = con.execute(
@@ -103,16 +104,31 @@ def load_station_services(
     ).fetchall():
         links.setdefault(str(row[0]), []).append(
             MetropoleAccess(
-                metropole_siren=row[1], metropole_nom=row[2], duree_min_minutes=row[3],
-                correspondances=row[4], allers_avant_9h=row[5], premiere_arrivee=row[6],
-                retours_apres_17h30=row[7], dernier_retour=row[8],
+                metropole_siren=row[1],
+                metropole_nom=row[2],
+                duree_min_minutes=row[3],
+                correspondances=row[4],
+                allers_avant_9h=row[5],
+                premiere_arrivee=row[6],
+                retours_apres_17h30=row[7],
+                dernier_retour=row[8],
             )
         )
     by_uic = {
         str(r[0]): StationService(
-            uic=r[0], nom=r[1], commune_code=r[2], voyageurs_2023=r[3], jour=day, desservie=r[4],
-            departs_train=r[5], departs_car=r[6], destinations=r[7], premier_depart=r[8],
-            dernier_depart=r[9], flux=list(r[10]), metropoles=links.get(str(r[0]), []),
+            uic=r[0],
+            nom=r[1],
+            commune_code=r[2],
+            voyageurs_2023=r[3],
+            jour=day,
+            desservie=r[4],
+            departs_train=r[5],
+            departs_car=r[6],
+            destinations=r[7],
+            premier_depart=r[8],
+            dernier_depart=r[9],
+            flux=list(r[10]),
+            metropoles=links.get(str(r[0]), []),
         )
         for r in base
     }

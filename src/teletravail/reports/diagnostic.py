@@ -62,6 +62,17 @@ def _figure(v: IndicatorValue) -> Figure:
         notes.append("Hypothèses : " + " ; ".join(v.assumptions))
     if v.age_years and v.age_years >= 5:
         notes.append(f"Donnée ancienne ({v.age_years} ans).")
+    if v.figures:
+        notes.append(
+            "Chiffres publiés utilisés : "
+            + " ; ".join(
+                f"{f.label} : {format_number(f.value, 1)} {f.unit or ''}".rstrip()
+                + f" ({f.source}{', ' + str(f.year) if f.year else ''})"
+                for f in v.figures
+                if f.value is not None
+            )
+            + "."
+        )
     if v.note:
         notes.append(v.note)
     return Figure(
@@ -103,19 +114,25 @@ def _summary(by_id: dict[str, IndicatorValue], nom: str) -> tuple[str, ...]:
 
     lines = []
     pop, evo = ok("population_2023"), ok("evolution_population_2013_2018")
+    recent = ok("evolution_population_2018_2023")
     if pop:
         text = f"{nom} compte {pop.text} (COG 2026)"
         if evo:
             text += f" ; sa population a évolué de {evo.text} entre 2013 et 2018"
+        if recent:
+            text += f" et de {recent.text} entre 2018 et 2023"
         lines.append(text + ".")
     rate, people = ok("taux_teletravail_estime"), ok("teletravailleurs_estimes")
     if rate:
-        text = f"Environ {rate.text} des actifs occupés résidents pourraient télétravailler"
+        text = (
+            f"Environ {rate.text} des actifs occupés résidents télétravailleraient au cours d'une "
+            "semaine moyenne"
+        )
         if people:
-            text += f" (soit {people.text})"
+            text += f" (soit {people.text} de 25 à 54 ans)"
         lines.append(
-            text + " : estimation d'après les taux nationaux par catégorie sociale, "
-            "à remplacer par une enquête locale."
+            text + " : estimation d'après les taux nationaux par catégorie sociale (2022) "
+            "appliqués aux actifs du territoire, à remplacer par une enquête locale."
         )
     fastest, metro = ok("duree_min_metropole"), ok("metropole_plus_rapide")
     if fastest and metro:
@@ -307,7 +324,12 @@ def _impact(
         )
 
     figures = [
-        fig("teletravailleurs", "Télétravailleurs du scénario", result.teletravailleurs, "actifs"),
+        fig(
+            "teletravailleurs",
+            "Télétravailleurs du scénario (actifs occupés de 15 à 64 ans, RP 2018, × taux estimé)",
+            result.teletravailleurs,
+            "actifs",
+        ),
         fig(
             "co2_brut",
             "Émissions évitées, brut (trajets des jours télétravaillés)",

@@ -2,7 +2,9 @@
 
 One row per ACV commune (table ``communes``, ``acv``), with the attractiveness score, its four
 criteria and every sub-indicator the score uses (declared in ``diagnostic/indicators.toml``),
-sorted by score (highest first, missing scores last). Reads a derived warehouse (indicators
+sorted by score (highest first, missing scores last). Communes of metropolitan France are ranked;
+the overseas ones follow, unranked (rang NULL): distance to a métropole and rail service do not
+mean the same there. Reads a derived warehouse (indicators
 computed).
 """
 
@@ -34,16 +36,19 @@ def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list
     ] + [Column(i, by_id[i].label, by_id[i].unit) for i in ids if i != "population_2023"]
     value_cols = ", ".join(f"i.{i}" for i in ids if i != "population_2023")
     rows = con.execute(
-        f"""SELECT c.code, c.nom, c.departement_nom, e.nom, c.id_acv, c.population, {value_cols}
+        f"""SELECT c.zone = 'metro' AS ranked, c.code, c.nom, c.departement_nom, e.nom, c.id_acv,
+                   c.population, {value_cols}
             FROM communes c
             LEFT JOIN epcis e ON e.siren = c.epci_siren
             LEFT JOIN indicateurs_commune i ON i.code = c.code
             WHERE c.acv
-            ORDER BY i.{score.indicator} DESC NULLS LAST, c.population DESC, c.code"""
+            ORDER BY ranked DESC, i.{score.indicator} DESC NULLS LAST, c.population DESC, c.code"""
     ).fetchall()
     table: list[list[Cell]] = []
-    for rank, row in enumerate(rows, start=1):
-        values: list[Cell] = [rank, *row[:5], row[5]]
+    rank = 0
+    for ranked, *row in rows:
+        rank += 1 if ranked else 0
+        values: list[Cell] = [rank if ranked else None, *row[:5], row[5]]
         for v in row[6:]:
             values.append(round(float(v), 2) if isinstance(v, int | float) else v)
         table.append(values)
@@ -53,7 +58,10 @@ def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list
         "'gtfs_ter', 'gtfs_longue_distance', 'gares', 'aav2020')"
     ).fetchone()
     day = con.execute("SELECT jour_desserte FROM indicateurs_info").fetchone()
+    overseas = sum(1 for r in rows if not r[0])
     notes = [
+        f"Les {overseas} communes d'outre-mer sont listées à la suite, sans rang : la proximité "
+        "d'une métropole et la desserte ferroviaire n'y ont pas le même sens qu'en métropole.",
         "Note d'attractivité pour les télétravailleurs (0 à 100) selon les quatre critères du "
         "Sénat (rapport n°89, 2021-2022) : services, transports bien connectés, région dynamique, "
         "proximité d'une métropole. Méthode : docs/methodologie/indicateurs.md.",

@@ -55,8 +55,11 @@ _BC = {
     "total": "Total poste non décomposé",
 }
 _DECIMAL_COMMA = r"\s*-?[0-9]+(,[0-9]+)?([eE][-+]?[0-9]+)?\s*"
-_ECV_LABELS = {5: "construction du véhicule", 6: "usage (carburant ou électricité)",
-               7: "traînées de condensation"}
+_ECV_LABELS = {
+    5: "construction du véhicule",
+    6: "usage (carburant ou électricité)",
+    7: "traînées de condensation",
+}
 
 
 def _physical_line(path: Path, record: int) -> int:
@@ -81,7 +84,10 @@ def load_base_carbone(ctx: LoadContext) -> None:
     columns, names = column_spec(header, {})
     c = {key: names[label] for key, label in _BC.items()}
     ctx.read_csv(
-        "base_carbone_raw", path, columns=columns, delim=";",
+        "base_carbone_raw",
+        path,
+        columns=columns,
+        delim=";",
         select=f"{', '.join(c.values())}, row_number() OVER () + 1 AS _line",
     )
     ctx.con.execute(
@@ -107,7 +113,8 @@ def load_base_carbone(ctx: LoadContext) -> None:
     ).fetchone()
     if count is None or count[0] == 0:
         raise SourceError(
-            path, "aucun facteur d'émission « Transport de personnes » dans le fichier",
+            path,
+            "aucun facteur d'émission « Transport de personnes » dans le fichier",
             hint=FIX_HINT,
         )
     ctx.con.execute(_DDL)
@@ -139,10 +146,17 @@ def load_impactco2(ctx: LoadContext) -> None:
     path = ctx.path("deplacement")
     ecv = "STRUCT(id INTEGER, value DOUBLE)[]"
     ctx.read_json_table(
-        "impactco2_raw", path,
+        "impactco2_raw",
+        path,
         columns={
-            "id": "INTEGER", "name": "VARCHAR", "slug": "VARCHAR", "subtitle": "VARCHAR",
-            "empreinteId": "BIGINT", "total": "DOUBLE", "carpool": "INTEGER", "ecv": ecv,
+            "id": "INTEGER",
+            "name": "VARCHAR",
+            "slug": "VARCHAR",
+            "subtitle": "VARCHAR",
+            "empreinteId": "BIGINT",
+            "total": "DOUBLE",
+            "carpool": "INTEGER",
+            "ecv": ecv,
             "ecvs": f"STRUCT(subtitle VARCHAR, empreinteId BIGINT, ecv {ecv})[]",
         },
     )

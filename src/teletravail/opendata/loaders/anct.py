@@ -34,9 +34,24 @@ from teletravail.opendata.loaders.insee import FIX_HINT, column_spec
 _ACV_COLUMNS = ["insee_com", "id_acv", "lib_com", "siren_epci", "pop", "lon", "lat"]
 _PVD_COLUMNS = ["id_pvd", "insee_com", "lib_com", "siren_epci", "lib_epci", "pop"]
 _FS_COLUMNS = [
-    "id_fs", "lib_fs", "adresse", "insee_com", "code_postal", "lib_com", "latitude", "longitude",
-    "h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi", "prise_rdv",
-    "type_fs", "format_fs", "labellisation_fs",
+    "id_fs",
+    "lib_fs",
+    "adresse",
+    "insee_com",
+    "code_postal",
+    "lib_com",
+    "latitude",
+    "longitude",
+    "h_lundi",
+    "h_mardi",
+    "h_mercredi",
+    "h_jeudi",
+    "h_vendredi",
+    "h_samedi",
+    "prise_rdv",
+    "type_fs",
+    "format_fs",
+    "labellisation_fs",
 ]
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
 
@@ -94,10 +109,14 @@ def _report_far_points(
 def load_acv(ctx: LoadContext) -> None:
     """Communes of the Action Cœur de Ville programme -> ``acv``."""
     path = ctx.path("acv")
-    _read(ctx, "acv", "acv_raw", _ACV_COLUMNS,
-          {"pop": "INTEGER", "lon": "DOUBLE", "lat": "DOUBLE"})
-    ctx.map_communes("acv_raw", code_col="insee_com", name_col="lib_com", file=path,
-                     what="commune Action Cœur de Ville")
+    _read(ctx, "acv", "acv_raw", _ACV_COLUMNS, {"pop": "INTEGER", "lon": "DOUBLE", "lat": "DOUBLE"})
+    ctx.map_communes(
+        "acv_raw",
+        code_col="insee_com",
+        name_col="lib_com",
+        file=path,
+        what="commune Action Cœur de Ville",
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE acv AS
         SELECT commune_code, insee_com, id_acv, lib_com, siren_epci, pop AS population, lon, lat,
@@ -112,8 +131,13 @@ def load_pvd(ctx: LoadContext) -> None:
     """Communes of the Petites Villes de Demain programme -> ``pvd``."""
     path = ctx.path("pvd")
     _read(ctx, "pvd", "pvd_raw", _PVD_COLUMNS, {"pop": "INTEGER"})
-    ctx.map_communes("pvd_raw", code_col="insee_com", name_col="lib_com", file=path,
-                     what="commune Petites Villes de Demain")
+    ctx.map_communes(
+        "pvd_raw",
+        code_col="insee_com",
+        name_col="lib_com",
+        file=path,
+        what="commune Petites Villes de Demain",
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE pvd AS
         SELECT commune_code, insee_com, nullif(trim(id_pvd), '') AS id_pvd, lib_com,
@@ -127,8 +151,9 @@ def load_pvd(ctx: LoadContext) -> None:
 def load_france_services(ctx: LoadContext) -> None:
     """France services sites -> ``france_services``."""
     path = ctx.path("sites")
-    names = _read(ctx, "sites", "fs_raw", _FS_COLUMNS,
-                  {"latitude": "DOUBLE", "longitude": "DOUBLE"})
+    names = _read(
+        ctx, "sites", "fs_raw", _FS_COLUMNS, {"latitude": "DOUBLE", "longitude": "DOUBLE"}
+    )
     bad = ctx.con.execute(
         """SELECT _line, prise_rdv FROM fs_raw
         WHERE prise_rdv IS NOT NULL AND prise_rdv NOT IN ('Oui', 'Non')
@@ -136,11 +161,16 @@ def load_france_services(ctx: LoadContext) -> None:
     ).fetchone()
     if bad is not None:
         raise SourceError(
-            path, "valeur inattendue (Oui ou Non attendu)", line=int(bad[0]),
-            column="prise_rdv", value=str(bad[1]), hint=FIX_HINT,
+            path,
+            "valeur inattendue (Oui ou Non attendu)",
+            line=int(bad[0]),
+            column="prise_rdv",
+            value=str(bad[1]),
+            hint=FIX_HINT,
         )
-    ctx.map_communes("fs_raw", code_col="insee_com", name_col="lib_com", file=path,
-                     what="site France services")
+    ctx.map_communes(
+        "fs_raw", code_col="insee_com", name_col="lib_com", file=path, what="site France services"
+    )
     optional = {
         "complement_adresse": "complement_adresse",
         "groupe_fs": "groupe_fs",

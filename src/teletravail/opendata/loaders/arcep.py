@@ -42,8 +42,14 @@ from teletravail.opendata.loaders.insee import (
 
 _MAX_TITLE_LINES = 20
 _REQUIRED_2018 = [
-    "Code commune", "Nom commune", "Logements", "Établissements", "Zones très denses",
-    "Engagements L. 33-13", "Commune rurale", "Commune de montagne",
+    "Code commune",
+    "Nom commune",
+    "Logements",
+    "Établissements",
+    "Zones très denses",
+    "Engagements L. 33-13",
+    "Commune rurale",
+    "Commune de montagne",
 ]
 _COUNT = "\\s*(-|[0-9]{1,3}([\\s\u00a0\u202f][0-9]{3})*|[0-9]+)\\s*"
 _CHAMPS = {"Locaux Raccordables": "locaux_raccordables", "Catégorie": "categorie"}
@@ -87,8 +93,7 @@ def _load_history(ctx: LoadContext, path: Path) -> list[str]:
     skip, header = _find_header(path)
     ctx.require_columns(path, header, ["Code commune", "Champ"], line=skip + 1)
     quarters = {
-        label: f"{m.group(2)}-T{m.group(1)}"
-        for label in header if (m := _QUARTER_COL.match(label))
+        label: f"{m.group(2)}-T{m.group(1)}" for label in header if (m := _QUARTER_COL.match(label))
     }
     if not quarters:
         raise SourceError(
@@ -96,7 +101,11 @@ def _load_history(ctx: LoadContext, path: Path) -> list[str]:
         )
     columns, names = column_spec(header, {label: "BIGINT" for label in quarters})
     ctx.read_csv(
-        "ftth_hist_wide", path, columns=columns, delim=",", skip=skip,
+        "ftth_hist_wide",
+        path,
+        columns=columns,
+        delim=",",
+        skip=skip,
         select=f"*, row_number() OVER () + {skip + 1} AS _line",
     )
     champ = names["Champ"]
@@ -107,12 +116,20 @@ def _load_history(ctx: LoadContext, path: Path) -> list[str]:
     ).fetchone()
     if bad is not None:
         raise SourceError(
-            path, "champ inconnu (« Locaux Raccordables » ou « Catégorie » attendu)",
-            line=int(bad[0]), column="Champ", value=str(bad[1]), hint=FIX_HINT,
+            path,
+            "champ inconnu (« Locaux Raccordables » ou « Catégorie » attendu)",
+            line=int(bad[0]),
+            column="Champ",
+            value=str(bad[1]),
+            hint=FIX_HINT,
         )
-    champ_sql = "CASE " + " ".join(
-        f"WHEN {champ} = {sql_literal(k)} THEN {sql_literal(v)}" for k, v in _CHAMPS.items()
-    ) + " END"
+    champ_sql = (
+        "CASE "
+        + " ".join(
+            f"WHEN {champ} = {sql_literal(k)} THEN {sql_literal(v)}" for k, v in _CHAMPS.items()
+        )
+        + " END"
+    )
     selects = " UNION ALL ".join(
         f"SELECT {names['Code commune']} AS code, {champ_sql} AS champ, "
         f"{sql_literal(q)} AS trimestre, {names[label]}::DOUBLE AS valeur, _line "
@@ -139,13 +156,20 @@ def load_ftth(ctx: LoadContext) -> None:
     quarter = f"{oi_match.group(1)}-T{oi_match.group(2)}"
     columns, names = column_spec(header, {})
     ctx.read_csv(
-        "ftth_raw", path, columns=columns, delim=",", skip=skip,
+        "ftth_raw",
+        path,
+        columns=columns,
+        delim=",",
+        skip=skip,
         select=f"*, row_number() OVER () + {skip + 1} AS _line",
     )
     n = names
     check_pattern(
-        ctx, "ftth_raw", path,
-        {n["Logements"]: "Logements", n["Établissements"]: "Établissements"}, _COUNT,
+        ctx,
+        "ftth_raw",
+        path,
+        {n["Logements"]: "Logements", n["Établissements"]: "Établissements"},
+        _COUNT,
     )
     ctx.con.execute(
         f"""CREATE OR REPLACE TABLE ftth_raw AS
@@ -162,8 +186,9 @@ def load_ftth(ctx: LoadContext) -> None:
     quarters = _load_history(ctx, hist_path)
     if quarter not in quarters:
         raise SourceError(
-            hist_path, f"trimestre {quarter} absent de l'historique (trimestres lus : "
-            f"{', '.join(quarters)})", hint="Utilisez l'historique du même trimestre. " + FIX_HINT,
+            hist_path,
+            f"trimestre {quarter} absent de l'historique (trimestres lus : {', '.join(quarters)})",
+            hint="Utilisez l'historique du même trimestre. " + FIX_HINT,
         )
     ctx.con.execute(
         f"""CREATE OR REPLACE TABLE ftth_raw AS
@@ -207,7 +232,9 @@ def load_ftth(ctx: LoadContext) -> None:
     ).fetchone()
     if capped is not None and capped[0]:
         ctx.anomaly(
-            path, None, None,
+            path,
+            None,
+            None,
             f"{capped[0]} commune(s) avec plus de locaux raccordables que de logements et "
             f"établissements : taux ramené à 1 (ex. {capped[1]})",
         )
@@ -217,8 +244,9 @@ def load_ftth(ctx: LoadContext) -> None:
         "CREATE OR REPLACE TABLE ftth_hist_codes AS SELECT DISTINCT code FROM ftth_hist_raw"
     )
     drop_covered_arrondissements(ctx, "ftth_hist_codes", "code", hist_path)
-    ctx.map_communes("ftth_hist_codes", code_col="code", name_col=None, file=hist_path,
-                     what="historique")
+    ctx.map_communes(
+        "ftth_hist_codes", code_col="code", name_col=None, file=hist_path, what="historique"
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE ftth_historique AS
         SELECT c.commune_code, h.champ, h.trimestre,

@@ -102,8 +102,9 @@ def load_contours(ctx: LoadContext) -> None:
     )
     _report_missing_communes(ctx, files[0].parent)
     _epci_contours(ctx, commune_codes, commune_geoms)
-    _area_contours(ctx, "departements", "departement_contours", "departement", commune_codes,
-                   commune_geoms)
+    _area_contours(
+        ctx, "departements", "departement_contours", "departement", commune_codes, commune_geoms
+    )
     _area_contours(ctx, "regions", "region_contours", "region", commune_codes, commune_geoms)
 
 
@@ -196,7 +197,10 @@ def _parse(ctx: LoadContext, table: str) -> tuple[Geoms, Geoms, Geoms, Geoms]:
 
     Features without a geometry, or with a non-polygonal one, are reported and dropped.
     """
-    problems = {"null": "contour sans géométrie : ignoré", "other": "contour non surfacique : ignoré"}
+    problems = {
+        "null": "contour sans géométrie : ignoré",
+        "other": "contour non surfacique : ignoré",
+    }
     for file, code, nom, status in ctx.con.execute(
         f"SELECT file, code, nom, status FROM {table} WHERE status <> 'ok' ORDER BY fid"
     ).fetchall():
@@ -239,7 +243,8 @@ def _build_geometries(
         poly = int(np.searchsorted(poly_off, ring, side="right")) - 1
         i = int(np.searchsorted(geom_off, poly, side="right")) - 1
         raise SourceError(
-            files[i], f"géométrie GeoJSON invalide pour l'objet {codes[i]} ({names[i]})",
+            files[i],
+            f"géométrie GeoJSON invalide pour l'objet {codes[i]} ({names[i]})",
             hint=_HINT,
         )
     polygons = shapely.from_ragged_array(
@@ -318,7 +323,9 @@ def _attach(
         spatial[unknown] = found != ""
         for i in unknown[found == ""]:
             ctx.anomaly(
-                files[i], codes[i], names[i],
+                files[i],
+                codes[i],
+                names[i],
                 "contour 2018 : code absent du COG 2026 et aucun centre de commune actuelle "
                 "dans le polygone ; contour ignoré",
             )
@@ -377,7 +384,7 @@ def _dissolve_sorted(geoms: Geoms, starts: npt.NDArray[np.intp]) -> Geoms:
     ends = np.append(starts[1:], len(geoms)).astype(np.intp)
     out = np.asarray(geoms[starts], dtype=object)  # groups of one: the geometry itself
     for k in np.flatnonzero(ends - starts > 1):
-        out[k] = _union(geoms[starts[k]:ends[k]])
+        out[k] = _union(geoms[starts[k] : ends[k]])
     return out
 
 
@@ -423,15 +430,18 @@ def _report_missing_communes(ctx: LoadContext, folder: Path) -> None:
     if com:
         examples = ", ".join(f"{c} {n}" for c, n, _ in com[:3])
         ctx.anomaly(
-            folder, None, None,
+            folder,
+            None,
+            None,
             f"{len(com)} communes des collectivités d'outre-mer sans contour (hors du champ "
             f"d'Admin Express COG), par exemple {examples}",
         )
 
 
 def _epci_contours(ctx: LoadContext, commune_codes: Geoms, commune_geoms: Geoms) -> None:
-    ctx.con.register("contours_idx", {"commune_code": commune_codes,
-                                      "idx": np.arange(len(commune_codes))})
+    ctx.con.register(
+        "contours_idx", {"commune_code": commune_codes, "idx": np.arange(len(commune_codes))}
+    )
     rows = ctx.con.execute(
         """SELECT m.epci_siren, coalesce(i.idx, -1) AS idx FROM epci_membres m
         LEFT JOIN contours_idx i USING (commune_code) ORDER BY m.epci_siren, m.commune_code"""
@@ -461,8 +471,9 @@ def _area_contours(
     for code in file_codes:
         if code not in cog_names:
             ctx.anomaly(path, code, name_of[code], f"code absent du COG 2026 ({cog_table})")
-    ctx.con.register("contours_idx", {"commune_code": commune_codes,
-                                      "idx": np.arange(len(commune_codes))})
+    ctx.con.register(
+        "contours_idx", {"commune_code": commune_codes, "idx": np.arange(len(commune_codes))}
+    )
     rows = ctx.con.execute(
         f"""SELECT c.{column} AS area, i.idx FROM cog_communes c
         JOIN contours_idx i ON i.commune_code = c.code
@@ -475,10 +486,11 @@ def _area_contours(
         area[missing], commune_geoms[np.asarray(rows["idx"], dtype=np.intp)[missing]]
     )
     all_codes = np.concatenate([file_codes, built_codes]).astype(object)
-    all_names = np.array(
-        [cog_names.get(c) or name_of.get(c) for c in all_codes], dtype=object
-    )
+    all_names = np.array([cog_names.get(c) or name_of.get(c) for c in all_codes], dtype=object)
     _write_table(
-        ctx.con, table, {"code": all_codes}, np.concatenate([file_geoms, built_geoms]),
+        ctx.con,
+        table,
+        {"code": all_codes},
+        np.concatenate([file_geoms, built_geoms]),
         before={"nom": all_names},
     )

@@ -84,9 +84,27 @@ AAV_CATEGORIES: dict[int, str] = {
 }
 _COMPARATEUR_RATES = ("med19", "tp6019", "pimp19")
 _COMPARATEUR_REQUIRED = [
-    "CODGEO", "P18_POP", "P13_POP", "SUPERF", "NAIS1318", "DECE1318", "P18_MEN", "P18_LOG",
-    "P18_RP", "P18_RSECOCC", "P18_LOGVAC", "P18_RP_PROP", "NBMENFISC19", "MED19", "TP6019",
-    "P18_EMPLT", "P18_EMPLT_SAL", "P13_EMPLT", "P18_POP1564", "P18_CHOM1564", "P18_ACT1564",
+    "CODGEO",
+    "P18_POP",
+    "P13_POP",
+    "SUPERF",
+    "NAIS1318",
+    "DECE1318",
+    "P18_MEN",
+    "P18_LOG",
+    "P18_RP",
+    "P18_RSECOCC",
+    "P18_LOGVAC",
+    "P18_RP_PROP",
+    "NBMENFISC19",
+    "MED19",
+    "TP6019",
+    "P18_EMPLT",
+    "P18_EMPLT_SAL",
+    "P13_EMPLT",
+    "P18_POP1564",
+    "P18_CHOM1564",
+    "P18_ACT1564",
     "ETTOT18",
 ]
 
@@ -165,7 +183,9 @@ def drop_covered_arrondissements(ctx: LoadContext, table: str, code_col: str, pa
                 WHERE c.kind = 'arrondissement' AND c.commune_code IN (SELECT {code_col} FROM {table}))"""
         )
         ctx.anomaly(
-            path, None, None,
+            path,
+            None,
+            None,
             f"{count} ligne(s) d'arrondissements municipaux ignorée(s) : la commune entière "
             "figure aussi dans le fichier (évite un double compte)",
         )
@@ -215,11 +235,11 @@ def _lookup_table(ctx: LoadContext, name: str, rows: list[tuple[object, ...]], c
 def load_grille_densite(ctx: LoadContext) -> None:
     """INSEE 7-level communal density grid -> ``grille_densite``."""
     path = ctx.path("grille")
-    _read_simple_csv(
-        ctx, "grille_raw", path, ["insee_com", "lib_com", "niveau_densite"], {}
-    )
+    _read_simple_csv(ctx, "grille_raw", path, ["insee_com", "lib_com", "niveau_densite"], {})
     _lookup_table(
-        ctx, "densite_levels", [(k, v) for k, v in DENSITE_LEVELS.items()],
+        ctx,
+        "densite_levels",
+        [(k, v) for k, v in DENSITE_LEVELS.items()],
         "niveau INTEGER, libelle VARCHAR",
     )
     unknown = ctx.con.execute(
@@ -229,9 +249,13 @@ def load_grille_densite(ctx: LoadContext) -> None:
     ).fetchone()
     if unknown is not None:
         raise SourceError(
-            path, "niveau de densité inconnu (7 niveaux attendus : "
-            + ", ".join(DENSITE_LEVELS.values()) + ")",
-            line=int(unknown[0]), column="niveau_densite", value=str(unknown[1] or ""),
+            path,
+            "niveau de densité inconnu (7 niveaux attendus : "
+            + ", ".join(DENSITE_LEVELS.values())
+            + ")",
+            line=int(unknown[0]),
+            column="niveau_densite",
+            value=str(unknown[1] or ""),
             hint=FIX_HINT,
         )
     ctx.con.execute(
@@ -275,8 +299,12 @@ def load_centralites(ctx: LoadContext) -> None:
     ).fetchone()
     if unknown is not None:
         raise SourceError(
-            path, "niveau de centralité inconnu", line=int(unknown[0]),
-            column="niveau_centralite", value=str(unknown[1] or ""), hint=FIX_HINT,
+            path,
+            "niveau de centralité inconnu",
+            line=int(unknown[0]),
+            column="niveau_centralite",
+            value=str(unknown[1] or ""),
+            hint=FIX_HINT,
         )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE centralites_raw AS
@@ -321,8 +349,12 @@ def load_aav(ctx: LoadContext) -> None:
     ).fetchone()
     if bad is not None:
         raise SourceError(
-            aires_path, "type d'aire inconnu (0 à 5 attendu)", line=int(bad[0]),
-            column="aav_type", value=str(bad[1]), hint=FIX_HINT,
+            aires_path,
+            "type d'aire inconnu (0 à 5 attendu)",
+            line=int(bad[0]),
+            column="aav_type",
+            value=str(bad[1]),
+            hint=FIX_HINT,
         )
     _lookup_table(
         ctx, "aav_sizes", [(k, v) for k, v in AAV_SIZES.items()], "t INTEGER, libelle VARCHAR"
@@ -334,11 +366,16 @@ def load_aav(ctx: LoadContext) -> None:
         FROM aav_raw r JOIN aav_sizes s ON s.t = r.aav_type ORDER BY aav_code"""
     )
     _read_simple_csv(
-        ctx, "aav_communes_raw", communes_path, ["geo_code", "name", "aav", "cate_aav"],
+        ctx,
+        "aav_communes_raw",
+        communes_path,
+        ["geo_code", "name", "aav", "cate_aav"],
         {"cate_aav": "INTEGER"},
     )
     _lookup_table(
-        ctx, "aav_categories", [(k, v) for k, v in AAV_CATEGORIES.items()],
+        ctx,
+        "aav_categories",
+        [(k, v) for k, v in AAV_CATEGORIES.items()],
         "cate INTEGER, libelle VARCHAR",
     )
     bad = ctx.con.execute(
@@ -348,8 +385,12 @@ def load_aav(ctx: LoadContext) -> None:
     ).fetchone()
     if bad is not None:
         raise SourceError(
-            communes_path, "catégorie de commune inconnue (11, 12, 13, 20 ou 30 attendu)",
-            line=int(bad[0]), column="cate_aav", value=str(bad[1]), hint=FIX_HINT,
+            communes_path,
+            "catégorie de commune inconnue (11, 12, 13, 20 ou 30 attendu)",
+            line=int(bad[0]),
+            column="cate_aav",
+            value=str(bad[1]),
+            hint=FIX_HINT,
         )
     for code, name, aav_code in ctx.con.execute(
         """SELECT geo_code, name, aav FROM aav_communes_raw
@@ -378,9 +419,7 @@ def load_aav(ctx: LoadContext) -> None:
 # -- comparateur de territoires --------------------------------------------------------------------
 def _comparateur_names(ctx: LoadContext, archive: Path) -> None:
     """Commune names from the metadata file of the archive (table ``comparateur_names``)."""
-    ctx.con.execute(
-        "CREATE OR REPLACE TEMP TABLE comparateur_names(code VARCHAR, nom VARCHAR)"
-    )
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE comparateur_names(code VARCHAR, nom VARCHAR)")
     try:
         meta = ctx.extract(archive, r"(?i)(^|/)meta_[^/]*\.csv$")
     except SourceError:

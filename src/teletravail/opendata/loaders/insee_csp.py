@@ -74,22 +74,28 @@ def load_csp_2011(ctx: LoadContext) -> None:
     """Census 2011, people aged 25-54 by category and activity -> ``csp_2011``."""
     path = ctx.path("csp")
     records_before, header_line, header = _find_header(path)
-    ctx.require_columns(
-        path, header, _CODE_COLUMNS + list(_VALUE_COLUMNS), line=header_line
-    )
+    ctx.require_columns(path, header, _CODE_COLUMNS + list(_VALUE_COLUMNS), line=header_line)
     columns, names = column_spec(header, {})
     # DuckDB counts CSV records (the label row spans several lines): shift to physical lines.
     shift = header_line - (records_before + 1)
     try:
         ctx.read_csv(
-            "csp_raw", path, columns=columns, delim=",", skip=records_before,
+            "csp_raw",
+            path,
+            columns=columns,
+            delim=",",
+            skip=records_before,
             select=f"*, row_number() OVER () + {header_line} AS _line",
         )
     except SourceError as err:
         if err.line is not None:
             err = SourceError(
-                err.path, err.problem, line=err.line + shift, column=err.column,
-                value=err.value, hint=err.hint,
+                err.path,
+                err.problem,
+                line=err.line + shift,
+                column=err.column,
+                value=err.value,
+                hint=err.hint,
             )
         raise err from None
     values = {names[k]: k for k in _VALUE_COLUMNS}
@@ -103,8 +109,12 @@ def load_csp_2011(ctx: LoadContext) -> None:
     ).fetchone()
     if bad is not None:
         raise SourceError(
-            path, "code de département ou de commune mal formé", line=int(bad[0]),
-            column="DR/CR", value=f"{bad[1]}/{bad[2]}", hint=FIX_HINT,
+            path,
+            "code de département ou de commune mal formé",
+            line=int(bad[0]),
+            column="DR/CR",
+            value=f"{bad[1]}/{bad[2]}",
+            hint=FIX_HINT,
         )
     converted = ", ".join(
         f"TRY_CAST(nullif(replace(trim({col}), ',', ''), '') AS DOUBLE) AS {target}"
@@ -127,15 +137,15 @@ def load_csp_2011(ctx: LoadContext) -> None:
             f"DELETE FROM csp_raw WHERE {' AND '.join(f'{t} IS NULL' for t in targets)}"
         )
         ctx.anomaly(
-            path, None, None,
+            path,
+            None,
+            None,
             f"{n_empty} ligne(s) vide(s) ignorée(s) : commune qui n'existait pas (ou plus) "
             "au recensement de 2011",
         )
     drop_covered_arrondissements(ctx, "csp_raw", "code", path)
     ctx.map_communes("csp_raw", code_col="code", name_col="libelle", file=path)
-    sums = ", ".join(
-        f"CASE WHEN count({t}) = count(*) THEN sum({t}) END AS {t}" for t in targets
-    )
+    sums = ", ".join(f"CASE WHEN count({t}) = count(*) THEN sum({t}) END AS {t}" for t in targets)
     total = " + ".join(targets)
     ctx.con.execute(
         f"""CREATE OR REPLACE TABLE csp_2011 AS

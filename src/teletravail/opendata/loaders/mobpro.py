@@ -85,8 +85,9 @@ def load_mobpro(ctx: LoadContext) -> None:
         ctx.anomaly(source, None, None, f"{len(paths)} fichiers trouvés : {source.name} retenu")
     csv_path = ctx.extract(source, _MEMBER_RE) if source.suffix.lower() == ".zip" else source
     encoding = detect_encoding(csv_path)
-    header = ctx.header(csv_path, delim=";", encoding="utf-8-sig" if encoding == "utf-8" else
-                        encoding)
+    header = ctx.header(
+        csv_path, delim=";", encoding="utf-8-sig" if encoding == "utf-8" else encoding
+    )
     ctx.require_columns(csv_path, header, ["CODGEO", "LIBGEO", "DCLT", "L_DCLT"])
     flow_cols = [c for c in header if _FLOW_RE.match(c)]
     if len(flow_cols) != 1:
@@ -102,8 +103,12 @@ def load_mobpro(ctx: LoadContext) -> None:
     columns = {c: "VARCHAR" for c in header}
     columns[flow_cols[0]] = "DOUBLE"
     ctx.read_csv(
-        "mobpro_raw", csv_path, columns=columns, delim=";", encoding=encoding,
-        select=f'CODGEO AS code_res, LIBGEO AS nom_res, DCLT AS code_trav, L_DCLT AS nom_trav, '
+        "mobpro_raw",
+        csv_path,
+        columns=columns,
+        delim=";",
+        encoding=encoding,
+        select=f"CODGEO AS code_res, LIBGEO AS nom_res, DCLT AS code_trav, L_DCLT AS nom_trav, "
         f'"{flow_cols[0]}" AS flux',
     )
     negative = ctx.con.execute(
@@ -111,8 +116,11 @@ def load_mobpro(ctx: LoadContext) -> None:
     ).fetchone()
     if negative is not None:
         raise SourceError(
-            csv_path, f"flux vide ou négatif pour {negative[0]} -> {negative[1]}",
-            column=flow_cols[0], value=str(negative[2]), hint=_HINT,
+            csv_path,
+            f"flux vide ou négatif pour {negative[0]} -> {negative[1]}",
+            column=flow_cols[0],
+            value=str(negative[2]),
+            hint=_HINT,
         )
 
     # codes are mapped once per distinct code: anomalies are reported per code, not per row
@@ -120,21 +128,33 @@ def load_mobpro(ctx: LoadContext) -> None:
         """CREATE OR REPLACE TABLE mobpro_res_codes AS
         SELECT code_res AS code, any_value(nom_res) AS nom FROM mobpro_raw GROUP BY 1"""
     )
-    ctx.map_communes("mobpro_res_codes", code_col="code", name_col="nom", file=csv_path,
-                     what="commune de résidence")
+    ctx.map_communes(
+        "mobpro_res_codes",
+        code_col="code",
+        name_col="nom",
+        file=csv_path,
+        what="commune de résidence",
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE mobpro_trav_codes AS
         SELECT code_trav AS code, any_value(nom_trav) AS nom FROM mobpro_raw
         WHERE NOT starts_with(code_trav, '99') GROUP BY 1"""
     )
-    ctx.map_communes("mobpro_trav_codes", code_col="code", name_col="nom", file=csv_path,
-                     what="commune de travail")
+    ctx.map_communes(
+        "mobpro_trav_codes",
+        code_col="code",
+        name_col="nom",
+        file=csv_path,
+        what="commune de travail",
+    )
     for code, nom, rows, workers in ctx.con.execute(
         """SELECT code_trav, any_value(nom_trav), count(*), sum(flux) FROM mobpro_raw
         WHERE starts_with(code_trav, '99') GROUP BY 1 ORDER BY 1"""
     ).fetchall():
         ctx.anomaly(
-            csv_path, code, nom,
+            csv_path,
+            code,
+            nom,
             f"lieu de travail à l'étranger : {rows} flux, {workers:.0f} actifs, gardés sans "
             "commune de travail",
         )

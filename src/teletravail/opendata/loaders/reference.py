@@ -45,8 +45,9 @@ def _figure(entry: dict[str, Any], index: int, origin: str) -> Figure:
     where = f"chiffre n°{index} ({entry.get('id', '?')})"
     unknown = set(entry) - _ALLOWED
     if unknown:
-        raise SourceError(origin, f"{where} : clé(s) inconnue(s) {', '.join(sorted(unknown))}",
-                          hint=_HINT)
+        raise SourceError(
+            origin, f"{where} : clé(s) inconnue(s) {', '.join(sorted(unknown))}", hint=_HINT
+        )
     for key in _REQUIRED:
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise SourceError(origin, f"{where} : « {key} » manquant ou vide", hint=_HINT)
@@ -54,16 +55,22 @@ def _figure(entry: dict[str, Any], index: int, origin: str) -> Figure:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise SourceError(origin, f"{where} : valeur non numérique", value=str(value), hint=_HINT)
     year = entry.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
-                             or not 1900 <= year <= 2100):
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100
+    ):
         raise SourceError(origin, f"{where} : année invalide", value=str(year), hint=_HINT)
     for key in ("unit", "detail"):
         if key in entry and not isinstance(entry[key], str):
             raise SourceError(origin, f"{where} : « {key} » doit être un texte", hint=_HINT)
     return Figure(
-        id=entry["id"], theme=entry["theme"], label=entry["label"],
-        value=float(value) if value is not None else None, unit=entry.get("unit"),
-        detail=entry.get("detail") or None, source=entry["source"], year=year,
+        id=entry["id"],
+        theme=entry["theme"],
+        label=entry["label"],
+        value=float(value) if value is not None else None,
+        unit=entry.get("unit"),
+        detail=entry.get("detail") or None,
+        source=entry["source"],
+        year=year,
     )
 
 

@@ -42,16 +42,30 @@ from teletravail.opendata.loaders.mobpro import detect_encoding
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "nom": ("nom", "nom_tiers_lieu", "nom_du_tiers_lieu", "nom_tl", "name"),
-    "code": ("code_insee", "code_commune", "code_commune_insee", "insee", "insee_com", "inseecom",
-             "com_insee", "codgeo"),
+    "code": (
+        "code_insee",
+        "code_commune",
+        "code_commune_insee",
+        "insee",
+        "insee_com",
+        "inseecom",
+        "com_insee",
+        "codgeo",
+    ),
     "id": ("id", "identifiant", "id_tiers_lieu", "id_tl", "uid"),
     "commune": ("commune", "nom_commune", "nomcom", "ville"),
     "lat": ("latitude", "lat"),
     "lon": ("longitude", "lon", "lng", "long"),
     "typologies": ("typologies", "typologie", "typo", "types", "type"),
     "activites": ("activites", "services"),
-    "statut": ("statut", "statut_juridique", "structure_juridique", "forme_juridique", "porteur",
-               "type_porteur"),
+    "statut": (
+        "statut",
+        "statut_juridique",
+        "structure_juridique",
+        "forme_juridique",
+        "porteur",
+        "type_porteur",
+    ),
     "millesime": ("millesime", "annee", "annee_recensement"),
 }
 _REQUIRED = ("nom", "code")
@@ -138,8 +152,10 @@ def load_tiers_lieux(ctx: LoadContext) -> None:
     default_year = years[-1] if years else ctx.source.vintage
     raw_code = col("code")
     # a code that lost its leading zero in a spreadsheet (4 digits) gets it back
-    code = (f"CASE WHEN regexp_matches({raw_code}, '^[0-9]{{4}}$') THEN '0' || {raw_code} "
-            f"ELSE nullif({raw_code}, '') END")
+    code = (
+        f"CASE WHEN regexp_matches({raw_code}, '^[0-9]{{4}}$') THEN '0' || {raw_code} "
+        f"ELSE nullif({raw_code}, '') END"
+    )
     select = (
         f"coalesce({col('id')}, CAST(row_number() OVER () AS VARCHAR)) AS id, "
         f"{col('nom')} AS nom, {code} AS code_commune_source, "
@@ -148,10 +164,16 @@ def load_tiers_lieux(ctx: LoadContext) -> None:
         f"{col('activites')} AS activites, {col('statut')} AS statut, "
         f"coalesce({col('millesime')}, '{default_year}') AS millesime"
     )
-    ctx.read_csv("tiers_lieux_raw", path, columns=columns, delim=delim, encoding=encoding,
-                 select=select)
-    ctx.map_communes("tiers_lieux_raw", code_col="code_commune_source", name_col="nom",
-                     file=path, what="tiers-lieu")
+    ctx.read_csv(
+        "tiers_lieux_raw", path, columns=columns, delim=delim, encoding=encoding, select=select
+    )
+    ctx.map_communes(
+        "tiers_lieux_raw",
+        code_col="code_commune_source",
+        name_col="nom",
+        file=path,
+        what="tiers-lieu",
+    )
     for ident, nom, lat, lon in ctx.con.execute(
         """SELECT id, nom, lat, lon FROM tiers_lieux_raw
         WHERE NOT (lat BETWEEN -90 AND 90) OR NOT (lon BETWEEN -180 AND 180)"""
