@@ -229,3 +229,17 @@ def test_scenario_bad_input(warehouse: Path, args: list[str], message: str) -> N
     result = runner.invoke(app, ["scenario", "Sens", *args, "--entrepot", str(warehouse)])
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+def test_ile_de_france_rail_caveat_and_epci_income_note(warehouse: Path) -> None:
+    report = json.loads(
+        _run(warehouse, "diagnostic", "CA du Pays de Fontainebleau", "--format", "json")
+    )
+    assert any("Transilien" in line for line in report["resume"])
+    figures = {f["id"]: f for t in report["themes"] for f in t["figures"]}
+    assert "Transilien" in (figures["departs_train_jour"]["note"] or "")
+    assert "secret statistique" in (figures["taux_pauvrete_2019"]["note"] or "")
+    vitre = json.loads(_run(warehouse, "diagnostic", "35360", "--format", "json"))
+    assert not any("Transilien" in line for line in vitre["resume"])
+    rate = {f["id"]: f for t in vitre["themes"] for f in t["figures"]}["taux_teletravail_estime"]
+    assert "52,2" in rate["note"] and "enquête Emploi 2022" in rate["note"]

@@ -54,8 +54,23 @@ DEFAULT_MAP_INDICATOR = "taux_teletravail_estime"
 _NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimation"}
 
 
-def _figure(v: IndicatorValue) -> Figure:
+IDF_RAIL_NOTE = (
+    "En Île-de-France, les trains Transilien et RER, absents des horaires disponibles, ne sont pas "
+    "comptés : la desserte est sous-estimée."
+)
+EPCI_INCOME_NOTE = (
+    "Pour un EPCI : moyenne des communes pour lesquelles l'INSEE publie la valeur, pondérée par "
+    "leurs ménages fiscaux ; les communes soumises au secret statistique n'y entrent pas."
+)
+_EPCI_INCOME = ("revenu_median_2019", "taux_pauvrete_2019")
+
+
+def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = None) -> Figure:
     notes = []
+    if v.theme == "ferroviaire" and region == "11":
+        notes.append(IDF_RAIL_NOTE)
+    if level == "epci" and v.id in _EPCI_INCOME:
+        notes.append(EPCI_INCOME_NOTE)
     if v.status == "non_disponible" and v.message:
         notes.append(v.message)
     if v.nature == "estimated" and v.assumptions:
@@ -107,7 +122,9 @@ def _display(value: object, unit: str, decimals: int) -> str:
     return str(value)
 
 
-def _summary(by_id: dict[str, IndicatorValue], nom: str) -> tuple[str, ...]:
+def _summary(
+    by_id: dict[str, IndicatorValue], nom: str, region: str | None = None
+) -> tuple[str, ...]:
     def ok(i: str) -> IndicatorValue | None:
         v = by_id.get(i)
         return v if v is not None and v.status == "disponible" and v.value is not None else None
@@ -134,6 +151,8 @@ def _summary(by_id: dict[str, IndicatorValue], nom: str) -> tuple[str, ...]:
             text + " : estimation d'après les taux nationaux par catégorie sociale (2022) "
             "appliqués aux actifs du territoire, à remplacer par une enquête locale."
         )
+    if region == "11":
+        lines.append(IDF_RAIL_NOTE)
     fastest, metro = ok("duree_min_metropole"), ok("metropole_plus_rapide")
     if fastest and metro:
         before = ok("allers_avant_9h")
@@ -391,7 +410,10 @@ def build_report(
     peers = _peers(con, level, entry.code, entry.nom, by_id)
     themes = []
     for theme in sorted(cat.themes, key=lambda t: t.order):
-        figures = tuple(_figure(v) for v in values if v.theme == theme.id)
+        region = card.region.code if card.region else None
+        figures = tuple(
+            _figure(v, level=level, region=region) for v in values if v.theme == theme.id
+        )
         if not figures:
             continue
         chart_id = THEME_CHARTS.get(theme.id)
@@ -411,7 +433,7 @@ def build_report(
         genere_le=datetime.now(UTC).replace(microsecond=0),
         jour_reference=day,
         territoire=card,
-        resume=_summary(by_id, entry.nom),
+        resume=_summary(by_id, entry.nom, card.region.code if card.region else None),
         themes=tuple(themes),
         desserte=_desserte(con, entry, day),
         carte=_map(con, entry, map_indicator or DEFAULT_MAP_INDICATOR),
