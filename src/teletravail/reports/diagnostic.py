@@ -7,6 +7,7 @@ scenario whose assumptions come from its own indicators; returns a :class:`Diagn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -14,7 +15,12 @@ import duckdb
 
 from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
 from teletravail.diagnostic.peers import find_peers
-from teletravail.diagnostic.reading import IndicatorValue, format_number, read_indicators
+from teletravail.diagnostic.reading import (
+    FigureRef,
+    IndicatorValue,
+    format_number,
+    read_indicators,
+)
 from teletravail.errors import ConfigError, WarehouseError
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
@@ -63,6 +69,16 @@ EPCI_INCOME_NOTE = (
     "leurs ménages fiscaux ; les communes soumises au secret statistique n'y entrent pas."
 )
 _EPCI_INCOME = ("revenu_median_2019", "taux_pauvrete_2019")
+# Units of ordinal scales ("niveau (1 à 7)") read better as "niveau 2 (de 1 à 7)".
+_SCALE_UNIT = re.compile(r"^(niveau|classe) \((.+)\)$")
+
+
+def _published(f: FigureRef) -> str:
+    """A published figure as cited in a note: label, value and unit (not for ranks), source, year."""
+    text = f.label
+    if f.value is not None and f.unit != "rang":
+        text += f" : {format_number(f.value, 1).removesuffix(',0')} {f.unit or ''}".rstrip()
+    return text + f" ({f.source}{', ' + str(f.year) if f.year else ''})"
 
 
 def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = None) -> Figure:
@@ -73,28 +89,23 @@ def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = N
         notes.append(EPCI_INCOME_NOTE)
     if v.status == "non_disponible" and v.message:
         notes.append(v.message)
-    if v.nature == "estimated" and v.assumptions:
-        notes.append("Hypothèses : " + " ; ".join(v.assumptions))
-    if v.age_years and v.age_years >= 5:
-        notes.append(f"Donnée ancienne ({v.age_years} ans).")
     if v.figures:
         notes.append(
-            "Chiffres publiés utilisés : "
-            + " ; ".join(
-                f"{f.label} : {format_number(f.value, 1)} {f.unit or ''}".rstrip()
-                + f" ({f.source}{', ' + str(f.year) if f.year else ''})"
-                for f in v.figures
-                if f.value is not None
-            )
-            + "."
+            "Chiffres publiés utilisés : " + " ; ".join(_published(f) for f in v.figures) + "."
         )
+    if v.nature == "estimated" and v.assumptions:
+        notes.append("Hypothèses : " + " ; ".join(v.assumptions))
     if v.note:
         notes.append(v.note)
+    text = v.text
+    scale = _SCALE_UNIT.match(v.unit)
+    if scale and isinstance(v.value, int | float) and v.status == "disponible":
+        text = f"{scale.group(1)} {format_number(float(v.value), 0)} (de {scale.group(2)})"
     return Figure(
         id=v.id,
         libelle=v.label,
         valeur=float(v.value) if isinstance(v.value, int | float) else None,
-        texte=v.text,
+        texte=text,
         unite=v.unit,
         nature=_NATURE.get(v.nature, "dérivé"),  # type: ignore[arg-type]
         sources=tuple(f"{s.citation}" for s in v.sources),
