@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "widget_tweaks",
     "dsfr",
+    "ninja",
     "axes",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
