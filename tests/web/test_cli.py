@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from typer.testing import CliRunner
 
 from teletravail.cli.app import app
-from teletravail.cli.web import ensure_secret_key, gunicorn_argv
+from teletravail.cli.web import collect_static, ensure_secret_key, gunicorn_argv, static_stamp
 
 runner = CliRunner()
 PASSWORD = "un mot de passe assez long"
@@ -67,3 +67,17 @@ def test_serve_help_lists_port_and_host() -> None:
     result = runner.invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--port" in result.output and "--host" in result.output
+
+
+def test_static_files_are_collected_once_per_package_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr("django.core.management.call_command", lambda name, **_: calls.append(name))
+    assert collect_static(tmp_path) is True
+    assert collect_static(tmp_path) is False
+    (tmp_path / ".teletravail-stamp").write_text("django==0.0")
+    assert collect_static(tmp_path) is True
+    assert collect_static(tmp_path, force=True) is True
+    assert calls == ["collectstatic"] * 3
+    assert "django-dsfr==3.6.1" in static_stamp()

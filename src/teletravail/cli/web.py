@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,28 @@ def ensure_secret_key(folder: Path) -> None:
     os.environ["TELETRAVAIL_SECRET_KEY"] = path.read_text().strip()
 
 
-def setup_django(*, static: bool = False) -> None:
+STATIC_PACKAGES = ("teletravail", "django", "django-dsfr", "django-ninja")
+
+
+def static_stamp() -> str:
+    """Versions of the packages whose static files are served: collect again when they change."""
+    return " ".join(f"{name}=={metadata.version(name)}" for name in STATIC_PACKAGES)
+
+
+def collect_static(static_root: Path, *, force: bool = False) -> bool:
+    """Run ``collectstatic`` (about a minute: ten thousand DSFR files, compressed) unless the
+    files were collected for the same package versions; True when it ran."""
+    from django.core.management import call_command
+
+    stamp = static_root / ".teletravail-stamp"
+    if not force and stamp.is_file() and stamp.read_text() == static_stamp():
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(static_stamp())
+    return True
+
+
+def setup_django(*, static: bool = False, force_static: bool = False) -> None:
     """Configure Django and apply the migrations (and collect static files when serving)."""
     folder = var_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,7 +69,9 @@ def setup_django(*, static: bool = False) -> None:
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     if static:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.conf import settings
+
+        collect_static(Path(settings.STATIC_ROOT), force=force_static)
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
@@ -75,9 +99,16 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Processus gunicorn.")
     ] = 2,
+    collectstatic: Annotated[
+        bool,
+        typer.Option(
+            "--collectstatic",
+            help="Recopier les fichiers statiques même si les versions n'ont pas changé.",
+        ),
+    ] = False,
 ) -> None:
     """Lancer l'application web (gunicorn + whitenoise) après avoir appliqué les migrations."""
-    setup_django(static=True)
+    setup_django(static=True, force_static=collectstatic)
     typer.echo(f"Application web sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
     sys.stdout.flush()
     os.execv(sys.executable, gunicorn_argv(host, port, workers))
