@@ -139,6 +139,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
 # Security headers. The DSFR assets are served locally: no third-party origin is allowed.
 CONTENT_SECURITY_POLICY = {
