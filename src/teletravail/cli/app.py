@@ -11,6 +11,7 @@ from teletravail.cli.rail import desserte
 from teletravail.cli.ranking import classement
 from teletravail.cli.scenario import scenario
 from teletravail.cli.territory import territoire
+from teletravail.cli.web import createadmin, serve
 
 app = typer.Typer(
     help="Télétravail et villes moyennes : données ouvertes, territoires et diagnostics.",
@@ -25,3 +26,5 @@ app.command("desserte")(desserte)
 app.command("diagnostic")(diagnostic)
 app.command("classement")(classement)
 app.command("scenario")(scenario)
+app.command("serve")(serve)
+app.command("createadmin")(createadmin)

@@ -1,0 +1,1 @@
+"""Accounts and territory teams: territories, memberships with a role, object-level rights."""

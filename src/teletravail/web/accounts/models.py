@@ -1,0 +1,84 @@
+"""Territories known to the application and who works on them, with which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TerritoryKind(models.TextChoices):
+    """Kind of territory: a commune (INSEE code) or an EPCI (SIREN)."""
+
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+
+
+class Role(models.TextChoices):
+    """Role of a user; every role but ``national_admin`` is held on one territory."""
+
+    NATIONAL_ADMIN = "national_admin", "Administrateur national"
+    MANAGER = "manager", "Gestionnaire du territoire"
+    MEMBER = "member", "Membre de l'équipe"
+    READER = "reader", "Lecteur"
+
+
+class Territory(models.Model):
+    """A commune or an EPCI of the COG, as a team's workspace."""
+
+    kind = models.CharField("type", max_length=10, choices=TerritoryKind.choices)
+    code = models.CharField("code", max_length=9, help_text="Code INSEE ou SIREN (COG 2026).")
+    nom = models.CharField("nom", max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
+        ordering = ("kind", "nom")
+        constraints = (
+            models.UniqueConstraint(fields=("kind", "code"), name="territory_unique_kind_code"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code})"
+
+
+class Membership(models.Model):
+    """A user's role: on one territory, or nationally (``national_admin``, no territory)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="utilisateur",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name="territoire",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "appartenance"
+        verbose_name_plural = "appartenances"
+        constraints = (
+            models.UniqueConstraint(
+                fields=("user", "territory"), name="membership_one_role_per_territory"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.NATIONAL_ADMIN, territory__isnull=True)
+                    | (~models.Q(role=Role.NATIONAL_ADMIN) & models.Q(territory__isnull=False))
+                ),
+                name="membership_territory_iff_not_national",
+            ),
+        )
+
+    def __str__(self) -> str:
+        where = self.territory or "national"
+        return f"{self.user} — {self.get_role_display()} ({where})"

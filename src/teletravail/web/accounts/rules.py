@@ -1,0 +1,62 @@
+"""Object-level rights (django-rules): every predicate and permission of the application, here only.
+
+Permissions take a ``Territory`` as object:
+- ``accounts.view_territory``: any role on the territory (reader and above);
+- ``accounts.contribute_territory``: member or manager (campaigns, grids, programmes);
+- ``accounts.manage_territory``: manager (the team and its roles).
+A national administrator (or a superuser) holds every permission on every territory.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from teletravail.web.accounts.models import Membership, Role, Territory
+
+User: TypeAlias = AbstractBaseUser | AnonymousUser
+
+READ_ROLES = (Role.READER, Role.MEMBER, Role.MANAGER)
+CONTRIBUTE_ROLES = (Role.MEMBER, Role.MANAGER)
+MANAGE_ROLES = (Role.MANAGER,)
+
+
+def _has_role(user: User, territory: Territory | None, roles: tuple[object, ...]) -> bool:
+    if territory is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, territory=territory, role__in=roles).exists()
+
+
+@rules.predicate
+def is_national_admin(user: User) -> bool:
+    """A superuser, or a user with the national administrator role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role=Role.NATIONAL_ADMIN).exists()
+
+
+@rules.predicate
+def can_read(user: User, territory: Territory | None) -> bool:
+    """Any role on the territory."""
+    return _has_role(user, territory, READ_ROLES)
+
+
+@rules.predicate
+def can_contribute(user: User, territory: Territory | None) -> bool:
+    """Member or manager of the territory."""
+    return _has_role(user, territory, CONTRIBUTE_ROLES)
+
+
+@rules.predicate
+def can_manage(user: User, territory: Territory | None) -> bool:
+    """Manager of the territory."""
+    return _has_role(user, territory, MANAGE_ROLES)
+
+
+rules.add_perm("accounts.view_territory", is_national_admin | can_read)
+rules.add_perm("accounts.contribute_territory", is_national_admin | can_contribute)
+rules.add_perm("accounts.manage_territory", is_national_admin | can_manage)

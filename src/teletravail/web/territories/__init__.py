@@ -1,0 +1,1 @@
+"""Public territory pages: search and card (read-only, from the DuckDB warehouse)."""

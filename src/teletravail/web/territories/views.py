@@ -1,0 +1,39 @@
+"""Home page with the territory search, and the territory card page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from teletravail.errors import LookupFailed
+from teletravail.web.territories import service
+
+MAX_QUERY = 200
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Home page: the search form and, with ``?q=``, the matching territories."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    results = service.search(query).matches if query else ()
+    title = f"Recherche « {query} »" if query else "Accueil"
+    return render(
+        request,
+        "territories/home.html",
+        {"title": title, "query": query, "results": results, "kind_labels": service.KIND_LABELS},
+    )
+
+
+def territory(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The card of a commune or an EPCI: every figure with its source."""
+    if kind not in service.KIND_LABELS:
+        raise Http404("Type de territoire inconnu : « commune » ou « epci ».")
+    try:
+        card = service.card(kind, code)
+    except LookupFailed as exc:
+        raise Http404(str(exc)) from exc
+    sources = {s.id: s for s in card.sources}
+    return render(
+        request,
+        "territories/territory.html",
+        {"title": card.nom, "card": card, "sources": sources},
+    )

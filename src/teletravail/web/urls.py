@@ -1,0 +1,22 @@
+"""URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, path
+
+from teletravail.web.api import api
+from teletravail.web.territories import views as territory_views
+
+admin.site.site_header = "Télétravail et villes moyennes — administration"
+admin.site.site_title = "Administration"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", territory_views.home, name="home"),
+    path("territoires/<str:kind>/<str:code>/", territory_views.territory, name="territory"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+]
