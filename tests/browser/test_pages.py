@@ -62,8 +62,32 @@ def test_form_without_csrf_token_is_refused(page: Page, live_server: LiveServer)
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/?q=saint+omer", "/territoires/commune/35360/", "/connexion/"]
+    "path",
+    [
+        "/",
+        "/?q=saint+omer",
+        "/territoires/commune/35360/",
+        "/territoires/commune/35360/diagnostic/?date=2025-01-28",
+        "/classement/acv/",
+        "/impact/",
+        "/methodologie/",
+        "/sources/",
+        "/connexion/",
+    ],
 )
 def test_no_serious_accessibility_violation(page: Page, live_server: LiveServer, path: str) -> None:
     page.goto(live_server.url + path)
     assert _serious(page) == []
+
+
+def test_diagnostic_page_and_impact_form(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/territoires/epci/200039022/diagnostic/?date=2025-01-28")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vitré Communauté")
+    page.get_by_text("Source et méthode").first.click()
+    screenshot(page, "diagnostic-vitre-communaute")
+    page.goto(live_server.url + "/impact/")
+    page.get_by_label(re.compile("Distance", re.I)).fill("30")
+    page.get_by_label(re.compile("télétravail", re.I)).first.fill("2")
+    page.get_by_role("button", name=re.compile("Calculer", re.I)).click()
+    expect(page.locator("main")).to_contain_text("kgCO2e")
+    screenshot(page, "impact")

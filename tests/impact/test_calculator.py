@@ -140,7 +140,8 @@ def test_formulas_are_explained(modes: dict[str, ModeTransport], method: Method)
 
 
 def test_modes_from_the_warehouse(modes: dict[str, ModeTransport]) -> None:
-    """Mini mirror: ids 1 (3 plane sub-entries), 2, 4, 5, 7, 8, 15 and 17 (slug of id 8 reused)."""
+    """Mini mirror: ids 1 (3 plane sub-entries), 2, 4, 5, 7, 8, 9, 12, 15 and 17 (slug of id 8
+    reused)."""
     assert list(modes) == [
         "avion",
         "tgv",
@@ -148,6 +149,8 @@ def test_modes_from_the_warehouse(modes: dict[str, ModeTransport]) -> None:
         "voitureelectrique",
         "velo",
         "veloelectrique",
+        "busthermique",
+        "scooter",
         "ter",
         "veloelectrique-17",
     ]
@@ -217,8 +220,9 @@ def test_unknown_slug_lists_valid_ones(wcon: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ConfigError) as err:
         impact_for(wcon, "trotinette", distance_km=3, telework_days=1)
     assert "Mode de transport inconnu : « trotinette »" in str(err.value)
-    assert "avion, ter, tgv, velo, veloelectrique, veloelectrique-17, voitureelectrique" in str(
-        err.value
+    assert (
+        "avion, busthermique, scooter, ter, tgv, velo, veloelectrique, veloelectrique-17, voitureelectrique"
+        in str(err.value)
     )
 
 

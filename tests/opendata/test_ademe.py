@@ -73,7 +73,7 @@ def test_both_sources_share_the_table(con: duckdb.DuckDBPyConnection, tmp_path: 
     counts = dict(
         con.execute("SELECT source, count(*) FROM emission_factors GROUP BY 1").fetchall()
     )
-    assert counts == {"Base Carbone v22": 3, "Impact CO2": 10}
+    assert counts == {"Base Carbone v22": 3, "Impact CO2": 12}
 
 
 def test_base_carbone_malformed_value_names_physical_line(

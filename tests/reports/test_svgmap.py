@@ -64,3 +64,8 @@ def test_projection_keeps_squares_square(lon: float) -> None:
     width, height = max(xs) - min(xs), max(ys) - min(ys)
     # a 0.01° square is taller than wide by 1/cos(latitude) on the ground
     assert 1.0 < height / width < 1.6
+
+
+def test_single_value_has_a_legend_entry() -> None:
+    svg = render_choropleth([AREAS[0]], title="t", unit="%", source="s")
+    assert "12 %" in svg.split("<g font-size")[1]

@@ -157,6 +157,11 @@ def _class_of(value: float, breaks: list[float]) -> int:
 def _legend(breaks: list[float], unit: str, x: float, points: Sequence[MapPoint]) -> list[str]:
     out = [f'<g font-size="11" font-family="sans-serif" transform="translate({x:.0f},10)">']
     y = 0
+    if len(breaks) == 1:  # a single value (one commune, or all equal)
+        colour = PALETTE[_class_of(breaks[0], breaks)]
+        out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{colour}" stroke="#999"/>')
+        out.append(f'<text x="20" y="{y + 11}">{_fmt(breaks[0], unit)}</text>')
+        y += 18
     for i in range(max(len(breaks) - 1, 0)):
         colour = PALETTE[_class_of((breaks[i] + breaks[i + 1]) / 2, breaks)]
         out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{colour}" stroke="#999"/>')

@@ -139,3 +139,18 @@ def territory_card(
 ) -> TerritoryCard:
     """The card of a commune (INSEE code) or an EPCI (SIREN), as ``fiche`` in the CLI's JSON."""
     return service.card(kind, code)
+
+
+# Private endpoints (API token): a territory's team, under /equipes.
+from teletravail.web.accounts.api import register as _register_accounts  # noqa: E402
+
+_register_accounts(api)
+
+# Public open-data endpoints: indicators, diagnostic, scenario, ACV ranking, impact.
+from teletravail.web.api_routes import impact as _impact_routes  # noqa: E402
+from teletravail.web.api_routes import ranking as _ranking_routes  # noqa: E402
+from teletravail.web.api_routes import territory as _territory_routes  # noqa: E402
+
+api.add_router("", _territory_routes.router)
+api.add_router("", _ranking_routes.router)
+api.add_router("", _impact_routes.router)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "teletravail.web.accounts",
     "teletravail.web.territories",
+    "teletravail.web.diagnostics",
+    "teletravail.web.pages",
 ]
 
 MIDDLEWARE = [

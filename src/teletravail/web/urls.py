@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from teletravail.web.api import api
 from teletravail.web.territories import views as territory_views
@@ -19,4 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("teletravail.web.accounts.urls")),  # teams, tokens, set-password
+    path("", include(("teletravail.web.diagnostics.urls", "diagnostics"))),  # diagnostic, ACV
+    path("", include("teletravail.web.pages.urls")),  # methodology, sources, impact
 ]

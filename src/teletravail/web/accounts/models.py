@@ -82,3 +82,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.territory or "national"
         return f"{self.user} — {self.get_role_display()} ({where})"
+
+
+class ApiToken(models.Model):
+    """A personal key for the API's non-public endpoints; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="utilisateur",
+    )
+    name = models.CharField("nom", max_length=100)
+    prefix = models.CharField("début de la clé", max_length=12, editable=False)
+    key_hash = models.CharField("empreinte SHA-256", max_length=64, unique=True, editable=False)
+    created = models.DateTimeField("créé le", auto_now_add=True)
+    last_used = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

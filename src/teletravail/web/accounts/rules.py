@@ -60,3 +60,49 @@ def can_manage(user: User, territory: Territory | None) -> bool:
 rules.add_perm("accounts.view_territory", is_national_admin | can_read)
 rules.add_perm("accounts.contribute_territory", is_national_admin | can_contribute)
 rules.add_perm("accounts.manage_territory", is_national_admin | can_manage)
+
+
+# --- Territory teams, API tokens (the pages of ``teletravail.web.accounts.views``) ---
+
+
+@rules.predicate
+def is_active_user(user: User) -> bool:
+    """A signed-in, active account."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def owns_token(user: User, token: object) -> bool:
+    """The API token belongs to the user."""
+    return is_active_user(user) and getattr(token, "user_id", None) == user.pk
+
+
+@rules.predicate
+def manages_membership_territory(user: User, membership: Membership | None) -> bool:
+    """The user manages the territory of this (territorial) membership."""
+    if membership is None or membership.territory_id is None:
+        return False
+    return _has_role(user, membership.territory, MANAGE_ROLES)
+
+
+@rules.predicate
+def is_national_membership(user: User, membership: Membership | None) -> bool:
+    """The membership is the national administrator role (handled in the back office only)."""
+    return membership is not None and membership.territory_id is None
+
+
+# Object: none. The list of one's teams and one's API tokens.
+rules.add_perm("accounts.list_teams", is_active_user)
+rules.add_perm("accounts.manage_tokens", is_active_user)
+# Object: an ApiToken.
+rules.add_perm("accounts.delete_token", owns_token)
+# Object: none. Creating a territory team is for national administrators.
+rules.add_perm("accounts.create_team", is_national_admin)
+# Object: a Territory. Seeing its team, adding members (private data of the territory).
+rules.add_perm("accounts.view_team", is_national_admin | can_read)
+rules.add_perm("accounts.add_member", is_national_admin | can_manage)
+# Object: a Membership. Changing its role or removing it (never the national role here).
+rules.add_perm(
+    "accounts.change_membership",
+    ~is_national_membership & (is_national_admin | manages_membership_territory),
+)

@@ -1,0 +1,167 @@
+"""What the diagnostic pages need from the domain: derived warehouse, report, ranking, in a cache.
+
+``build_report`` takes about 0.6 s, so reports are kept in a small in-process LRU cache keyed by
+the derived warehouse file (path and modification time: a rebuilt warehouse is a new key), the
+territory and the reference day. The ACV ranking is cached the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from teletravail.derived import ensure_derived
+from teletravail.diagnostic.reading import IndicatorValue, read_indicators
+from teletravail.errors import ConfigError
+from teletravail.reports.diagnostic import build_report
+from teletravail.reports.model import DiagnosticReport
+from teletravail.reports.ranking import acv_ranking
+from teletravail.reports.tables import Cell, Column
+from teletravail.web.territories import service as territory_service
+
+MAX_DATE_TEXT = 40
+# Labels of the INSEE 7-level density grid (used when the warehouse has no commune at a level).
+DENSITY_LABELS: dict[int, str] = {
+    1: "Grands centres urbains",
+    2: "Centres urbains intermédiaires",
+    3: "Ceintures urbaines",
+    4: "Petites villes",
+    5: "Bourgs ruraux",
+    6: "Rural à habitat dispersé",
+    7: "Rural à habitat très dispersé",
+}
+
+
+def parse_day(text: str | None) -> date | None:
+    """``AAAA-MM-JJ`` -> date (None when absent or empty); a French ConfigError otherwise."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()[:MAX_DATE_TEXT]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"Date illisible « {text} » : utilisez le format AAAA-MM-JJ, par exemple 2025-01-28."
+        ) from None
+
+
+def web_message(exc: Exception) -> str:
+    """A domain message worded for the web (the CLI's ``--date`` option is the ``date`` field)."""
+    return (
+        str(exc)
+        .replace("avec --date AAAA-MM-JJ", "dans le champ « Jour de référence » (AAAA-MM-JJ)")
+        .replace("avec --date ", "")
+        .replace("--date ", "")
+    )
+
+
+def derived_warehouse(day: date | None) -> tuple[Path, date]:
+    """The derived warehouse for ``day`` (default reference day when None), built if needed."""
+    return ensure_derived(territory_service.warehouse(), day=day)
+
+
+@dataclass(frozen=True)
+class DiagnosticData:
+    """A report and, per indicator id, its explanation (definition, formula, sources)."""
+
+    report: DiagnosticReport
+    methods: dict[str, IndicatorValue]
+
+
+def diagnostic_data(kind: str, code: str, derived: Path, day: date) -> DiagnosticData:
+    """The diagnostic of a territory from the derived warehouse of ``day`` (cached)."""
+    return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day)
+
+
+@lru_cache(maxsize=64)
+def _diagnostic(derived: str, stamp: int, kind: str, code: str, day: date) -> DiagnosticData:
+    entry = territory_service.entry(kind, code)
+    con = duckdb.connect(derived, read_only=True)
+    try:
+        report = build_report(con, entry, day=day)
+        methods = {v.id: v for v in read_indicators(con, kind, code)}
+    finally:
+        con.close()
+    return DiagnosticData(report=report, methods=methods)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ACV ranking with, per commune code, its region and density level (for the filters)."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...]
+    day: date
+    regions: dict[str, str]  # commune code -> region code
+    densities: dict[str, int | None]  # commune code -> density level
+    region_names: tuple[tuple[str, str], ...]  # (code, name) of the regions with an ACV commune
+    density_names: tuple[tuple[int, str], ...]  # (level, label), 1 to 7
+
+
+def ranking(day: date | None) -> Ranking:
+    """The ACV ranking on the derived warehouse of ``day`` (default reference day when None)."""
+    derived, chosen = derived_warehouse(day)
+    return _ranking(str(derived), derived.stat().st_mtime_ns, chosen)
+
+
+@lru_cache(maxsize=8)
+def _ranking(derived: str, stamp: int, day: date) -> Ranking:
+    con = duckdb.connect(derived, read_only=True)
+    try:
+        columns, rows, notes = acv_ranking(con)
+        geo = con.execute(
+            "SELECT code, region, region_nom, niveau_densite, libelle_densite FROM communes "
+            "WHERE acv"
+        ).fetchall()
+    finally:
+        con.close()
+    labels = dict(DENSITY_LABELS)
+    labels.update({int(r[3]): str(r[4]) for r in geo if r[3] is not None and r[4]})
+    regions = sorted({(str(r[1]), str(r[2])) for r in geo if r[1]}, key=lambda r: _fold(r[1]))
+    return Ranking(
+        columns=tuple(columns),
+        rows=tuple(tuple(r) for r in rows),
+        notes=tuple(notes),
+        day=day,
+        regions={str(r[0]): str(r[1]) for r in geo},
+        densities={str(r[0]): (int(r[3]) if r[3] is not None else None) for r in geo},
+        region_names=tuple(regions),
+        density_names=tuple(sorted(labels.items())),
+    )
+
+
+def _fold(text: str) -> str:
+    """Accent- and case-insensitive sort key (French alphabetical order)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def sort_rows(
+    rows: Sequence[Sequence[Cell]], index: int, *, descending: bool
+) -> list[Sequence[Cell]]:
+    """Rows sorted on column ``index``; empty cells always last, whatever the order."""
+    filled = [r for r in rows if r[index] is not None and r[index] != ""]
+    empty = [r for r in rows if r[index] is None or r[index] == ""]
+
+    def key(row: Sequence[Cell]) -> tuple[int, float, str]:
+        value = row[index]
+        if isinstance(value, bool):
+            return (0, float(value), "")
+        if isinstance(value, int | float):
+            return (0, float(value), "")
+        return (1, 0.0, _fold(str(value)))
+
+    return sorted(filled, key=key, reverse=descending) + empty
+
+
+def clear_caches() -> None:
+    """Forget every cached report and ranking (tests, warehouse rebuilds in process)."""
+    _diagnostic.cache_clear()
+    _ranking.cache_clear()

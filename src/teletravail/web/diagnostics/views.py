@@ -1,0 +1,261 @@
+"""Public pages built from open data: a territory's diagnostic and the ACV ranking.
+
+Both read only the derived analytic warehouse (no private data): no account is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from teletravail.diagnostic.reading import IndicatorValue, format_number
+from teletravail.errors import ConfigError, LookupFailed
+from teletravail.reports.model import Figure
+from teletravail.reports.tables import Cell, export_table
+from teletravail.web.diagnostics import service
+from teletravail.web.territories import service as territory_service
+from teletravail.web.territories.service import KIND_LABELS
+
+RANKING_TITLE = (
+    "Classement des communes Action Cœur de Ville : attractivité pour les télétravailleurs"
+)
+EXPORTS: dict[str, tuple[Literal["csv", "xlsx", "json"], str]] = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": ("json", "application/json; charset=utf-8"),
+}
+_ORDERS = {"asc": False, "desc": True}
+
+
+def _error(
+    request: HttpRequest, message: str, *, title: str, date_text: str = "", status: int = 400
+) -> HttpResponse:
+    return render(
+        request,
+        "diagnostics/error.html",
+        {"title": title, "message": message, "date_text": date_text},
+        status=status,
+    )
+
+
+def _vintage(text: str) -> str:
+    """A bare vintage ("2018") prefixed with "millésime"; one already worded so is kept."""
+    if not text or text.lower().startswith("millésime"):
+        return text
+    return f"millésime {text}"
+
+
+def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
+    """What the "Source et méthode" disclosure of a figure shows."""
+    if value is None:  # a scenario result: no catalogue entry, its note says how it is computed
+        sources = [{"citation": s, "millesime": ""} for s in figure.sources]
+        return {
+            "definition": "",
+            "formula": "",
+            "aggregation": "",
+            "nature": figure.nature,
+            "sources": sources,
+            "note": figure.note or "",
+            "age_years": None,
+        }
+    return {
+        "definition": value.definition,
+        "formula": value.formula,
+        "aggregation": value.aggregation,
+        "nature": value.nature_label or figure.nature,
+        "sources": [
+            {"citation": s.citation, "millesime": _vintage(s.vintage), "chargee": s.loaded}
+            for s in value.sources
+        ],
+        "note": figure.note or "",
+        "age_years": value.age_years,
+    }
+
+
+def _duration(minutes: int | None) -> str:
+    return "–" if minutes is None else f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def _integer(value: int | float | None) -> str:
+    return "–" if value is None else format_number(float(value), 0)
+
+
+def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The full diagnostic of a commune or an EPCI, every figure with its source and method."""
+    if kind not in KIND_LABELS:
+        raise Http404("Type de territoire inconnu : « commune » ou « epci ».")
+    date_text = request.GET.get("date", "").strip()[: service.MAX_DATE_TEXT]
+    try:
+        territory_service.entry(kind, code)
+    except LookupFailed as exc:
+        raise Http404(str(exc)) from exc
+    try:  # only the day is the user's: other errors are the server's
+        derived, day = service.derived_warehouse(service.parse_day(date_text))
+    except ConfigError as exc:
+        return _error(
+            request,
+            service.web_message(exc),
+            title="Diagnostic : jour de référence invalide",
+            date_text=date_text,
+        )
+    data = service.diagnostic_data(kind, code, derived, day)
+    report = data.report
+    level = report.territoire.type
+    themes = [
+        {
+            "theme": theme,
+            "rows": [
+                {"figure": f, "method": _method(f, data.methods.get(f.id))} for f in theme.figures
+            ],
+        }
+        for theme in report.themes
+    ]
+    impact = [{"figure": f, "method": _method(f, data.methods.get(f.id))} for f in report.impact]
+    stations = [
+        {
+            "service": s,
+            "train": _integer(s.departs_train),
+            "car": _integer(s.departs_car),
+            "duree": _duration(s.duree_min),
+            "avant_9h": _integer(s.allers_avant_9h),
+            "apres_17h30": _integer(s.retours_apres_17h30),
+        }
+        for s in report.desserte
+    ]
+    population = report.territoire.population.valeur
+    return render(
+        request,
+        "diagnostics/diagnostic.html",
+        {
+            "title": f"Diagnostic télétravail — {report.territoire.nom}",
+            "report": report,
+            "card": report.territoire,
+            "level": level,
+            "population": _integer(population),
+            "themes": themes,
+            "impact": impact,
+            "stations": stations,
+            "date_value": report.jour_reference.isoformat() if report.jour_reference else "",
+        },
+    )
+
+
+def _cell_text(value: Cell) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return format_number(float(value), 0)
+    if isinstance(value, float):
+        text = format_number(value, 2)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+    return str(value)
+
+
+def _query(params: dict[str, str], **changes: str) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def acv_ranking_page(request: HttpRequest) -> HttpResponse:
+    """The ACV ranking: server-side sorting, filters by region and density level, exports."""
+    get = request.GET
+    tri = get.get("tri", "").strip()[:60]
+    ordre = get.get("ordre", "").strip()[:4]
+    region = get.get("region", "").strip()[:5]
+    densite = get.get("densite", "").strip()[:2]
+    fmt = get.get("format", "").strip()[:5]
+    date_text = get.get("date", "").strip()[: service.MAX_DATE_TEXT]
+    title = "Classement : paramètre invalide"
+    try:
+        day = service.parse_day(date_text)
+        ranking = service.ranking(day)
+    except ConfigError as exc:
+        return _error(request, service.web_message(exc), title=title, date_text=date_text)
+    keys = [c.key for c in ranking.columns]
+    problems = []
+    if tri and tri not in keys:
+        problems.append(f"Colonne de tri inconnue « {tri} » : choisissez parmi {', '.join(keys)}.")
+    if ordre and ordre not in _ORDERS:
+        problems.append(f"Ordre de tri inconnu « {ordre} » : « asc » ou « desc ».")
+    region_codes = {code for code, _ in ranking.region_names}
+    if region and region not in region_codes:
+        problems.append(
+            f"Région inconnue « {region} » : donnez le code INSEE d'une région qui compte une "
+            f"commune Action Cœur de Ville ({', '.join(sorted(region_codes))})."
+        )
+    if densite and densite not in {str(level) for level, _ in ranking.density_names}:
+        problems.append(f"Niveau de densité inconnu « {densite} » : un entier de 1 à 7.")
+    if fmt and fmt not in EXPORTS:
+        problems.append(f"Format d'export inconnu « {fmt} » : csv, xlsx ou json.")
+    if problems:
+        return _error(request, " ".join(problems), title=title, date_text=date_text)
+
+    code_index = keys.index("code")
+    rows: Sequence[Sequence[Cell]] = ranking.rows
+    if region:
+        rows = [r for r in rows if ranking.regions.get(str(r[code_index])) == region]
+    if densite:
+        rows = [r for r in rows if ranking.densities.get(str(r[code_index])) == int(densite)]
+    descending = _ORDERS.get(ordre, False)
+    if tri:
+        rows = service.sort_rows(rows, keys.index(tri), descending=descending)
+
+    if fmt:
+        kind, content_type = EXPORTS[fmt]
+        data = export_table(ranking.columns, rows, kind, title=RANKING_TITLE, notes=ranking.notes)
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="classement-acv.{fmt}"'
+        return response
+
+    params = {"region": region, "densite": densite, "date": date_text}
+    sorted_params = {**params, "tri": tri, "ordre": ordre}
+    headers = []
+    for column in ranking.columns:
+        active = column.key == tri
+        next_order = "asc" if active and descending else ("desc" if active else "asc")
+        headers.append(
+            {
+                "column": column,
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+                "href": _query(params, tri=column.key, ordre=next_order),
+                "next": "croissant" if next_order == "asc" else "décroissant",
+            }
+        )
+    body = [
+        {
+            "code": str(row[code_index]),
+            "cells": [
+                {
+                    "text": _cell_text(v),
+                    "num": isinstance(v, int | float) and not isinstance(v, bool),
+                }
+                for v in row
+            ],
+        }
+        for row in rows
+    ]
+    name_index = keys.index("commune")
+    return render(
+        request,
+        "diagnostics/ranking.html",
+        {
+            "title": "Classement des communes Action Cœur de Ville",
+            "heading": RANKING_TITLE,
+            "ranking": ranking,
+            "headers": headers,
+            "body": body,
+            "name_index": name_index,
+            "count": len(body),
+            "region": region,
+            "densite": densite,
+            "date_text": date_text,
+            "exports": {f: _query(sorted_params, format=f) for f in EXPORTS},
+            "day": ranking.day,
+        },
+    )

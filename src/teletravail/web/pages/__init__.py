@@ -1,0 +1,1 @@
+"""Public pages built from open data: methodology, data sources, impact calculator."""

@@ -1,0 +1,212 @@
+"""Authorization matrix: every private route x role x own/other territory, from one table.
+
+Outcomes: ``ok`` (200 page or JSON, or a POST redirected back to the team), ``login`` (anonymous:
+redirected to the login page), ``403`` (refused), ``401`` (API without a valid token). Whatever the
+outcome, a response about the other territory never contains its private data unless it is ``ok``
+for a national administrator, and a refused action changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
+
+from teletravail.web.accounts.models import ApiToken, Membership, Role, Territory
+from teletravail.web.accounts.tokens import create_token
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "reader", "member", "manager", "national_admin")
+
+# route | anonymous | reader | member | manager | national_admin   (cells: own/other territory)
+TERRITORY_MATRIX = """
+team_page     | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+add_member    | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+change_role   | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+remove_member | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+api_team      | 401/401     | ok/403  | ok/403  | ok/403  | ok/ok
+"""
+# Routes without a territory: one outcome per role.
+GLOBAL_MATRIX = """
+teams_list         | login | ok  | ok  | ok  | ok
+team_new           | login | 403 | 403 | 403 | ok
+team_new_post      | login | 403 | 403 | 403 | ok
+tokens             | login | ok  | ok  | ok  | ok
+token_create       | login | ok  | ok  | ok  | ok
+token_delete_other | login | 403 | 403 | 403 | 403
+"""
+
+
+def _parse(table: str) -> dict[str, dict[str, list[str]]]:
+    rows: dict[str, dict[str, list[str]]] = {}
+    for line in table.strip().splitlines():
+        route, *cells = (c.strip() for c in line.split("|"))
+        assert len(cells) == len(ROLES), line
+        rows[route] = {role: cell.split("/") for role, cell in zip(ROLES, cells, strict=True)}
+    return rows
+
+
+TERRITORY_CASES = [
+    (route, role, where, outcomes[0 if where == "own" else 1])
+    for route, by_role in _parse(TERRITORY_MATRIX).items()
+    for role, outcomes in by_role.items()
+    for where in ("own", "other")
+]
+GLOBAL_CASES = [
+    (route, role, outcomes[0])
+    for route, by_role in _parse(GLOBAL_MATRIX).items()
+    for role, outcomes in by_role.items()
+]
+PRIVATE_B = "secret-b@example.org"  # the e-mail of the other territory's manager
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@dataclass
+class World:
+    own: Territory
+    other: Territory
+    users: dict[str, User]
+    keys: dict[str, str]
+    targets: dict[str, Membership]  # a reader of each territory, to change or remove
+    newcomer: User
+
+
+@pytest.fixture
+def world() -> World:
+    own = Territory.objects.create(kind="epci", code="200039022", nom="CA Vitré Communauté")
+    other = Territory.objects.create(kind="epci", code="200067767", nom="CA du Grand Sénonais")
+    users: dict[str, User] = {}
+    for role in ROLES[1:]:
+        users[role] = User.objects.create_user(role, email=f"{role}@example.org")
+        if role == "national_admin":
+            Membership.objects.create(user=users[role], territory=None, role=Role.NATIONAL_ADMIN)
+        else:
+            Membership.objects.create(user=users[role], territory=own, role=role)
+    boss_b = User.objects.create_user("boss-b", email=PRIVATE_B)
+    Membership.objects.create(user=boss_b, territory=other, role=Role.MANAGER)
+    targets = {}
+    for name, territory in (("own", own), ("other", other)):
+        target = User.objects.create_user(f"cible-{name}", email=f"cible-{name}@example.org")
+        targets[name] = Membership.objects.create(
+            user=target, territory=territory, role=Role.READER
+        )
+    keys = {role: create_token(user, "matrice")[1] for role, user in users.items()}
+    newcomer = User.objects.create_user("nouveau", email="nouveau@example.org", password="x" * 16)
+    return World(own, other, users, keys, targets, newcomer)
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role], backend=BACKEND)
+    return client
+
+
+def _snapshot(territory: Territory) -> set[tuple[int, str]]:
+    return set(territory.memberships.values_list("user_id", "role"))
+
+
+def _territory_request(world: World, route: str, role: str, where: str) -> HttpResponse:
+    t = world.own if where == "own" else world.other
+    target = world.targets[where]
+    base = f"/equipes/{t.kind}/{t.code}/"
+    client = _client(world, role)
+    if route == "team_page":
+        return client.get(base)
+    if route == "add_member":
+        return client.post(base + "membres/", {"email": world.newcomer.email, "role": "member"})
+    if route == "change_role":
+        return client.post(base + f"membres/{target.pk}/role/", {f"m{target.pk}-role": Role.MEMBER})
+    if route == "remove_member":
+        return client.post(base + f"membres/{target.pk}/retirer/")
+    assert route == "api_team"
+    headers: dict[str, Any] = {}
+    if role != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world.keys[role]}"
+    return Client().get(f"/api/v1/equipes/{t.kind}/{t.code}", **headers)
+
+
+def _assert_outcome(response: HttpResponse, expected: str, *, ok_location: str = "") -> None:
+    if expected == "ok":
+        if response.status_code == 302:
+            assert ok_location and response["Location"] == ok_location
+        else:
+            assert response.status_code == 200
+    elif expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/connexion/?next=")
+    else:
+        assert response.status_code == int(expected)
+
+
+@pytest.mark.parametrize(("route", "role", "where", "expected"), TERRITORY_CASES)
+def test_territory_routes(world: World, route: str, role: str, where: str, expected: str) -> None:
+    t = world.own if where == "own" else world.other
+    before = _snapshot(t)
+    response = _territory_request(world, route, role, where)
+    ok_location = f"/equipes/{t.kind}/{t.code}/"
+    _assert_outcome(response, expected, ok_location=ok_location)
+    content = response.content.decode()
+    if where == "other" and not (expected == "ok" and role == "national_admin"):
+        assert PRIVATE_B not in content
+        assert "cible-other" not in content
+    if expected != "ok":
+        assert _snapshot(t) == before, "a refused request changed the team"
+    elif route == "team_page":
+        assert world.targets[where].user.email in content
+    elif route == "api_team":
+        body = response.json()
+        assert body["territoire"]["code"] == t.code
+        assert world.targets[where].user.username in {m["identifiant"] for m in body["membres"]}
+    elif route == "add_member":
+        assert Membership.objects.get(user=world.newcomer, territory=t).role == Role.MEMBER
+    elif route == "change_role":
+        world.targets[where].refresh_from_db()
+        assert world.targets[where].role == Role.MEMBER
+    else:
+        assert not Membership.objects.filter(pk=world.targets[where].pk).exists()
+    if expected == "401":
+        assert response.json()["erreur"]["code"] == "non_authentifie"
+    if expected == "403" and route == "api_team":
+        assert response.json()["erreur"]["code"] == "interdit"
+
+
+@pytest.mark.parametrize(("route", "role", "expected"), GLOBAL_CASES)
+def test_global_routes(world: World, route: str, role: str, expected: str) -> None:
+    client = _client(world, role)
+    boss_b = User.objects.get(username="boss-b")
+    foreign, _ = create_token(boss_b, "jeton de B")
+    tokens_before = ApiToken.objects.count()
+    if route == "teams_list":
+        response = client.get("/equipes/")
+    elif route == "team_new":
+        response = client.get("/equipes/nouvelle/", {"q": "vitre"})
+    elif route == "team_new_post":
+        response = client.post(
+            "/equipes/nouvelle/",
+            {"q": "35360", "territoire": "commune:35360", "email": world.newcomer.email},
+        )
+    elif route == "tokens":
+        response = client.get("/equipes/jetons/")
+    elif route == "token_create":
+        response = client.post("/equipes/jetons/", {"name": "script"})
+    else:
+        assert route == "token_delete_other"
+        response = client.post(f"/equipes/jetons/{foreign.pk}/supprimer/")
+    ok_location = "/equipes/commune/35360/" if route == "team_new_post" else ""
+    _assert_outcome(response, expected, ok_location=ok_location)
+    content = response.content.decode()
+    if role != "national_admin":
+        assert PRIVATE_B not in content
+        assert "CA du Grand Sénonais" not in content
+    assert ApiToken.objects.filter(pk=foreign.pk).exists()
+    if route == "token_create":
+        assert ApiToken.objects.count() == tokens_before + (expected == "ok")
+    if route == "team_new_post":
+        created = Territory.objects.filter(kind="commune", code="35360").exists()
+        assert created is (expected == "ok")
