@@ -91,3 +91,11 @@ def test_diagnostic_page_and_impact_form(page: Page, live_server: LiveServer) ->
     page.get_by_role("button", name=re.compile("Calculer", re.I)).click()
     expect(page.locator("main")).to_contain_text("kgCO2e")
     screenshot(page, "impact")
+
+
+def test_suggestions_as_you_type(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_label("Nom, code INSEE, SIREN ou code postal").press_sequentially("vitr", delay=50)
+    options = page.locator("#suggestions option")
+    expect(options.first).to_have_attribute("value", re.compile("Vitré"))
+    assert "35360" in " ".join(options.evaluate_all("els => els.map(e => e.label)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sys
@@ -40,8 +41,16 @@ STATIC_PACKAGES = ("teletravail", "django", "django-dsfr", "django-ninja")
 
 
 def static_stamp() -> str:
-    """Versions of the packages whose static files are served: collect again when they change."""
-    return " ".join(f"{name}=={metadata.version(name)}" for name in STATIC_PACKAGES)
+    """Versions of the packages whose static files are served, and the project's own static files
+    (names and modification times): collect again when any of them changes."""
+    versions = " ".join(f"{name}=={metadata.version(name)}" for name in STATIC_PACKAGES)
+    web = Path(__file__).resolve().parents[1] / "web"
+    own = sorted(
+        f"{p.relative_to(web)}:{p.stat().st_mtime_ns}"
+        for p in web.glob("*/static/**/*")
+        if p.is_file()
+    )
+    return versions + " " + hashlib.sha256("\n".join(own).encode()).hexdigest()
 
 
 def collect_static(static_root: Path, *, force: bool = False) -> bool:
