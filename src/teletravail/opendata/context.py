@@ -222,6 +222,32 @@ class LoadContext:
             )
         return count
 
+    def reject_first(
+        self,
+        table: str,
+        path: Path,
+        *,
+        where: str,
+        value: str,
+        column: str,
+        problem: str,
+        hint: str = _FIX_HINT,
+    ) -> None:
+        """SourceError on the first row (by ``_line``, the line in the file) of ``table`` matching
+        the SQL condition ``where``; ``value`` is the SQL expression shown as the offending value."""
+        row = self.con.execute(
+            f"SELECT _line, {value} FROM {table} WHERE {where} ORDER BY _line LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            raise SourceError(
+                path,
+                problem,
+                line=int(row[0]),
+                column=column,
+                value="" if row[1] is None else str(row[1]),
+                hint=hint,
+            )
+
     @staticmethod
     def find_line(path: Path, column: str, value: str, *, delim: str = ",") -> int | None:
         """1-based line of the first data row whose ``column`` holds ``value`` (for messages)."""

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from teletravail.errors import SourceError
 from teletravail.opendata.context import LoadContext
 from teletravail.opendata.loaders.insee import FIX_HINT, column_spec
 
@@ -154,20 +153,15 @@ def load_france_services(ctx: LoadContext) -> None:
     names = _read(
         ctx, "sites", "fs_raw", _FS_COLUMNS, {"latitude": "DOUBLE", "longitude": "DOUBLE"}
     )
-    bad = ctx.con.execute(
-        """SELECT _line, prise_rdv FROM fs_raw
-        WHERE prise_rdv IS NOT NULL AND prise_rdv NOT IN ('Oui', 'Non')
-        ORDER BY _line LIMIT 1"""
-    ).fetchone()
-    if bad is not None:
-        raise SourceError(
-            path,
-            "valeur inattendue (Oui ou Non attendu)",
-            line=int(bad[0]),
-            column="prise_rdv",
-            value=str(bad[1]),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "fs_raw",
+        path,
+        where="prise_rdv IS NOT NULL AND prise_rdv NOT IN ('Oui', 'Non')",
+        value="prise_rdv",
+        column="prise_rdv",
+        problem="valeur inattendue (Oui ou Non attendu)",
+        hint=FIX_HINT,
+    )
     ctx.map_communes(
         "fs_raw", code_col="insee_com", name_col="lib_com", file=path, what="site France services"
     )

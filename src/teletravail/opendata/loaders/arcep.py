@@ -110,19 +110,15 @@ def _load_history(ctx: LoadContext, path: Path) -> list[str]:
     )
     champ = names["Champ"]
     known = ", ".join(sql_literal(k) for k in _CHAMPS)
-    bad = ctx.con.execute(
-        f"SELECT _line, {champ} FROM ftth_hist_wide WHERE {champ} NOT IN ({known}) "
-        f"OR {champ} IS NULL ORDER BY _line LIMIT 1"
-    ).fetchone()
-    if bad is not None:
-        raise SourceError(
-            path,
-            "champ inconnu (« Locaux Raccordables » ou « Catégorie » attendu)",
-            line=int(bad[0]),
-            column="Champ",
-            value=str(bad[1]),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "ftth_hist_wide",
+        path,
+        where=f"{champ} NOT IN ({known}) OR {champ} IS NULL",
+        value=champ,
+        column="Champ",
+        problem="champ inconnu (« Locaux Raccordables » ou « Catégorie » attendu)",
+        hint=FIX_HINT,
+    )
     champ_sql = (
         "CASE "
         + " ".join(

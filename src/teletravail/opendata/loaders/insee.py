@@ -152,17 +152,18 @@ def check_pattern(
 
     Empty cells and NULLs are accepted. ``table`` must have a ``_line`` column (line in the file).
     """
+    quoted = pattern.replace("'", "''")
     for column, label in columns.items():
-        row = ctx.con.execute(
-            f"SELECT _line, {column} FROM {table} WHERE {column} IS NOT NULL "
-            f"AND trim({column}) <> '' AND NOT regexp_full_match({column}, ?) "
-            "ORDER BY _line LIMIT 1",
-            [pattern],
-        ).fetchone()
-        if row is not None:
-            raise SourceError(
-                path, problem, line=int(row[0]), column=label, value=str(row[1]), hint=FIX_HINT
-            )
+        ctx.reject_first(
+            table,
+            path,
+            where=f"{column} IS NOT NULL AND trim({column}) <> '' "
+            f"AND NOT regexp_full_match({column}, '{quoted}')",
+            value=column,
+            column=label,
+            problem=problem,
+            hint=FIX_HINT,
+        )
 
 
 def drop_covered_arrondissements(ctx: LoadContext, table: str, code_col: str, path: Path) -> int:
@@ -242,22 +243,18 @@ def load_grille_densite(ctx: LoadContext) -> None:
         [(k, v) for k, v in DENSITE_LEVELS.items()],
         "niveau INTEGER, libelle VARCHAR",
     )
-    unknown = ctx.con.execute(
-        """SELECT _line, niveau_densite FROM grille_raw
-        WHERE trim(niveau_densite) NOT IN (SELECT libelle FROM densite_levels)
-           OR niveau_densite IS NULL ORDER BY _line LIMIT 1"""
-    ).fetchone()
-    if unknown is not None:
-        raise SourceError(
-            path,
-            "niveau de densité inconnu (7 niveaux attendus : "
-            + ", ".join(DENSITE_LEVELS.values())
-            + ")",
-            line=int(unknown[0]),
-            column="niveau_densite",
-            value=str(unknown[1] or ""),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "grille_raw",
+        path,
+        where="trim(niveau_densite) NOT IN (SELECT libelle FROM densite_levels) "
+        "OR niveau_densite IS NULL",
+        value="niveau_densite",
+        column="niveau_densite",
+        problem="niveau de densité inconnu (7 niveaux attendus : "
+        + ", ".join(DENSITE_LEVELS.values())
+        + ")",
+        hint=FIX_HINT,
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE grille_raw AS
         SELECT g.*, l.niveau FROM grille_raw g JOIN densite_levels l
@@ -292,20 +289,16 @@ def load_centralites(ctx: LoadContext) -> None:
     rows: list[tuple[object, ...]] = [(k, v[0], v[1]) for k, v in CENTRALITE_LEVELS.items()]
     rows.append((CENTRALITE_UNDEFINED, -1, "non défini"))
     _lookup_table(ctx, "centralite_levels", rows, "source VARCHAR, niveau INTEGER, libelle VARCHAR")
-    unknown = ctx.con.execute(
-        """SELECT _line, niveau_centralite FROM centralites_raw
-        WHERE trim(niveau_centralite) NOT IN (SELECT source FROM centralite_levels)
-           OR niveau_centralite IS NULL ORDER BY _line LIMIT 1"""
-    ).fetchone()
-    if unknown is not None:
-        raise SourceError(
-            path,
-            "niveau de centralité inconnu",
-            line=int(unknown[0]),
-            column="niveau_centralite",
-            value=str(unknown[1] or ""),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "centralites_raw",
+        path,
+        where="trim(niveau_centralite) NOT IN (SELECT source FROM centralite_levels) "
+        "OR niveau_centralite IS NULL",
+        value="niveau_centralite",
+        column="niveau_centralite",
+        problem="niveau de centralité inconnu",
+        hint=FIX_HINT,
+    )
     ctx.con.execute(
         """CREATE OR REPLACE TABLE centralites_raw AS
         SELECT c.*, nullif(l.niveau, -1) AS niveau FROM centralites_raw c
@@ -343,19 +336,15 @@ def load_aav(ctx: LoadContext) -> None:
     _read_simple_csv(
         ctx, "aav_raw", aires_path, ["aav", "aav_name", "aav_type"], {"aav_type": "INTEGER"}
     )
-    bad = ctx.con.execute(
-        "SELECT _line, aav_type FROM aav_raw WHERE aav_type NOT BETWEEN 0 AND 5 "
-        "OR aav_type IS NULL ORDER BY _line LIMIT 1"
-    ).fetchone()
-    if bad is not None:
-        raise SourceError(
-            aires_path,
-            "type d'aire inconnu (0 à 5 attendu)",
-            line=int(bad[0]),
-            column="aav_type",
-            value=str(bad[1]),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "aav_raw",
+        aires_path,
+        where="aav_type NOT BETWEEN 0 AND 5 OR aav_type IS NULL",
+        value="aav_type",
+        column="aav_type",
+        problem="type d'aire inconnu (0 à 5 attendu)",
+        hint=FIX_HINT,
+    )
     _lookup_table(
         ctx, "aav_sizes", [(k, v) for k, v in AAV_SIZES.items()], "t INTEGER, libelle VARCHAR"
     )
@@ -378,20 +367,15 @@ def load_aav(ctx: LoadContext) -> None:
         [(k, v) for k, v in AAV_CATEGORIES.items()],
         "cate INTEGER, libelle VARCHAR",
     )
-    bad = ctx.con.execute(
-        """SELECT _line, cate_aav FROM aav_communes_raw
-        WHERE cate_aav IS NULL OR cate_aav NOT IN (SELECT cate FROM aav_categories)
-        ORDER BY _line LIMIT 1"""
-    ).fetchone()
-    if bad is not None:
-        raise SourceError(
-            communes_path,
-            "catégorie de commune inconnue (11, 12, 13, 20 ou 30 attendu)",
-            line=int(bad[0]),
-            column="cate_aav",
-            value=str(bad[1]),
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "aav_communes_raw",
+        communes_path,
+        where="cate_aav IS NULL OR cate_aav NOT IN (SELECT cate FROM aav_categories)",
+        value="cate_aav",
+        column="cate_aav",
+        problem="catégorie de commune inconnue (11, 12, 13, 20 ou 30 attendu)",
+        hint=FIX_HINT,
+    )
     for code, name, aav_code in ctx.con.execute(
         """SELECT geo_code, name, aav FROM aav_communes_raw
         WHERE aav NOT IN (SELECT aav_code FROM aav) ORDER BY geo_code"""

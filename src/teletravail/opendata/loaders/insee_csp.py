@@ -101,21 +101,16 @@ def load_csp_2011(ctx: LoadContext) -> None:
     values = {names[k]: k for k in _VALUE_COLUMNS}
     check_pattern(ctx, "csp_raw", path, values, _NUMBER)
     dr, cr, lib = names["DR"], names["CR"], names["LIBELLE"]
-    bad = ctx.con.execute(
-        f"""SELECT _line, {dr}, {cr} FROM csp_raw
-        WHERE NOT regexp_full_match(coalesce({dr}, ''), '[0-9][0-9AB][0-9]?')
-           OR NOT regexp_full_match(coalesce({cr}, ''), '[0-9]{{3}}')
-        ORDER BY _line LIMIT 1"""
-    ).fetchone()
-    if bad is not None:
-        raise SourceError(
-            path,
-            "code de département ou de commune mal formé",
-            line=int(bad[0]),
-            column="DR/CR",
-            value=f"{bad[1]}/{bad[2]}",
-            hint=FIX_HINT,
-        )
+    ctx.reject_first(
+        "csp_raw",
+        path,
+        where=f"NOT regexp_full_match(coalesce({dr}, ''), '[0-9][0-9AB][0-9]?') "
+        f"OR NOT regexp_full_match(coalesce({cr}, ''), '[0-9]{{3}}')",
+        value=f"coalesce({dr}, '') || '/' || coalesce({cr}, '')",
+        column="DR/CR",
+        problem="code de département ou de commune mal formé",
+        hint=FIX_HINT,
+    )
     converted = ", ".join(
         f"TRY_CAST(nullif(replace(trim({col}), ',', ''), '') AS DOUBLE) AS {target}"
         for col, target in ((names[k], v) for k, v in _VALUE_COLUMNS.items())
