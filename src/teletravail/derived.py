@@ -26,14 +26,18 @@ def _built_at(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row else ""
 
 
+def _day(con: duckdb.DuckDBPyConnection, day: date | None) -> date:
+    if day is None:
+        return default_reference_day(con)
+    check_reference_day(con, day)
+    return day
+
+
 def resolve_day(warehouse: Path, day: date | None) -> date:
     """The reference day: ``day`` checked against the feeds' validity, else the default Tuesday."""
     con = open_warehouse(warehouse)
     try:
-        if day is None:
-            return default_reference_day(con)
-        check_reference_day(con, day)
-        return day
+        return _day(con, day)
     finally:
         con.close()
 
@@ -67,9 +71,9 @@ def ensure_derived(
     warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
 ) -> tuple[Path, date]:
     """Path of the derived warehouse (built now if absent or stale) and its reference day."""
-    chosen = resolve_day(warehouse, day)
     con = open_warehouse(warehouse)
     try:
+        chosen = _day(con, day)
         built_at = _built_at(con)
     finally:
         con.close()
