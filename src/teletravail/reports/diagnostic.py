@@ -30,6 +30,7 @@ from teletravail.reports.model import (
     DiagnosticReport,
     Figure,
     MapBlock,
+    MesureLocale,
     PeerRow,
     PeerTable,
     StationService,
@@ -133,8 +134,62 @@ def _display(value: object, unit: str, decimals: int) -> str:
     return str(value)
 
 
+def _survey_source(m: MesureLocale) -> str:
+    """Where a measured value comes from: the campaign, its dates and its sample size."""
+    return (
+        f"Enquête locale « {m.campagne} », du {m.debut:%d/%m/%Y} au {m.fin:%d/%m/%Y}, "
+        f"{format_number(float(m.effectif), 0)} répondants"
+    )
+
+
+def _measure_text(m: MesureLocale) -> str:
+    """The measured value as displayed, with its 95 % confidence interval when known."""
+    if m.indicateur == "taux_teletravail_estime":
+        text = f"{format_number(m.valeur * 100, 1)} %"
+        if m.ic_bas is not None and m.ic_haut is not None:
+            text += (
+                f" (IC 95 % : {format_number(m.ic_bas * 100, 1)} à "
+                f"{format_number(m.ic_haut * 100, 1)} %)"
+            )
+        return text
+    text = f"{format_number(m.valeur, 1)} jours"
+    if m.ic_bas is not None and m.ic_haut is not None:
+        text += f" (IC 95 % : {format_number(m.ic_bas, 1)} à {format_number(m.ic_haut, 1)})"
+    return text
+
+
+def _measured_figure(m: MesureLocale) -> Figure:
+    """A measured value as a figure of the telework theme, placed before the estimate."""
+    return Figure(
+        id=m.indicateur.replace("_estime", "") + "_mesure",
+        libelle=m.libelle,
+        valeur=m.valeur * 100 if m.indicateur == "taux_teletravail_estime" else m.valeur,
+        texte=_measure_text(m),
+        unite="%" if m.indicateur == "taux_teletravail_estime" else "jours/semaine",
+        nature="mesuré",
+        sources=(_survey_source(m),),
+        note="Questions : " + ", ".join(m.questions) if m.questions else None,
+    )
+
+
+def _with_measures(
+    figures: tuple[Figure, ...], measures: Sequence[MesureLocale]
+) -> tuple[Figure, ...]:
+    """The theme's figures with each measured value inserted just before the estimate it
+    replaces (at the start when the estimate is not in the theme)."""
+    out = list(figures)
+    for m in measures:
+        ids = [f.id for f in out]
+        at = ids.index(m.indicateur) if m.indicateur in ids else 0
+        out.insert(at, _measured_figure(m))
+    return tuple(out)
+
+
 def _summary(
-    by_id: dict[str, IndicatorValue], nom: str, region: str | None = None
+    by_id: dict[str, IndicatorValue],
+    nom: str,
+    region: str | None = None,
+    measures: Sequence[MesureLocale] = (),
 ) -> tuple[str, ...]:
     def ok(i: str) -> IndicatorValue | None:
         v = by_id.get(i)
@@ -151,7 +206,19 @@ def _summary(
             text += f" et de {recent.text} entre 2018 et 2023"
         lines.append(text + ".")
     rate, people = ok("taux_teletravail_estime"), ok("teletravailleurs_estimes")
-    if rate:
+    measured = next((m for m in measures if m.indicateur == "taux_teletravail_estime"), None)
+    if measured:
+        text = (
+            f"Mesure locale : {_measure_text(measured)} des actifs occupés répondants "
+            f"télétravaillent ({_survey_source(measured)})"
+        )
+        if rate:
+            text += (
+                f" ; l'estimation d'après les taux nationaux par catégorie sociale (2022) donnait "
+                f"{rate.text}"
+            )
+        lines.append(text + ".")
+    elif rate:
         text = (
             f"Environ {rate.text} des actifs occupés résidents télétravailleraient au cours d'une "
             "semaine moyenne"
@@ -331,12 +398,19 @@ def _desserte(
 
 
 def _impact(
-    con: duckdb.DuckDBPyConnection, entry: Entry
+    con: duckdb.DuckDBPyConnection, entry: Entry, measures: Sequence[MesureLocale] = ()
 ) -> tuple[tuple[Figure, ...], tuple[str, ...]]:
     try:
         a = territory_assumptions(con, entry.kind, entry.code, entry.nom)
     except WarehouseError:
         return (), ()
+    measured = set()
+    for m in measures:  # a local measurement replaces the national estimate in the scenario
+        key = "taux_teletravail" if m.indicateur == "taux_teletravail_estime" else m.indicateur
+        measured.add(key)
+        a = a.model_copy(
+            update={key: m.valeur, "origines": {**a.origines, key: "mesuré : " + _survey_source(m)}}
+        )
     result = scenario_for(con, a)
     src = ("ADEME, Impact CO2 (2024)", "ADEME / Greenworking 2020")
     t, h = result.total, result.par_habitant
@@ -356,7 +430,8 @@ def _impact(
     figures = [
         fig(
             "teletravailleurs",
-            "Télétravailleurs du scénario (actifs occupés de 15 à 64 ans, RP 2018, × taux estimé)",
+            "Télétravailleurs du scénario (actifs occupés de 15 à 64 ans, RP 2018, × taux "
+            + ("mesuré par l'enquête locale)" if "taux_teletravail" in measured else "estimé)"),
             result.teletravailleurs,
             "actifs",
         ),
@@ -410,9 +485,18 @@ def _impact(
 
 
 def build_report(
-    con: duckdb.DuckDBPyConnection, entry: Entry, *, day: date, map_indicator: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    *,
+    day: date,
+    map_indicator: str | None = None,
+    measures: Sequence[MesureLocale] = (),
 ) -> DiagnosticReport:
-    """The full report of ``entry`` from a derived warehouse connection (indicators computed)."""
+    """The full report of ``entry`` from a derived warehouse connection (indicators computed).
+
+    ``measures``: values measured by the territory's survey campaigns; each is shown before the
+    national estimate it replaces, in the summary, and used in place of it in the CO2 scenario.
+    """
     level = entry.kind
     card = card_for(con, entry)
     values = read_indicators(con, level, entry.code)
@@ -425,6 +509,8 @@ def build_report(
         figures = tuple(
             _figure(v, level=level, region=region) for v in values if v.theme == theme.id
         )
+        if theme.id == "teletravail" and measures:
+            figures = _with_measures(figures, measures)
         if not figures:
             continue
         chart_id = THEME_CHARTS.get(theme.id)
@@ -434,7 +520,7 @@ def build_report(
             else None
         )
         themes.append(Theme(id=theme.id, titre=theme.label, figures=figures, graphique_svg=chart))
-    impact, hypotheses = _impact(con, entry)
+    impact, hypotheses = _impact(con, entry, measures)
     used = sorted(
         {s.id for v in values for s in v.sources}
         | {s.id for s in card.sources}
@@ -444,7 +530,7 @@ def build_report(
         genere_le=datetime.now(UTC).replace(microsecond=0),
         jour_reference=day,
         territoire=card,
-        resume=_summary(by_id, entry.nom, card.region.code if card.region else None),
+        resume=_summary(by_id, entry.nom, card.region.code if card.region else None, measures),
         themes=tuple(themes),
         desserte=_desserte(con, entry, day),
         carte=_map(con, entry, map_indicator or DEFAULT_MAP_INDICATOR),
@@ -452,4 +538,5 @@ def build_report(
         impact=impact,
         hypotheses_impact=hypotheses,
         sources=source_refs(con, used),
+        mesures_locales=tuple(measures),
     )

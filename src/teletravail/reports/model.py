@@ -79,6 +79,28 @@ class MapBlock(_Frozen):
     svg: str
 
 
+class MesureLocale(_Frozen):
+    """A value measured by a local survey campaign, shown beside (and used in place of) the
+    national estimate ``indicateur`` (e.g. ``taux_teletravail_estime``).
+
+    ``valeur``, ``ic_bas`` and ``ic_haut``: a share 0-1 for the telework rate (the figure shows
+    it in %, like the estimate), days a week for ``jours_teletravail``; ``effectif`` is the
+    number of respondents the value rests on.
+    """
+
+    indicateur: Literal["taux_teletravail_estime", "jours_teletravail"]
+    libelle: str
+    valeur: float
+    ic_bas: float | None = None
+    ic_haut: float | None = None
+    effectif: int
+    campagne: str
+    debut: date
+    fin: date
+    url: str | None = None
+    questions: tuple[str, ...] = ()
+
+
 class DiagnosticReport(_Frozen):
     """Everything a diagnostic report shows, in reading order."""
 
@@ -94,3 +116,4 @@ class DiagnosticReport(_Frozen):
     impact: tuple[Figure, ...] = ()
     hypotheses_impact: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = ()
+    mesures_locales: tuple[MesureLocale, ...] = ()
