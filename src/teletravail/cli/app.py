@@ -10,6 +10,7 @@ from teletravail.cli.impact import impact
 from teletravail.cli.rail import desserte
 from teletravail.cli.ranking import classement
 from teletravail.cli.scenario import scenario
+from teletravail.cli.survey import enquete_app
 from teletravail.cli.territory import territoire
 from teletravail.cli.web import createadmin, serve
 
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(enquete_app, name="enquete")
 app.command("territoire")(territoire)
 app.command("impact")(impact)
 app.command("desserte")(desserte)
