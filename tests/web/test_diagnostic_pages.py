@@ -369,3 +369,74 @@ def test_ranking_exports_xlsx(
     data = values[header + 1 :]
     assert [r[1] for r in data] == [r[1] for r in rows]
     assert data[0][6] == rows[0][6]  # numbers stay numbers
+
+
+# --- values measured by a local survey (issue 5) -----------------------------------------------
+
+
+def _residents(telework: str) -> dict[str, object]:
+    work: dict[str, object] = {
+        "lieu_employeur": "meme_epci",
+        "jours_travailles": 5,
+        "teletravail": telework,
+    }
+    if telework != "non":
+        work |= {"jours_teletravail": 2, "lieux_teletravail": ["domicile"]}
+    return {
+        "profil": {
+            "commune_residence": "Vitré",
+            "type_residence": "principale",
+            "situation": "salarie_prive",
+            "profession": "cadre",
+        },
+        "travail": work,
+        "trajets": {
+            "distance_km": 30,
+            "mode_transport": "voiture_thermique",
+            "temps_trajet_min": 35,
+        },
+        "installation": {"demenagement_recent": "non"},
+        "besoins_services": {"besoins": ["tiers_lieu"]},
+    }
+
+
+@pytest.mark.django_db
+def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, derived: Path) -> None:
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from teletravail.web.accounts.models import Membership, Role, Territory
+    from teletravail.web.surveys.models import Campaign, SurveyForm
+    from teletravail.web.surveys.service import ensure_shipped_forms, store_submission
+
+    ensure_shipped_forms()
+    vitre = Territory.objects.create(kind="epci", code="200039022", nom="CA Vitré Communauté")
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        territory=vitre,
+        title="Télétravail à Vitré",
+        opens_on=today - timedelta(days=20),
+        closes_on=today + timedelta(days=10),
+        purpose="Mesurer le télétravail",
+        controller="CA Vitré Communauté",
+        retention_until=today + timedelta(days=400),
+    )
+    residents = SurveyForm.objects.get(slug="residents", territory__isnull=True)
+    campaign.forms.add(residents)
+    for telework in ["regulier"] * 3 + ["occasionnel"] + ["non"] * 4:
+        result = store_submission(
+            campaign, residents, uuid4(), _residents(telework), source="api", consent=True
+        )
+        assert result.created, result.errors
+    anonymous = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY})
+    assert "Mesure locale" not in anonymous.content.decode()
+    reader = User.objects.create_user("lecteur")
+    Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
+    client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY}).content.decode()
+    assert "Mesure locale : 50,0 % (IC 95 % : 21,5 à 78,5 %)" in html  # Wilson, 4 of 8
+    assert "Enquête locale « Télétravail à Vitré »" in html and "8 répondants" in html
+    assert "mesuré par l&#x27;enquête locale" in html  # the CO2 scenario uses it

@@ -46,6 +46,11 @@ class Question:
     Expressions (required, relevant, constraint, calculate, choice_filter) are XPath strings as
     written in the XForm binds (``${x}`` already translated), ``None`` when absent.
     ``analyse``, ``donnee_personnelle`` and ``theme`` are the custom XLSForm columns ("" if absent).
+    ``default`` is a literal default; a dynamic default (``${x}``, ``today()``…) is in
+    ``default_expression`` (XPath, evaluated when the form is opened) and ``default`` is None.
+    ``itemset``/``itemset_value`` describe choices taken from answers of a repeat
+    (``select_one ${name}``): the XPath node-set of the repeat instances and the path, relative
+    to each instance, of the value; ``choices`` is then empty.
     """
 
     path: str
@@ -73,6 +78,9 @@ class Question:
     repeat_count: str | None = None
     parameters: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    default_expression: str | None = None
+    itemset: str | None = None
+    itemset_value: str = ""
 
     def questions(self) -> Iterator[Question]:
         """Depth-first iterator over this node's descendants (not the node itself)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -207,10 +208,17 @@ def to_xml(form: Form, data: Mapping[str, Any], instance_id: str) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=False)
 
 
-def initial_answers(form: Form) -> dict[str, Any]:
+def typed_answer(question: Question, raw: str | Sequence[str]) -> object:
+    """A submitted string converted to the answer type of ``question`` (None when empty)."""
+    return _typed(question, raw)
+
+
+def initial_answers(form: Form, *, today: date | None = None) -> dict[str, Any]:
     """Answers pre-filled from the XLSForm ``default`` column (questions outside repeats).
 
     A select_multiple default gives a list; numbers are converted like submitted answers.
+    Dynamic defaults (``${x}``, ``today()``, ``if(…)``…) are evaluated as ODK Collect does when
+    the form is opened (``today`` used by ``today()``, default: the current date).
     """
     result: dict[str, Any] = {}
 
@@ -227,4 +235,8 @@ def initial_answers(form: Form) -> dict[str, Any]:
                     target[question.name] = value
 
     walk(form.children, result)
+    if any(q.default_expression for q in form.questions()):
+        from teletravail.surveys.validation import evaluate_defaults
+
+        result = evaluate_defaults(form, result, today=today)
     return result

@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree as ET
 
+from elementpath.tree_builders import get_node_tree
 from elementpath.xpath_tokens import XPathToken
 
 from teletravail.surveys.form import Form, Question
-from teletravail.surveys.instance import text_of
+from teletravail.surveys.instance import build_element, text_of
 from teletravail.surveys.xpath import (
     OdkContext,
     compile_expression,
@@ -31,6 +32,7 @@ from teletravail.surveys.xpath import (
     make_context,
     secondary_instance,
     to_number,
+    to_string,
 )
 
 REQUIRED_MESSAGE = "Réponse obligatoire."
@@ -92,6 +94,9 @@ class _Plan:
     calculate: XPathToken | None
     choice_filter: XPathToken | None
     repeat_count: XPathToken | None
+    default: XPathToken | None = None
+    itemset: XPathToken | None = None
+    itemset_value: XPathToken | None = None
 
 
 @dataclass(slots=True)
@@ -121,6 +126,9 @@ class _Compiled:
                 calculate=_compile(question.calculate),
                 choice_filter=_compile(question.choice_filter),
                 repeat_count=_compile(question.repeat_count),
+                default=_compile(question.default_expression),
+                itemset=_compile(question.itemset),
+                itemset_value=_compile(question.itemset_value or None),
             )
         self.instances: dict[str, Any] = {}
         self.items: dict[str, list[Any]] = {}
@@ -132,6 +140,9 @@ class _Compiled:
             self.items[list_name] = [
                 n for n in (getattr(root, "children", None) or []) if getattr(n, "name", None)
             ]
+        # ${last-saved#x}: on the server the last saved form is a blank instance of the form.
+        blank = ET.ElementTree(build_element(form, {}))
+        self.instances["__last-saved"] = get_node_tree(blank)
         self.choice_labels = {
             q.path: {c.name: c.label for c in q.choices} for q in form.questions() if q.choices
         }
@@ -355,6 +366,8 @@ def _range_check(question: Question, number: float) -> tuple[Any, str | None]:
 
 def _allowed_choices(slot: _Slot, context: OdkContext, cache: _Compiled) -> set[str]:
     question = slot.question
+    if slot.plan.itemset is not None:
+        return _repeat_choices(slot, context)
     names = [c.name for c in question.choices]
     token = slot.plan.choice_filter
     if token is None or question.list_name is None:
@@ -365,6 +378,37 @@ def _allowed_choices(slot: _Slot, context: OdkContext, cache: _Compiled) -> set[
         if evaluate_filter(token, context, item, slot.node):
             allowed.add(choice.name)
     return allowed
+
+
+def _repeat_choices(slot: _Slot, context: OdkContext) -> set[str]:
+    """Values offered by a select whose choices are answers of a repeat (``select_one ${x}``)."""
+    assert slot.plan.itemset is not None
+    nodes = evaluate(slot.plan.itemset, context, slot.node)
+    allowed: set[str] = set()
+    for node in nodes if isinstance(nodes, list) else []:
+        if slot.plan.itemset_value is None:
+            text = evaluate_string_at(node, context)
+        else:
+            text = evaluate_filter_string(slot.plan.itemset_value, context, node, slot.node)
+        if text:
+            allowed.add(text)
+    return allowed
+
+
+def evaluate_string_at(node: object, context: OdkContext) -> str:
+    """String value of an instance node."""
+    return to_string(node)
+
+
+def evaluate_filter_string(
+    token: XPathToken, context: OdkContext, item: object, current: object
+) -> str:
+    """``string(token)`` evaluated on ``item`` with ``current()`` = the question node."""
+    context.item = cast(Any, item)
+    context.current = current
+    context.position = 1
+    context.size = 1
+    return to_string(token.evaluate(context))
 
 
 def _is_empty(value: object) -> bool:
@@ -553,6 +597,52 @@ def _metadata(
             data[name] = given
         else:
             data[name] = now.isoformat(timespec="seconds")
+
+
+def evaluate_defaults(
+    form: Form, answers: Mapping[str, Any], *, today: date | None = None
+) -> dict[str, Any]:
+    """``answers`` completed with the dynamic defaults (``${x}``, ``today()``…) of questions
+    outside repeats, evaluated in form order on the instance holding ``answers``.
+
+    Empty results are skipped; numbers are typed like submitted answers. Returns a new dict.
+    """
+    from teletravail.surveys.instance import typed_answer
+
+    result: dict[str, Any] = {k: v for k, v in answers.items()}
+    if not any(q.default_expression for q in form.questions()):
+        return result
+    cache = compiled(form)
+    root, slots = _build(form, result, cache, {})
+    context = make_context(
+        ET.ElementTree(root),
+        today=today or date.today(),
+        instances=cache.instances,
+        choice_labels=cache.choice_labels,
+    )
+    _attach_nodes(slots, context)
+    _settle(slots, context)
+    for slot in slots:
+        token = slot.plan.default
+        if token is None or "[" in slot.key or slot.question.kind in ("group", "repeat"):
+            continue
+        if slot.element.text:
+            continue
+        text = evaluate_string(token, context, slot.node)
+        if not text:
+            continue
+        slot.element.text = text
+        slot.raw = text
+        target = result
+        for step in slot.key.split("/")[:-1]:
+            target = target.setdefault(step, {})
+        if slot.question.kind == "integer":
+            number = to_number(text)
+            text = "" if math.isnan(number) or math.isinf(number) else str(math.trunc(number))
+        value = typed_answer(slot.question, text)
+        if value is not None:
+            target[slot.question.name] = value
+    return result
 
 
 def live_state(

@@ -74,7 +74,19 @@ _PERSONAL_TYPES = {
     "barcode": "un code-barres",
 }
 
+#: Text types that always collect personal data: accepted (as text) only with a purpose.
+_PERSONAL_TEXT_TYPES = {"phone number": "un numéro de téléphone"}
+
 _UNSUPPORTED_REASONS = {
+    "loop": (
+        "les boucles (« begin loop ») ne sont pas prises en charge : utilisez une répétition "
+        "(begin_repeat) ou une question par choix."
+    ),
+    "select one external": (
+        "les choix externes (« select_one_external », feuille « external_choices ») ne sont "
+        "pas pris en charge : mettez les choix dans la feuille « choices » et filtrez-les "
+        "avec la colonne « choice_filter »."
+    ),
     "rank": "le classement (« rank ») n'est pas pris en charge : utilisez plusieurs select_one.",
     "trigger": "le type « trigger » n'est pas pris en charge : utilisez « acknowledge ».",
     "xml-external": "les données externes (« xml-external ») ne sont pas prises en charge.",
@@ -200,7 +212,8 @@ def _xlsx_sheet_names(data: bytes, filename: str) -> list[str]:
 def sheet_rows(data: bytes, filename: str, sheet: str) -> list[tuple[int, dict[str, str]]]:
     """Rows of an XLSForm sheet as (1-based spreadsheet row, {column header: text}).
 
-    The header row is row 1 (line numbers of the table for .md files are not used: the first
+    Sheet names and column headers are matched case-insensitively (headers are returned in lower
+    case). The header row is row 1 (line numbers of the table for .md files are not used: the first
     data row is row 2, as in pyxform messages). Returns [] when the sheet cannot be read.
     """
     ext = _extension(filename)
@@ -225,16 +238,17 @@ def _xlsx_rows(data: bytes, sheet: str) -> list[tuple[int, dict[str, str]]]:
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        if sheet not in workbook.sheetnames:
+        names = {str(name).strip().lower(): name for name in workbook.sheetnames}
+        if sheet.lower() not in names:
             return []
-        rows = workbook[sheet].iter_rows(values_only=True)
+        rows = workbook[names[sheet.lower()]].iter_rows(values_only=True)
         header: list[str] | None = None
         out: list[tuple[int, dict[str, str]]] = []
         for number, row in enumerate(rows, start=1):
             cells = [_as_text(v) for v in row]
             if header is None:
                 if any(cells):
-                    header = cells
+                    header = [c.lower() for c in cells]
                 continue
             if any(cells):
                 out.append((number, dict(zip(header, cells, strict=False))))
@@ -254,14 +268,14 @@ def _md_rows(text: str, sheet: str) -> list[tuple[int, dict[str, str]]]:
             continue
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         if cells and cells[0]:
-            current, header, number = cells[0], None, 0
+            current, header, number = cells[0].lower(), None, 0
             continue
-        if current != sheet:
+        if current != sheet.lower():
             continue
         values = cells[1:]
         number += 1
         if header is None:
-            header = values
+            header = [v.lower() for v in values]
         elif any(values):
             out.append((number, dict(zip(header, values, strict=False))))
     return out
@@ -274,14 +288,14 @@ def _csv_rows(text: str, sheet: str) -> list[tuple[int, dict[str, str]]]:
     out: list[tuple[int, dict[str, str]]] = []
     for cells in csv.reader(io.StringIO(text)):
         if cells and cells[0].strip():
-            current, header, number = cells[0].strip(), None, 0
+            current, header, number = cells[0].strip().lower(), None, 0
             continue
-        if current != sheet:
+        if current != sheet.lower():
             continue
         values = [c.strip() for c in cells[1:]]
         number += 1
         if header is None:
-            header = values
+            header = [v.lower() for v in values]
         elif any(values):
             out.append((number, dict(zip(header, values, strict=False))))
     return out
@@ -312,6 +326,63 @@ class _Locator:
             if cell == type_value or cell.split(" ")[0] == type_value:
                 return number
         return None
+
+
+# --------------------------------------------------------------------------- preparing the workbook
+
+_XML_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+_WORKBOOK_SHEETS = ("survey", "choices", "settings", "external_choices", "entities", "osm")
+
+
+def _without_kobo_columns(rows: object) -> object:
+    """Rows (or header rows) without KoboToolbox internal columns (``$kuid``, ``$autoname``…)."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        return rows
+    return [
+        {k: v for k, v in row.items() if not str(k).startswith("$")}
+        if isinstance(row, Mapping)
+        else row
+        for row in rows
+    ]
+
+
+def _read_workbook(data: bytes, file_type: str) -> dict[str, Any]:
+    """pyxform's workbook dictionary of the file, KoboToolbox ``$`` columns removed.
+
+    KoboToolbox exports carry internal columns (``$kuid``, ``$autoname``, ``$prev``…) that
+    KoboToolbox strips before calling pyxform; left in, they produce an invalid XForm.
+    """
+    from dataclasses import fields
+
+    from pyxform.xls2json_backends import get_xlsform
+
+    definition = get_xlsform(xlsform=data, file_type=file_type)
+    workbook = {f.name: getattr(definition, f.name) for f in fields(definition)}
+    for sheet in _WORKBOOK_SHEETS:
+        for key in (sheet, f"{sheet}_header"):
+            workbook[key] = _without_kobo_columns(workbook.get(key))
+    return workbook
+
+
+def _unreadable_xform(workbook: Mapping[str, Any]) -> FormError:
+    """The error for an XForm pyxform produced but that is not XML (bad column names)."""
+    for sheet in ("choices", "survey"):
+        for row in workbook.get(sheet) or ():
+            for column in row:
+                base = str(column).split("::")[0].strip()
+                if base and not _XML_NAME.match(base):
+                    return FormError(
+                        f"le nom de colonne « {column} » n'est pas utilisable dans un XForm : "
+                        "il doit commencer par une lettre ou « _ », puis ne contenir que des "
+                        "lettres, chiffres, « _ », « - » ou « . ».",
+                        sheet=sheet,
+                        row=1,
+                        column=str(column),
+                    )
+    return FormError(
+        "pyxform a produit un XForm illisible à partir de ce fichier : vérifiez les noms de "
+        "colonnes et de choix (lettres, chiffres, « _ », « - », « . »)."
+    )
 
 
 # --------------------------------------------------------------------------- pyxform errors
@@ -345,7 +416,22 @@ def _french_detail(detail: str, value: str | None) -> str:
         return (
             "ce nom de choix est déjà utilisé dans la même liste : les noms doivent être uniques."
         )
-    return f"valeur non valide ({detail.strip()})."
+    keys = re.search(
+        r"accepted parameter keys .*? are '([^']*)'.*invalid parameter key\(s\): '([^']*)'",
+        detail,
+        re.S,
+    )
+    if keys:
+        return (
+            f"paramètre(s) « {keys[2]} » non reconnu(s) : paramètres acceptés pour ce type : "
+            f"{keys[1]}."
+        )
+    number = re.search(r"the parameter '([^']+)' must be a number", detail)
+    if number:
+        return f"le paramètre « {number[1]} » doit être un nombre."
+    if "must not be 'name' or 'label'" in detail:
+        return "les noms « name » et « label » sont réservés : choisissez un autre nom."
+    return f"valeur refusée par pyxform (message d'origine : « {detail.strip()} »)."
 
 
 def _map_pyxform_error(message: str, locator: _Locator) -> FormError:
@@ -426,9 +512,24 @@ def _map_pyxform_error(message: str, locator: _Locator) -> FormError:
             row=1,
             column=headers[2],
         )
+    if "There should be an external_choices sheet" in text:
+        return FormError(
+            _UNSUPPORTED_REASONS["select one external"],
+            sheet="survey",
+            row=locator.row_of_type("select_one_external"),
+            column="type",
+        )
+    if text.startswith("This section has not been included"):
+        return FormError(
+            "le type « include » (inclusion d'un autre formulaire) n'est pas pris en charge : "
+            "recopiez les questions dans la feuille « survey ».",
+            sheet="survey",
+            row=locator.row_of_type("include"),
+            column="type",
+        )
     if "was not recognized as a supported type" in text:
         return FormError("le fichier n'est pas un XLSForm lisible (classeur, CSV ou Markdown).")
-    return FormError(f"XLSForm refusé par pyxform : {text}")
+    return FormError(f"XLSForm refusé par pyxform (message d'origine : « {text} »).")
 
 
 # --------------------------------------------------------------------------- building the Form
@@ -442,6 +543,8 @@ class _XFormIndex:
         self.binds: dict[str, dict[str, str]] = {}
         self.itemsets: dict[str, str] = {}
         self.counts: dict[str, str] = {}
+        self.setvalues: dict[str, str] = {}
+        self.item_values: dict[str, str] = {}
         self.title = ""
         self.instance_root = "data"
         self.instance_id = ""
@@ -461,6 +564,11 @@ class _XFormIndex:
                     self.instance_root = main.tag.replace(_XF, "")
                     self.instance_id = main.get("id", "")
                     self.version = main.get("version", "")
+        for setvalue in root.iter(f"{_XF}setvalue"):
+            events = setvalue.get("event", "").split()
+            target = setvalue.get("ref", "")
+            if target and ("odk-instance-first-load" in events or "odk-new-repeat" in events):
+                self.setvalues.setdefault(target, setvalue.get("value", ""))
         body = root.find(f"{_H}body")
         if body is not None:
             for element in body.iter():
@@ -468,6 +576,9 @@ class _XFormIndex:
                 itemset = element.find(f"{_XF}itemset")
                 if ref and itemset is not None:
                     self.itemsets[ref] = itemset.get("nodeset", "")
+                if ref and itemset is not None:
+                    value = itemset.find(f"{_XF}value")
+                    self.item_values[ref] = value.get("ref", "") if value is not None else ""
                 if element.tag == f"{_XF}repeat" and element.get(f"{_JR}count"):
                     self.counts[element.get("nodeset", "")] = element.get(f"{_JR}count", "")
 
@@ -511,6 +622,79 @@ def _text(value: object, language: str) -> str:
                 return str(value[fallback])
         return ""
     return str(value)
+
+
+def _type_definition(raw_type: str) -> Mapping[str, Any]:
+    """pyxform's definition of a question type (aliases such as "q int" included)."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    definition = QUESTION_TYPE_DICT.get(raw_type)
+    return definition if isinstance(definition, Mapping) else {}
+
+
+def _metadata_kind(raw_type: str) -> str | None:
+    """ "start"/"end"/"today" for server-filled metadata, another name for device metadata
+    (dropped), None for a question. Legacy aliases ("get start time", "imei"…) included."""
+    if raw_type in SERVER_METADATA or raw_type in DROPPED_METADATA:
+        return raw_type
+    bind = _type_definition(raw_type).get("bind") or {}
+    preload, params = bind.get("jr:preload"), str(bind.get("jr:preloadParams", ""))
+    if preload == "timestamp" and params in ("start", "end"):
+        return params
+    if preload == "date" and params == "today":
+        return "today"
+    if preload == "property":
+        return params.removeprefix("uri:") or raw_type
+    return None
+
+
+_BIND_KINDS = {
+    "string": "text",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "time": "time",
+    "dateTime": "datetime",
+}
+
+
+def _kind_of(raw_type: str) -> str | None:
+    """Engine kind of a pyxform type, legacy aliases ("q int", "percentage"…) mapped through
+    pyxform's type dictionary; None when the engine does not support the type."""
+    if raw_type in _KINDS:
+        return _KINDS[raw_type]
+    if raw_type in _PERSONAL_TEXT_TYPES:
+        return "text"
+    definition = _type_definition(raw_type)
+    control = definition.get("control") or {}
+    bind = definition.get("bind") or {}
+    tag, bind_type = control.get("tag"), bind.get("type")
+    if tag == "select1":
+        return "select_one"
+    if tag == "select":
+        return "select_multiple"
+    if tag == "trigger" and bind_type == "string":
+        return "acknowledge"
+    if tag == "input" and bind_type == "string" and bind.get("readonly") == "true()":
+        return "note"
+    if tag is None and bind_type == "string" and not bind.get("jr:preload"):
+        return "calculate"
+    if tag == "input" and raw_type not in _UNSUPPORTED_REASONS:
+        return _BIND_KINDS.get(str(bind_type))
+    return None
+
+
+def _personal_type(raw_type: str) -> str | None:
+    """What a file/location type collects ("une image"…), None for other types."""
+    if raw_type in _PERSONAL_TYPES:
+        return _PERSONAL_TYPES[raw_type]
+    definition = _type_definition(raw_type)
+    bind_type = str((definition.get("bind") or {}).get("type", ""))
+    if bind_type in ("geopoint", "geotrace", "geoshape", "barcode"):
+        return _PERSONAL_TYPES[bind_type]
+    if bind_type == "binary":
+        return "un fichier"
+    return None
 
 
 def _expression(value: str | None) -> str | None:
@@ -577,17 +761,19 @@ class _Builder:
                 if child.get("name") == "audit":
                     self._drop("audit", "audit")
             return None
-        if raw_type in SERVER_METADATA:
-            self.metadata.append((name, raw_type))
+        metadata = _metadata_kind(raw_type)
+        if metadata in SERVER_METADATA:
+            self.metadata.append((name, metadata))
             return None
-        if raw_type in DROPPED_METADATA:
+        if metadata is not None:
             self._drop(name, raw_type)
             return None
-        kind = _KINDS.get(raw_type)
+        kind = _kind_of(raw_type)
         row = self.row(name)
         if kind is None:
-            if raw_type in _PERSONAL_TYPES:
-                what = _PERSONAL_TYPES[raw_type]
+            personal = _personal_type(raw_type)
+            if personal is not None:
+                what = personal
                 raise FormError(
                     f"la question « {name} » collecte {what} (type « {raw_type} ») : ce type "
                     "n'est pas pris en charge par le moteur (donnée personnelle, fichiers non "
@@ -625,8 +811,18 @@ class _Builder:
         choice_filter: str | None = None
         nodeset = self.xform.itemsets.get(path, "")
         predicate = re.search(r"\[(.*)\]\s*$", nodeset, re.S)
-        if predicate and node.get("choice_filter"):
+        from_repeat = bool(nodeset) and not nodeset.lstrip().startswith(("instance(", "randomize("))
+        if predicate and node.get("choice_filter") and not from_repeat:
             choice_filter = _expression(predicate[1])
+        item_predicate = re.search(r"/item\[(.*)\]", nodeset, re.S)
+        if (
+            choice_filter is None
+            and item_predicate
+            and node.get("choice_filter")
+            and not from_repeat
+        ):
+            choice_filter = _expression(item_predicate[1])  # randomize(…/item[filter], seed)
+        default_expression = _expression(self.xform.setvalues.get(path))
         required = _expression(bind.get("required"))
         if required in ("false()",):
             required = None
@@ -647,7 +843,12 @@ class _Builder:
             constraint_message=_text(raw_bind.get("jr:constraintMsg"), self.language),
             calculate=_expression(bind.get("calculate")),
             choice_filter=choice_filter,
-            default=None if node.get("default") in (None, "") else str(node.get("default")),
+            default=None
+            if node.get("default") in (None, "") or default_expression is not None
+            else str(node.get("default")),
+            default_expression=default_expression,
+            itemset=nodeset if from_repeat else None,
+            itemset_value=self.xform.item_values.get(path, "") if from_repeat else "",
             readonly=bind.get("readonly", "") == "true()",
             appearance=str((node.get("control") or {}).get("appearance", "")),
             list_name=list_name if kind in ("select_one", "select_multiple") else None,
@@ -664,7 +865,7 @@ class _Builder:
         )
         if name.endswith("_other") and label == "Specify other.":
             question = _replace_label(question, "Précisez :")
-        self._check_personal(question, row)
+        self._check_personal(question, row, raw_type)
         self._compile(question, row)
         return question
 
@@ -674,9 +875,18 @@ class _Builder:
             "l'appareil ou de l'enquêteur, elle est ignorée."
         )
 
-    def _check_personal(self, question: Question, row: int | None) -> None:
+    def _check_personal(self, question: Question, row: int | None, raw_type: str) -> None:
         if question.kind in ("group", "repeat", "note", "calculate"):
             return
+        what = _PERSONAL_TEXT_TYPES.get(raw_type)
+        if what is not None and not question.donnee_personnelle.strip():
+            raise FormError(
+                f"la question « {question.name} » collecte {what} (type « {raw_type} ») : "
+                "indiquez sa finalité dans la colonne « donnee_personnelle » ou supprimez-la.",
+                sheet="survey",
+                row=row,
+                column="donnee_personnelle",
+            )
         if _is_personal_name(question.name) and not question.donnee_personnelle.strip():
             raise FormError(
                 f"la question « {question.name} » semble collecter une donnée personnelle : "
@@ -694,6 +904,8 @@ class _Builder:
             ("calculation", question.calculate),
             ("choice_filter", question.choice_filter),
             ("repeat_count", question.repeat_count),
+            ("default", question.default_expression),
+            ("choice_filter", question.itemset),
         ]
         for column, expression in checks:
             if expression is None:
@@ -735,11 +947,8 @@ def load_xlsform(data: bytes, filename: str) -> Form:
     locator = _Locator(data, filename)
     pyxform_warnings: list[str] = []
     try:
-        result = convert(
-            data,
-            warnings=pyxform_warnings,
-            file_type=".xlsx" if ext == ".xlsm" else ext,
-        )
+        workbook = _read_workbook(data, ".xlsx" if ext == ".xlsm" else ext)
+        result = convert(workbook, warnings=pyxform_warnings)
     except PyXFormError as error:
         raise _map_pyxform_error(str(error), locator) from None
     except Exception as error:  # pyxform/openpyxl/xlrd raise many kinds on broken files
@@ -748,7 +957,10 @@ def load_xlsform(data: bytes, filename: str) -> Form:
             f"({type(error).__name__} : {error})."
         ) from None
     survey: Mapping[str, Any] = result._pyxform or {}
-    xform_index = _XFormIndex(result.xform)
+    try:
+        xform_index = _XFormIndex(result.xform)
+    except ET.ParseError:
+        raise _unreadable_xform(workbook) from None
     form_id, title, version, default_language = _settings(survey)
     languages: list[str] = []
     _collect_languages(survey, languages)

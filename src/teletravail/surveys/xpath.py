@@ -15,6 +15,7 @@ question node, ``instance('list')`` the secondary instance of a choice list.
 from __future__ import annotations
 
 import math
+import random
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,6 +33,7 @@ from elementpath.xpath_nodes import DocumentNode, ElementNode, XPathNode
 from elementpath.xpath_tokens import XPathToken
 
 JR_NAMESPACE = "http://openrosa.org/javarosa"
+_RANDOM = random.SystemRandom()
 _EPOCH = date(1970, 1, 1)
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -675,7 +677,113 @@ def _substr(self: XPathToken, context: XPathContext | None = None) -> str:
     return text[max(int(start), 0) : max(int(end), 0)]
 
 
+def _count_non_empty(self: XPathToken, context: XPathContext | None = None) -> float:
+    return float(sum(1 for n in _nodes(_arg(self, 0, context)) if to_string(n) != ""))
+
+
+def _random(self: XPathToken, context: XPathContext | None = None) -> float:
+    return _RANDOM.random()
+
+
+def _pi(self: XPathToken, context: XPathContext | None = None) -> float:
+    return math.pi
+
+
+def _checklist(weighted: bool) -> Callable[..., bool]:
+    """ODK checklist(min, max, v…) / weighted-checklist(min, max, v, w…): count (or sum of
+    weights) of true values between min and max; a negative bound means no bound."""
+
+    def evaluate(self: XPathToken, context: XPathContext | None = None) -> bool:
+        low = to_number(_arg(self, 0, context))
+        high = to_number(_arg(self, 1, context))
+        values: list[object] = []
+        for k in range(2, len(self)):
+            value = _arg(self, k, context)
+            values.extend(value) if isinstance(value, list) else values.append(value)
+        total = 0.0
+        if weighted:
+            for flag, weight in zip(values[0::2], values[1::2], strict=False):
+                if to_boolean(to_string(flag) if isinstance(flag, XPathNode) else flag):
+                    total += to_number(weight)
+        else:
+            total = float(
+                sum(
+                    1 for v in values if to_boolean(to_string(v) if isinstance(v, XPathNode) else v)
+                )
+            )
+        return (low < 0 or total >= low) and (high < 0 or total <= high)
+
+    return evaluate
+
+
+def _decimal_time(self: XPathToken, context: XPathContext | None = None) -> float:
+    text = to_string(_arg(self, 0, context)).strip()
+    match = re.match(r"^(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:\d{2})?$", text)
+    if match is None:
+        return math.nan
+    seconds = int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3] or 0)
+    zone = match[4]
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    return (seconds % 86400) / 86400.0
+
+
+def _digest(self: XPathToken, context: XPathContext | None = None) -> str:
+    import base64
+    import hashlib
+
+    data = to_string(_arg(self, 0, context)).encode("utf-8")
+    algorithm = to_string(_arg(self, 1, context)).replace("-", "").lower()
+    encoding = to_string(_arg(self, 2, context)).lower() if len(self) > 2 else "base64"
+    if algorithm not in ("md5", "sha1", "sha256", "sha384", "sha512"):
+        return ""
+    digest = hashlib.new(algorithm, data).digest()
+    return digest.hex() if encoding == "hex" else base64.b64encode(digest).decode("ascii")
+
+
+def _base64_decode(self: XPathToken, context: XPathContext | None = None) -> str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(to_string(_arg(self, 0, context))).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+
+
+def _randomize(self: XPathToken, context: XPathContext | None = None) -> list[Any]:
+    nodes = list(_nodes(_arg(self, 0, context)))
+    if len(self) > 1:
+        seed = to_number(_arg(self, 1, context))
+        random.Random(0 if math.isnan(seed) else int(seed)).shuffle(nodes)
+    else:
+        _RANDOM.shuffle(nodes)
+    return nodes
+
+
+def _atan2(y: float, x: float) -> float:
+    return math.atan2(y, x)
+
+
 _define("selected", 2, _string_fn(_selected))
+_define("count-non-empty", 1, _count_non_empty)
+_define("random", 0, _random)
+_define("pi", 0, _pi)
+_define("sin", 1, _number_fn(math.sin))
+_define("cos", 1, _number_fn(math.cos))
+_define("tan", 1, _number_fn(math.tan))
+_define("asin", 1, _number_fn(math.asin))
+_define("acos", 1, _number_fn(math.acos))
+_define("atan", 1, _number_fn(math.atan))
+_define("atan2", 2, _number_fn(_atan2))
+_define("exp10", 1, _number_fn(lambda x: 10.0**x))
+_define("checklist", (2, None), _checklist(False))
+_define("weighted-checklist", (2, None), _checklist(True))
+_define("decimal-time", 1, _decimal_time)
+_define("digest", (2, 3), _digest)
+_define("base64-decode", 1, _base64_decode)
+_define("randomize", (1, 2), _randomize)
 _define("count-selected", 1, _count_selected)
 _define("selected-at", 2, _selected_at)
 _define("jr:choice-name", 2, _choice_name)
@@ -737,9 +845,26 @@ def compile_expression(expression: str) -> XPathToken:
         raise XPathCompileError(f"expression « {expression} » illisible ({error}).") from None
 
 
+#: ODK functions deliberately not provided, with the reason shown at import.
+_UNSUPPORTED_FUNCTIONS = {
+    "pulldata": "elle lit un fichier CSV joint au formulaire ; recopiez les valeurs dans la "
+    "feuille « choices » et utilisez instance('liste')",
+    "area": "les questions géographiques ne sont pas collectées",
+    "distance": "les questions géographiques ne sont pas collectées",
+    "geofence": "les questions géographiques ne sont pas collectées",
+    "extract-signed": "les données signées ne sont pas prises en charge",
+    "jr:itext": "les traductions ne sont pas évaluées par le serveur",
+}
+
+
 def _explain(error: Exception, expression: str) -> str:
     text = str(error)
     unknown = re.search(r"unknown function \W?([\w:\-]+)", text, re.IGNORECASE)
+    if unknown and unknown[1] in _UNSUPPORTED_FUNCTIONS:
+        return (
+            f"la fonction « {unknown[1]} » n'est pas prise en charge "
+            f"({_UNSUPPORTED_FUNCTIONS[unknown[1]]}) dans l'expression « {expression} »."
+        )
     if unknown:
         return f"fonction « {unknown[1]} » inconnue dans l'expression « {expression} »."
     if "XPST0017" in text:

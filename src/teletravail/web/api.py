@@ -154,3 +154,8 @@ from teletravail.web.api_routes import territory as _territory_routes  # noqa: E
 api.add_router("", _territory_routes.router)
 api.add_router("", _ranking_routes.router)
 api.add_router("", _impact_routes.router)
+
+# Survey campaigns: answers sent with the campaign's public token.
+from teletravail.web.api_routes import surveys as _survey_routes  # noqa: E402
+
+api.add_router("", _survey_routes.router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "teletravail.web.territories",
     "teletravail.web.diagnostics",
     "teletravail.web.pages",
+    "teletravail.web.surveys",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teletravail.web.surveys.middleware.PurgeMiddleware",  # expired survey answers, hourly
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must be last: it turns the lock-out signal into a response.
@@ -109,6 +111,14 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Durable, concurrent-safe writes: WAL journal, fsync at each commit, write lock taken when a
+    # transaction starts (no "database is locked" upgrade failures), 30 s wait for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new passwords are hashed with it, older hashes are upgraded at login.

@@ -22,4 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("teletravail.web.accounts.urls")),  # teams, tokens, set-password
     path("", include(("teletravail.web.diagnostics.urls", "diagnostics"))),  # diagnostic, ACV
     path("", include("teletravail.web.pages.urls")),  # methodology, sources, impact
+    path("enquetes/", include(("teletravail.web.surveys.urls", "surveys"))),  # survey campaigns
 ]

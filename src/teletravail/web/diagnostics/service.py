@@ -20,7 +20,7 @@ from teletravail.derived import ensure_derived
 from teletravail.diagnostic.reading import IndicatorValue, read_indicators
 from teletravail.errors import ConfigError
 from teletravail.reports.diagnostic import build_report
-from teletravail.reports.model import DiagnosticReport
+from teletravail.reports.model import DiagnosticReport, MesureLocale
 from teletravail.reports.ranking import acv_ranking
 from teletravail.reports.tables import Cell, Column
 from teletravail.web.territories import service as territory_service
@@ -74,17 +74,27 @@ class DiagnosticData:
     methods: dict[str, IndicatorValue]
 
 
-def diagnostic_data(kind: str, code: str, derived: Path, day: date) -> DiagnosticData:
-    """The diagnostic of a territory from the derived warehouse of ``day`` (cached)."""
-    return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day)
+def diagnostic_data(
+    kind: str, code: str, derived: Path, day: date, measures: tuple[MesureLocale, ...] = ()
+) -> DiagnosticData:
+    """The diagnostic of a territory from the derived warehouse of ``day`` (cached), with the
+    values measured by its survey campaigns (``measures``, shown to its team only)."""
+    return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day, measures)
 
 
 @lru_cache(maxsize=64)
-def _diagnostic(derived: str, stamp: int, kind: str, code: str, day: date) -> DiagnosticData:
+def _diagnostic(
+    derived: str,
+    stamp: int,
+    kind: str,
+    code: str,
+    day: date,
+    measures: tuple[MesureLocale, ...],
+) -> DiagnosticData:
     entry = territory_service.entry(kind, code)
     con = duckdb.connect(derived, read_only=True)
     try:
-        report = build_report(con, entry, day=day)
+        report = build_report(con, entry, day=day, measures=measures)
         methods = {v.id: v for v in read_indicators(con, kind, code)}
     finally:
         con.close()

@@ -14,9 +14,11 @@ from django.shortcuts import render
 
 from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed
-from teletravail.reports.model import Figure
+from teletravail.reports.model import Figure, MesureLocale
 from teletravail.reports.tables import Cell, export_table
+from teletravail.web.accounts.models import Territory
 from teletravail.web.diagnostics import service
+from teletravail.web.surveys import service as surveys_service
 from teletravail.web.territories import service as territory_service
 from teletravail.web.territories.service import KIND_LABELS
 
@@ -84,6 +86,34 @@ def _integer(value: int | float | None) -> str:
     return "–" if value is None else format_number(float(value), 0)
 
 
+def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLocale, ...]:
+    """Values measured by the territory's survey campaigns, for users who may read the
+    territory's work (its team, national administrators); none for other visitors."""
+    if not request.user.is_authenticated:
+        return ()
+    territory = Territory.objects.filter(kind=kind, code=code).first()
+    if territory is None or not request.user.has_perm("accounts.view_territory", territory):
+        return ()
+    measured = surveys_service.measured_telework(kind, code)
+    if measured is None:
+        return ()
+    return (
+        MesureLocale(
+            indicateur="taux_teletravail_estime",
+            libelle="Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
+            valeur=measured.value,
+            ic_bas=measured.ci_low,
+            ic_haut=measured.ci_high,
+            effectif=measured.n,
+            campagne=measured.campaign_title,
+            debut=measured.opens_on,
+            fin=measured.closes_on,
+            url=measured.campaign_url,
+            questions=("situation", "teletravail"),
+        ),
+    )
+
+
 def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """The full diagnostic of a commune or an EPCI, every figure with its source and method."""
     if kind not in KIND_LABELS:
@@ -102,7 +132,8 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             title="Diagnostic : jour de référence invalide",
             date_text=date_text,
         )
-    data = service.diagnostic_data(kind, code, derived, day)
+    measures = local_measures(request, kind, code)
+    data = service.diagnostic_data(kind, code, derived, day, measures)
     report = data.report
     level = report.territoire.type
     themes = [

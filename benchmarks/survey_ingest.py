@@ -1,0 +1,227 @@
+"""Benchmark: survey submissions through HTTP, 20 concurrent clients, SQLite and PostgreSQL.
+
+Usage: ``python benchmarks/survey_ingest.py [--database sqlite|postgres|both] [--seconds 30]
+[--connections 20] [--workers 4]``
+
+For each database: a new, empty database (SQLite file in a temporary folder, or the PostgreSQL
+database ``bench_teletravail`` dropped and created again on ``--postgres-url``), migrations, one
+territory with an open campaign of the shipped residents' questionnaire; then ``teletravail
+serve`` (gunicorn) on a free port and ``wrk`` (Debian package) posting JSON submissions to
+``/api/v1/enquetes/<token>/reponses`` for ``--seconds``. Each request carries a new UUID and one of
+200 valid answers drawn by ``survey_answers.residents_answers``; every answer goes through the full
+validation (relevance, constraints, types, choices) before it is stored. Prints submissions per
+second, p50/p99 latency, the non-201 answers, and the rows found in the database afterwards
+(which must equal the 201 answers). Targets (issue 5): 300/s on SQLite, 500/s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+LUA = r"""
+local bodies = dofile("__BODIES__")
+local nonce = "__NONCE__"
+local threads = {}
+local next_id = 1
+setup = function(thread)
+  thread:set("tid", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+init = function(args)
+  counter = 0
+  other = 0
+end
+request = function()
+  counter = counter + 1
+  local id = string.format("%s-%04x-4000-8000-%012x", nonce, tid, counter)
+  local body = string.gsub(bodies[(counter % #bodies) + 1], "__UUID__", id)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+response = function(status, headers, body)
+  if status ~= 201 then
+    other = other + 1
+    if other <= 3 then io.write("STATUS " .. status .. " " .. string.sub(body, 1, 300) .. "\n") end
+  end
+end
+done = function(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("other") end
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, bad, summary.errors.connect + summary.errors.timeout + summary.errors.read))
+end
+"""
+
+SETUP = """
+import json, sys
+from datetime import timedelta
+from teletravail.cli.web import setup_django
+setup_django()
+from django.utils import timezone
+from teletravail.web.accounts.models import Territory
+from teletravail.web.surveys.models import Campaign, SurveyForm
+from teletravail.web.surveys.service import ensure_shipped_forms
+ensure_shipped_forms()
+t, _ = Territory.objects.get_or_create(kind="epci", code="200039022", defaults={"nom": "Vitré Communauté"})
+today = timezone.localdate()
+c = Campaign.objects.create(territory=t, title="Banc d'essai", opens_on=today - timedelta(days=1),
+    closes_on=today + timedelta(days=30), purpose="Mesure de performance",
+    controller="Vitré Communauté", retention_until=today + timedelta(days=60))
+c.forms.add(SurveyForm.objects.get(slug="residents", territory__isnull=True))
+print(json.dumps({"token": c.token, "campaign": c.pk}))
+"""
+
+COUNT = """
+import sys
+from teletravail.cli.web import setup_django
+setup_django()
+from teletravail.web.surveys.models import Submission
+print(Submission.objects.filter(campaign_id=int(sys.argv[1])).count())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _bodies(count: int) -> list[str]:
+    from survey_answers import residents_answers
+    from teletravail.surveys.instruments import instrument_bytes
+    from teletravail.surveys.xlsform import load_xlsform
+
+    form = load_xlsform(instrument_bytes("residents"), "residents.xlsx")
+    rng = random.Random(5)
+    return [
+        json.dumps(
+            {
+                "uuid": "__UUID__",
+                "formulaire": "residents",
+                "consentement": True,
+                "reponses": residents_answers(rng, form),
+            },
+            ensure_ascii=False,
+        )
+        for _ in range(count)
+    ]
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def _reset_postgres(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS bench_teletravail WITH (FORCE)")
+        con.execute("CREATE DATABASE bench_teletravail")
+    return url.rsplit("/", 1)[0] + "/bench_teletravail"
+
+
+def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
+    """One database: set up, serve, load with wrk, count, print."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk introuvable : apt-get install wrk")
+    var = tempfile.mkdtemp(prefix="teletravail-ingest-")
+    env = {
+        **os.environ,
+        "TELETRAVAIL_VAR": var,
+        "TELETRAVAIL_SECRET_KEY": "bench-" + "k" * 50,
+        "TELETRAVAIL_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("TELETRAVAIL_DATABASE_URL", None)
+    if database == "postgres":
+        env["TELETRAVAIL_DATABASE_URL"] = _reset_postgres(args.postgres_url)
+    out = subprocess.run(
+        [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    setup = json.loads(out.strip().splitlines()[-1])
+    port = _free_port()
+    exe = shutil.which("teletravail") or str(Path(sys.executable).parent / "teletravail")
+    server = subprocess.Popen(
+        [exe, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/api/v1/enquetes/{setup['token']}/reponses"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/methodologie/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            sys.exit("le serveur ne répond pas")
+        lua_text = LUA.replace("__BODIES__", bodies_file).replace("__NONCE__", uuid.uuid4().hex[:8])
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(lua_text)
+        result = subprocess.run(
+            [wrk, "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "-s", lua.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for line in result.splitlines():
+            if line.startswith("STATUS"):
+                print("  " + line)
+        line = next(x for x in result.splitlines() if x.startswith("RESULT"))
+        rps, p50, p99, total, other, socket_errors = line.split()[1:]
+        stored = subprocess.run(
+            [sys.executable, "-c", COUNT, str(setup["campaign"])],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        print(
+            f"{database}: {float(rps):.0f} réponses/s, p50 {p50} ms, p99 {p99} ms "
+            f"({total} requêtes, {other} hors 201, {socket_errors} erreurs réseau ; "
+            f"{stored} lignes en base) — {args.connections} clients, {args.workers} workers "
+            f"gunicorn, {args.seconds} s, {os.cpu_count()} CPU"
+        )
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def main() -> None:
+    """Parse the options and run the benchmark on each database."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write("return {\n" + ",\n".join(_lua_string(b) for b in _bodies(200)) + "\n}\n")
+    for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
+        run(database, args, f.name)
+
+
+if __name__ == "__main__":
+    main()

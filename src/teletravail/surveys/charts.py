@@ -1,0 +1,162 @@
+"""Survey charts as inline SVG (matplotlib, the style of :mod:`teletravail.reports.charts`).
+
+The SVG carries no ``<style>`` element and no ``style`` attribute: matplotlib's inline CSS is
+turned into SVG presentation attributes (``fill``, ``stroke``, ``font-size``…), so the charts
+render under a strict Content Security Policy. Text stays text (accessible, searchable).
+
+- :func:`render_shares` / :func:`render_segment_shares`: a share per segment (horizontal bars,
+  95 % interval as error bars; a hidden cell is written "masqué : moins de 5 répondants");
+- :func:`render_needs`: the residents' needs ranked by share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from teletravail.reports.charts import BAR, _svg
+from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
+
+ERROR = "#3a3a3a"
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _attributes(match: re.Match[str]) -> str:
+    parts = []
+    for declaration in match.group(1).split(";"):
+        if ":" not in declaration:
+            continue
+        name, value = (p.strip() for p in declaration.split(":", 1))
+        parts.append(f'{name}="{value.replace(chr(34), chr(39))}"')
+    return " ".join(parts)
+
+
+def strict_svg(svg: str) -> str:
+    """``svg`` without ``<style>`` elements, its ``style`` attributes as presentation attributes."""
+    text = STYLE_ELEMENT.sub("", svg)
+    text = STYLE_ATTRIBUTE.sub(_attributes, text)
+    return text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+
+def percent(value: float) -> str:
+    """French percentage of a share: 0.4237 -> '42,4 %'."""
+    return f"{value * 100:.1f}".replace(".", ",").removesuffix(",0") + "\u202f%"
+
+
+def render_shares(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    *,
+    title: str,
+    hidden_text: str = "masqué : moins de 5 répondants",
+) -> str:
+    """Horizontal bars of shares (fractions in [0, 1]) with their 95 % intervals, as SVG."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(n, 1) + 0.9))
+    shown = [v if v is not None else 0.0 for v in values]
+    below = [
+        max(0.0, v - lo) if v is not None and lo is not None else 0.0
+        for v, lo in zip(values, lows, strict=True)
+    ]
+    above = [
+        max(0.0, hi - v) if v is not None and hi is not None else 0.0
+        for v, hi in zip(values, highs, strict=True)
+    ]
+    ax.barh(range(n), shown, color=BAR, xerr=[below, above], ecolor=ERROR, capsize=3)
+    ax.set_yticks(range(n), labels=list(labels))
+    ax.invert_yaxis()
+    for i, v in enumerate(values):
+        end = shown[i] + above[i]
+        text = hidden_text if v is None else percent(v)
+        ax.text(end + 0.01, i, text, va="center", fontsize=8)
+    ax.set_xlim(0.0, 1.25)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    return strict_svg(_svg(fig))
+
+
+def render_segment_shares(segments: Sequence[Segment], indicator_id: str, *, title: str) -> str:
+    """The share ``indicator_id`` for each segment (hidden segments written as such)."""
+    labels: list[str] = []
+    values: list[float | None] = []
+    lows: list[float | None] = []
+    highs: list[float | None] = []
+    for segment in segments:
+        found = next((i for i in segment.indicators if i.id == indicator_id), None)
+        labels.append(f"{segment.label} (n = {segment.n})")
+        values.append(found.value if found else None)
+        lows.append(found.ci_low if found else None)
+        highs.append(found.ci_high if found else None)
+    return render_shares(labels, values, lows, highs, title=title)
+
+
+def render_needs(indicators: Sequence[Indicator], *, title: str = "Besoins exprimés") -> str:
+    """The ``besoin.*`` indicators ranked by share (largest first), with their intervals."""
+    needs = sorted(
+        (i for i in indicators if i.id.startswith("besoin.")),
+        key=lambda i: (i.value is None, -(i.value or 0.0)),
+    )
+    return render_shares(
+        [i.label.removeprefix("Besoin : ") for i in needs],
+        [i.value for i in needs],
+        [i.ci_low for i in needs],
+        [i.ci_high for i in needs],
+        title=title,
+    )
+
+
+def analysis_charts(analysis: SurveyAnalysis) -> list[tuple[str, str]]:
+    """The charts of a results page, as (title, SVG) pairs: the telework share per segment when
+    a segment is chosen, the places of telework and the needs ranked (residents' questionnaire),
+    else the first closed questions of the form (at most six)."""
+    out: list[tuple[str, str]] = []
+    if analysis.segments and analysis.residents:
+        title = f"Part des actifs qui télétravaillent, par {analysis.segment_label or 'segment'}"
+        out.append(
+            (
+                title,
+                render_segment_shares(analysis.segments, "part_teletravail_actifs", title=title),
+            )
+        )
+    places = [i for i in analysis.indicators if i.id.startswith("lieu_teletravail.")]
+    if places:
+        title = "Lieux de télétravail (part des télétravailleurs)"
+        out.append(
+            (
+                title,
+                render_shares(
+                    [i.label for i in places],
+                    [i.value for i in places],
+                    [i.ci_low for i in places],
+                    [i.ci_high for i in places],
+                    title=title,
+                ),
+            )
+        )
+    if any(i.id.startswith("besoin.") for i in analysis.indicators):
+        out.append(("Besoins exprimés", render_needs(analysis.indicators)))
+    if analysis.residents:
+        return out
+    for q in [q for q in analysis.questions if q.choices][:6]:
+        out.append(
+            (
+                q.label,
+                render_shares(
+                    [c.label for c in q.choices],
+                    [c.value for c in q.choices],
+                    [c.ci_low for c in q.choices],
+                    [c.ci_high for c in q.choices],
+                    title=q.label,
+                ),
+            )
+        )
+    return out

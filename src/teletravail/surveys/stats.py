@@ -1,0 +1,153 @@
+"""Survey statistics: shares with Wilson intervals, means with normal intervals, small-cell rule.
+
+Every estimate is an :class:`Estimate` (value, 95 % interval, number of respondents, reason when
+hidden). Shares are fractions in [0, 1]; means are in the unit of the answers.
+
+- Wilson score interval (z = 1.96) for a share k/n.
+- Weighted share p = Σ w·x / Σ w, interval: Wilson with the Kish effective sample size
+  n_eff = (Σ w)² / Σ w² in place of n (n_eff = n when every weight is 1).
+- Mean: m ± z·s/√n with s the sample standard deviation (n − 1); weighted: m = Σ w·x / Σ w,
+  s² = Σ w (x − m)² / Σ w × n_eff / (n_eff − 1), half-width z·s/√n_eff.
+- Small cells: an estimate resting on fewer than :data:`MIN_CELL` respondents is hidden
+  (value and interval None, ``hidden_reason`` = :data:`HIDDEN_REASON`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Z95 = 1.96
+MIN_CELL = 5
+HIDDEN_REASON = "moins de 5 répondants"
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One estimate: ``value`` (share in [0, 1] or mean), ``ci_low``/``ci_high`` (95 % interval),
+    ``n`` (respondents it rests on, unweighted), ``hidden_reason`` (None when shown)."""
+
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    hidden_reason: str | None = None
+
+    @property
+    def hidden(self) -> bool:
+        """True when the small-cell rule hides the value."""
+        return self.hidden_reason is not None
+
+
+def hidden(n: int, reason: str = HIDDEN_REASON) -> Estimate:
+    """An estimate hidden for ``reason`` (default: fewer than 5 respondents)."""
+    return Estimate(None, None, None, n, reason)
+
+
+def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of the share ``successes / n`` (fractions in [0, 1]).
+
+    ``n`` may be an effective (non-integer) sample size; n <= 0 gives (0, 1).
+    """
+    if n <= 0:
+        return 0.0, 1.0
+    p = min(1.0, max(0.0, successes / n))
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denom
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
+    low = 0.0 if p == 0.0 else max(0.0, centre - half)
+    high = 1.0 if p == 1.0 else min(1.0, centre + half)
+    return low, high
+
+
+def kish_n_eff(weights: FloatArray) -> float:
+    """Kish effective sample size (Σ w)² / Σ w² (0 for no weights)."""
+    total_sq = float(np.dot(weights, weights))
+    if total_sq <= 0:
+        return 0.0
+    total = float(weights.sum())
+    return total * total / total_sq
+
+
+def share(successes: int, n: int) -> Estimate:
+    """Unweighted share successes/n with its Wilson interval; hidden when n < MIN_CELL."""
+    if n < MIN_CELL:
+        return hidden(n)
+    low, high = wilson(successes, n)
+    return Estimate(successes / n, low, high, n)
+
+
+def weighted_share(success: BoolArray, weights: FloatArray | None = None) -> Estimate:
+    """Share of True in ``success`` (one entry per respondent of the denominator).
+
+    With ``weights`` (same length, positive): weighted share and Wilson interval on the Kish n_eff.
+    Hidden when fewer than MIN_CELL respondents.
+    """
+    n = int(success.shape[0])
+    if n < MIN_CELL:
+        return hidden(n)
+    if weights is None:
+        return share(int(np.count_nonzero(success)), n)
+    total = float(weights.sum())
+    if total <= 0:
+        return hidden(n, "pondérations nulles")
+    p = float(weights[success].sum()) / total
+    n_eff = kish_n_eff(weights)
+    low, high = wilson(p * n_eff, n_eff)
+    return Estimate(p, low, high, n)
+
+
+def mean(values: FloatArray, weights: FloatArray | None = None) -> Estimate:
+    """Mean of ``values`` with a normal 95 % interval (weighted with Kish n_eff when ``weights``).
+
+    Hidden when fewer than MIN_CELL values; with a single distinct value the interval is the value.
+    """
+    n = int(values.shape[0])
+    if n < MIN_CELL:
+        return hidden(n)
+    if weights is None:
+        m = float(values.mean())
+        sd = float(values.std(ddof=1))
+        half = Z95 * sd / math.sqrt(n)
+    else:
+        total = float(weights.sum())
+        if total <= 0:
+            return hidden(n, "pondérations nulles")
+        m = float(np.dot(weights, values)) / total
+        n_eff = kish_n_eff(weights)
+        dev = values - m
+        var = float(np.dot(weights, dev * dev)) / total
+        if n_eff > 1:
+            var *= n_eff / (n_eff - 1.0)
+        half = Z95 * math.sqrt(var / n_eff) if n_eff > 0 else 0.0
+    return Estimate(m, m - half, m + half, n)
+
+
+def median(values: FloatArray, weights: FloatArray | None = None) -> float | None:
+    """Median (weighted: the smallest value whose cumulated weight reaches half the total);
+    None when fewer than MIN_CELL values."""
+    n = int(values.shape[0])
+    if n < MIN_CELL:
+        return None
+    if weights is None:
+        return float(np.median(values))
+    order = np.argsort(values, kind="stable")
+    cumulated = np.cumsum(weights[order])
+    position = int(np.searchsorted(cumulated, cumulated[-1] / 2.0))
+    return float(values[order][min(position, n - 1)])
+
+
+def total(values: FloatArray, weights: FloatArray | None = None) -> Estimate:
+    """Sum of ``values`` (weighted sum when ``weights``), no interval; hidden when n < MIN_CELL."""
+    n = int(values.shape[0])
+    if n < MIN_CELL:
+        return hidden(n)
+    value = float(values.sum()) if weights is None else float(np.dot(weights, values))
+    return Estimate(value, None, None, n)

@@ -1,0 +1,121 @@
+"""Submitting answers to a survey campaign through its public token (ODK-like clients, scripts).
+
+``POST /api/v1/enquetes/{jeton}/reponses`` with the nested answers of one form (see
+``docs/formulaires.md``). The token of the public link is the only credential: whoever may answer
+on the public link may answer here. Each submission carries a client-generated UUID; sending it
+again stores nothing more and answers 200 (idempotent). The answer is acknowledged (201) only
+after the database transaction has committed.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from teletravail.web.api import Error
+from teletravail.web.api_routes.common import error, invalid
+from teletravail.web.surveys.models import Campaign
+from teletravail.web.surveys.service import store_submission
+
+router: Router = Router(tags=["enquêtes"])
+
+
+class SubmissionIn(Schema):
+    """One answered form."""
+
+    uuid: uuid_module.UUID = Field(
+        description="Identifiant de la réponse, tiré au hasard par le client (UUID v4) : renvoyer "
+        "le même n'enregistre rien de plus."
+    )
+    formulaire: str = Field(
+        max_length=80, description="Identifiant du formulaire dans la campagne (ex. residents)."
+    )
+    consentement: bool = Field(
+        description="La personne a lu la notice de la campagne et accepte que ses réponses soient "
+        "enregistrées (obligatoire)."
+    )
+    reponses: dict[str, Any] = Field(
+        description="Réponses imbriquées comme l'instance XForm, sans la racine : groupes en "
+        "objets, répétitions en listes, choix multiples en listes de noms."
+    )
+    envoyee_le: datetime | None = Field(
+        None, description="Date et heure de la saisie (défaut : réception)."
+    )
+
+
+class SubmissionOut(Schema):
+    """The acknowledgement: stored (201), or already stored (200)."""
+
+    uuid: uuid_module.UUID
+    statut: Literal["enregistree", "deja_enregistree"]
+    code_recu: str | None = Field(
+        None,
+        description="Code personnel (donné une seule fois) pour consulter, exporter ou supprimer "
+        "ses réponses sur /enquetes/recu/.",
+    )
+
+
+@router.post(
+    "/enquetes/{jeton}/reponses",
+    response={200: SubmissionOut, 201: SubmissionOut, 404: Error, 410: Error, 422: Error},
+    summary="Envoyer une réponse à une campagne d'enquête",
+    url_name="survey-submit",
+)
+def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse:
+    """Validate the answers with the form's rules (relevant, required, constraint, types,
+    choices) and store them in one transaction, once per ``uuid``."""
+    campaign = Campaign.objects.filter(token=jeton[:64]).first()
+    if campaign is None:
+        return error(404, "introuvable", "Campagne introuvable : vérifiez le lien de l'enquête.")
+    state = campaign.state(timezone.localdate())
+    if state != "ouverte":
+        when = "n'est pas encore ouverte" if state == "a_venir" else "est close"
+        return error(
+            410,
+            "campagne_fermee",
+            f"La campagne « {campaign.title} » {when} (du {campaign.opens_on:%d/%m/%Y} au "
+            f"{campaign.closes_on:%d/%m/%Y}).",
+        )
+    form_obj = campaign.forms.filter(slug=body.formulaire).first()
+    if form_obj is None:
+        slugs = ", ".join(sorted(campaign.forms.values_list("slug", flat=True)))
+        return invalid(
+            f"Formulaire « {body.formulaire} » absent de la campagne : choisissez parmi {slugs}.",
+            "formulaire",
+        )
+    if not body.consentement:
+        return invalid(
+            "Le consentement est requis pour enregistrer une réponse (« consentement »: true).",
+            "consentement",
+        )
+    result = store_submission(
+        campaign,
+        form_obj,
+        body.uuid,
+        body.reponses,
+        source="api",
+        consent=True,
+        submitted_at=body.envoyee_le,
+    )
+    if result.errors:
+        details = [{"champ": e.key, "message": e.message} for e in result.errors]
+        return error(
+            422,
+            "reponse_invalide",
+            f"{len(details)} réponse{'s' if len(details) > 1 else ''} à corriger.",
+            details,
+        )
+    out = {
+        "uuid": str(body.uuid),
+        "statut": "enregistree" if result.created else "deja_enregistree",
+        "code_recu": result.receipt_code,
+    }
+    return JsonResponse(
+        out, status=201 if result.created else 200, json_dumps_params={"ensure_ascii": False}
+    )

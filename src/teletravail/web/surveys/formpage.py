@@ -1,0 +1,186 @@
+"""The form-filling page shared by the public link and the interviewer mode.
+
+GET renders an empty form with a fresh instance uuid (a hidden field kept across re-renders);
+POST either adds/removes a repeat instance (``_action``), or sends: the answers are validated and
+stored once per uuid (``service.store_submission``), then the receipt page is shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from teletravail.errors import TeletravailError
+from teletravail.surveys.form import Form
+from teletravail.web.surveys import rendering, service
+from teletravail.web.surveys.models import Campaign, SurveyForm
+
+SEND = "envoyer"
+ACCORD_FIELD = "_accord"
+ACCORD_KEY = "accord"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Who fills the form: ``source`` (``public`` or ``enqueteur``), the URL of the relevance
+    endpoint, and, in interviewer mode, the interviewing user."""
+
+    source: str
+    evaluate_url: str
+    interviewer: Any = None
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
+def _evaluate(
+    form: Form, flat: dict[str, rendering.FlatValue]
+) -> tuple[dict[str, bool], dict[str, Any], dict[str, str], Any]:
+    """Relevance, computed values, error messages (by flat key) and the nested answers."""
+    from teletravail.surveys.instance import answers_from_flat
+    from teletravail.surveys.validation import check_submission
+
+    try:
+        answers = answers_from_flat(form, flat)
+    except (TeletravailError, ValueError) as exc:
+        return {}, {}, {"": str(exc)}, None
+    checked = check_submission(form, answers, today=timezone.localdate())
+    errors: dict[str, str] = {}
+    for err in checked.errors:
+        errors[err.key] = f"{errors[err.key]} {err.message}" if err.key in errors else err.message
+    return dict(checked.relevant), dict(checked.values), errors, answers
+
+
+def evaluate(request: HttpRequest, form_obj: SurveyForm) -> JsonResponse:
+    """JSON ``{"relevant": {flat_key: bool}}`` for the posted answers (live relevance)."""
+    form = form_obj.form()
+    flat, _counts = rendering.read_post(form, request.POST)
+    relevant, _values, _errors, _answers = _evaluate(form, flat)
+    return JsonResponse({"relevant": relevant})
+
+
+def page(
+    request: HttpRequest, campaign: Campaign, form_obj: SurveyForm, mode: Mode
+) -> HttpResponse:
+    """GET: the empty form; POST: a repeat action or the sending of the answers."""
+    form = form_obj.form()
+    if request.method != "POST":
+        relevant, values, _errors, _answers = _evaluate(form, {})
+        return _render(
+            request, campaign, form_obj, mode, str(uuid.uuid4()), {}, {}, relevant, values, {}
+        )
+    instance = _uuid(str(request.POST.get("_uuid", "")))
+    flat, counts = rendering.read_post(form, request.POST)
+    action = str(request.POST.get("_action", SEND))
+    if action != SEND:
+        flat, counts = rendering.apply_action(action, flat, counts)
+        relevant, values, _errors, _answers = _evaluate(form, flat)
+        return _render(
+            request, campaign, form_obj, mode, instance, flat, counts, relevant, values, {}
+        )
+    relevant, values, errors, answers = _evaluate(form, flat)
+    accord = request.POST.get(ACCORD_FIELD) == "1"
+    if mode.source == "enqueteur" and not accord:
+        errors[ACCORD_KEY] = "Confirmez que la personne interrogée a donné son accord."
+    if errors or answers is None:
+        return _render(
+            request,
+            campaign,
+            form_obj,
+            mode,
+            instance,
+            flat,
+            counts,
+            relevant,
+            values,
+            errors,
+            accord=accord,
+        )
+    result = service.store_submission(
+        campaign,
+        form_obj,
+        instance,
+        answers,
+        source=mode.source,
+        consent=True,
+        interviewer=mode.interviewer,
+    )
+    if result.errors:  # cannot differ from the check above, unless the day changed meanwhile
+        errors = {e.key: e.message for e in result.errors}
+        return _render(
+            request,
+            campaign,
+            form_obj,
+            mode,
+            instance,
+            flat,
+            counts,
+            relevant,
+            values,
+            errors,
+            accord=accord,
+        )
+    context = {"campaign": campaign, "form_obj": form_obj, "mode": mode.source}
+    if not result.created:
+        return render(
+            request,
+            "surveys/duplicate.html",
+            {**context, "title": "Réponse déjà enregistrée"},
+        )
+    return render(
+        request,
+        "surveys/receipt_shown.html",
+        {**context, "title": "Réponses enregistrées", "code": result.receipt_code},
+    )
+
+
+def _render(
+    request: HttpRequest,
+    campaign: Campaign,
+    form_obj: SurveyForm,
+    mode: Mode,
+    instance: str,
+    flat: dict[str, rendering.FlatValue],
+    counts: dict[str, int],
+    relevant: dict[str, bool],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    accord: bool = False,
+) -> HttpResponse:
+    form = form_obj.form()
+    nodes = rendering.build_nodes(
+        form, flat, counts, relevant=relevant, values=values, errors=errors
+    )
+    links = rendering.error_links(nodes)
+    if errors.get(ACCORD_KEY):
+        links.append(rendering.ErrorLink("q-accord", "Accord de la personne", errors[ACCORD_KEY]))
+    if errors.get(""):
+        links.insert(0, rendering.ErrorLink("formulaire", "Formulaire", errors[""]))
+    title = form.title or form_obj.title
+    return render(
+        request,
+        "surveys/fill.html",
+        {
+            "title": f"Erreurs — {title}" if links else title,
+            "campaign": campaign,
+            "form_obj": form_obj,
+            "form_title": title,
+            "nodes": nodes,
+            "error_links": links,
+            "uuid": instance,
+            "mode": mode.source,
+            "evaluate_url": mode.evaluate_url,
+            "accord": accord,
+            "accord_error": errors.get(ACCORD_KEY, ""),
+        },
+    )

@@ -1,0 +1,317 @@
+"""Survey campaigns without HTTP: shipped forms, storing a submission, measured telework.
+
+``store_submission`` is what every way in uses (public link, interviewer, Kobo import, the JSON
+API): it validates with the engine, then inserts in one transaction. It takes no request object.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from teletravail.errors import TeletravailError
+from teletravail.web.accounts.models import Territory
+from teletravail.web.surveys import receipts
+from teletravail.web.surveys.models import (
+    Campaign,
+    FormSource,
+    Submission,
+    SubmissionSource,
+    SurveyForm,
+)
+
+if TYPE_CHECKING:
+    from teletravail.surveys.validation import FieldError
+
+
+class CampaignError(TeletravailError):
+    """A submission cannot be stored in that campaign (form not in the campaign, bad source)."""
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """Outcome of ``store_submission``.
+
+    - ``created``: True when a new submission was inserted; False when the uuid was already stored
+      (idempotent re-send) or the answers are invalid (then ``errors`` is not empty).
+    - ``receipt_code``: the respondent's receipt code (shown once, never stored), None otherwise.
+    - ``errors``: the engine's field errors (French messages), empty when valid.
+    """
+
+    created: bool
+    receipt_code: str | None
+    errors: tuple[FieldError, ...] = ()
+
+    @property
+    def duplicate(self) -> bool:
+        """The uuid was already stored (nothing inserted, no error)."""
+        return not self.created and not self.errors
+
+
+def ensure_shipped_forms() -> None:
+    """Create the shipped instruments (``teletravail.surveys.instruments``) missing from the
+    database, as global forms (no territory). Existing rows are left unchanged."""
+    from teletravail.surveys.instruments import INSTRUMENTS, instrument_bytes
+    from teletravail.surveys.xlsform import form_cache
+
+    present = set(SurveyForm.objects.filter(territory__isnull=True).values_list("slug", flat=True))
+    for info in INSTRUMENTS:
+        if info.id in present:
+            continue
+        data = instrument_bytes(info.id)
+        form = form_cache(data)
+        try:
+            with transaction.atomic():
+                SurveyForm.objects.create(
+                    territory=None,
+                    slug=info.id,
+                    title=info.title,
+                    source=FormSource.SHIPPED,
+                    xlsform=data,
+                    filename=f"{info.id}.xlsx",
+                    sha256=form.sha256,
+                    form_id=form.form_id,
+                    version=form.version,
+                )
+        except IntegrityError:  # created meanwhile by another process
+            continue
+
+
+def store_submission(
+    campaign: Campaign,
+    form_obj: SurveyForm,
+    uuid: uuid_module.UUID | str,
+    answers: dict[str, Any],
+    *,
+    source: str,
+    consent: bool,
+    interviewer: AbstractBaseUser | None = None,
+    submitted_at: datetime | None = None,
+    today: date | None = None,
+) -> StoreResult:
+    """Validate ``answers`` (nested, see ``teletravail.surveys.instance``) against the form and
+    store them once per ``uuid``.
+
+    ``source`` is a ``SubmissionSource`` value; ``consent`` records the consent time (now) when
+    True; ``submitted_at`` is when the respondent sent them (default: now). The caller must pass a
+    form of the campaign (``CampaignError`` otherwise). A uuid already stored gives
+    ``created=False`` and no error, whatever the answers (idempotent re-send).
+    """
+    from teletravail.surveys.validation import check_submission
+
+    if source not in SubmissionSource.values:
+        raise CampaignError(f"Origine de réponse inconnue « {source} ».")
+    if form_obj.pk is None or not campaign.forms.filter(pk=form_obj.pk).exists():
+        raise CampaignError(
+            f"Le formulaire « {form_obj.title} » ne fait pas partie de la campagne "
+            f"« {campaign.title} »."
+        )
+    try:
+        key = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
+    except ValueError as exc:
+        raise CampaignError(f"Identifiant de réponse invalide « {uuid} » : UUID attendu.") from exc
+    if Submission.objects.filter(uuid=key).exists():
+        return StoreResult(created=False, receipt_code=None)
+    checked = check_submission(form_obj.form(), answers, today=today or timezone.localdate())
+    if checked.errors:
+        return StoreResult(created=False, receipt_code=None, errors=tuple(checked.errors))
+    now = timezone.now()
+    for _attempt in range(3):
+        code = receipts.new_code()
+        try:
+            with transaction.atomic():
+                Submission.objects.create(
+                    uuid=key,
+                    campaign=campaign,
+                    form=form_obj,
+                    data=checked.data,
+                    source=source,
+                    consent_at=now if consent else None,
+                    submitted_at=submitted_at or now,
+                    receipt_hash=receipts.code_hash(code),
+                    interviewer=interviewer,
+                )
+        except IntegrityError:
+            if Submission.objects.filter(uuid=key).exists():
+                return StoreResult(created=False, receipt_code=None)
+            continue  # a receipt digest collision (about 2^-78): draw another code
+        return StoreResult(created=True, receipt_code=code)
+    raise CampaignError("Impossible d'enregistrer la réponse : réessayez.")
+
+
+def free_slug(territory: Territory, wanted: str) -> str:
+    """A slug for a form imported by ``territory``: ``wanted`` (slugified) or ``wanted-2``, … so
+    that it repeats neither a shipped form's nor another of the territory's forms."""
+    base = slugify(wanted)[:70] or "formulaire"
+    taken = set(
+        SurveyForm.objects.filter(
+            Q(territory__isnull=True) | Q(territory=territory), slug__startswith=base
+        ).values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def import_form(
+    territory: Territory, data: bytes, filename: str, *, user: AbstractBaseUser | None
+) -> SurveyForm:
+    """Check an XLSForm file with the engine and store it as a form of ``territory``.
+
+    Raises ``teletravail.surveys.errors.FormError`` (sheet, row, column, reason) when invalid.
+    """
+    from teletravail.surveys.xlsform import load_xlsform
+
+    form = load_xlsform(data, filename)
+    return SurveyForm.objects.create(
+        territory=territory,
+        slug=free_slug(territory, form.form_id),
+        title=form.title or form.form_id,
+        source=FormSource.IMPORTED,
+        xlsform=data,
+        filename=filename[:200],
+        sha256=form.sha256,
+        form_id=form.form_id,
+        version=form.version,
+        created_by=user,
+    )
+
+
+@dataclass(frozen=True)
+class KoboImportReport:
+    """Counts of a KoboToolbox import: ``imported``, ``already`` (uuid already stored) and
+    ``refused`` as (uuid, French reasons) pairs."""
+
+    imported: int
+    already: int
+    refused: tuple[tuple[str, str], ...]
+
+
+def import_kobo(
+    campaign: Campaign, form_obj: SurveyForm, data: bytes, filename: str
+) -> KoboImportReport:
+    """Store the submissions of a KoboToolbox export (source ``kobo``), each validated.
+
+    Raises ``teletravail.surveys.kobo.ImportFileError`` when the file cannot be read.
+    """
+    from teletravail.surveys.kobo import read_kobo_export
+
+    rows = read_kobo_export(form_obj.form(), data, filename)
+    imported = already = 0
+    refused: list[tuple[str, str]] = []
+    for row in rows:
+        try:
+            result = store_submission(
+                campaign,
+                form_obj,
+                row.uuid,
+                row.data,
+                source="kobo",
+                consent=False,
+                submitted_at=row.submitted_at,
+            )
+        except CampaignError as exc:
+            refused.append((str(row.uuid), str(exc)))
+            continue
+        if result.created:
+            imported += 1
+        elif result.errors:
+            reasons = " ; ".join(f"{e.label or e.name} : {e.message}" for e in result.errors)
+            refused.append((str(row.uuid), reasons))
+        else:
+            already += 1
+    return KoboImportReport(imported, already, tuple(refused))
+
+
+RESIDENTS_SLUG = "residents"
+TELEWORK_INDICATOR = "part_teletravail_actifs"
+MIN_N = 5
+
+
+@dataclass(frozen=True)
+class MeasuredTelework:
+    """Share of active workers who telework, measured by a residents survey of the territory.
+
+    ``value``, ``ci_low``, ``ci_high``: fractions in [0, 1] (Wilson 95 % interval); ``n``: active
+    workers who answered the telework question; the campaign's ``campaign_title``, ``opens_on``,
+    ``closes_on`` and ``campaign_url`` (its page, for the team) say where the figure comes from.
+    """
+
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    campaign_title: str
+    opens_on: date
+    closes_on: date
+    campaign_url: str
+
+
+def measured_telework(territory_kind: str, code: str) -> MeasuredTelework | None:
+    """The telework share among active workers from the most recent campaign of that territory
+    (latest closing date first) that used the shipped residents form and gives it on at least 5
+    people; None when there is none.
+
+    Cached per process until the territory's campaigns or submissions change (the stamp counts
+    them and takes their latest ids and dates), so a diagnostic page does not analyse the answers
+    again at each visit."""
+    from django.db.models import Count, Max
+
+    mine = Campaign.objects.filter(territory__kind=territory_kind, territory__code=code)
+    rows = tuple(mine.order_by("pk").values_list("pk", "title", "opens_on", "closes_on"))
+    answers = Submission.objects.filter(campaign__in=mine).aggregate(
+        n=Count("pk"), last=Max("pk"), received=Max("received_at")
+    )
+    stamp = (rows, tuple(sorted(answers.items())))
+    return _measured_telework(territory_kind, code, stamp)
+
+
+@lru_cache(maxsize=256)
+def _measured_telework(
+    territory_kind: str, code: str, stamp: tuple[object, ...]
+) -> MeasuredTelework | None:
+    from django.urls import reverse
+
+    from teletravail.surveys.analysis import analyse
+
+    campaigns = Campaign.objects.filter(
+        territory__kind=territory_kind,
+        territory__code=code,
+        forms__slug=RESIDENTS_SLUG,
+        forms__territory__isnull=True,
+    ).order_by("-closes_on", "-opens_on", "-pk")
+    for campaign in campaigns.distinct():
+        form_obj = campaign.forms.get(slug=RESIDENTS_SLUG, territory__isnull=True)
+        rows = list(
+            Submission.objects.filter(campaign=campaign, form=form_obj).values_list(
+                "data", flat=True
+            )
+        )
+        if len(rows) < MIN_N:
+            continue
+        analysis = analyse(form_obj.form(), rows)
+        found = next((i for i in analysis.indicators if i.id == TELEWORK_INDICATOR), None)
+        if found is None or found.value is None or found.hidden_reason or found.n < MIN_N:
+            continue
+        return MeasuredTelework(
+            value=found.value,
+            ci_low=found.ci_low,
+            ci_high=found.ci_high,
+            n=found.n,
+            campaign_title=campaign.title,
+            opens_on=campaign.opens_on,
+            closes_on=campaign.closes_on,
+            campaign_url=reverse("surveys:campaign", args=(campaign.pk,)),
+        )
+    return None
