@@ -61,3 +61,9 @@ def test_xform_output(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("<?xml")
     result = runner.invoke(app, ["enquete", "xform", str(COMPLET)])
     assert result.exit_code == 0 and "<h:html" in result.output
+
+
+def test_purge_refuses_a_bad_date() -> None:
+    result = runner.invoke(app, ["enquete", "purger", "--date", "2026-13-01"])
+    assert result.exit_code == 2
+    assert "Date invalide « 2026-13-01 » : attendu AAAA-MM-JJ." in result.output

@@ -19,7 +19,7 @@ from teletravail.surveys.xlsform import load_xlsform
 console = Console()
 
 enquete_app = typer.Typer(
-    help="Questionnaires d'enquête (XLSForm) : vérification, import, XForm.",
+    help="Questionnaires d'enquête (XLSForm) : vérification, import, XForm ; purge des réponses échues.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -147,5 +147,33 @@ def xform(
     console.print(f"XForm écrit dans {output}.")
 
 
+@handle_errors
+def purger(
+    jour: Annotated[
+        str | None,
+        typer.Option("--date", help="Jour à retenir (AAAA-MM-JJ ; défaut : aujourd'hui)."),
+    ] = None,
+) -> None:
+    """Supprime les réponses des campagnes dont la date de fin de conservation est passée
+    (base de l'application web ; à lancer chaque jour par une tâche planifiée)."""
+    from datetime import date
+
+    from teletravail.cli.web import setup_django
+    from teletravail.errors import ConfigError
+
+    try:
+        today = date.fromisoformat(jour) if jour else None
+    except ValueError:
+        raise ConfigError(f"Date invalide « {jour} » : attendu AAAA-MM-JJ.") from None
+    setup_django()
+    from django.utils import timezone
+
+    from teletravail.web.surveys.purge import purge_expired
+
+    deleted = purge_expired(today or timezone.localdate())
+    console.print(f"{deleted} réponse(s) supprimée(s).")
+
+
 enquete_app.command("importer")(importer)
 enquete_app.command("xform")(xform)
+enquete_app.command("purger")(purger)

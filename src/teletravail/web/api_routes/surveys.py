@@ -70,7 +70,10 @@ class SubmissionOut(Schema):
 def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse:
     """Validate the answers with the form's rules (relevant, required, constraint, types,
     choices) and store them in one transaction, once per ``uuid``."""
-    campaign = Campaign.objects.filter(token=jeton[:64]).first()
+    # One query for the campaign, one for its forms (kept for store_submission's check).
+    campaign = (
+        Campaign.objects.filter(token=jeton[:64]).order_by().prefetch_related("forms").first()
+    )
     if campaign is None:
         return error(404, "introuvable", "Campagne introuvable : vérifiez le lien de l'enquête.")
     state = campaign.state(timezone.localdate())
@@ -82,9 +85,10 @@ def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse
             f"La campagne « {campaign.title} » {when} (du {campaign.opens_on:%d/%m/%Y} au "
             f"{campaign.closes_on:%d/%m/%Y}).",
         )
-    form_obj = campaign.forms.filter(slug=body.formulaire).first()
+    forms = {f.slug: f for f in campaign.forms.all()}
+    form_obj = forms.get(body.formulaire)
     if form_obj is None:
-        slugs = ", ".join(sorted(campaign.forms.values_list("slug", flat=True)))
+        slugs = ", ".join(sorted(forms))
         return invalid(
             f"Formulaire « {body.formulaire} » absent de la campagne : choisissez parmi {slugs}.",
             "formulaire",

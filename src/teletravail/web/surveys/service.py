@@ -110,7 +110,7 @@ def store_submission(
 
     if source not in SubmissionSource.values:
         raise CampaignError(f"Origine de réponse inconnue « {source} ».")
-    if form_obj.pk is None or not campaign.forms.filter(pk=form_obj.pk).exists():
+    if form_obj.pk is None or form_obj.pk not in {f.pk for f in campaign.forms.all()}:
         raise CampaignError(
             f"Le formulaire « {form_obj.title} » ne fait pas partie de la campagne "
             f"« {campaign.title} »."
