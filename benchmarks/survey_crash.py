@@ -121,6 +121,7 @@ def main() -> None:
     acked: set[str] = set()
     lock = threading.Lock()
     failures = [0]
+    duplicates = [0]  # 200 answers: stored before the kill, acknowledged only on the resend
     killed = threading.Event()
     restarted = threading.Event()
 
@@ -147,6 +148,7 @@ def main() -> None:
                     if resp.status in (200, 201):
                         with lock:
                             acked.add(u)
+                            duplicates[0] += resp.status == 200
                         break
                     raise RuntimeError(f"statut inattendu {resp.status}")
                 except (OSError, http.client.HTTPException):
@@ -191,7 +193,8 @@ def main() -> None:
     missing = acked - stored
     print(
         f"{args.database} : {len(sent)} réponses envoyées, {len(acked)} acquittées, "
-        f"{failures[0]} envois interrompus puis renvoyés ; en base : {len(rows)} lignes, "
+        f"{failures[0]} envois interrompus puis renvoyés (dont {duplicates[0]} déjà enregistrés "
+        f"avant l'arrêt : réponse 200 au renvoi) ; en base : {len(rows)} lignes, "
         f"{len(stored)} UUID distincts"
     )
     print(

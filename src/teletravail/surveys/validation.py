@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from threading import Lock
 from typing import Any, cast
@@ -70,13 +70,17 @@ class Checked:
     ``data``: cleaned nested answers (irrelevant answers dropped, calculations added, typed);
     ``errors``: problems found, in form order; ``relevant``: flat key → relevance of every
     question/group/repeat instance; ``values``: flat key → current value of every question
-    instance (None when empty or irrelevant), for the live web form.
+    instance (None when empty or irrelevant), for the live web form; ``choices``: flat key → the
+    choice names offered, in list order, for every relevant select instance whose choices
+    depend on the answers (choice_filter, or answers of a repeat), filled only when
+    :func:`check_submission` is called with ``options=True``.
     """
 
     data: dict[str, Any]
     errors: tuple[FieldError, ...]
     relevant: Mapping[str, bool]
     values: Mapping[str, Any]
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -111,6 +115,7 @@ class _Slot:
     raw: object
     node: Any = None
     relevant: bool = True
+    first: _Slot | None = None  # a repeat container's first instance
 
 
 class _Compiled:
@@ -199,6 +204,8 @@ def _build(
                     element = ET.SubElement(parent_element, question.name)
                     item_key = f"{key}[{index}]"
                     slot = _Slot(question, plan, item_key, element, group_slot, None)
+                    if group_slot.first is None:
+                        group_slot.first = slot
                     slots.append(slot)
                     fill(
                         element,
@@ -236,18 +243,40 @@ def _is_repeat_container(slot: _Slot) -> bool:
     return slot.question.kind == "repeat" and not slot.key.endswith("]")
 
 
+_RELATIVE = re.compile(r"(^|[^\w/)\]])\.|current\(\)")
+
+
+def _repeat_relevance(slot: _Slot, context: OdkContext) -> bool:
+    """Relevance of a repeat as a whole (its title and "add" button), like ODK Collect's
+    prompt to add an instance: the repeat's relevant evaluated on its first instance, or, when
+    there is none, on the enclosing node (an expression relative to the instance, ``../x`` or
+    ``current()``, cannot be evaluated there: the repeat is then taken as relevant)."""
+    token = slot.plan.relevant
+    assert token is not None
+    if slot.first is not None:
+        return evaluate_boolean(token, context, slot.first.node)
+    if _RELATIVE.search(slot.question.relevant or ""):
+        return True
+    return evaluate_boolean(token, context, slot.node)
+
+
 def _settle(slots: list[_Slot], context: OdkContext) -> None:
-    """Evaluate relevance and calculations until a fixed point is reached."""
+    """Evaluate relevance and calculations until a fixed point is reached.
+
+    A non-relevant group or repeat makes everything inside it non-relevant (dropped, not
+    checked), as in ODK Collect; each repeat instance also evaluates the repeat's relevant.
+    """
     for _ in range(MAX_PASSES):
         changed = False
         for slot in slots:
             parent_ok = slot.parent.relevant if slot.parent is not None else True
             relevant = parent_ok
             token = slot.plan.relevant
-            if relevant and token is not None and not _is_repeat_container(slot):
-                relevant = evaluate_boolean(token, context, slot.node)
-            elif relevant and token is not None and _is_repeat_container(slot):
-                relevant = True  # a repeat's relevance is evaluated on each instance
+            if relevant and token is not None:
+                if _is_repeat_container(slot):
+                    relevant = _repeat_relevance(slot, context)
+                else:
+                    relevant = evaluate_boolean(token, context, slot.node)
             if relevant != slot.relevant:
                 slot.relevant = relevant
                 changed = True
@@ -366,33 +395,41 @@ def _range_check(question: Question, number: float) -> tuple[Any, str | None]:
 
 def _allowed_choices(slot: _Slot, context: OdkContext, cache: _Compiled) -> set[str]:
     question = slot.question
+    if slot.plan.itemset is None and (slot.plan.choice_filter is None or not question.list_name):
+        return {c.name for c in question.choices}
+    return set(_offered(slot, context, cache))
+
+
+def _offered(slot: _Slot, context: OdkContext, cache: _Compiled) -> list[str]:
+    """The choice names offered to a select instance, in list order (choice_filter applied, or
+    the answers of a repeat for ``select_one ${name}``; duplicates removed)."""
+    question = slot.question
     if slot.plan.itemset is not None:
         return _repeat_choices(slot, context)
-    names = [c.name for c in question.choices]
     token = slot.plan.choice_filter
     if token is None or question.list_name is None:
-        return set(names)
+        return [c.name for c in question.choices]
     items = cache.items.get(question.list_name, [])
-    allowed: set[str] = set()
-    for choice, item in zip(question.choices, items, strict=False):
-        if evaluate_filter(token, context, item, slot.node):
-            allowed.add(choice.name)
-    return allowed
+    return [
+        choice.name
+        for choice, item in zip(question.choices, items, strict=False)
+        if evaluate_filter(token, context, item, slot.node)
+    ]
 
 
-def _repeat_choices(slot: _Slot, context: OdkContext) -> set[str]:
+def _repeat_choices(slot: _Slot, context: OdkContext) -> list[str]:
     """Values offered by a select whose choices are answers of a repeat (``select_one ${x}``)."""
     assert slot.plan.itemset is not None
     nodes = evaluate(slot.plan.itemset, context, slot.node)
-    allowed: set[str] = set()
+    offered: list[str] = []
     for node in nodes if isinstance(nodes, list) else []:
         if slot.plan.itemset_value is None:
             text = evaluate_string_at(node, context)
         else:
             text = evaluate_filter_string(slot.plan.itemset_value, context, node, slot.node)
-        if text:
-            allowed.add(text)
-    return allowed
+        if text and text not in offered:
+            offered.append(text)
+    return offered
 
 
 def evaluate_string_at(node: object, context: OdkContext) -> str:
@@ -421,6 +458,7 @@ def check_submission(
     *,
     today: date | None = None,
     now: datetime | None = None,
+    options: bool = False,
 ) -> Checked:
     """Check one submission (nested answers, see :mod:`teletravail.surveys.instance`).
 
@@ -429,7 +467,8 @@ def check_submission(
     choice_filter; unknown choices refused), constraints (the form's constraint_message or
     "Réponse non valide."). Unknown keys are ignored. ``today`` is used by ``today()`` (default:
     the current date); when ``now`` is given, the form's start/end/today metadata are filled
-    (start only if absent from ``answers``).
+    (start only if absent from ``answers``). ``options=True`` also lists the choices offered to
+    the selects whose choices depend on the answers (``Checked.choices``, for the web form).
     """
     cache = compiled(form)
     day = today or (now.date() if now is not None else date.today())
@@ -458,7 +497,7 @@ def check_submission(
             )
             _attach_nodes(slots, context)
             _settle(slots, context)
-    return _collect(form, slots, context, cache, answers, now, day)
+    return _collect(form, slots, context, cache, answers, now, day, options)
 
 
 def _collect(
@@ -469,8 +508,10 @@ def _collect(
     answers: Mapping[str, Any],
     now: datetime | None,
     day: date,
+    options: bool = False,
 ) -> Checked:
     errors: list[FieldError] = []
+    offered: dict[str, tuple[str, ...]] = {}
     relevant: dict[str, bool] = {}
     values: dict[str, Any] = {}
     data: dict[str, Any] = {}
@@ -510,6 +551,8 @@ def _collect(
         if question.kind == "note":
             values[slot.key] = None
             continue
+        if options and (slot.plan.choice_filter is not None or slot.plan.itemset is not None):
+            offered[slot.key] = tuple(_offered(slot, context, cache))
         if question.calculate is not None:
             text = slot.element.text or ""
             values[slot.key] = text or None
@@ -565,7 +608,9 @@ def _collect(
     _clean_repeats(data)
     if form.metadata:
         _metadata(form, data, answers, now, day)
-    return Checked(data=data, errors=tuple(errors), relevant=relevant, values=values)
+    return Checked(
+        data=data, errors=tuple(errors), relevant=relevant, values=values, choices=offered
+    )
 
 
 def _clean_repeats(data: dict[str, Any]) -> None:
@@ -651,3 +696,11 @@ def live_state(
     """(relevant, values) for the live web form: :func:`check_submission` without the data."""
     checked = check_submission(form, answers, today=today)
     return checked.relevant, checked.values
+
+
+def offered_choices(
+    form: Form, answers: Mapping[str, Any], *, today: date | None = None
+) -> Mapping[str, tuple[str, ...]]:
+    """Flat key → choice names offered (list order) to every relevant select instance whose
+    choices depend on the answers (choice_filter, ``select_one ${x}``)."""
+    return check_submission(form, answers, today=today, options=True).choices

@@ -838,11 +838,26 @@ _PARSER = OdkParser(namespaces={"jr": JR_NAMESPACE})
 def compile_expression(expression: str) -> XPathToken:
     """Parse an ODK XPath expression once (cached); raises :class:`XPathCompileError`."""
     try:
-        return _PARSER.parse(expression)
+        token = _PARSER.parse(expression)
     except ElementPathError as error:
         raise XPathCompileError(_explain(error, expression)) from None
     except (SyntaxError, ValueError, TypeError, KeyError) as error:
         raise XPathCompileError(f"expression « {expression} » illisible ({error}).") from None
+    from teletravail.surveys.xpath_fast import compile_fast  # imports this module
+
+    setattr(token, _FAST_ATTRIBUTE, compile_fast(token))
+    return token
+
+
+#: False evaluates every expression with elementpath only (differential tests, benchmarks).
+FAST_PATHS = True
+_FAST_ATTRIBUTE = "odk_fast_program"
+
+
+def _run(token: XPathToken, context: OdkContext) -> object:
+    """``token.evaluate(context)``, through its compiled closure (xpath_fast) when it has one."""
+    program = getattr(token, _FAST_ATTRIBUTE, None) if FAST_PATHS else None
+    return token.evaluate(context) if program is None else program(context)
 
 
 #: ODK functions deliberately not provided, with the reason shown at import.
@@ -885,7 +900,7 @@ def evaluate(token: XPathToken, context: OdkContext, item: object) -> object:
     context.current = item
     context.position = 1
     context.size = 1
-    return token.evaluate(context)
+    return _run(token, context)
 
 
 def evaluate_boolean(token: XPathToken, context: OdkContext, item: object) -> bool:
@@ -907,7 +922,7 @@ def evaluate_filter(token: XPathToken, context: OdkContext, item: object, curren
     context.current = current
     context.position = 1
     context.size = 1
-    return to_boolean(token.evaluate(context))
+    return to_boolean(_run(token, context))
 
 
 def is_document(node: object) -> bool:

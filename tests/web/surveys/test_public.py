@@ -79,7 +79,8 @@ def test_invalid_answer_is_refused_with_summary(campaign: Campaign) -> None:
     html = page.content.decode()
     assert Submission.objects.count() == 0
     assert "Le formulaire contient 2 erreurs" in html
-    assert 'href="#q-jours"' in html and 'href="#q-situation"' in html
+    # Each entry links to its field (the first radio button of a list of choices).
+    assert 'href="#q-jours"' in html and 'href="#q-situation-1"' in html
     assert "Entre 0 et 5 jours." in html and "fr-error-text" in html
     assert 'value="3f1c6a55-8d64-4f0e-9a57-2d0b8a8e7c11"' in html  # the uuid is kept
     assert 'value="9"' in html  # the typed value is kept

@@ -42,30 +42,66 @@ def _uuid(value: str) -> str:
         return str(uuid.uuid4())
 
 
-def _evaluate(
-    form: Form, flat: dict[str, rendering.FlatValue]
-) -> tuple[dict[str, bool], dict[str, Any], dict[str, str], Any]:
-    """Relevance, computed values, error messages (by flat key) and the nested answers."""
+@dataclass(frozen=True)
+class State:
+    """The engine's view of the current answers, keyed by flat key: ``relevant``, computed
+    ``values``, error ``messages`` (key "" for a problem with the whole form), ``options`` (choices
+    offered to selects whose choices depend on the answers) and the nested ``answers`` (None
+    when they could not be read)."""
+
+    relevant: dict[str, bool]
+    values: dict[str, Any]
+    errors: dict[str, str]
+    options: dict[str, tuple[str, ...]]
+    answers: Any
+
+
+def _evaluate(form: Form, flat: dict[str, rendering.FlatValue]) -> State:
+    """Check the flat answers with the engine (see :class:`State`)."""
     from teletravail.surveys.instance import answers_from_flat
     from teletravail.surveys.validation import check_submission
 
     try:
         answers = answers_from_flat(form, flat)
     except (TeletravailError, ValueError) as exc:
-        return {}, {}, {"": str(exc)}, None
-    checked = check_submission(form, answers, today=timezone.localdate())
+        return State({}, {}, {"": str(exc)}, {}, None)
+    checked = check_submission(form, answers, today=timezone.localdate(), options=True)
     errors: dict[str, str] = {}
     for err in checked.errors:
         errors[err.key] = f"{errors[err.key]} {err.message}" if err.key in errors else err.message
-    return dict(checked.relevant), dict(checked.values), errors, answers
+    return State(
+        dict(checked.relevant), dict(checked.values), errors, dict(checked.choices), answers
+    )
+
+
+def _initial(form: Form) -> dict[str, rendering.FlatValue]:
+    """Flat answers pre-filled from the form's defaults (``default`` column), as strings."""
+    from teletravail.surveys.instance import flatten, initial_answers, text_of
+
+    main, _repeats = flatten(form, initial_answers(form, today=timezone.localdate()))
+    return {
+        key: [str(v) for v in value] if isinstance(value, list) else text_of(value)
+        for key, value in main.items()
+    }
 
 
 def evaluate(request: HttpRequest, form_obj: SurveyForm) -> JsonResponse:
-    """JSON ``{"relevant": {flat_key: bool}}`` for the posted answers (live relevance)."""
+    """Live state of the posted answers, JSON: ``relevant`` {flat key: bool} for every question,
+    group and repeat instance; ``choices`` {flat key: [choice names offered]} for the selects
+    whose choices depend on the answers (choice_filter, ``select_one ${x}``); ``labels`` and
+    ``hints`` {flat key: text} of the questions that show answers (``${x}``)."""
     form = form_obj.form()
-    flat, _counts = rendering.read_post(form, request.POST)
-    relevant, _values, _errors, _answers = _evaluate(form, flat)
-    return JsonResponse({"relevant": relevant})
+    flat, counts = rendering.read_post(form, request.POST)
+    state = _evaluate(form, flat)
+    labels, hints = rendering.live_texts(form, counts, state.values)
+    return JsonResponse(
+        {
+            "relevant": state.relevant,
+            "choices": {k: list(v) for k, v in state.options.items()},
+            "labels": labels,
+            "hints": hints,
+        }
+    )
 
 
 def page(
@@ -74,20 +110,18 @@ def page(
     """GET: the empty form; POST: a repeat action or the sending of the answers."""
     form = form_obj.form()
     if request.method != "POST":
-        relevant, values, _errors, _answers = _evaluate(form, {})
-        return _render(
-            request, campaign, form_obj, mode, str(uuid.uuid4()), {}, {}, relevant, values, {}
-        )
+        flat = _initial(form)
+        state = _evaluate(form, flat)
+        return _render(request, campaign, form_obj, mode, str(uuid.uuid4()), flat, {}, state, {})
     instance = _uuid(str(request.POST.get("_uuid", "")))
     flat, counts = rendering.read_post(form, request.POST)
     action = str(request.POST.get("_action", SEND))
     if action != SEND:
         flat, counts = rendering.apply_action(action, flat, counts)
-        relevant, values, _errors, _answers = _evaluate(form, flat)
-        return _render(
-            request, campaign, form_obj, mode, instance, flat, counts, relevant, values, {}
-        )
-    relevant, values, errors, answers = _evaluate(form, flat)
+        state = _evaluate(form, flat)
+        return _render(request, campaign, form_obj, mode, instance, flat, counts, state, {})
+    state = _evaluate(form, flat)
+    errors, answers = dict(state.errors), state.answers
     accord = request.POST.get(ACCORD_FIELD) == "1"
     if mode.source == "enqueteur" and not accord:
         errors[ACCORD_KEY] = "Confirmez que la personne interrogée a donné son accord."
@@ -100,8 +134,7 @@ def page(
             instance,
             flat,
             counts,
-            relevant,
-            values,
+            state,
             errors,
             accord=accord,
         )
@@ -124,8 +157,7 @@ def page(
             instance,
             flat,
             counts,
-            relevant,
-            values,
+            state,
             errors,
             accord=accord,
         )
@@ -151,15 +183,20 @@ def _render(
     instance: str,
     flat: dict[str, rendering.FlatValue],
     counts: dict[str, int],
-    relevant: dict[str, bool],
-    values: dict[str, Any],
+    state: State,
     errors: dict[str, str],
     *,
     accord: bool = False,
 ) -> HttpResponse:
     form = form_obj.form()
     nodes = rendering.build_nodes(
-        form, flat, counts, relevant=relevant, values=values, errors=errors
+        form,
+        flat,
+        counts,
+        relevant=state.relevant,
+        values=state.values,
+        errors=errors,
+        options=state.options,
     )
     links = rendering.error_links(nodes)
     if errors.get(ACCORD_KEY):

@@ -156,6 +156,19 @@ class Node:
     instances: list[Instance] = field(default_factory=list)
     count_name: str = ""
     count: int = 0
+    hidden_choices: frozenset[str] = frozenset()  # filtered out by a choice_filter
+    dynamic: str = ""  # "filtre" (choice_filter) or "repetition" (choices from a repeat's answers)
+    live_text: bool = False  # label or hint with ``${x}``: updated live
+
+    @property
+    def focus_id(self) -> str:
+        """The id of the element the error summary links to (the first shown option of a list
+        of radios or checkboxes, else the field itself)."""
+        if self.widget in ("radios", "checkboxes"):
+            for position, (value, _label) in enumerate(self.choices, start=1):
+                if value not in self.hidden_choices:
+                    return f"{self.id}-{position}"
+        return self.id
 
 
 @dataclass
@@ -218,10 +231,12 @@ def build_nodes(
     relevant: Mapping[str, bool],
     values: Mapping[str, Any],
     errors: Mapping[str, str],
+    options: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Node]:
-    """The node tree of the form for the current answers (``flat``), relevance, computed values
-    and error messages (both keyed by flat key)."""
-    return _nodes(form, form.children, "", flat, counts, relevant, values, errors)
+    """The node tree of the form for the current answers (``flat``), relevance, computed values,
+    error messages and the choices offered to selects whose choices depend on the answers
+    (``options``, see ``Checked.choices``), all keyed by flat key."""
+    return _nodes(form, form.children, "", flat, counts, relevant, values, errors, options or {})
 
 
 def _nodes(
@@ -233,6 +248,7 @@ def _nodes(
     relevant: Mapping[str, bool],
     values: Mapping[str, Any],
     errors: Mapping[str, str],
+    options: Mapping[str, Sequence[str]],
 ) -> list[Node]:
     out: list[Node] = []
     for q in questions:
@@ -249,11 +265,12 @@ def _nodes(
             required=(q.required or "").strip().lower() not in _FALSE,
             relevant=bool(relevant.get(key, True)),
             error=errors.get(key, ""),
+            live_text=has_references(q),
         )
         current = flat.get(key, "")
         if q.kind == "group":
             node.children = _nodes(
-                form, q.children, key + "/", flat, counts, relevant, values, errors
+                form, q.children, key + "/", flat, counts, relevant, values, errors, options
             )
         elif q.kind == "repeat":
             node.count = repeat_count(q, key, counts)
@@ -266,21 +283,28 @@ def _nodes(
                         i,
                         ikey,
                         _nodes(
-                            form, q.children, ikey + "/", flat, counts, relevant, values, errors
+                            form,
+                            q.children,
+                            ikey + "/",
+                            flat,
+                            counts,
+                            relevant,
+                            values,
+                            errors,
+                            options,
                         ),
                     )
                 )
         elif q.kind in ("select_one", "select_multiple"):
-            node.choices = tuple((c.name, c.label or c.name) for c in q.choices)
+            _choices(node, q, options.get(key))
             if q.kind == "select_multiple":
                 node.widget = "checkboxes"
-                node.selected = (
-                    tuple(current) if isinstance(current, list) else tuple(str(current).split())
-                )
+                chosen = current if isinstance(current, list) else str(current).split()
+                node.selected = tuple(v for v in chosen if v not in node.hidden_choices)
             else:
                 many = len(node.choices) > _RADIO_MAX or "minimal" in q.appearance
                 node.widget = "select" if many else "radios"
-                node.value = str(current)
+                node.value = "" if str(current) in node.hidden_choices else str(current)
         elif q.kind == "acknowledge":
             node.widget = "acknowledge"
             node.value = str(current)
@@ -302,12 +326,50 @@ def _nodes(
     return out
 
 
+def _choices(node: Node, q: Question, offered: Sequence[str] | None) -> None:
+    """Fill ``node.choices``: every choice of the list, those a choice_filter leaves out in
+    ``hidden_choices`` (drawn hidden and disabled, shown live); for choices taken from a
+    repeat's answers, the answers themselves (value and label)."""
+    if q.itemset is not None:
+        node.dynamic = "repetition"
+        node.choices = tuple((v, v) for v in offered or ())
+        return
+    node.choices = tuple((c.name, c.label or c.name) for c in q.choices)
+    if q.choice_filter is not None:
+        node.dynamic = "filtre"
+        allowed = set(offered or ())
+        node.hidden_choices = frozenset(c.name for c in q.choices if c.name not in allowed)
+
+
+def has_references(q: Question) -> bool:
+    """True when the label or hint of ``q`` shows answers (``${x}`` or ``<output/>``)."""
+    return bool(_REF.search(q.label) or _OUTPUT.search(q.label)) or bool(
+        _REF.search(q.hint) or _OUTPUT.search(q.hint)
+    )
+
+
+def live_texts(
+    form: Form, counts: Mapping[str, int], values: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(labels, hints) by flat key of the question instances whose label or hint shows answers,
+    with the current ``values`` substituted (for the live form)."""
+    labels: dict[str, str] = {}
+    hints: dict[str, str] = {}
+    for q, key in instance_keys(form.children, counts):
+        if q.kind in _NO_INPUT or not has_references(q):
+            continue
+        prefix = key[: len(key) - len(q.name)]
+        labels[key] = substitute(q.label, prefix, form, values) or q.name
+        hints[key] = substitute(q.hint, prefix, form, values)
+    return labels, hints
+
+
 def error_links(nodes: Iterable[Node]) -> list[ErrorLink]:
-    """The error summary entries, in the order of the form."""
+    """The error summary entries, in the order of the form, each linked to its field."""
     links: list[ErrorLink] = []
     for node in nodes:
         if node.error:
-            links.append(ErrorLink(node.id, node.label, node.error))
+            links.append(ErrorLink(node.focus_id, node.label, node.error))
         links.extend(error_links(node.children))
         for instance in node.instances:
             links.extend(error_links(instance.children))
