@@ -143,7 +143,7 @@ def test_campaign_from_launch_to_diagnostic(browser: Browser, live_server: LiveS
     assert stored.source == "public" and stored.data["travail"]["jours_teletravail"] == 2
 
     # More answers arrive through the JSON API (an ODK-like client).
-    for telework in ("regulier", "occasionnel", "non", "non", "non"):
+    for telework in ["regulier"] * 3 + ["occasionnel"] + ["non"] * 5:
         assert _api_answer(base, token, telework) == 201
 
     # The manager reads the indicators and exports the answers.
@@ -151,7 +151,7 @@ def test_campaign_from_launch_to_diagnostic(browser: Browser, live_server: LiveS
     page.get_by_role("link", name="Résultats de la campagne").click()
     results = page.locator("main")
     expect(results).to_contain_text("Part des actifs en emploi qui télétravaillent")
-    expect(results).to_contain_text("50,0 %")  # 3 teleworkers among 6 active respondents
+    expect(results).to_contain_text("50,0 %")  # 5 teleworkers among 10 active respondents
     expect(results).not_to_contain_text("Émissions évitées non calculées")
     screenshot(page, "enquete-resultats")
     page.go_back()
@@ -159,7 +159,7 @@ def test_campaign_from_launch_to_diagnostic(browser: Browser, live_server: LiveS
         page.get_by_role("link", name="Réponses CSV").first.click()
     text = download.value.path().read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert len(rows) == 6
+    assert len(rows) == 10
     assert {r["profil/commune_residence"] for r in rows} == {"Vitré", "Châteaubourg"}
 
     # The territory's diagnostic shows the measured rate beside the national estimate.

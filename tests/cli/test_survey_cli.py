@@ -67,3 +67,35 @@ def test_purge_refuses_a_bad_date() -> None:
     result = runner.invoke(app, ["enquete", "purger", "--date", "2026-13-01"])
     assert result.exit_code == 2
     assert "Date invalide « 2026-13-01 » : attendu AAAA-MM-JJ." in result.output
+
+
+def test_importer_counts_with_plural_agreement(tmp_path: Path) -> None:
+    one = tmp_path / "un.md"
+    one.write_text("| survey |\n| | type | name | label |\n| | text | a | A |\n", encoding="utf-8")
+    result = runner.invoke(app, ["enquete", "importer", str(one)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "1 question, formulaire valide." in result.output
+    two = tmp_path / "deux.md"
+    two.write_text(
+        "| survey |\n| | type | name | label |\n| | text | a | A |\n| | text | b | B |\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["enquete", "importer", str(two)], env={"COLUMNS": "200"})
+    assert "2 questions, formulaire valide." in result.output
+
+
+def test_plural_helper() -> None:
+    from teletravail.cli.survey import plural
+
+    assert plural(0, "question") == "0 question"
+    assert plural(1, "réponse supprimée", "réponses supprimées") == "1 réponse supprimée"
+    assert plural(3, "réponse supprimée", "réponses supprimées") == "3 réponses supprimées"
+
+
+def test_importer_csv_without_sheet_column(tmp_path: Path) -> None:
+    bad = tmp_path / "plat.csv"
+    bad.write_text("type,name,label\ntext,a,A\n", encoding="utf-8")
+    result = runner.invoke(app, ["enquete", "importer", str(bad)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "la première colonne doit nommer la feuille" in result.output
+    assert "TypeError" not in result.output and "Traceback" not in result.output

@@ -141,7 +141,7 @@ def test_choices_from_repeat_answers() -> None:
 | survey |
 | | type | name | label | choice_filter |
 | | begin_repeat | membres | Membres | |
-| | text | pseudo | Prénom | |
+| | text | pseudo | Pseudonyme | |
 | | integer | age | Âge | |
 | | end_repeat | | | |
 | | select_one ${pseudo} | referent | Référent | ${age} >= 18 |

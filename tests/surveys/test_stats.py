@@ -36,21 +36,41 @@ def test_share_hidden_below_five() -> None:
     est = stats.share(2, 4)
     assert est.value is None and est.ci_low is None and est.n == 4
     assert est.hidden_reason == "moins de 5 répondants"
-    shown = stats.share(2, 5)
-    assert shown.value == 0.4 and not shown.hidden
+    shown = stats.share(5, 8)
+    assert shown.value == 0.625 and not shown.hidden
+    assert stats.share(0, 5).value == 0.0  # nobody: no count of 1 to 4 to protect
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_share_hidden_when_one_to_four_people(k: int) -> None:
+    """share × n would give the count back: 2 of 100 is hidden, as is 2 of 100 weighted."""
+    est = stats.share(k, 100)
+    assert est.value is None and est.hidden_reason == stats.HIDDEN_REASON and est.n == 100
+    success = np.array([True] * k + [False] * (100 - k))
+    assert stats.weighted_share(success, np.full(100, 2.5)).value is None
+    assert stats.weighted_share(success).hidden
+
+
+def test_small_count_and_complement() -> None:
+    assert [stats.small_count(c) for c in (0, 1, 4, 5)] == [False, True, True, False]
+    # one hidden cell (3): hide the smallest non-zero shown one (7), not the empty one
+    assert stats.complement([False, True, False, False], [12, 3, 0, 7]) == 3
+    assert stats.complement([False, True, True], [12, 3, 2]) is None  # two hidden already
+    assert stats.complement([False, False], [12, 3]) is None  # none hidden
+    assert stats.complement([True], [3]) is None  # nothing left to hide
 
 
 def test_weighted_share_uses_kish_n_eff() -> None:
-    success = np.array([True, True, False, False, False, False])
-    weights = np.array([3.0, 1.0, 1.0, 1.0, 1.0, 1.0])
-    # p = 4 / 8 = 0.5; n_eff = 8² / (9 + 5) = 64 / 14 = 4.571429
-    assert stats.kish_n_eff(weights) == pytest.approx(64 / 14)
+    success = np.array([True] * 5 + [False] * 5)
+    weights = np.array([5.0] + [1.0] * 9)
+    # p = 9 / 14; n_eff = 14² / (25 + 9) = 196 / 34 = 5.764706
+    assert stats.kish_n_eff(weights) == pytest.approx(196 / 34)
     est = stats.weighted_share(success, weights)
-    assert est.value == pytest.approx(0.5)
-    low, high = stats.wilson(0.5 * 64 / 14, 64 / 14)
+    assert est.value == pytest.approx(9 / 14)
+    low, high = stats.wilson(9 / 14 * 196 / 34, 196 / 34)
     assert (est.ci_low, est.ci_high) == (pytest.approx(low), pytest.approx(high))
-    assert high - low > stats.wilson(3, 6)[1] - stats.wilson(3, 6)[0]  # wider than unweighted
-    assert est.n == 6
+    assert high - low > stats.wilson(5, 10)[1] - stats.wilson(5, 10)[0]  # wider than unweighted
+    assert est.n == 10
 
 
 def test_unit_weights_equal_unweighted() -> None:

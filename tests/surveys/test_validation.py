@@ -42,7 +42,6 @@ def valid() -> dict[str, Any]:
         "nb_lieux": 2,
         "lieux_freq": [{"lieu_nom": "Mairie", "visites": 4}, {"lieu_nom": "Gare"}],
         "commentaire": "RAS",
-        "inconnu": "ignoré",
     }
 
 
@@ -54,7 +53,6 @@ def test_valid_submission(form: Form) -> None:
     checked = check_submission(form, valid(), today=TODAY)
     assert checked.ok, checked.errors
     data = checked.data
-    assert "inconnu" not in data
     assert data["pratique"]["lieux_other"] == "Café"
     assert data["heures"] == "17.5"
     assert [item.get("rang") for item in data["lieux_freq"]] == ["1", "2"]

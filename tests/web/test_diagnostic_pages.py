@@ -426,7 +426,7 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
     )
     residents = SurveyForm.objects.get(slug="residents", territory__isnull=True)
     campaign.forms.add(residents)
-    for telework in ["regulier"] * 3 + ["occasionnel"] + ["non"] * 4:
+    for telework in ["regulier"] * 5 + ["occasionnel"] + ["non"] * 6:
         result = store_submission(
             campaign, residents, uuid4(), _residents(telework), source="api", consent=True
         )
@@ -437,6 +437,7 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
     Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY}).content.decode()
-    assert "Mesure locale : 50,0 % (IC 95 % : 21,5 à 78,5 %)" in html  # Wilson, 4 of 8
-    assert "Enquête locale « Télétravail à Vitré »" in html and "8 répondants" in html
+    assert "Mesure locale : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in html  # Wilson, 6 of 12
+    assert "Enquête locale « Télétravail à Vitré »" in html and "12 répondants" in html
+    assert "2,0 jours" in html  # the measured days a week of the 6 teleworkers
     assert "mesuré par l&#x27;enquête locale" in html  # the CO2 scenario uses it

@@ -80,6 +80,13 @@ def form_summary(form: Form) -> dict[str, Any]:
     }
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``count`` followed by the French singular (0 and 1) or plural noun phrase:
+    "1 question", "0 question", "3 questions"."""
+    words = singular if count <= 1 else (plural_form or f"{singular}s")
+    return f"{count} {words}"
+
+
 def _depth(question: Question) -> int:
     return question.path.count("/") - 2
 
@@ -122,7 +129,7 @@ def importer(
             question.analyse,
         )
     console.print(table)
-    console.print(f"{count} questions, formulaire valide.")
+    console.print(f"{plural(count, 'question')}, formulaire valide.")
     for warning in form.warnings:
         console.print(f"[yellow]Avertissement :[/yellow] {warning}")
 
@@ -171,7 +178,7 @@ def purger(
     from teletravail.web.surveys.purge import purge_expired
 
     deleted = purge_expired(today or timezone.localdate())
-    console.print(f"{deleted} réponse(s) supprimée(s).")
+    console.print(f"{plural(deleted, 'réponse supprimée', 'réponses supprimées')}.")
 
 
 enquete_app.command("importer")(importer)

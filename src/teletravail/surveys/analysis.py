@@ -10,14 +10,15 @@ Two layers (definitions: docs/methodologie/enquetes.md):
 
 Optional weights (a numeric question), and segments (any select_one question, or the free-text
 ``commune_residence``): the main indicators per segment value. A value resting on fewer than 5
-respondents is hidden. Columns are read once into numpy arrays: 100 000 submissions take well
+respondents, or a count of 1 to 4 people, is hidden, with secondary suppression where a hidden cell
+could be recomputed from the others (select_one choices, segments). Columns are read once into numpy arrays: 100 000 submissions take well
 under 2 s (benchmarks/survey_analysis.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from teletravail.surveys.analysis_columns import (
     Columns,
     FloatArray,
     IntArray,
+    as_number,
 )
 from teletravail.surveys.analysis_models import (
     ChoiceShare,
@@ -57,6 +59,7 @@ from teletravail.surveys.form import Form
 #: Free-text questions analysed as segments or keys, not listed as qualitative answers.
 NOT_FREE_TEXT = frozenset({"commune_residence"})
 NO_THEME = "sans thème"
+EMPTY_SEGMENT = "aucune réponse"
 
 Tags = Mapping[tuple[int, str], Sequence[str]]
 
@@ -65,11 +68,41 @@ class AnalysisError(TeletravailError):
     """The analysis cannot be made as asked (unknown segment or weight question, bad weight)."""
 
 
+def _numeric_values(column: Column) -> FloatArray | None:
+    """The numbers of a numeric question, or of a calculate whose answered values are all
+    numbers (at least one); None otherwise."""
+    if column.numbers is not None:
+        return column.numbers
+    if column.question.kind != "calculate" or column.texts is None:
+        return None
+    numbers = np.asarray([np.nan if t is None else as_number(t) for t in column.texts])
+    answered = np.asarray([t is not None for t in column.texts], dtype=np.bool_)
+    if not answered.any() or np.isnan(numbers[answered]).any():
+        return None
+    return numbers
+
+
+def weight_choices(form: Form, rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(name, label) of the questions usable as weights: asked once per submission (outside any
+    repeat), integer / decimal / range, or calculate with numeric values in ``rows``."""
+    cols = Columns(form, rows if isinstance(rows, list) else list(rows))
+    out: list[tuple[str, str]] = []
+    for name, placed in cols.placed.items():
+        q = placed.question
+        if placed.repeat is not None or q.kind not in NUMERIC | {"calculate"}:
+            continue
+        if q.kind in NUMERIC or _numeric_values(cols.get(name)) is not None:
+            out.append((name, q.label or name))
+    return out
+
+
 def _weights(cols: Columns, weight_field: str) -> FloatArray:
-    if not cols.has(weight_field) or cols.placed[weight_field].question.kind not in NUMERIC:
+    kind = cols.placed[weight_field].question.kind if cols.has(weight_field) else ""
+    if kind not in NUMERIC | {"calculate"}:
         raise AnalysisError(
             f"Pondération impossible : « {weight_field} » n'est pas une question numérique du "
-            "questionnaire hors répétition. Choisissez une question de type integer ou decimal."
+            "questionnaire hors répétition. Choisissez une question de type integer, decimal ou "
+            "un calcul (calculate) à valeurs numériques."
         )
     column = cols.get(weight_field)
     if column.placed.repeat is not None:
@@ -77,8 +110,12 @@ def _weights(cols: Columns, weight_field: str) -> FloatArray:
             f"Pondération impossible : « {weight_field} » est dans une répétition. Choisissez une "
             "question posée une fois par réponse."
         )
-    weights = column.numbers
-    assert weights is not None
+    weights = _numeric_values(column)
+    if weights is None:
+        raise AnalysisError(
+            f"Pondération impossible : le calcul « {weight_field} » a des valeurs non numériques. "
+            "Choisissez une question dont toutes les valeurs sont des nombres."
+        )
     bad = np.flatnonzero(~(weights > 0))
     if bad.size:
         raise AnalysisError(
@@ -139,18 +176,25 @@ def _summary(
     w_keep = None if unit_w is None else unit_w[keep]
     total = float(n) if w_keep is None else float(w_keep.sum())
     n_eff = float(n) if w_keep is None else stats.kish_n_eff(w_keep)
+    hidden_cells = [n < stats.MIN_CELL or total <= 0 or stats.small_count(int(c)) for c in counts]
+    if column.codes is not None and n >= stats.MIN_CELL:
+        # select_one: the counts add up to n, so a single hidden choice would be n − the others.
+        extra = stats.complement(hidden_cells, [int(c) for c in counts])
+    else:
+        extra = None
     choices: list[ChoiceShare] = []
     for pos, (name, label) in enumerate(zip(column.names, column.labels, strict=True)):
-        if n < stats.MIN_CELL or total <= 0:
+        if hidden_cells[pos] or pos == extra:
+            reason = stats.SECONDARY_REASON if pos == extra else stats.HIDDEN_REASON
             choices.append(
                 ChoiceShare(
                     name=name,
                     label=label,
-                    count=int(counts[pos]),
+                    count=None,
                     value=None,
                     ci_low=None,
                     ci_high=None,
-                    hidden_reason=stats.HIDDEN_REASON,
+                    hidden_reason=reason,
                 )
             )
             continue
@@ -246,6 +290,71 @@ def _segment_values(cols: Columns, segment: str) -> tuple[list[tuple[str, str, I
     return out, q.label or segment
 
 
+def _segments(
+    values: Sequence[tuple[str, str, IntArray]],
+    compute: Callable[[IntArray], list[Indicator]],
+) -> list[Segment]:
+    """Segments with primary and secondary suppression (docs/methodologie/enquetes.md).
+
+    A segment of 1 to 4 respondents is hidden whole, size included; when it is the only one, the
+    next smallest segment is hidden whole too. Then, per indicator, when a single segment hides
+    it (with at least one respondent behind it), the shown segment where it rests on the fewest
+    respondents hides it too.
+    """
+    sizes = [int(members.shape[0]) for _, _, members in values]
+    small = [stats.small_count(size) for size in sizes]
+    extra = stats.complement(small, [size if size >= stats.MIN_CELL else 0 for size in sizes])
+    if extra is not None and sizes[extra] < stats.MIN_CELL:
+        extra = None  # only empty segments are left: nothing to protect with
+    computed: list[list[Indicator] | None] = [
+        None if small[i] or i == extra or sizes[i] == 0 else compute(members)
+        for i, (_, _, members) in enumerate(values)
+    ]
+    ids = list(dict.fromkeys(ind.id for found in computed if found for ind in found))
+    for ident in ids:
+        at: list[int] = []
+        hidden_cells: list[bool] = []
+        weights: list[int] = []
+        for i, found in enumerate(computed):
+            if sizes[i] == 0:
+                continue
+            ind = None if found is None else next((x for x in found if x.id == ident), None)
+            if found is not None and (ind is None or (ind.hidden_reason and ind.n == 0)):
+                continue  # absent, or hidden with nobody behind it: nothing to recompute
+            at.append(i)
+            hidden_cells.append(ind is None or ind.hidden_reason is not None)
+            weights.append(0 if ind is None or ind.hidden_reason else ind.n)
+        pick = stats.complement(hidden_cells, weights)
+        if pick is None:
+            continue
+        found = computed[at[pick]]
+        assert found is not None
+        computed[at[pick]] = [
+            x.model_copy(
+                update={
+                    "value": None,
+                    "ci_low": None,
+                    "ci_high": None,
+                    "hidden_reason": stats.SECONDARY_REASON,
+                }
+            )
+            if x.id == ident
+            else x
+            for x in found
+        ]
+    out: list[Segment] = []
+    for i, (value, label, _) in enumerate(values):
+        found = computed[i]
+        if sizes[i] == 0:
+            out.append(Segment(value=value, label=label, n=0, hidden_reason=EMPTY_SEGMENT))
+        elif found is None:
+            reason = stats.SECONDARY_REASON if i == extra else stats.HIDDEN_REASON
+            out.append(Segment(value=value, label=label, n=None, hidden_reason=reason))
+        else:
+            out.append(Segment(value=value, label=label, n=sizes[i], indicators=found))
+    return out
+
+
 def analyse(
     form: Form,
     rows: Sequence[Mapping[str, Any]],
@@ -297,22 +406,13 @@ def analyse(
     segment_label = None
     if segment:
         values, segment_label = _segment_values(cols, segment)
-        for value, label, members in values:
-            n = int(members.shape[0])
-            if n < stats.MIN_CELL:
-                segments.append(
-                    Segment(value=value, label=label, n=n, hidden_reason=stats.HIDDEN_REASON)
-                )
-                continue
-            segments.append(
-                Segment(
-                    value=value, label=label, n=n, indicators=main(Scope(cols, members, weights))
-                )
-            )
+        segments = _segments(values, lambda members: main(Scope(cols, members, weights)))
     if weights is not None:
+        assert weight_field is not None
+        label = cols.placed[weight_field].question.label or weight_field
         notes.append(
-            f"Résultats pondérés par « {weight_field} » ; intervalles calculés sur "
-            "l'effectif efficace de Kish."
+            f"Résultats pondérés par « {label} » (question {weight_field}) ; intervalles "
+            "calculés sur l'effectif efficace de Kish."
         )
     return SurveyAnalysis(
         form_id=form.form_id,

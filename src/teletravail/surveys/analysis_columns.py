@@ -162,7 +162,8 @@ class Column:
         return self.placed.repeat is None
 
 
-def _number(value: object) -> float:
+def as_number(value: object) -> float:
+    """``value`` as a float (numbers, numeric strings with a dot or a comma), NaN otherwise."""
     if isinstance(value, bool) or value is None:
         return np.nan
     if isinstance(value, int | float):
@@ -230,7 +231,7 @@ def build_column(nodes: _Nodes, placed: Placed) -> Column:
         column.names, column.labels = names, labels
     elif kind in NUMERIC:
         column.numbers = np.asarray(
-            [v if type(v) is float else (NAN if v is None else _number(v)) for v in raw],
+            [v if type(v) is float else (NAN if v is None else as_number(v)) for v in raw],
             dtype=np.float64,
         )
     else:

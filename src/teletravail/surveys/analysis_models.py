@@ -1,8 +1,10 @@
 """Result models of the survey analysis (:func:`teletravail.surveys.analysis.analyse`).
 
 Shares are fractions in [0, 1] (unit "part"); intervals are 95 %; ``n`` is always the number of
-respondents (unweighted) the value rests on; a value resting on fewer than 5 respondents is hidden
-(``value`` None, ``hidden_reason`` "moins de 5 répondants").
+respondents (unweighted) the value rests on; a value resting on fewer than 5 respondents, or a
+share of 1 to 4 people, is hidden (``value`` None, ``hidden_reason`` "moins de 5 répondants"), and
+secondary suppression hides one more cell when a single hidden cell could be recomputed (rules:
+:mod:`teletravail.surveys.stats`). A hidden cell carries no count of people.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ class _Model(BaseModel):
 
 class ChoiceShare(_Model):
     """Share of the respondents of a question who chose ``name`` (select_one: one choice each;
-    select_multiple: shares do not add up to 1). ``count`` is the unweighted number who chose it."""
+    select_multiple: shares do not add up to 1). ``count`` is the unweighted number who chose it,
+    None when the cell is hidden (1 to 4 people, question answered by fewer than 5, or secondary
+    suppression)."""
 
     name: str
     label: str
-    count: int
+    count: int | None
     value: float | None
     ci_low: float | None
     ci_high: float | None
@@ -112,11 +116,15 @@ class Indicator(_Model):
 class Segment(_Model):
     """The main indicators for the respondents whose segment question has ``value``.
 
-    A segment of fewer than 5 respondents is hidden (``indicators`` empty, ``hidden_reason``)."""
+    ``n``: respondents in the segment; a segment of 1 to 4 respondents is hidden (``indicators``
+    empty, ``hidden_reason``, ``n`` None), and when it is the only one, so is the next smallest
+    segment (secondary suppression). A segment value nobody gave has ``n`` 0 and no indicators.
+    Within shown segments, an indicator hidden in a single segment is also hidden in the segment
+    where it rests on the fewest respondents."""
 
     value: str
     label: str
-    n: int
+    n: int | None
     hidden_reason: str | None = None
     indicators: list[Indicator] = []
 

@@ -25,6 +25,7 @@ from teletravail.impact.calculator import (
     compute_impact,
 )
 from teletravail.impact.models import ModeTransport
+from teletravail.surveys import stats
 from teletravail.surveys.analysis_columns import FloatArray
 from teletravail.surveys.analysis_models import Indicator
 from teletravail.surveys.analysis_scope import Scope, indicator
@@ -99,23 +100,30 @@ def _telework(scope: Scope) -> list[Indicator]:
     active = scope.is_in("situation", ACTIVE)
     among = active & tele_ok
     qs = ["situation", "teletravail"]
+    tele_share = scope.share(teleworker, among)
     out.append(
         indicator(
             "part_teletravail_actifs",
             "Part des actifs en emploi qui télétravaillent",
             "part",
-            scope.share(teleworker, among),
+            tele_share,
             qs,
             "Actifs en emploi : salariés du privé, du public et indépendants ; télétravail régulier "
             "ou occasionnel.",
         )
     )
+    regular = scope.is_in("teletravail", ("regulier",))
+    regular_share = scope.share(regular, among)
+    occasional = int(np.count_nonzero(teleworker & ~regular & among))
+    if stats.small_count(occasional) and not (regular_share.hidden or tele_share.hidden):
+        # both shares shown would give the 1 to 4 occasional teleworkers back by difference
+        regular_share = stats.hidden(regular_share.n, stats.SECONDARY_REASON)
     out.append(
         indicator(
             "part_teletravail_regulier_actifs",
             "Part des actifs en emploi qui télétravaillent régulièrement",
             "part",
-            scope.share(scope.is_in("teletravail", ("regulier",)), among),
+            regular_share,
             qs,
         )
     )

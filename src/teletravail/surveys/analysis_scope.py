@@ -121,8 +121,8 @@ def indicator(
 
 def generic_indicators(scope: Scope, skip: Iterable[str] = ()) -> list[Indicator]:
     """Cross-tab indicators for any form: per question outside repeats, the share of each choice
-    (select_one / select_multiple, id "question.choix") and the mean of numbers (id
-    "question.moyenne")."""
+    (select_one / select_multiple, id "question.choix"; for a select_one, secondary suppression
+    among its choices) and the mean of numbers (id "question.moyenne")."""
     skipped = set(skip)
     out: list[Indicator] = []
     for name, placed in scope.cols.placed.items():
@@ -132,17 +132,26 @@ def generic_indicators(scope: Scope, skip: Iterable[str] = ()) -> list[Indicator
         if q.kind in ("select_one", "select_multiple"):
             column: Column = scope.cols.get(name)
             among = scope.answered(name)
-            for pos, (choice, label) in enumerate(zip(column.names, column.labels, strict=True)):
+            estimates: list[stats.Estimate] = []
+            counts: list[int] = []
+            for pos in range(len(column.names)):
                 if q.kind == "select_one":
                     success = scope.codes(name) == pos
                 else:
                     success = scope.matrix(name)[:, pos]
+                estimates.append(scope.share(success, among))
+                counts.append(int(np.count_nonzero(success & among)))
+            if q.kind == "select_one" and int(np.count_nonzero(among)) >= stats.MIN_CELL:
+                extra = stats.complement([e.hidden for e in estimates], counts)
+                if extra is not None:
+                    estimates[extra] = stats.hidden(estimates[extra].n, stats.SECONDARY_REASON)
+            for choice, label, estimate in zip(column.names, column.labels, estimates, strict=True):
                 out.append(
                     indicator(
                         f"{name}.{choice}",
                         f"{q.label or name} : {label}",
                         "part",
-                        scope.share(success, among),
+                        estimate,
                         [name],
                     )
                 )

@@ -5,7 +5,8 @@ turned into SVG presentation attributes (``fill``, ``stroke``, ``font-size``…)
 render under a strict Content Security Policy. Text stays text (accessible, searchable).
 
 - :func:`render_shares` / :func:`render_segment_shares`: a share per segment (horizontal bars,
-  95 % interval as error bars; a hidden cell is written "masqué : moins de 5 répondants");
+  95 % interval as error bars; a hidden cell is written "masqué : moins de 5 répondants" or its
+  other reason; a hidden segment's size is never printed, "moins de 5" instead);
 - :func:`render_needs`: the residents' needs ranked by share.
 """
 
@@ -21,6 +22,7 @@ import matplotlib.pyplot as plt
 
 from teletravail.reports.charts import BAR, _svg
 from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
+from teletravail.surveys.stats import HIDDEN_REASON
 
 ERROR = "#3a3a3a"
 STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
@@ -57,8 +59,12 @@ def render_shares(
     *,
     title: str,
     hidden_text: str = "masqué : moins de 5 répondants",
+    reasons: Sequence[str | None] | None = None,
 ) -> str:
-    """Horizontal bars of shares (fractions in [0, 1]) with their 95 % intervals, as SVG."""
+    """Horizontal bars of shares (fractions in [0, 1]) with their 95 % intervals, as SVG.
+
+    A bar without value is written ``hidden_text``, or "masqué : <reason>" when ``reasons``
+    (aligned with ``labels``) gives one."""
     n = len(labels)
     fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(n, 1) + 0.9))
     shown = [v if v is not None else 0.0 for v in values]
@@ -75,7 +81,13 @@ def render_shares(
     ax.invert_yaxis()
     for i, v in enumerate(values):
         end = shown[i] + above[i]
-        text = hidden_text if v is None else percent(v)
+        reason = reasons[i] if reasons else None
+        if v is not None:
+            text = percent(v)
+        elif reason and reason != HIDDEN_REASON:
+            text = f"masqué : {reason}"
+        else:
+            text = hidden_text
         ax.text(end + 0.01, i, text, va="center", fontsize=8)
     ax.set_xlim(0.0, 1.25)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
@@ -90,13 +102,26 @@ def render_segment_shares(segments: Sequence[Segment], indicator_id: str, *, tit
     values: list[float | None] = []
     lows: list[float | None] = []
     highs: list[float | None] = []
+    reasons: list[str | None] = []
     for segment in segments:
         found = next((i for i in segment.indicators if i.id == indicator_id), None)
-        labels.append(f"{segment.label} (n = {segment.n})")
+        labels.append(f"{segment.label} ({segment_size(segment)})")
         values.append(found.value if found else None)
         lows.append(found.ci_low if found else None)
         highs.append(found.ci_high if found else None)
-    return render_shares(labels, values, lows, highs, title=title)
+        reasons.append(found.hidden_reason if found else segment.hidden_reason)
+    return render_shares(labels, values, lows, highs, title=title, reasons=reasons)
+
+
+def segment_size(segment: Segment) -> str:
+    """The size of a segment as printed: "n = 12", "aucune réponse", or, for a hidden segment,
+    "moins de 5" (1 to 4 people) or "effectif masqué" (secondary suppression); never the
+    number of a hidden segment."""
+    if segment.n == 0:
+        return "aucune réponse"
+    if segment.n is None:
+        return "moins de 5" if segment.hidden_reason == HIDDEN_REASON else "effectif masqué"
+    return f"n = {segment.n}"
 
 
 def render_needs(indicators: Sequence[Indicator], *, title: str = "Besoins exprimés") -> str:
@@ -111,6 +136,7 @@ def render_needs(indicators: Sequence[Indicator], *, title: str = "Besoins expri
         [i.ci_low for i in needs],
         [i.ci_high for i in needs],
         title=title,
+        reasons=[i.hidden_reason for i in needs],
     )
 
 
@@ -139,6 +165,7 @@ def analysis_charts(analysis: SurveyAnalysis) -> list[tuple[str, str]]:
                     [i.ci_low for i in places],
                     [i.ci_high for i in places],
                     title=title,
+                    reasons=[i.hidden_reason for i in places],
                 ),
             )
         )
@@ -156,6 +183,7 @@ def analysis_charts(analysis: SurveyAnalysis) -> list[tuple[str, str]]:
                     [c.ci_low for c in q.choices],
                     [c.ci_high for c in q.choices],
                     title=q.label,
+                    reasons=[c.hidden_reason for c in q.choices],
                 ),
             )
         )

@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 
 from teletravail.errors import TeletravailError
 from teletravail.surveys.form import Form, Question
+from teletravail.surveys.sheets import SheetLimits, SheetTooLargeError, bounded_rows, check_archive
 
 SKIPPED_KINDS = frozenset({"group", "repeat", "note", "calculate"})
 UUID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "uuid")
@@ -39,6 +40,12 @@ REEXPORT = (
     "(XML values and headers) et le séparateur de groupes « / »."
 )
 Fail = Callable[[str], NoReturn]
+#: Size limits of an XLSX export: 200,000 rows and 5,000 columns per sheet (a select_multiple
+#: adds one 0/1 column per choice), reading stopped after 1,000 consecutive empty rows, 500 MB
+#: uncompressed.
+EXPORT_LIMITS = SheetLimits(
+    rows=200_000, columns=5_000, empty_rows=1_000, uncompressed_bytes=500 * 1024 * 1024
+)
 INDEXED = re.compile(r"^(?P<name>[^\[\]/]+)\[(?P<index>\d+)\]$")
 
 
@@ -103,6 +110,19 @@ def _decode(data: bytes, filename: str) -> str:
     raise ImportFileError(filename, "encodage illisible : enregistrez le fichier en UTF-8.")
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    """French reason for a CSV parsing error (the Python message is not shown)."""
+    text = str(exc)
+    if "field limit" in text:
+        return (
+            f"CSV illisible : une cellule dépasse {csv.field_size_limit()} caractères "
+            "(guillemet sans doute non fermé)."
+        )
+    if "NUL" in text:
+        return "CSV illisible : le fichier contient des caractères nuls (fichier binaire ?)."
+    return "CSV illisible : vérifiez les guillemets et les retours à la ligne des cellules."
+
+
 def _csv_table(data: bytes, filename: str) -> _Table:
     text = _decode(data, filename)
     first = text.split("\n", 1)[0]
@@ -111,7 +131,7 @@ def _csv_table(data: bytes, filename: str) -> _Table:
     try:
         lines = list(reader)
     except csv.Error as exc:
-        raise ImportFileError(filename, f"CSV illisible ({exc}).", line=reader.line_num) from exc
+        raise ImportFileError(filename, _csv_reason(exc), line=reader.line_num) from None
     if not lines:
         raise ImportFileError(filename, "le fichier est vide.")
     header = [h.strip() for h in lines[0]]
@@ -120,6 +140,11 @@ def _csv_table(data: bytes, filename: str) -> _Table:
 
 
 def _xlsx_tables(data: bytes, filename: str) -> list[_Table]:
+    """The sheets of an XLSX export, bounded (see :data:`EXPORT_LIMITS`)."""
+    try:
+        check_archive(data, EXPORT_LIMITS)
+    except SheetTooLargeError as exc:
+        raise ImportFileError(filename, exc.reason) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
@@ -127,19 +152,19 @@ def _xlsx_tables(data: bytes, filename: str) -> list[_Table]:
             filename, "classeur XLSX illisible : vérifiez le fichier exporté."
         ) from exc
     tables: list[_Table] = []
-    for ws in wb.worksheets:
-        values = ws.iter_rows(values_only=True)
-        head = next(values, None)
-        if head is None:
-            continue
-        header = ["" if h is None else str(h).strip() for h in head]
-        rows = [
-            (i, list(r))
-            for i, r in enumerate(values, start=2)
-            if any(c is not None and str(c).strip() for c in r)
-        ]
-        tables.append(_Table(ws.title, header, rows))
-    wb.close()
+    try:
+        for ws in wb.worksheets:
+            values = bounded_rows(ws, EXPORT_LIMITS, header_row=1)
+            first = next(values, None)
+            if first is None:
+                continue
+            header = ["" if h is None else str(h).strip() for h in first[1]]
+            rows = [(i, list(r)) for i, r in values]
+            tables.append(_Table(ws.title, header, rows))
+    except SheetTooLargeError as exc:
+        raise ImportFileError(filename, exc.reason, sheet=exc.sheet) from None
+    finally:
+        wb.close()
     if not tables:
         raise ImportFileError(filename, "le classeur ne contient aucune feuille remplie.")
     return tables
@@ -188,7 +213,7 @@ def _convert(q: Question, raw: object, fail: Fail) -> Any:  # noqa: ANN401 - typ
             fail(
                 f"« {bad[0]} » n'est pas un nom de choix de la liste « {q.list_name} » ({REEXPORT})"
             )
-        return chosen
+        return list(dict.fromkeys(chosen))
     if q.kind == "date":
         try:
             return date.fromisoformat(text[:10]).isoformat()

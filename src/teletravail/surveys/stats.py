@@ -9,12 +9,19 @@ hidden). Shares are fractions in [0, 1]; means are in the unit of the answers.
 - Mean: m ± z·s/√n with s the sample standard deviation (n − 1); weighted: m = Σ w·x / Σ w,
   s² = Σ w (x − m)² / Σ w × n_eff / (n_eff − 1), half-width z·s/√n_eff.
 - Small cells: an estimate resting on fewer than :data:`MIN_CELL` respondents is hidden
-  (value and interval None, ``hidden_reason`` = :data:`HIDDEN_REASON`).
+  (value and interval None, ``hidden_reason`` = :data:`HIDDEN_REASON`), and so is a share whose
+  numerator (respondents with the trait, unweighted) is between 1 and 4: share × n would give
+  that count back.
+- Secondary suppression (:func:`complement`): when exactly one cell of a set that adds up (the
+  choices of a select_one, the segments of one indicator) is hidden, the next smallest cell is
+  hidden too (:data:`SECONDARY_REASON`), so that the total minus the shown cells does not give
+  the hidden one back.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +30,7 @@ import numpy.typing as npt
 Z95 = 1.96
 MIN_CELL = 5
 HIDDEN_REASON = "moins de 5 répondants"
+SECONDARY_REASON = "masqué pour ne pas révéler une case de moins de 5 répondants"
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -43,6 +51,24 @@ class Estimate:
     def hidden(self) -> bool:
         """True when the small-cell rule hides the value."""
         return self.hidden_reason is not None
+
+
+def small_count(count: int) -> bool:
+    """True when ``count`` people (a numerator or a group size) is between 1 and MIN_CELL − 1:
+    such a count is never published."""
+    return 0 < count < MIN_CELL
+
+
+def complement(hidden_cells: Sequence[bool], sizes: Sequence[int]) -> int | None:
+    """Position of the cell to hide as well when exactly one cell of ``hidden_cells`` is hidden
+    (secondary suppression): the shown cell with the smallest non-zero ``sizes`` (people), else
+    the smallest shown cell; None when zero or several cells are hidden, or none is left."""
+    if sum(1 for h in hidden_cells if h) != 1:
+        return None
+    shown = [i for i, h in enumerate(hidden_cells) if not h]
+    if not shown:
+        return None
+    return min(shown, key=lambda i: (sizes[i] <= 0, sizes[i], i))
 
 
 def hidden(n: int, reason: str = HIDDEN_REASON) -> Estimate:
@@ -77,8 +103,9 @@ def kish_n_eff(weights: FloatArray) -> float:
 
 
 def share(successes: int, n: int) -> Estimate:
-    """Unweighted share successes/n with its Wilson interval; hidden when n < MIN_CELL."""
-    if n < MIN_CELL:
+    """Unweighted share successes/n with its Wilson interval; hidden when n < MIN_CELL or when
+    1 ≤ successes < MIN_CELL."""
+    if n < MIN_CELL or small_count(successes):
         return hidden(n)
     low, high = wilson(successes, n)
     return Estimate(successes / n, low, high, n)
@@ -88,10 +115,11 @@ def weighted_share(success: BoolArray, weights: FloatArray | None = None) -> Est
     """Share of True in ``success`` (one entry per respondent of the denominator).
 
     With ``weights`` (same length, positive): weighted share and Wilson interval on the Kish n_eff.
-    Hidden when fewer than MIN_CELL respondents.
+    Hidden when fewer than MIN_CELL respondents, or when 1 to MIN_CELL − 1 of them have the trait
+    (unweighted count).
     """
     n = int(success.shape[0])
-    if n < MIN_CELL:
+    if n < MIN_CELL or small_count(int(np.count_nonzero(success))):
         return hidden(n)
     if weights is None:
         return share(int(np.count_nonzero(success)), n)

@@ -227,7 +227,8 @@ def _build(
                 )
             else:
                 element = ET.SubElement(parent_element, question.name)
-                raw = None if question.kind in ("note",) else value
+                # a note takes no answer; an object is reported by _structure_errors
+                raw = None if question.kind == "note" or isinstance(value, Mapping) else value
                 if not _is_empty(raw) and question.calculate is None:
                     typed, problem = _type_check(question, raw)
                     if problem is None:
@@ -372,10 +373,12 @@ def _type_check(question: Question, raw: object) -> tuple[Any, str | None]:
         return raw, "Cochez la case pour confirmer."
     if kind == "select_multiple":
         if isinstance(raw, str):
-            return raw.split(), None
-        if isinstance(raw, (list, tuple)):
-            return [str(v) for v in raw], None
-        return [str(raw)], None
+            values = raw.split()
+        elif isinstance(raw, (list, tuple)):
+            values = [str(v) for v in raw]
+        else:
+            values = [str(raw)]
+        return list(dict.fromkeys(values)), None  # duplicates removed, order kept
     return str(raw), None
 
 
@@ -448,6 +451,59 @@ def evaluate_filter_string(
     return to_string(token.evaluate(context))
 
 
+UNKNOWN_KEY_MESSAGE = "Question inconnue dans ce formulaire : « {key} »."
+
+
+def _structure_errors(form: Form, answers: Mapping[str, Any]) -> list[FieldError]:
+    """Keys of ``answers`` that match no question at their place (unknown or wrongly nested,
+    e.g. a question of a group given at the top level), groups not given as objects and
+    repeats not given as lists of objects. The form's start/end/today metadata names are
+    accepted at the top level. ``FieldError.key`` is the flat key of the offending entry."""
+    errors: list[FieldError] = []
+    metadata = {name for name, _kind in form.metadata}
+
+    def walk(questions: Sequence[Question], values: Mapping[str, Any], prefix: str) -> None:
+        by_name = {q.name: q for q in questions}
+        for raw_key, value in values.items():
+            key = str(raw_key)
+            flat = f"{prefix}{key}"
+            question = by_name.get(key)
+            if question is None:
+                if not (prefix == "" and key in metadata):
+                    errors.append(FieldError(flat, key, "", UNKNOWN_KEY_MESSAGE.format(key=key)))
+                continue
+            if value is None:
+                continue
+            if question.kind == "group":
+                if isinstance(value, Mapping):
+                    walk(question.children, value, f"{flat}/")
+                else:
+                    errors.append(_shape_error(flat, question, "un objet ({…})"))
+            elif question.kind == "repeat":
+                if not isinstance(value, list):
+                    errors.append(_shape_error(flat, question, "une liste d'objets ([{…}])"))
+                    continue
+                for index, item in enumerate(value, start=1):
+                    if isinstance(item, Mapping):
+                        walk(question.children, item, f"{flat}[{index}]/")
+                    elif item is not None:
+                        errors.append(_shape_error(f"{flat}[{index}]", question, "un objet ({…})"))
+            elif isinstance(value, Mapping):
+                errors.append(_shape_error(flat, question, "une valeur simple"))
+
+    walk(form.children, answers, "")
+    return errors
+
+
+def _shape_error(key: str, question: Question, expected: str) -> FieldError:
+    return FieldError(
+        key,
+        question.name,
+        question.label,
+        f"Réponse mal structurée pour « {question.name} » : {expected} est attendu.",
+    )
+
+
 def _is_empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
@@ -464,8 +520,11 @@ def check_submission(
 
     Evaluates calculations and relevance (irrelevant answers are dropped), then types, required
     ("Réponse obligatoire." or the form's required_message), choice membership (with
-    choice_filter; unknown choices refused), constraints (the form's constraint_message or
-    "Réponse non valide."). Unknown keys are ignored. ``today`` is used by ``today()`` (default:
+    choice_filter; unknown choices refused; a select_multiple's repeated choices kept once, in
+    order), constraints (the form's constraint_message or "Réponse non valide."). Keys that match
+    no question at their place are reported after the other errors (« Question inconnue dans
+    ce formulaire : « x ». », key = the flat key), as are groups not given as objects and repeats
+    not given as lists; the start/end/today metadata names are accepted at the top level. ``today`` is used by ``today()`` (default:
     the current date); when ``now`` is given, the form's start/end/today metadata are filled
     (start only if absent from ``answers``). ``options=True`` also lists the choices offered to
     the selects whose choices depend on the answers (``Checked.choices``, for the web form).
@@ -608,6 +667,7 @@ def _collect(
     _clean_repeats(data)
     if form.metadata:
         _metadata(form, data, answers, now, day)
+    errors.extend(_structure_errors(form, answers))
     return Checked(
         data=data, errors=tuple(errors), relevant=relevant, values=values, choices=offered
     )

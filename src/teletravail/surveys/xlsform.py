@@ -22,9 +22,23 @@ from xml.etree import ElementTree as ET
 
 from teletravail.surveys.errors import FormError
 from teletravail.surveys.form import Choice, Form, Question
+from teletravail.surveys.personal import personal_reason
+from teletravail.surveys.sheets import (
+    SheetLimits,
+    SheetTooLargeError,
+    bounded_rows,
+    check_archive,
+    check_dimension,
+)
 from teletravail.surveys.xpath import XPathCompileError, compile_expression
 
 SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".md")
+
+#: Size limits of an XLSForm workbook (checked before pyxform reads it): 200,000 rows and 500
+#: columns per sheet, reading stopped after 1,000 consecutive empty rows, 100 MB uncompressed.
+FORM_LIMITS = SheetLimits(
+    rows=200_000, columns=500, empty_rows=1_000, uncompressed_bytes=100 * 1024 * 1024
+)
 
 _XF = "{http://www.w3.org/2002/xforms}"
 _H = "{http://www.w3.org/1999/xhtml}"
@@ -93,30 +107,6 @@ _UNSUPPORTED_REASONS = {
     "csv-external": "les données externes (« csv-external ») ne sont pas prises en charge.",
 }
 
-#: Names that reveal personal data; they need a ``donnee_personnelle`` purpose.
-_PERSONAL_NAMES = frozenset(
-    {
-        "nom",
-        "prenom",
-        "nom_prenom",
-        "prenom_nom",
-        "nom_complet",
-        "email",
-        "e_mail",
-        "mail",
-        "courriel",
-        "telephone",
-        "tel",
-        "portable",
-        "mobile",
-        "adresse",
-        "adresse_postale",
-        "date_naissance",
-        "naissance",
-    }
-)
-_PERSONAL_PREFIXES = ("email_", "courriel_", "telephone_", "tel_", "adresse_", "prenom_")
-
 _STANDARD_KEYS = frozenset(
     {
         "type",
@@ -142,6 +132,15 @@ _STANDARD_KEYS = frozenset(
         "theme",
     }
 )
+
+#: Other headers pyxform accepts for a survey column (see pyxform.aliases.survey_header).
+_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "calculation": ("calculate",),
+    "relevant": ("relevance",),
+    "repeat_count": ("count", "jr:count"),
+    "constraint_message": ("constraining_message",),
+    "required_message": ("requiredmsg",),
+}
 
 _COLUMN_OF_BIND = {
     "relevant": "relevant",
@@ -185,17 +184,58 @@ def _check_readable(data: bytes, filename: str) -> str:
         raise FormError(f"le fichier « {filename} » n'est pas un classeur Excel 97 (.xls) lisible.")
     if ext in (".csv", ".md"):
         try:
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise FormError(
                 f"le fichier « {filename} » n'est pas encodé en UTF-8 : réenregistrez-le en UTF-8."
             ) from None
+        _check_sheet_column(text, ext, filename)
     return ext
 
 
+def _first_cells(text: str, ext: str) -> list[tuple[int, str]]:
+    """(1-based line, first cell) of the lines of a CSV/Markdown XLSForm whose first cell is
+    filled: the sheet names, in a well-formed file."""
+    found: list[tuple[int, str]] = []
+    if ext == ".csv":
+        reader = csv.reader(io.StringIO(text))
+        try:
+            for cells in reader:
+                if cells and cells[0].strip():
+                    found.append((reader.line_num, cells[0].strip()))
+        except csv.Error:
+            return found
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            first = stripped.strip("|").split("|")[0].strip()
+            if first:
+                found.append((number, first))
+    return found
+
+
+def _check_sheet_column(text: str, ext: str, filename: str) -> None:
+    """Refuse a CSV/Markdown XLSForm whose first column does not name the sheets."""
+    expected = "survey, choices, settings"
+    for line, cell in _first_cells(text, ext):
+        if cell.lower() not in _WORKBOOK_SHEETS:
+            raise FormError(
+                f"le fichier « {filename} », ligne {line} : la première colonne doit nommer la "
+                f"feuille : {expected} (trouvé « {cell} »). Dans un XLSForm en "
+                f"{'CSV' if ext == '.csv' else 'Markdown'}, une ligne « survey » précède "
+                "l'en-tête, et chaque ligne suivante commence par une cellule vide."
+            )
+
+
 def _xlsx_sheet_names(data: bytes, filename: str) -> list[str]:
+    """Sheet names of a workbook, after refusing an oversized one (see :mod:`.sheets`)."""
     from openpyxl import load_workbook
 
+    try:
+        check_archive(data, FORM_LIMITS)
+    except SheetTooLargeError as error:
+        raise FormError(f"le fichier « {filename} » est refusé : {error.reason}") from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True)
     except Exception:
@@ -204,6 +244,11 @@ def _xlsx_sheet_names(data: bytes, filename: str) -> list[str]:
             "enregistrez-le au format .xlsx."
         ) from None
     try:
+        for worksheet in workbook.worksheets:
+            try:
+                check_dimension(worksheet, FORM_LIMITS)
+            except SheetTooLargeError as error:
+                raise FormError(error.reason, sheet=error.sheet) from None
         return [str(name) for name in workbook.sheetnames]
     finally:
         workbook.close()
@@ -241,17 +286,15 @@ def _xlsx_rows(data: bytes, sheet: str) -> list[tuple[int, dict[str, str]]]:
         names = {str(name).strip().lower(): name for name in workbook.sheetnames}
         if sheet.lower() not in names:
             return []
-        rows = workbook[names[sheet.lower()]].iter_rows(values_only=True)
+        rows = bounded_rows(workbook[names[sheet.lower()]], FORM_LIMITS)
         header: list[str] | None = None
         out: list[tuple[int, dict[str, str]]] = []
-        for number, row in enumerate(rows, start=1):
+        for number, row in rows:
             cells = [_as_text(v) for v in row]
             if header is None:
-                if any(cells):
-                    header = [c.lower() for c in cells]
+                header = [c.lower() for c in cells]
                 continue
-            if any(cells):
-                out.append((number, dict(zip(header, cells, strict=False))))
+            out.append((number, dict(zip(header, cells, strict=False))))
         return out
     finally:
         workbook.close()
@@ -319,6 +362,25 @@ class _Locator:
             if row.get(column, "").strip() == value:
                 return number
         return None
+
+    def cell(self, row: int, column: str) -> str:
+        """The text of ``column`` (lower-case header) at spreadsheet ``row``, "" if unknown."""
+        for number, values in self.rows():
+            if number == row:
+                return values.get(column, "").strip()
+        return ""
+
+    def column(self, canonical: str) -> str:
+        """The header the file uses for a column pyxform knows under several names
+        ("calculation" written "calculate", "relevant" written "relevance"…); ``canonical``
+        when the file uses it or has neither."""
+        written = {key for _number, values in self.rows() for key in values}
+        if canonical in written:
+            return canonical
+        for alias in _COLUMN_ALIASES.get(canonical, ()):
+            if alias in written:
+                return alias
+        return canonical
 
     def row_of_type(self, type_value: str) -> int | None:
         for number, row in self.rows():
@@ -434,6 +496,18 @@ def _french_detail(detail: str, value: str | None) -> str:
     return f"valeur refusée par pyxform (message d'origine : « {detail.strip()} »)."
 
 
+def _counterpart(keyword: str) -> str:
+    """The closing (or opening) keyword of a group/repeat, spelt like ``keyword``:
+    "begin group" → "end group", "end_repeat" → "begin_repeat"."""
+    match = re.match(r"^(begin|end)([\s_]+)(\w+)", keyword.strip(), re.I)
+    if match is None:
+        return "?"
+    opposite = {"begin": "end", "end": "begin"}[match[1].lower()]
+    if match[1].isupper():
+        opposite = opposite.upper()
+    return f"{opposite}{match[2]}{match[3]}"
+
+
 def _map_pyxform_error(message: str, locator: _Locator) -> FormError:
     """Translate a pyxform error message into a located French FormError."""
     text = message.strip()
@@ -447,13 +521,8 @@ def _map_pyxform_error(message: str, locator: _Locator) -> FormError:
         row = int(row_text)
         unmatched = re.match(r"Unmatched '(\w+)'", detail)
         if unmatched:
-            keyword = unmatched[1]
-            counterpart = {
-                "begin_group": "end_group",
-                "end_group": "begin_group",
-                "begin_repeat": "end_repeat",
-                "end_repeat": "begin_repeat",
-            }.get(keyword, "?")
+            keyword = locator.cell(row, "type") or unmatched[1]
+            counterpart = _counterpart(keyword)
             return FormError(
                 f"« {keyword} » sans « {counterpart} » correspondant.",
                 sheet="survey",
@@ -465,11 +534,12 @@ def _map_pyxform_error(message: str, locator: _Locator) -> FormError:
                 "le nom de la question est vide.", sheet="survey", row=row, column="name"
             )
         if "Missing calculation" in detail:
+            column = locator.column("calculation")
             return FormError(
                 "une question « calculate » doit avoir une formule.",
                 sheet="survey",
                 row=row,
-                column="calculation",
+                column=column,
             )
         listed = re.match(r"List name not in choices sheet: (.+)$", detail)
         if listed:
@@ -704,11 +774,6 @@ def _expression(value: str | None) -> str | None:
     return value or None
 
 
-def _is_personal_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _PERSONAL_NAMES or lowered.startswith(_PERSONAL_PREFIXES)
-
-
 class _Builder:
     def __init__(
         self,
@@ -887,10 +952,15 @@ class _Builder:
                 row=row,
                 column="donnee_personnelle",
             )
-        if _is_personal_name(question.name) and not question.donnee_personnelle.strip():
+        if question.donnee_personnelle.strip():
+            return
+        why = personal_reason(question.name, question.label, question.kind)
+        if why is not None:
             raise FormError(
-                f"la question « {question.name} » semble collecter une donnée personnelle : "
-                "indiquez sa finalité dans la colonne « donnee_personnelle » (ou renommez-la).",
+                f"la question « {question.name} » semble collecter une donnée personnelle "
+                f"({why}) : indiquez sa finalité dans la colonne « donnee_personnelle », ou "
+                "renommez et reformulez la question si elle ne porte pas sur la personne "
+                "interrogée.",
                 sheet="survey",
                 row=row,
                 column="donnee_personnelle",
@@ -914,7 +984,10 @@ class _Builder:
                 compile_expression(expression)
             except XPathCompileError as error:
                 raise FormError(
-                    str(error), sheet="survey", row=row or self.row(question.name), column=column
+                    str(error),
+                    sheet="survey",
+                    row=row or self.row(question.name),
+                    column=self.locator.column(column),
                 ) from None
 
 
@@ -951,10 +1024,11 @@ def load_xlsform(data: bytes, filename: str) -> Form:
         result = convert(workbook, warnings=pyxform_warnings)
     except PyXFormError as error:
         raise _map_pyxform_error(str(error), locator) from None
-    except Exception as error:  # pyxform/openpyxl/xlrd raise many kinds on broken files
+    except Exception:  # pyxform/openpyxl/xlrd raise many kinds on broken files
         raise FormError(
-            f"le fichier « {filename} » n'a pas pu être lu comme un XLSForm "
-            f"({type(error).__name__} : {error})."
+            f"le fichier « {filename} » n'a pas pu être lu comme un XLSForm : vérifiez qu'il "
+            "suit le modèle (feuille « survey » avec les colonnes type, name, label ; feuilles "
+            "« choices » et « settings » facultatives) et qu'il n'est pas endommagé."
         ) from None
     survey: Mapping[str, Any] = result._pyxform or {}
     try:

@@ -96,3 +96,13 @@ def test_closed_or_future_campaign(campaign: Campaign) -> None:
     future = _post(Client(), campaign, _body())
     assert future.status_code == 410 and "pas encore ouverte" in future.json()["erreur"]["message"]
     assert not Submission.objects.exists()
+
+
+def test_resending_a_stored_uuid_is_never_refused(campaign: Campaign) -> None:
+    client = Client()
+    assert _post(client, campaign, _body()).status_code == 201
+    changed = _body()
+    changed["reponses"] = {"situation": "salarie_prive"}  # now incomplete: still the same uuid
+    again = _post(client, campaign, changed)
+    assert again.status_code == 200 and again.json()["statut"] == "deja_enregistree"
+    assert Submission.objects.get(uuid=UUID).data["jours"] == 2  # the first answers are kept

@@ -109,9 +109,11 @@ def test_downloads_and_exports(manager: User, campaign: Campaign, mini: SurveyFo
     )
     client = login(manager)
     xls = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/xlsform/")
-    assert b"".join(xls.streaming_content if xls.streaming else [xls.content]) == bytes(
-        mini.xlsform
-    )
+    workbook = b"".join(xls.streaming_content if xls.streaming else [xls.content])
+    assert workbook[:2] == b"PK" and 'filename="mini.xlsx"' in xls["Content-Disposition"]
+    from teletravail.surveys.xlsform import load_xlsform
+
+    assert load_xlsform(workbook, "mini.xlsx").xform == mini.form().xform  # same form, as .xlsx
     xform = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/xform/")
     assert b"<h:html" in xform.content or b"<html" in xform.content
     text = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.csv").content.decode(
@@ -183,23 +185,23 @@ def test_measured_telework(vitre: Territory, mini: SurveyForm) -> None:
     residents = make_form(None, name="mini.md", slug="residents")
     campaign = make_campaign(vitre, residents)
     assert measured_telework("epci", "200039022") is None
-    for i in range(8):
+    for i in range(12):
         store_submission(
             campaign,
             residents,
             uuid.uuid4(),
             {
                 "situation": "salarie_prive",
-                "teletravail": "regulier" if i < 2 else "non",
-                **({"jours": 1} if i < 2 else {}),
+                "teletravail": "regulier" if i < 6 else "non",
+                **({"jours": 1} if i < 6 else {}),
             },
             source="api",
             consent=False,
         )
     measured = measured_telework("epci", "200039022")
     assert measured is not None
-    assert measured.n == 8 and measured.value == pytest.approx(0.25)
-    assert measured.ci_low is not None and measured.ci_low < 0.25 < (measured.ci_high or 0)
+    assert measured.n == 12 and measured.value == pytest.approx(0.5)  # 6 of 12, both >= 5
+    assert measured.ci_low is not None and measured.ci_low < 0.5 < (measured.ci_high or 0)
     assert measured.campaign_url == f"/enquetes/{campaign.pk}/"
     assert measured_telework("epci", "200067767") is None
 

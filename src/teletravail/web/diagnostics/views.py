@@ -97,7 +97,7 @@ def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLo
     measured = surveys_service.measured_telework(kind, code)
     if measured is None:
         return ()
-    return (
+    out = [
         MesureLocale(
             indicateur="taux_teletravail_estime",
             libelle="Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
@@ -105,13 +105,30 @@ def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLo
             ic_bas=measured.ci_low,
             ic_haut=measured.ci_high,
             effectif=measured.n,
+            questions=("situation", "teletravail"),
             campagne=measured.campaign_title,
             debut=measured.opens_on,
             fin=measured.closes_on,
             url=measured.campaign_url,
-            questions=("situation", "teletravail"),
-        ),
-    )
+        )
+    ]
+    if measured.days is not None:
+        out.append(
+            MesureLocale(
+                indicateur="jours_teletravail",
+                libelle="Jours de télétravail par semaine des télétravailleurs (enquête locale)",
+                valeur=measured.days,
+                ic_bas=measured.days_ci_low,
+                ic_haut=measured.days_ci_high,
+                effectif=measured.days_n,
+                questions=("teletravail", "jours_teletravail"),
+                campagne=measured.campaign_title,
+                debut=measured.opens_on,
+                fin=measured.closes_on,
+                url=measured.campaign_url,
+            )
+        )
+    return tuple(out)
 
 
 def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:

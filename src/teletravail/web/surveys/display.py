@@ -1,11 +1,15 @@
-"""French display of analysis figures: shares as percentages, other units with a decimal comma."""
+"""French display of analysis figures: shares as percentages, other units with a decimal comma.
+
+Small cells: a hidden row shows its reason and no count of people ("Effectif" empty), and no
+count between 1 and 4 is ever printed (docs/methodologie/enquetes.md, secret statistique)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from teletravail.surveys.analysis_models import Indicator, QuestionSummary
+from teletravail.surveys.analysis_models import Indicator, QuestionSummary, Segment
+from teletravail.surveys.stats import HIDDEN_REASON, small_count
 
 HIDDEN = "masqué"
 
@@ -20,14 +24,27 @@ def number(value: float | None, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+def segment_size(segment: Segment) -> str:
+    """Size of a segment for its heading: "12 réponses", "aucune réponse", and for a hidden
+    segment "moins de 5 réponses" or "effectif masqué" (secondary suppression), never its
+    number."""
+    if segment.n is None:
+        return (
+            "moins de 5 réponses" if segment.hidden_reason == HIDDEN_REASON else "effectif masqué"
+        )
+    if segment.n == 0:
+        return "aucune réponse"
+    return f"{segment.n} réponse{'s' if segment.n > 1 else ''}"
+
+
 @dataclass(frozen=True)
 class Row:
-    """One line of an indicators table."""
+    """One line of an indicators table; ``n`` is the "Effectif" column (None: not printed)."""
 
     label: str
     value: str
     interval: str
-    n: int
+    n: int | None
     hidden_reason: str
     note: str
 
@@ -37,14 +54,15 @@ def indicator_rows(indicators: Sequence[Indicator | _Share]) -> list[Row]:
     rows: list[Row] = []
     for ind in indicators:
         if ind.hidden_reason:
-            rows.append(Row(ind.label, HIDDEN, "", ind.n, ind.hidden_reason, ind.note))
+            rows.append(Row(ind.label, HIDDEN, "", None, ind.hidden_reason, ind.note))
             continue
         interval = (
             f"{number(ind.ci_low, ind.unit)} – {number(ind.ci_high, ind.unit)}"
             if ind.ci_low is not None and ind.ci_high is not None
             else ""
         )
-        rows.append(Row(ind.label, number(ind.value, ind.unit), interval, ind.n, "", ind.note))
+        shown_n = None if ind.n is None or small_count(ind.n) else ind.n
+        rows.append(Row(ind.label, number(ind.value, ind.unit), interval, shown_n, "", ind.note))
     return rows
 
 
@@ -78,7 +96,7 @@ class _Share:
     value: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
+    n: int | None
     hidden_reason: str | None
     unit: str = "part"
     note: str = ""

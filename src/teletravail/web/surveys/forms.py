@@ -6,11 +6,11 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from dsfr.forms import DsfrBaseForm
 
 from teletravail.web.accounts.models import Territory
-from teletravail.web.surveys.models import Campaign, SurveyForm
+from teletravail.web.surveys.models import Campaign, Submission, SurveyForm
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -70,6 +70,22 @@ class CampaignForm(DsfrBaseForm, forms.ModelForm):
                 "retention_until",
                 "La date de fin de conservation doit être postérieure ou égale à la clôture.",
             )
+        chosen = data.get("forms")
+        if self.instance.pk and chosen is not None:
+            kept = {f.pk for f in chosen}
+            answered = (
+                Submission.objects.filter(campaign=self.instance)
+                .exclude(form_id__in=kept)
+                .values("form__title")
+                .annotate(n=Count("pk"))
+                .order_by("form__title")
+            )
+            for row in answered:
+                self.add_error(
+                    "forms",
+                    f"Le formulaire « {row['form__title']} » a déjà {row['n']} réponse(s) dans "
+                    "cette campagne : il ne peut pas en être retiré.",
+                )
         return data
 
 

@@ -159,6 +159,7 @@ class Node:
     hidden_choices: frozenset[str] = frozenset()  # filtered out by a choice_filter
     dynamic: str = ""  # "filtre" (choice_filter) or "repetition" (choices from a repeat's answers)
     live_text: bool = False  # label or hint with ``${x}``: updated live
+    purpose: str = ""  # the form's stated purpose when the question asks for personal data
 
     @property
     def focus_id(self) -> str:
@@ -266,6 +267,7 @@ def _nodes(
             relevant=bool(relevant.get(key, True)),
             error=errors.get(key, ""),
             live_text=has_references(q),
+            purpose=q.donnee_personnelle,
         )
         current = flat.get(key, "")
         if q.kind == "group":

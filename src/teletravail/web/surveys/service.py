@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -86,6 +86,41 @@ def ensure_shipped_forms() -> None:
             continue
 
 
+def _insert_once(values: dict[str, Any]) -> bool:
+    """Insert one submission unless its uuid is stored: True when inserted.
+
+    One statement, ``INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id`` (PostgreSQL and
+    SQLite ≥ 3.35): in autocommit mode it is its own transaction, committed (and, with
+    ``synchronous=FULL`` or PostgreSQL's default ``synchronous_commit``, on disk) before the
+    function returns, in a single round trip, with no check-then-insert race. Inside an atomic
+    block (tests, callers' transactions) it runs in a savepoint so that a failure leaves the
+    outer transaction usable.
+    """
+    conn = connections[Submission.objects.db]
+    meta = Submission._meta
+    columns, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        columns.append(conn.ops.quote_name(field.column))
+        params.append(field.get_db_prep_save(value, connection=conn))
+    sql = (
+        f"INSERT INTO {conn.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({conn.ops.quote_name(meta.get_field('uuid').column)}) DO NOTHING "
+        f"RETURNING {conn.ops.quote_name(meta.pk.column)}"
+    )
+
+    def run() -> bool:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+
+    if conn.in_atomic_block:
+        with transaction.atomic(using=conn.alias):
+            return run()
+    return run()
+
+
 def store_submission(
     campaign: Campaign,
     form_obj: SurveyForm,
@@ -100,6 +135,10 @@ def store_submission(
 ) -> StoreResult:
     """Validate ``answers`` (nested, see ``teletravail.surveys.instance``) against the form and
     store them once per ``uuid``.
+
+    Answers are checked first, then inserted by one ``INSERT … ON CONFLICT DO NOTHING``: a uuid
+    already stored gives ``created=False`` (and no error when the answers were valid or when the
+    uuid is stored: the re-send of a stored submission is never refused).
 
     ``source`` is a ``SubmissionSource`` value; ``consent`` records the consent time (now) when
     True; ``submitted_at`` is when the respondent sent them (default: now). The caller must pass a
@@ -119,31 +158,31 @@ def store_submission(
         key = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as exc:
         raise CampaignError(f"Identifiant de réponse invalide « {uuid} » : UUID attendu.") from exc
-    if Submission.objects.filter(uuid=key).exists():
-        return StoreResult(created=False, receipt_code=None)
     checked = check_submission(form_obj.form(), answers, today=today or timezone.localdate())
     if checked.errors:
+        if Submission.objects.filter(uuid=key).exists():  # a re-send of stored answers
+            return StoreResult(created=False, receipt_code=None)
         return StoreResult(created=False, receipt_code=None, errors=tuple(checked.errors))
     now = timezone.now()
+    values = {
+        "uuid": key,
+        "campaign": campaign.pk,
+        "form": form_obj.pk,
+        "data": checked.data,
+        "source": source,
+        "consent_at": now if consent else None,
+        "submitted_at": submitted_at or now,
+        "received_at": now,
+        "interviewer": interviewer.pk if interviewer is not None else None,
+    }
     for _attempt in range(3):
         code = receipts.new_code()
         try:
-            with transaction.atomic():
-                Submission.objects.create(
-                    uuid=key,
-                    campaign=campaign,
-                    form=form_obj,
-                    data=checked.data,
-                    source=source,
-                    consent_at=now if consent else None,
-                    submitted_at=submitted_at or now,
-                    receipt_hash=receipts.code_hash(code),
-                    interviewer=interviewer,
-                )
+            inserted = _insert_once({**values, "receipt_hash": receipts.code_hash(code)})
         except IntegrityError:
-            if Submission.objects.filter(uuid=key).exists():
-                return StoreResult(created=False, receipt_code=None)
             continue  # a receipt digest collision (about 2^-78): draw another code
+        if not inserted:  # the uuid is already stored: idempotent re-send
+            return StoreResult(created=False, receipt_code=None)
         return StoreResult(created=True, receipt_code=code)
     raise CampaignError("Impossible d'enregistrer la réponse : réessayez.")
 
@@ -236,6 +275,20 @@ def import_kobo(
 
 RESIDENTS_SLUG = "residents"
 TELEWORK_INDICATOR = "part_teletravail_actifs"
+DAYS_INDICATOR = "jours_teletravail_moyen"
+
+
+def _asks_telework(form_obj: SurveyForm) -> bool:
+    """True when the form has the residents questions the telework share comes from."""
+    form = form_obj.form()
+    try:
+        form.question("situation")
+        form.question("teletravail")
+    except KeyError:
+        return False
+    return True
+
+
 MIN_N = 5
 
 
@@ -256,6 +309,10 @@ class MeasuredTelework:
     opens_on: date
     closes_on: date
     campaign_url: str
+    days: float | None = None  # mean telework days a week of the teleworkers (None: hidden)
+    days_ci_low: float | None = None
+    days_ci_high: float | None = None
+    days_n: int = 0
 
 
 def measured_telework(territory_kind: str, code: str) -> MeasuredTelework | None:
@@ -285,33 +342,43 @@ def _measured_telework(
 
     from teletravail.surveys.analysis import analyse
 
-    campaigns = Campaign.objects.filter(
-        territory__kind=territory_kind,
-        territory__code=code,
-        forms__slug=RESIDENTS_SLUG,
-        forms__territory__isnull=True,
-    ).order_by("-closes_on", "-opens_on", "-pk")
-    for campaign in campaigns.distinct():
-        form_obj = campaign.forms.get(slug=RESIDENTS_SLUG, territory__isnull=True)
-        rows = list(
-            Submission.objects.filter(campaign=campaign, form=form_obj).values_list(
-                "data", flat=True
+    campaigns = (
+        Campaign.objects.filter(territory__kind=territory_kind, territory__code=code)
+        .prefetch_related("forms")
+        .order_by("-closes_on", "-opens_on", "-pk")
+    )
+    for campaign in campaigns:
+        # The shipped residents form first, then any form with its telework questions (a copy
+        # adapted by the territory keeps the names the analysis reads).
+        for form_obj in sorted(campaign.forms.all(), key=lambda f: f.slug != RESIDENTS_SLUG):
+            if not _asks_telework(form_obj):
+                continue
+            rows = list(
+                Submission.objects.filter(campaign=campaign, form=form_obj).values_list(
+                    "data", flat=True
+                )
             )
-        )
-        if len(rows) < MIN_N:
-            continue
-        analysis = analyse(form_obj.form(), rows)
-        found = next((i for i in analysis.indicators if i.id == TELEWORK_INDICATOR), None)
-        if found is None or found.value is None or found.hidden_reason or found.n < MIN_N:
-            continue
-        return MeasuredTelework(
-            value=found.value,
-            ci_low=found.ci_low,
-            ci_high=found.ci_high,
-            n=found.n,
-            campaign_title=campaign.title,
-            opens_on=campaign.opens_on,
-            closes_on=campaign.closes_on,
-            campaign_url=reverse("surveys:campaign", args=(campaign.pk,)),
-        )
+            if len(rows) < MIN_N:
+                continue
+            analysis = analyse(form_obj.form(), rows)
+            by_id = {i.id: i for i in analysis.indicators}
+            found = by_id.get(TELEWORK_INDICATOR)
+            if found is None or found.value is None or found.hidden_reason or found.n < MIN_N:
+                continue
+            days = by_id.get(DAYS_INDICATOR)
+            shown = days is not None and days.value is not None and not days.hidden_reason
+            return MeasuredTelework(
+                value=found.value,
+                ci_low=found.ci_low,
+                ci_high=found.ci_high,
+                n=found.n,
+                campaign_title=campaign.title,
+                opens_on=campaign.opens_on,
+                closes_on=campaign.closes_on,
+                campaign_url=reverse("surveys:campaign", args=(campaign.pk,)),
+                days=days.value if shown and days else None,
+                days_ci_low=days.ci_low if shown and days else None,
+                days_ci_high=days.ci_high if shown and days else None,
+                days_n=days.n if shown and days else 0,
+            )
     return None

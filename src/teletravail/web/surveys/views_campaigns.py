@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -169,10 +170,18 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download_xlsform(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    """The form's XLSForm file, as uploaded."""
+    """The form's XLSForm workbook (.xlsx; the uploaded file when it was one)."""
+    from teletravail.surveys.xlsform_export import xlsx_bytes, xlsx_filename
+
     form_obj = campaign_form(campaign_for(request, READ, pk), slug)
-    response = HttpResponse(bytes(form_obj.xlsform), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{form_obj.filename}"'
+    data = bytes(form_obj.xlsform)
+    if form_obj.filename.lower().endswith(".xls"):  # already a workbook ODK and Kobo accept
+        response = HttpResponse(data, content_type="application/vnd.ms-excel")
+        name = form_obj.filename
+    else:  # .xlsx as is; markdown and CSV forms converted, cell by cell
+        response = HttpResponse(xlsx_bytes(data, form_obj.filename), content_type=XLSX)
+        name = xlsx_filename(form_obj.filename)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -255,6 +264,14 @@ def interviewer(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """Interviewer mode: a team member types the answers of a person interviewed."""
     campaign = campaign_for(request, CONTRIBUTE, pk)
     form_obj = campaign_form(campaign, slug)
+    state = campaign.state(timezone.localdate())
+    if state != "ouverte":  # same dates as the public link: no interview outside the campaign
+        return render(
+            request,
+            "surveys/closed.html",
+            {"title": "Enquête non ouverte", "campaign": campaign, "state": state},
+            status=410 if state == "close" else 404,
+        )
     mode = formpage.Mode(
         "enqueteur",
         reverse("surveys:interviewer_evaluate", args=(pk, slug)),

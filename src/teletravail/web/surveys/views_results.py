@@ -76,8 +76,9 @@ def impact_inputs() -> tuple[dict[str, ModeTransport] | None, Method | None]:
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    """The analysis of one form of the campaign (``?formulaire=`` slug, ``?segment=`` question)."""
-    from teletravail.surveys.analysis import analyse
+    """The analysis of one form of the campaign (``?formulaire=`` slug, ``?segment=`` question,
+    ``?poids=`` numeric question giving each answer's weight; unknown names are ignored)."""
+    from teletravail.surveys.analysis import analyse, weight_choices
 
     campaign = campaign_for(request, READ, pk)
     forms = list(campaign.forms.order_by("title"))
@@ -95,6 +96,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if segment not in {name for name, _ in segment_choices}:
         segment = ""
     ids, rows = load_rows(campaign, form_obj)
+    weights = weight_choices(form, rows)
+    weight = str(request.GET.get("poids", ""))
+    if weight not in {name for name, _ in weights}:
+        weight = ""
     error = ""
     analysis = None
     try:
@@ -103,6 +108,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             rows,
             segment=segment or None,
+            weight_field=weight or None,
             tags=load_tags(ids),
             modes=modes,
             method=method,
@@ -123,12 +129,21 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "segment": segment,
             "segment_choices": segment_choices,
+            "weight": weight,
+            "weight_label": dict(weights).get(weight, ""),
+            "weight_choices": weights,
+            "n_effective": display.number(analysis.n_effective, "")
+            if analysis and analysis.weight_field
+            else "",
             "charts": analysis_charts(analysis) if analysis else [],
             "indicators": display.indicator_rows(analysis.indicators) if analysis else [],
             "summaries": [(q, display.question_rows(q)) for q in analysis.questions]
             if analysis
             else [],
-            "segments": [(s, display.indicator_rows(s.indicators)) for s in analysis.segments]
+            "segments": [
+                (s, display.segment_size(s), display.indicator_rows(s.indicators))
+                for s in analysis.segments
+            ]
             if analysis
             else [],
             "texts": [
