@@ -111,6 +111,10 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameter binding and prepared statements (psycopg 3): a statement run five
+    # times on a connection is parsed and planned once (the answers' INSERT, the campaign lookup).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Durable, concurrent-safe writes: WAL journal, fsync at each commit, write lock taken when a
     # transaction starts (no "database is locked" upgrade failures), 30 s wait for the lock.

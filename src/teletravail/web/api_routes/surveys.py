@@ -13,6 +13,7 @@ import uuid as uuid_module
 from datetime import datetime
 from typing import Any, Literal
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -20,7 +21,7 @@ from pydantic import Field
 
 from teletravail.web.api import Error
 from teletravail.web.api_routes.common import error, invalid
-from teletravail.web.surveys.models import Campaign
+from teletravail.web.surveys.models import Campaign, SurveyForm
 from teletravail.web.surveys.service import store_submission
 
 router: Router = Router(tags=["enquêtes"])
@@ -72,7 +73,10 @@ def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse
     choices) and store them in one transaction, once per ``uuid``."""
     # One query for the campaign, one for its forms (kept for store_submission's check).
     campaign = (
-        Campaign.objects.filter(token=jeton[:64]).order_by().prefetch_related("forms").first()
+        Campaign.objects.filter(token=jeton[:64])
+        .order_by()
+        .prefetch_related(Prefetch("forms", queryset=SurveyForm.objects.defer("xlsform")))
+        .first()
     )
     if campaign is None:
         return error(404, "introuvable", "Campagne introuvable : vérifiez le lien de l'enquête.")

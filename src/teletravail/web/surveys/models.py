@@ -24,6 +24,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+_PARSED: dict[tuple[int, str], Form] = {}
+_PARSED_MAX = 256
+
+
 class FormSource(models.TextChoices):
     """Where a form comes from."""
 
@@ -88,10 +92,19 @@ class SurveyForm(models.Model):
         return self.title
 
     def form(self) -> Form:
-        """The parsed form (process-wide cache keyed by the file's SHA-256)."""
+        """The parsed form, cached per process by (row, SHA-256 of the file): once a form is
+        parsed, its file is not read from the database again (``xlsform`` may be deferred)."""
         from teletravail.surveys.xlsform import form_cache
 
-        return form_cache(bytes(self.xlsform), self.filename)
+        key = (self.pk, self.sha256)
+        found = _PARSED.get(key) if self.pk is not None else None
+        if found is None:
+            found = form_cache(bytes(self.xlsform), self.filename)
+            if self.pk is not None and found.sha256 == self.sha256:
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[key] = found
+        return found
 
 
 class Campaign(models.Model):
