@@ -177,6 +177,20 @@ def test_results_and_tags(
     assert TextTag.objects.get().theme == "mobilité"
     html = client.get(f"/enquetes/{campaign.pk}/resultats/").content.decode()
     assert "mobilité" in html
+    for question in ("inexistante", "situation"):  # unknown, and not a free-text question
+        refused = client.post(
+            f"/enquetes/{campaign.pk}/resultats/themes/",
+            {"reponse": first.pk, "question": question, "theme": "mobilité"},
+            follow=True,
+        )
+        assert "n&#x27;est pas une question à réponse libre" in refused.content.decode()
+    blank = client.post(
+        f"/enquetes/{campaign.pk}/resultats/themes/",
+        {"reponse": first.pk, "question": "souhaits", "theme": "   "},
+        follow=True,
+    )
+    assert "indiquez un thème de 1 à 100 caractères" in blank.content.decode()
+    assert TextTag.objects.count() == 1
 
 
 def test_measured_telework(vitre: Territory, mini: SurveyForm) -> None:

@@ -164,7 +164,7 @@ def tag(request: HttpRequest, pk: int) -> HttpResponse:
     form = TagForm(request.POST)
     back = reverse("surveys:results", args=(pk,))
     if not form.is_valid():
-        messages.error(request, "Thème invalide : indiquez un thème de 100 caractères au plus.")
+        messages.error(request, "Thème invalide : indiquez un thème de 1 à 100 caractères.")
         return redirect(back)
     submission = Submission.objects.filter(
         campaign=campaign, pk=form.cleaned_data["reponse"]
@@ -172,11 +172,19 @@ def tag(request: HttpRequest, pk: int) -> HttpResponse:
     if submission is None:
         raise Http404("Aucune réponse de cette campagne n'a cet identifiant.")
     theme = " ".join(str(form.cleaned_data["theme"]).split())
+    name = str(form.cleaned_data["question"])
+    try:
+        question = submission.form.form().question(name)
+    except KeyError:
+        question = None
+    if question is None or question.kind != "text":
+        messages.error(
+            request, f"« {name} » n'est pas une question à réponse libre de ce formulaire."
+        )
+        return redirect(f"{back}?formulaire={submission.form.slug}")
     try:
         with transaction.atomic():
-            TextTag.objects.create(
-                submission=submission, question=form.cleaned_data["question"], theme=theme
-            )
+            TextTag.objects.create(submission=submission, question=name, theme=theme)
     except IntegrityError:
         pass  # already tagged so
     messages.success(request, f"Thème « {theme} » ajouté.")
