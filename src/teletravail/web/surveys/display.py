@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from teletravail.diagnostic.reading import format_number
 from teletravail.surveys.analysis_models import Indicator, QuestionSummary, Segment
 from teletravail.surveys.stats import HIDDEN_REASON, small_count
 
@@ -19,9 +20,8 @@ def number(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "part":
-        return f"{value * 100:.1f} %".replace(".", ",")
-    text = f"{value:,.1f}".replace(",", " ").replace(".", ",")
-    return f"{text} {unit}".strip()
+        return f"{format_number(value * 100, 1)} %"
+    return f"{format_number(value, 1)} {unit}".strip()
 
 
 def segment_size(segment: Segment) -> str:
