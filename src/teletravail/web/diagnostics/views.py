@@ -97,38 +97,46 @@ def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLo
     measured = surveys_service.measured_telework(kind, code)
     if measured is None:
         return ()
-    out = [
+    rows: list[
+        tuple[
+            Literal["taux_teletravail_estime", "jours_teletravail"],
+            str,
+            tuple[float, float | None, float | None, int],
+            tuple[str, ...],
+        ]
+    ] = [
+        (
+            "taux_teletravail_estime",
+            "Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
+            (measured.value, measured.ci_low, measured.ci_high, measured.n),
+            ("situation", "teletravail"),
+        )
+    ]
+    if measured.days is not None:
+        rows.append(
+            (
+                "jours_teletravail",
+                "Jours de télétravail par semaine des télétravailleurs (enquête locale)",
+                (measured.days, measured.days_ci_low, measured.days_ci_high, measured.days_n),
+                ("teletravail", "jours_teletravail"),
+            )
+        )
+    return tuple(
         MesureLocale(
-            indicateur="taux_teletravail_estime",
-            libelle="Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
-            valeur=measured.value,
-            ic_bas=measured.ci_low,
-            ic_haut=measured.ci_high,
-            effectif=measured.n,
-            questions=("situation", "teletravail"),
+            indicateur=indicator,
+            libelle=label,
+            valeur=value,
+            ic_bas=low,
+            ic_haut=high,
+            effectif=n,
+            questions=questions,
             campagne=measured.campaign_title,
             debut=measured.opens_on,
             fin=measured.closes_on,
             url=measured.campaign_url,
         )
-    ]
-    if measured.days is not None:
-        out.append(
-            MesureLocale(
-                indicateur="jours_teletravail",
-                libelle="Jours de télétravail par semaine des télétravailleurs (enquête locale)",
-                valeur=measured.days,
-                ic_bas=measured.days_ci_low,
-                ic_haut=measured.days_ci_high,
-                effectif=measured.days_n,
-                questions=("teletravail", "jours_teletravail"),
-                campagne=measured.campaign_title,
-                debut=measured.opens_on,
-                fin=measured.closes_on,
-                url=measured.campaign_url,
-            )
-        )
-    return tuple(out)
+        for indicator, label, (value, low, high, n), questions in rows
+    )
 
 
 def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:

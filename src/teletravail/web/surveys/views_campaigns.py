@@ -18,7 +18,6 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,6 +33,7 @@ from teletravail.web.surveys.access import (
 )
 from teletravail.web.surveys.forms import CampaignForm, KoboImportForm, UploadForm
 from teletravail.web.surveys.models import Campaign, Submission
+from teletravail.web.surveys.views_public import closed_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -264,14 +264,9 @@ def interviewer(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """Interviewer mode: a team member types the answers of a person interviewed."""
     campaign = campaign_for(request, CONTRIBUTE, pk)
     form_obj = campaign_form(campaign, slug)
-    state = campaign.state(timezone.localdate())
-    if state != "ouverte":  # same dates as the public link: no interview outside the campaign
-        return render(
-            request,
-            "surveys/closed.html",
-            {"title": "Enquête non ouverte", "campaign": campaign, "state": state},
-            status=410 if state == "close" else 404,
-        )
+    closed = closed_page(request, campaign)  # no interview outside the campaign's dates
+    if closed is not None:
+        return closed
     mode = formpage.Mode(
         "enqueteur",
         reverse("surveys:interviewer_evaluate", args=(pk, slug)),

@@ -26,9 +26,15 @@ def _open_campaign(request: HttpRequest, token: str) -> Campaign | HttpResponse:
     campaign = Campaign.objects.select_related("territory").filter(token=token).first()
     if campaign is None:
         raise Http404("Ce lien d'enquête n'existe pas.")
+    return closed_page(request, campaign) or campaign
+
+
+def closed_page(request: HttpRequest, campaign: Campaign) -> HttpResponse | None:
+    """The page that says a campaign is not open today (410 closed, 404 not yet open), or None
+    when it is open: the public link and the interviewer mode follow the same dates."""
     state = campaign.state(timezone.localdate())
     if state == "ouverte":
-        return campaign
+        return None
     return render(
         request,
         "surveys/closed.html",
