@@ -305,22 +305,29 @@ _RELATIONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _comparison(self: XPathToken, context: XPathContext | None = None) -> bool:
-    op = self.symbol
-    left, right = _arg(self, 0, context), _arg(self, 1, context)
+def compare_values(
+    op: str, left: object, right: object, string: Callable[[object], str] = to_string
+) -> bool:
+    """XPath 1.0 comparison ``left op right`` of two evaluated operands, node-sets included
+    (true when any pair of their string values compares true); ``string`` is the ``string()``
+    function to apply to nodes (the compiled fast path passes its own, equivalent one)."""
     if isinstance(left, list) and isinstance(right, list):
-        left_values = [to_string(n) for n in left]
-        right_values = [to_string(n) for n in right]
+        left_values = [string(n) for n in left]
+        right_values = [string(n) for n in right]
         return any(_compare_atoms(op, a, b) for a in left_values for b in right_values)
     if isinstance(left, list):
         if isinstance(right, bool):
             return _compare_atoms(op, bool(left), right)
-        return any(_compare_atoms(op, to_string(n), right) for n in left)
+        return any(_compare_atoms(op, string(n), right) for n in left)
     if isinstance(right, list):
         if isinstance(left, bool):
             return _compare_atoms(op, left, bool(right))
-        return any(_compare_atoms(op, left, to_string(n)) for n in right)
+        return any(_compare_atoms(op, left, string(n)) for n in right)
     return _compare_atoms(op, left, right)
+
+
+def _comparison(self: XPathToken, context: XPathContext | None = None) -> bool:
+    return compare_values(self.symbol, _arg(self, 0, context), _arg(self, 1, context))
 
 
 for _symbol in ("=", "!=", "<", ">", "<=", ">="):

@@ -39,6 +39,7 @@ from teletravail.surveys.xpath import (
     _mod,
     _selected,
     _string_to_number,
+    compare_values,
     to_boolean,
     to_number,
     to_string,
@@ -342,20 +343,7 @@ def _comparison(token: XPathToken) -> Program:
         return _compare_number(op, left, right_token.evaluate())
 
     def compare(context: OdkContext) -> bool:
-        a, b = left(context), right(context)
-        if isinstance(a, list) and isinstance(b, list):
-            left_values = [_str(n) for n in a]
-            right_values = [_str(n) for n in b]
-            return any(_compare_atoms(op, x, y) for x in left_values for y in right_values)
-        if isinstance(a, list):
-            if isinstance(b, bool):
-                return _compare_atoms(op, bool(a), b)
-            return any(_compare_atoms(op, _str(n), b) for n in a)
-        if isinstance(b, list):
-            if isinstance(a, bool):
-                return _compare_atoms(op, a, bool(b))
-            return any(_compare_atoms(op, a, _str(n)) for n in b)
-        return _compare_atoms(op, a, b)
+        return compare_values(op, left(context), right(context), _str)
 
     return compare
 
