@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from teletravail.errors import TeletravailError
 from teletravail.surveys.form import Form
+from teletravail.surveys.validation import Checked
 from teletravail.web.surveys import rendering, service
 from teletravail.web.surveys.models import Campaign, SurveyForm
 
@@ -54,6 +55,7 @@ class State:
     errors: dict[str, str]
     options: dict[str, tuple[str, ...]]
     answers: Any
+    checked: Checked | None = None  # the engine's result, passed on to store_submission
 
 
 def _evaluate(form: Form, flat: dict[str, rendering.FlatValue]) -> State:
@@ -70,7 +72,12 @@ def _evaluate(form: Form, flat: dict[str, rendering.FlatValue]) -> State:
     for err in checked.errors:
         errors[err.key] = f"{errors[err.key]} {err.message}" if err.key in errors else err.message
     return State(
-        dict(checked.relevant), dict(checked.values), errors, dict(checked.choices), answers
+        dict(checked.relevant),
+        dict(checked.values),
+        errors,
+        dict(checked.choices),
+        answers,
+        checked,
     )
 
 
@@ -146,21 +153,8 @@ def page(
         source=mode.source,
         consent=True,
         interviewer=mode.interviewer,
+        checked=state.checked,  # checked above: not again
     )
-    if result.errors:  # cannot differ from the check above, unless the day changed meanwhile
-        errors = {e.key: e.message for e in result.errors}
-        return _render(
-            request,
-            campaign,
-            form_obj,
-            mode,
-            instance,
-            flat,
-            counts,
-            state,
-            errors,
-            accord=accord,
-        )
     context = {"campaign": campaign, "form_obj": form_obj, "mode": mode.source}
     if not result.created:
         return render(

@@ -30,7 +30,7 @@ from teletravail.web.surveys.models import (
 )
 
 if TYPE_CHECKING:
-    from teletravail.surveys.validation import FieldError
+    from teletravail.surveys.validation import Checked, FieldError
 
 
 class CampaignError(TeletravailError):
@@ -132,9 +132,13 @@ def store_submission(
     interviewer: AbstractBaseUser | None = None,
     submitted_at: datetime | None = None,
     today: date | None = None,
+    checked: Checked | None = None,
 ) -> StoreResult:
     """Validate ``answers`` (nested, see ``teletravail.surveys.instance``) against the form and
     store them once per ``uuid``.
+
+    ``checked``: the result of ``check_submission(form_obj.form(), answers)`` when the caller
+    has just computed it (the web form does, for the page): it is not computed again.
 
     Answers are checked first, then inserted by one ``INSERT … ON CONFLICT DO NOTHING``: a uuid
     already stored gives ``created=False`` (and no error when the answers were valid or when the
@@ -158,7 +162,8 @@ def store_submission(
         key = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as exc:
         raise CampaignError(f"Identifiant de réponse invalide « {uuid} » : UUID attendu.") from exc
-    checked = check_submission(form_obj.form(), answers, today=today or timezone.localdate())
+    if checked is None:
+        checked = check_submission(form_obj.form(), answers, today=today or timezone.localdate())
     if checked.errors:
         if Submission.objects.filter(uuid=key).exists():  # a re-send of stored answers
             return StoreResult(created=False, receipt_code=None)

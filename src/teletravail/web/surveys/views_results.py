@@ -4,11 +4,8 @@ answers by theme, and the tagging of free-text answers by managers."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -21,11 +18,11 @@ from teletravail.errors import TeletravailError
 from teletravail.impact.calculator import Method, load_method, load_modes
 from teletravail.impact.models import ModeTransport
 from teletravail.surveys.charts import analysis_charts
-from teletravail.warehouse import open_warehouse
 from teletravail.web.surveys import display
 from teletravail.web.surveys.access import MANAGE, READ, campaign_for, campaign_form
 from teletravail.web.surveys.forms import TagForm
 from teletravail.web.surveys.models import Campaign, Submission, SurveyForm, TextTag
+from teletravail.web.territories import service as territory_service
 
 
 def load_rows(campaign: Campaign, form_obj: SurveyForm) -> tuple[list[int], list[dict[str, Any]]]:
@@ -55,21 +52,13 @@ def load_tags(ids: list[int]) -> dict[tuple[int, str], list[str]]:
     return dict(tags)
 
 
-@lru_cache(maxsize=2)
-def _impact_inputs(path: str, mtime_ns: int) -> tuple[dict[str, ModeTransport], Method]:
-    con = open_warehouse(Path(path))
-    try:
-        return load_modes(con), load_method(con)
-    finally:
-        con.close()
-
-
 def impact_inputs() -> tuple[dict[str, ModeTransport] | None, Method | None]:
-    """The Impact CO2 modes and published figures of the warehouse, read once per build (None,
-    None when the warehouse is missing: the page then says the CO2 is not computed)."""
-    path = Path(settings.TELETRAVAIL_WAREHOUSE)
+    """The Impact CO2 modes and published figures, read through the application's warehouse
+    connection (None, None when the warehouse is missing: the page then says the CO2 is not
+    computed)."""
     try:
-        return _impact_inputs(str(path), path.stat().st_mtime_ns)
+        con = territory_service.cursor()
+        return load_modes(con), load_method(con)
     except (OSError, TeletravailError):
         return None, None
 
