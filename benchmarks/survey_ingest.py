@@ -22,7 +22,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from web_load import _free_port
 
 LUA = r"""
 local bodies = dofile("__BODIES__")
@@ -95,12 +96,6 @@ setup_django()
 from teletravail.web.surveys.models import Submission
 print(Submission.objects.filter(campaign_id=int(sys.argv[1])).count())
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _bodies(count: int) -> list[str]:
