@@ -156,6 +156,10 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind N reverse proxies of our own, the client is the N-th address from the right of
+# X-Forwarded-For (see teletravail.web.client_ip); 0 (default): REMOTE_ADDR.
+TELETRAVAIL_TRUSTED_PROXY_COUNT = int(os.environ.get("TELETRAVAIL_TRUSTED_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "teletravail.web.client_ip.client_ip"
 
 # Security headers. The DSFR assets are served locally: no third-party origin is allowed.
 CONTENT_SECURITY_POLICY = {
