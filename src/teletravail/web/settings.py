@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teletravail.web.warehouse.MissingWarehouseMiddleware",  # 503 page when it is not built
     "teletravail.web.surveys.middleware.PurgeMiddleware",  # expired survey answers, hourly
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -23,6 +23,7 @@ from teletravail.reports.diagnostic import build_report
 from teletravail.reports.model import DiagnosticReport, MesureLocale
 from teletravail.reports.ranking import acv_ranking
 from teletravail.reports.tables import Cell, Column
+from teletravail.web import warehouse as web_warehouse
 from teletravail.web.territories import service as territory_service
 
 MAX_DATE_TEXT = 40
@@ -175,3 +176,6 @@ def clear_caches() -> None:
     """Forget every cached report and ranking (tests, warehouse rebuilds in process)."""
     _diagnostic.cache_clear()
     _ranking.cache_clear()
+
+
+web_warehouse.on_new_build(clear_caches)  # reports and rankings of an older build are dropped

@@ -155,7 +155,12 @@ def page(
         interviewer=mode.interviewer,
         checked=state.checked,  # checked above: not again
     )
-    context = {"campaign": campaign, "form_obj": form_obj, "mode": mode.source}
+    context = {
+        "campaign": campaign,
+        "form_obj": form_obj,
+        "mode": mode.source,
+        "layout": _layout(mode),
+    }
     if not result.created:
         return render(
             request,
@@ -167,6 +172,55 @@ def page(
         "surveys/receipt_shown.html",
         {**context, "title": "Réponses enregistrées", "code": result.receipt_code},
     )
+
+
+def _layout(mode: Mode) -> str:
+    """The respondent's pages have no site menu; the interviewer (a team member) keeps it."""
+    return "base.html" if mode.source == "enqueteur" else "lean_base.html"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the respondent is: questions shown and answered (notes and read-only fields not
+    counted), and the percentage answered (0-100)."""
+
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def progress(nodes: list[rendering.Node]) -> Progress:
+    """The questions currently shown (their groups, repeats and themselves relevant) and how
+    many have an answer — what the page shows without JavaScript, and formulaire.js live."""
+    answered = total = 0
+
+    def walk(items: list[rendering.Node]) -> None:
+        nonlocal answered, total
+        for n in items:
+            if not n.relevant:
+                continue
+            if n.kind == "group":
+                walk(n.children)
+            elif n.kind == "repeat":
+                for instance in n.instances:
+                    walk(instance.children)
+            elif n.kind != "note" and not n.question.readonly:
+                total += 1
+                answered += bool(n.value or n.selected)
+
+    walk(nodes)
+    return Progress(answered, total)
+
+
+def closing_note(nodes: list[rendering.Node]) -> rendering.Node | None:
+    """A note placed after the last question (« Merci pour vos réponses ! ») is the form's
+    closing message: it is taken out of the form, which is shown before sending."""
+    if nodes and nodes[-1].kind == "note" and any(n.kind != "note" for n in nodes):
+        return nodes.pop()
+    return None
 
 
 def _render(
@@ -192,6 +246,7 @@ def _render(
         errors=errors,
         options=state.options,
     )
+    closing_note(nodes)  # said after sending, on the receipt page
     links = rendering.error_links(nodes)
     if errors.get(ACCORD_KEY):
         links.append(rendering.ErrorLink("q-accord", "Accord de la personne", errors[ACCORD_KEY]))
@@ -213,5 +268,7 @@ def _render(
             "evaluate_url": mode.evaluate_url,
             "accord": accord,
             "accord_error": errors.get(ACCORD_KEY, ""),
+            "layout": _layout(mode),
+            "progress": progress(nodes),
         },
     )

@@ -1,9 +1,10 @@
 """What the territory views and the API share: search, entry by kind and code, card.
 
 The warehouse is the one named by the ``TELETRAVAIL_WAREHOUSE`` Django setting. Each server process
-keeps one read-only connection to it (opening one costs about 40 ms) and caches the cards it built
-(about 30 ms each); both caches are keyed by the file's modification time, so a rebuilt warehouse
-is picked up without a restart. Requests take a cursor of the shared connection.
+keeps one read-only connection to it (opening one costs about 40 ms, see ``teletravail.web.warehouse``)
+and caches the cards it built (about 30 ms each); a rebuilt warehouse (another file at the same path)
+is picked up at the next request without a restart, and the cards of the old build are dropped.
+Requests take a cursor of the shared connection.
 """
 
 from __future__ import annotations
@@ -13,46 +14,30 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
-from django.conf import settings
 
 from teletravail.errors import LookupFailed
 from teletravail.territory.card import TerritoryCard, card_for
 from teletravail.territory.lookup import Entry, LookupResult, gazetteer_for
-from teletravail.warehouse import open_warehouse
+from teletravail.web import warehouse as web_warehouse
 
 Kind = Literal["commune", "epci"]
 KIND_LABELS: dict[str, str] = {"commune": "Commune", "epci": "EPCI"}
 
 
 def warehouse() -> Path:
-    """The warehouse file the application reads."""
-    return Path(settings.TELETRAVAIL_WAREHOUSE)
-
-
-@functools.lru_cache(maxsize=2)
-def _connection(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return open_warehouse(Path(path))  # a clear WarehouseError when absent or stale
-
-
-def _stamp() -> tuple[str, int]:
-    path = warehouse()
-    try:
-        return str(path), path.stat().st_mtime_ns
-    except OSError:
-        open_warehouse(path)  # raises the WarehouseError that says how to build it
-        raise
+    """The warehouse file the application reads, checked (WarehouseError when missing or
+    unreadable) and reopened when a new build replaced it."""
+    return Path(web_warehouse.current().path)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on this process's read-only connection to the current warehouse."""
-    return _connection(*_stamp()).cursor()
+    return web_warehouse.cursor()
 
 
 def search(query: str, *, limit: int = 20) -> LookupResult:
     """Ranked candidates for a free-text query (name, INSEE code, SIREN or postal code)."""
-    path, mtime = _stamp()
-    _connection(path, mtime)  # checks the warehouse once per build
-    return gazetteer_for(Path(path)).search(query, limit=limit)
+    return gazetteer_for(warehouse()).search(query, limit=limit)
 
 
 def entry(kind: str, code: str) -> Entry:
@@ -65,17 +50,20 @@ def entry(kind: str, code: str) -> Entry:
 
 
 @functools.lru_cache(maxsize=4096)
-def _card(path: str, mtime_ns: int, kind: str, code: str) -> TerritoryCard:
-    con = _connection(path, mtime_ns).cursor()
+def _card(build: web_warehouse.Build, kind: str, code: str) -> TerritoryCard:
+    con = web_warehouse.cursor()
     try:
         return card_for(con, entry(kind, code))
     finally:
         con.close()
 
 
+web_warehouse.on_new_build(_card.cache_clear)
+
+
 def card(kind: str, code: str) -> TerritoryCard:
     """The card of the commune or EPCI with this code (cached per warehouse build)."""
-    return _card(*_stamp(), kind, code)
+    return _card(web_warehouse.current(), kind, code)
 
 
 def candidates_json(result: LookupResult) -> list[dict[str, object]]:

@@ -5,6 +5,7 @@
 // choices of filtered lists shown or hidden (a hidden choice is unchecked and disabled), the
 // choices taken from a repeat's answers rebuilt, labels showing answers (${x}) rewritten.
 // Without JavaScript the server does all this at each submission or Ajouter/Retirer: nothing is lost.
+// The progress ("Questions répondues : x sur y") is recounted on every change.
 (function () {
   "use strict";
   var summary = document.getElementById("resume-erreurs");
@@ -21,7 +22,55 @@
     });
   }
   var form = document.getElementById("formulaire");
-  if (!form || !window.fetch || !window.FormData) { return; }
+  if (!form) { return; }
+
+  // Progress: the questions shown (no hidden ancestor) and how many have an answer; the server
+  // renders the same count, this keeps it current as the respondent answers.
+  function shown(element) {
+    for (var node = element; node && node !== form; node = node.parentElement) {
+      if (node.hidden) { return false; }
+    }
+    return true;
+  }
+
+  function answered(question) {
+    var fields = question.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.disabled || field.type === "hidden") { continue; }
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) { return true; }
+      } else if (field.value && field.value.trim()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function updateProgress() {
+    var questions = form.querySelectorAll("[data-question]");
+    var total = 0;
+    var done = 0;
+    for (var i = 0; i < questions.length; i++) {
+      if (!shown(questions[i])) { continue; }
+      total += 1;
+      if (answered(questions[i])) { done += 1; }
+    }
+    var count = document.querySelector("#progression [data-repondues]");
+    var all = document.querySelector("#progression [data-total]");
+    var bar = document.getElementById("progression-barre");
+    if (count && String(done) !== count.textContent) { count.textContent = String(done); }
+    if (all && String(total) !== all.textContent) { all.textContent = String(total); }
+    if (bar) {
+      bar.max = Math.max(total, 1);
+      bar.value = done;
+      bar.textContent = (total ? Math.round(100 * done / total) : 100) + " %";
+    }
+  }
+
+  form.addEventListener("change", updateProgress);
+  form.addEventListener("input", updateProgress);
+  if (!window.fetch || !window.FormData) { return; }
   var url = form.getAttribute("data-evaluer");
   if (!url) { return; }
   var pending = null;
@@ -167,6 +216,7 @@
       applyTexts(payload.labels || {}, "data-label");
       applyTexts(payload.hints || {}, "data-hint");
       if (applyChoices(payload.choices || {})) { schedule(0); }  // an answer was removed
+      updateProgress();  // questions shown or hidden, choices removed
       form.setAttribute("data-etat", "a-jour");
     }).catch(function () { /* the server checks everything at submission */ });
   }
