@@ -77,6 +77,7 @@ def test_a_new_build_is_served_without_restart(served: Path) -> None:
 
 def test_a_new_build_reaches_the_derived_figures(served: Path) -> None:
     client = Client()
+    assert client.get(VITRE).status_code == 200  # the process now holds a connection to build A
     first = client.get("/territoires/commune/35360/diagnostic/", {"date": "2025-01-28"})
     assert first.status_code == 200
     assert "Vitré-Nouvelle" not in first.content.decode()

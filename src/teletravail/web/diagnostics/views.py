@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from typing import Literal
 from urllib.parse import urlencode
 
+import duckdb
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from teletravail.diagnostic.reading import IndicatorValue, format_number
-from teletravail.errors import ConfigError, LookupFailed
+from teletravail.errors import ConfigError, LookupFailed, TeletravailError
 from teletravail.reports.model import Figure, MesureLocale
 from teletravail.reports.tables import Cell, export_table
 from teletravail.web.accounts.models import Territory
@@ -34,14 +35,47 @@ _ORDERS = {"asc": False, "desc": True}
 
 
 def _error(
-    request: HttpRequest, message: str, *, title: str, date_text: str = "", status: int = 400
+    request: HttpRequest,
+    message: str,
+    *,
+    title: str,
+    date_text: str = "",
+    date_error: str = "",
+    status: int = 400,
 ) -> HttpResponse:
     return render(
         request,
         "diagnostics/error.html",
-        {"title": title, "message": message, "date_text": date_text},
+        {"title": title, "message": message, "date_text": date_text, "date_error": date_error},
         status=status,
     )
+
+
+def _valid_days() -> str:
+    """The days the rail feeds all cover, in words ("du 6 janvier 2025 au 29 juin 2025"); empty
+    when the warehouse cannot tell."""
+    from django.utils.formats import date_format
+
+    from teletravail.rail.calendar import common_validity
+
+    try:
+        con = territory_service.cursor()
+        try:
+            start, end = common_validity(con)
+        finally:
+            con.close()
+    except (TeletravailError, duckdb.Error):
+        return ""
+    return f"du {date_format(start, 'j F Y')} au {date_format(end, 'j F Y')}"
+
+
+def _date_error(exc: ConfigError) -> str:
+    """The message shown under the reference day field: what is wrong and the valid days."""
+    message = service.web_message(exc)
+    days = _valid_days()
+    if days and "entre le" not in message:
+        message += f" Jours possibles : {days}."
+    return message
 
 
 def _vintage(text: str) -> str:
@@ -148,15 +182,22 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         territory_service.entry(kind, code)
     except LookupFailed as exc:
         raise Http404(str(exc)) from exc
+    date_error = ""
     try:  # only the day is the user's: other errors are the server's
         derived, day = service.derived_warehouse(service.parse_day(date_text))
     except ConfigError as exc:
-        return _error(
-            request,
-            service.web_message(exc),
-            title="Diagnostic : jour de référence invalide",
-            date_text=date_text,
-        )
+        # The page for the default day, with the message under the field (400).
+        date_error = _date_error(exc)
+        try:
+            derived, day = service.derived_warehouse(None)
+        except ConfigError:
+            return _error(
+                request,
+                date_error,
+                title="Diagnostic : jour de référence invalide",
+                date_text=date_text,
+                date_error=date_error,
+            )
     measures = local_measures(request, kind, code)
     data = service.diagnostic_data(kind, code, derived, day, measures)
     report = data.report
@@ -196,7 +237,10 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "impact": impact,
             "stations": stations,
             "date_value": report.jour_reference.isoformat() if report.jour_reference else "",
+            "date_text": date_text,
+            "date_error": date_error,
         },
+        status=400 if date_error else 200,
     )
 
 
@@ -232,25 +276,38 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
         day = service.parse_day(date_text)
         ranking = service.ranking(day)
     except ConfigError as exc:
-        return _error(request, service.web_message(exc), title=title, date_text=date_text)
+        message = _date_error(exc)
+        return _error(request, message, title=title, date_text=date_text, date_error=message)
     keys = [c.key for c in ranking.columns]
     problems = []
     if tri and tri not in keys:
         problems.append(f"Colonne de tri inconnue « {tri} » : choisissez parmi {', '.join(keys)}.")
     if ordre and ordre not in _ORDERS:
         problems.append(f"Ordre de tri inconnu « {ordre} » : « asc » ou « desc ».")
-    region_codes = {code for code, _ in ranking.region_names}
-    if region and region not in region_codes:
-        problems.append(
-            f"Région inconnue « {region} » : donnez le code INSEE d'une région qui compte une "
-            f"commune Action Cœur de Ville ({', '.join(sorted(region_codes))})."
-        )
-    if densite and densite not in {str(level) for level, _ in ranking.density_names}:
-        problems.append(f"Niveau de densité inconnu « {densite} » : un entier de 1 à 7.")
     if fmt and fmt not in EXPORTS:
         problems.append(f"Format d'export inconnu « {fmt} » : csv, xlsx ou json.")
     if problems:
         return _error(request, " ".join(problems), title=title, date_text=date_text)
+    # The filters are fields of the page: an unknown value is shown under its field, the
+    # ranking without that filter (400).
+    field_errors: dict[str, str] = {}
+    region_codes = {code for code, _ in ranking.region_names}
+    if region and region not in region_codes:
+        names = ", ".join(f"{name} ({code})" for code, name in ranking.region_names)
+        field_errors["region"] = (
+            f"Région inconnue « {region} » : choisissez une région qui compte une commune "
+            f"Action Cœur de Ville : {names}."
+        )
+        region = ""
+    if densite and densite not in {str(level) for level, _ in ranking.density_names}:
+        field_errors["densite"] = (
+            f"Niveau de densité inconnu « {densite} » : choisissez un niveau de 1 à 7."
+        )
+        densite = ""
+    if field_errors and fmt:
+        return _error(
+            request, " ".join(field_errors.values()), title=title, date_text=date_text
+        )
 
     code_index = keys.index("code")
     rows: Sequence[Sequence[Cell]] = ranking.rows
@@ -313,5 +370,7 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
             "date_text": date_text,
             "exports": {f: _query(sorted_params, format=f) for f in EXPORTS},
             "day": ranking.day,
+            "field_errors": field_errors,
         },
+        status=400 if field_errors else 200,
     )

@@ -29,18 +29,23 @@ def error_field(message: str) -> str | None:
     return None
 
 
-def _number(text: str | None, label: str, example: str) -> float | None:
+def _number(text: str | None, label: str, example: str, valid: str = "") -> float | None:
+    """The number typed in a field (``valid``: its valid range, said when it is not a number)."""
     if text is None or not text.strip():
         return None
     cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    within = f", {valid}" if valid else ""
     try:
         value = float(cleaned.replace(",", "."))
     except ValueError:
         raise forms.ValidationError(
-            f"{label} : « {text} » n'est pas un nombre (ex. {example})."
+            f"{label} : « {text} » n'est pas un nombre : indiquez un nombre{within} "
+            f"(ex. {example})."
         ) from None
     if not math.isfinite(value):
-        raise forms.ValidationError(f"{label} : indiquez un nombre fini (ex. {example}).")
+        raise forms.ValidationError(
+            f"{label} : indiquez un nombre fini{within} (ex. {example})."
+        )
     return value
 
 
@@ -81,7 +86,7 @@ class ImpactForm(forms.Form):
         max_value=MAX_OCCUPANTS,
         error_messages={
             "required": "Indiquez le nombre de personnes dans la voiture (1 si seul).",
-            "invalid": "Indiquez un nombre entier de personnes (ex. 2).",
+            "invalid": f"Indiquez un nombre entier de personnes, de 1 à {MAX_OCCUPANTS} (ex. 2).",
             "min_value": "Au moins 1 personne (le conducteur).",
             "max_value": f"Au plus {MAX_OCCUPANTS} personnes, conducteur compris.",
         },
@@ -96,7 +101,12 @@ class ImpactForm(forms.Form):
         field.choices = [("", "— Choisir un mode —"), *modes]
 
     def clean_distance(self) -> float | None:
-        value = _number(self.cleaned_data.get("distance"), "Distance", "12,5")
+        value = _number(
+            self.cleaned_data.get("distance"),
+            "Distance",
+            "12,5",
+            f"strictement positif et d'au plus {MAX_DISTANCE_KM:g} km",
+        )
         if value is not None and not 0 < value <= MAX_DISTANCE_KM:
             raise forms.ValidationError(
                 f"La distance doit être strictement positive et d'au plus {MAX_DISTANCE_KM:g} km."
@@ -104,7 +114,9 @@ class ImpactForm(forms.Form):
         return value
 
     def _days(self, name: str, label: str) -> float | None:
-        value = _number(self.cleaned_data.get(name), label, "2")
+        value = _number(
+            self.cleaned_data.get(name), label, "2", f"entre 0 et {MAX_DAYS_PER_WEEK:g}"
+        )
         if value is not None and not 0 <= value <= MAX_DAYS_PER_WEEK:
             raise forms.ValidationError(f"{label} : entre 0 et {MAX_DAYS_PER_WEEK:g} par semaine.")
         return value

@@ -13,13 +13,28 @@ MAX_QUERY = 200
 
 def home(request: HttpRequest) -> HttpResponse:
     """Home page: the search form and, with ``?q=``, the matching territories."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    results = service.search(query).matches if query else ()
-    title = f"Recherche « {query} »" if query else "Accueil"
+    typed = request.GET.get("q", "").strip()
+    query = typed[:MAX_QUERY]
+    error = ""
+    if len(typed) > MAX_QUERY:
+        error = f"La recherche compte {len(typed)} caractères : {MAX_QUERY} au plus."
+    elif query and not any(c.isalnum() for c in query):
+        error = (
+            "Saisissez au moins une lettre ou un chiffre : le nom d'une commune ou d'un EPCI, "
+            "un code INSEE (5 caractères), un SIREN (9 chiffres) ou un code postal (5 chiffres)."
+        )
+    results = service.search(query).matches if query and not error else ()
+    title = ("Erreur — " if error else "") + (f"Recherche « {query} »" if query else "Accueil")
     return render(
         request,
         "territories/home.html",
-        {"title": title, "query": query, "results": results, "kind_labels": service.KIND_LABELS},
+        {
+            "title": title,
+            "query": query,
+            "results": results,
+            "kind_labels": service.KIND_LABELS,
+            "error": error,
+        },
     )
 
 
