@@ -15,9 +15,20 @@ from django.utils.html import escape
 from teletravail.rail.calendar import common_validity
 from teletravail.warehouse import open_warehouse
 
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 DIAGNOSTIC = "/territoires/epci/200039022/diagnostic/"
 
 
@@ -49,9 +60,7 @@ def _field_error(html: str, field_id: str) -> str:
 
 
 @pytest.mark.parametrize("value", ["2099-01-01", "abc", "2025-02-30", "01/02/2025"])
-def test_diagnostic_date_out_of_range_or_unreadable(
-    value: str, span: tuple[date, date]
-) -> None:
+def test_diagnostic_date_out_of_range_or_unreadable(value: str, span: tuple[date, date]) -> None:
     response = Client().get(DIAGNOSTIC, {"date": value})
     html = response.content.decode()
     assert response.status_code == 400
@@ -116,9 +125,7 @@ def test_impact_calculator_errors_name_the_valid_range(
     response = Client().post("/impact/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    errors = re.search(
-        rf'<div id="id_{field}-erreurs">(.*?)</div>', html, flags=re.S
-    )
+    errors = re.search(rf'<div id="id_{field}-erreurs">(.*?)</div>', html, flags=re.S)
     assert errors and "fr-error-text" in errors.group(1)
     assert expected in errors.group(1)
     assert f'id="id_{field}-groupe"' in html and "fr-input-group--error" in html

@@ -19,7 +19,9 @@ VICTIM = "198.51.100.7"
 pytestmark = pytest.mark.django_db
 
 
-def _post(client: Client, password: str, *, remote: str = PROXY, forwarded: str | None = None) -> int:
+def _post(
+    client: Client, password: str, *, remote: str = PROXY, forwarded: str | None = None
+) -> int:
     """Status of a login attempt as alice, arriving from ``remote`` with this header."""
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:

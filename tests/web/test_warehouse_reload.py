@@ -5,7 +5,6 @@ default warehouse and cache."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,12 +41,14 @@ def _build_b(served: Path) -> None:
     shutil.copyfile(served, tmp)
     con = duckdb.connect(str(tmp))
     try:
-        con.execute("UPDATE communes SET nom = 'Vitré-Nouvelle', population = 54321 WHERE code = '35360'")
+        con.execute(
+            "UPDATE communes SET nom = 'Vitré-Nouvelle', population = 54321 WHERE code = '35360'"
+        )
         con.execute("UPDATE build_info SET construit_le = construit_le + INTERVAL 1 DAY")
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, served)
+    tmp.replace(served)
 
 
 def _api_card(client: Client) -> dict[str, object]:
@@ -144,7 +145,7 @@ def test_a_warehouse_built_after_the_503_is_served(
     client = Client()
     _assert_clear_503(client, VITRE)
     shutil.copyfile(web_warehouse, path.with_name(".tmp"))
-    os.replace(path.with_name(".tmp"), path)
+    path.with_name(".tmp").replace(path)
     assert client.get(VITRE).status_code == 200
     app_warehouse.reset()
 

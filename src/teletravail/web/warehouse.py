@@ -16,7 +16,6 @@ the failure is remembered per file state so that a broken file is not reopened a
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,7 +68,7 @@ def on_new_build(listener: Callable[[], None]) -> Callable[[], None]:
 
 def _stat(file: Path) -> Build | None:
     try:
-        st = os.stat(file)
+        st = file.stat()
     except OSError:
         return None
     return Build(str(file), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
@@ -95,8 +94,10 @@ def current() -> Build:
     call; WarehouseError when the file is missing, unreadable or incomplete."""
     build = _stat(path())
     with _lock:
-        if build is None or build != _state.build or (
-            _state.connection is None and _state.failure is None
+        if (
+            build is None
+            or build != _state.build
+            or (_state.connection is None and _state.failure is None)
         ):
             _switch(build)
         if _state.failure is not None or build is None:
@@ -143,6 +144,4 @@ class MissingWarehouseMiddleware:
         if not isinstance(exception, WarehouseError):
             return None
         logger.warning("Entrepôt indisponible pour %s : %s", request.path, exception)
-        return render(
-            request, "503.html", {"title": "Données pas encore disponibles"}, status=503
-        )
+        return render(request, "503.html", {"title": "Données pas encore disponibles"}, status=503)

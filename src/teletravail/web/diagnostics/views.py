@@ -305,9 +305,7 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
         )
         densite = ""
     if field_errors and fmt:
-        return _error(
-            request, " ".join(field_errors.values()), title=title, date_text=date_text
-        )
+        return _error(request, " ".join(field_errors.values()), title=title, date_text=date_text)
 
     code_index = keys.index("code")
     rows: Sequence[Sequence[Cell]] = ranking.rows

@@ -43,9 +43,7 @@ def _number(text: str | None, label: str, example: str, valid: str = "") -> floa
             f"(ex. {example})."
         ) from None
     if not math.isfinite(value):
-        raise forms.ValidationError(
-            f"{label} : indiquez un nombre fini{within} (ex. {example})."
-        )
+        raise forms.ValidationError(f"{label} : indiquez un nombre fini{within} (ex. {example}).")
     return value
 
 
