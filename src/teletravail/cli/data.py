@@ -31,7 +31,10 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
-        help="Fichier DuckDB produit (défaut : TELETRAVAIL_WAREHOUSE ou var/teletravail.duckdb).",
+        help=(
+            "Fichier DuckDB produit (défaut : TELETRAVAIL_WAREHOUSE, sinon teletravail.duckdb "
+            "dans TELETRAVAIL_VAR ou var)."
+        ),
     ),
 ]
 
@@ -136,7 +139,10 @@ def status(source: SourceOpt = None, output: OutputOpt = None) -> None:
 def fetch(
     dest: Annotated[
         Path | None,
-        typer.Option("--dest", help="Dossier cache (défaut : TELETRAVAIL_CACHE ou var/cache)."),
+        typer.Option(
+            "--dest",
+            help="Dossier cache (défaut : TELETRAVAIL_CACHE, sinon cache dans TELETRAVAIL_VAR ou var).",
+        ),
     ] = None,
     only: Annotated[
         list[str] | None,
