@@ -2,7 +2,8 @@
 
 ``teletravail data build`` replaces the warehouse file atomically (a rename): the new build is a
 new file (another inode, modification time and size) at the same path. Each call to
-:func:`current` costs one ``os.stat`` (a few microseconds); when the file changed, the process
+:func:`current` costs one ``stat`` of the file (about 0.1 ms in all, measured on a loaded
+2-core machine; a card takes about 30 ms); when the file changed, the process
 closes its connection to the old build *before* opening the new one — DuckDB keeps one database
 instance per path while a connection to it is open, so a new ``duckdb.connect`` on the same path
 would otherwise keep reading the old, unlinked file — and calls the functions registered with
