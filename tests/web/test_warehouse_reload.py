@@ -58,6 +58,7 @@ def _api_card(client: Client) -> dict[str, object]:
     return body
 
 
+@pytest.mark.django_db  # the hourly purge of expired answers may run first
 def test_a_new_build_is_served_without_restart(served: Path) -> None:
     client = Client()
     assert "Vitré-Nouvelle" not in client.get(VITRE).content.decode()
@@ -76,6 +77,7 @@ def test_a_new_build_is_served_without_restart(served: Path) -> None:
     assert "Vitré-Nouvelle" in client.get("/", {"q": "vitre"}).content.decode()
 
 
+@pytest.mark.django_db  # the hourly purge of expired answers may run first
 def test_a_new_build_reaches_the_derived_figures(served: Path) -> None:
     client = Client()
     assert client.get(VITRE).status_code == 200  # the process now holds a connection to build A
