@@ -22,7 +22,7 @@ from teletravail.web.diagnostics import service
 from teletravail.web.surveys.models import Campaign, Submission, SurveyForm, SurveyReference
 from tests.web.surveys.conftest import login, make_form, today
 from tests.web.test_diagnostic_pages import DAY
-from tests.web.test_diagnostic_pages import web_warehouse as web_warehouse  # noqa: F401
+from tests.web.test_diagnostic_pages import web_warehouse as web_warehouse
 
 KIND, CODE = "epci", "200039022"
 PAGE = f"/territoires/{KIND}/{CODE}/diagnostic/"
