@@ -25,6 +25,8 @@ MEASURE = MesureLocale(
     debut=date(2026, 3, 1),
     fin=date(2026, 4, 30),
     questions=("situation", "teletravail"),
+    remplace=True,
+    publiee=True,
 )
 
 
@@ -46,6 +48,7 @@ def test_measured_rate_shown_before_the_estimate_and_used_in_the_scenario(vitre)
     measured = theme.figures[ids.index("taux_teletravail_mesure")]
     assert measured.nature == "mesuré" and measured.valeur == pytest.approx(40.0)
     assert measured.texte == "40,0 % (IC 95 % : 35,0 à 45,0 %)"
+    assert measured.libelle == MEASURE.libelle  # no « provisoire »: it replaces the estimate
     assert measured.sources == (
         "Enquête locale « Télétravail à Vitré 2026 », du 01/03/2026 au 30/04/2026, 320 répondants",
     )
@@ -61,3 +64,25 @@ def test_measured_rate_shown_before_the_estimate_and_used_in_the_scenario(vitre)
     assert "mesuré par l'enquête locale" in after.libelle
     assert any("mesuré : Enquête locale" in h for h in report.hypotheses_impact)
     assert report.mesures_locales == (MEASURE,)
+
+
+def test_provisional_measure_is_shown_but_leaves_the_scenario_alone(vitre) -> None:
+    """A measure that does not meet the rule is shown beside the estimate, labelled provisional
+    with its reasons, and the CO2 scenario keeps the estimate (it used to take the measure)."""
+    con, entry = vitre
+    provisional = MEASURE.model_copy(
+        update={"remplace": False, "raisons": ("campagne en cours",), "publiee": False}
+    )
+    plain = build_report(con, entry, day=DAY)
+    report = build_report(con, entry, day=DAY, measures=[provisional])
+    figures = next(t for t in report.themes if t.id == "teletravail").figures
+    shown = next(f for f in figures if f.id == "taux_teletravail_mesure")
+    assert shown.libelle.endswith("mesure provisoire")
+    assert shown.note and "provisoire (campagne en cours)" in shown.note
+    assert "non publiée" in shown.note
+    assert [f.valeur for f in report.impact] == [f.valeur for f in plain.impact]
+    assert any(line.startswith("Mesure locale provisoire : 40,0 %") for line in report.resume)
+    (comparison,) = report.comparaisons
+    assert comparison.statut == "provisoire" and comparison.raisons == ("campagne en cours",)
+    assert comparison.estimation_intervalle.startswith("aucun : ")
+    assert comparison.mesure_echantillon == "320 actifs répondants"

@@ -300,3 +300,21 @@ def test_every_indicator_is_documented(factors: tuple[dict[str, ModeTransport], 
     for item in result.indicators:
         ident = item.id.split(".")[0] + ".<choix>" if "." in item.id else item.id
         assert f"`{ident}`" in doc, ident
+
+
+def test_skewed_distances_give_intervals_that_stay_non_negative() -> None:
+    """Five short commutes and one of 900 km: the normal interval of the mean distance and of the
+    km avoided went below 0 (old code); the transformed ones stay in [0, ∞) and, for the days,
+    in [0, 7]."""
+    rows = [
+        person("salarie_prive", "regulier", d, ["domicile"], km, "voiture_thermique")
+        for d, km in [(0.5, 1.0), (0.5, 2.0), (1.0, 1.0), (0.5, 3.0), (1.0, 2.0), (5.0, 900.0)]
+    ]
+    got = by_id(analyse(residents_form(), rows))
+    for ident in ("distance_km_moyenne", "km_evites_par_teletravailleur"):
+        est = got[ident]
+        assert est.value is not None and est.ci_low is not None and est.ci_high is not None
+        assert 0 < est.ci_low < est.value < est.ci_high, ident
+    days = got["jours_teletravail_moyen"]
+    assert days.ci_low is not None and days.ci_high is not None
+    assert days.ci_low > 0 and days.ci_high < 7

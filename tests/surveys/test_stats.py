@@ -81,14 +81,58 @@ def test_unit_weights_equal_unweighted() -> None:
     assert a.ci_low == pytest.approx(b.ci_low)
 
 
-def test_mean_normal_interval() -> None:
-    values = np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
-    # mean 5, sample sd = √(32 / 7) = 2.13809, half = 1.96 × 2.13809 / √8 = 1.48163
+def test_mean_normal_interval_when_values_can_be_negative() -> None:
+    values = np.array([-2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 13.0])
+    # mean 5, sample sd = √(120 / 7), half = 1.96 × sd / √8: symmetric, may go below 0
     est = stats.mean(values)
     assert est.value == pytest.approx(5.0)
-    assert est.ci_low == pytest.approx(5 - 1.96 * math.sqrt(32 / 7) / math.sqrt(8))
-    assert est.ci_high == pytest.approx(6.48163, abs=1e-5)
+    half = 1.96 * math.sqrt(120 / 7) / math.sqrt(8)
+    assert (est.ci_low, est.ci_high) == (pytest.approx(5 - half), pytest.approx(5 + half))
     assert stats.median(values) == 4.5
+
+
+def test_mean_log_interval_for_non_negative_values() -> None:
+    values = np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    # mean 5, se = √(32 / 7) / √8 = 0.75593; log scale: 5 × exp(±1.96 × 0.75593 / 5)
+    est = stats.mean(values)
+    se = math.sqrt(32 / 7) / math.sqrt(8)
+    assert est.ci_low == pytest.approx(5 * math.exp(-1.96 * se / 5))
+    assert est.ci_high == pytest.approx(5 * math.exp(1.96 * se / 5))
+    assert est.ci_low == pytest.approx(3.71773, abs=1e-5)
+
+
+def test_skewed_distances_never_give_a_negative_bound() -> None:
+    """Commuting distances: most short, one long; the normal interval went below 0 km."""
+    km = np.array([1.0, 1.0, 2.0, 2.0, 3.0, 150.0])
+    m = float(km.mean())
+    se = float(km.std(ddof=1)) / math.sqrt(6)
+    assert m - 1.96 * se < 0  # what the normal interval gave (−21.9 km)
+    est = stats.mean(km)
+    assert est.ci_low is not None and est.ci_high is not None
+    assert 0 < est.ci_low < m < est.ci_high
+    assert est.ci_high - m > m - est.ci_low  # longer on the side of the skew
+    # weighted too, and km a year (distance × 92 × days) as well
+    weighted = stats.mean(km, np.array([1.0, 2.0, 1.0, 1.0, 3.0, 0.5]))
+    assert weighted.ci_low is not None and weighted.ci_low > 0
+    yearly = stats.mean(km * 92 * np.array([1.0, 0.5, 2.0, 1.0, 1.0, 4.0]))
+    assert yearly.ci_low is not None and yearly.ci_low > 0
+    zeros = stats.mean(np.zeros(6))
+    assert (zeros.value, zeros.ci_low, zeros.ci_high) == (0.0, 0.0, 0.0)
+
+
+def test_days_interval_stays_within_zero_and_the_upper_bound() -> None:
+    days = np.array([5.0] * 28 + [1.0, 0.5])
+    plain = stats.mean(days)  # log scale alone would pass 5 days
+    assert plain.ci_high is not None and plain.ci_high > 5
+    est = stats.mean(days, upper=5.0)
+    assert est.ci_low is not None and est.ci_high is not None
+    assert 0 < est.ci_low < est.value < est.ci_high < 5  # type: ignore[operator]
+    q, se = float(days.mean()) / 5, float(days.std(ddof=1)) / math.sqrt(30)
+    logit = math.log(q / (1 - q))
+    assert est.ci_low == pytest.approx(5 / (1 + math.exp(-(logit - 1.96 * se / (5 * q * (1 - q))))))
+    assert stats.mean(np.full(6, 5.0), upper=5.0).ci_high == 5.0
+    few = stats.mean(np.array([0.5, 0.5, 0.5, 1.0, 0.5]), upper=5.0)
+    assert few.ci_low is not None and few.ci_low > 0
 
 
 def test_weighted_mean() -> None:
@@ -98,7 +142,8 @@ def test_weighted_mean() -> None:
     assert est.value == pytest.approx(50 / 8)
     n_eff = 64 / 20
     var = float(np.dot(weights, (values - 6.25) ** 2)) / 8 * n_eff / (n_eff - 1)
-    assert est.ci_high == pytest.approx(6.25 + 1.96 * math.sqrt(var / n_eff))
+    se = math.sqrt(var / n_eff)
+    assert est.ci_high == pytest.approx(6.25 * math.exp(1.96 * se / 6.25))
     assert stats.median(values, weights) == 4.0  # cumulated weight 4 reaches half of 8 at 4
     assert stats.median(values, np.array([1.0, 1.0, 1.0, 1.0, 5.0])) == 10.0
     assert stats.median(values, np.ones(5)) == 3.0

@@ -56,7 +56,7 @@ def _full(settings: Settings, full_warehouse: Path, _warehouse_setting: None) ->
 
 
 @pytest.fixture
-def client() -> Client:
+def client(db: None) -> Client:  # diagnostic and scenario read the published survey measure
     return Client()
 
 

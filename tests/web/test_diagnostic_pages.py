@@ -68,7 +68,7 @@ def web_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def client() -> Iterator[Client]:
+def client(db: None) -> Iterator[Client]:  # the page reads the published survey measure
     service.clear_caches()
     yield Client()
     service.clear_caches()
@@ -409,7 +409,7 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
     from django.utils import timezone
 
     from teletravail.web.accounts.models import Membership, Role, Territory
-    from teletravail.web.surveys.models import Campaign, SurveyForm
+    from teletravail.web.surveys.models import Campaign, SurveyForm, SurveyReference
     from teletravail.web.surveys.service import ensure_shipped_forms, store_submission
 
     ensure_shipped_forms()
@@ -431,13 +431,16 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
             campaign, residents, uuid4(), _residents(telework), source="api", consent=True
         )
         assert result.created, result.errors
+    SurveyReference.objects.create(territory=vitre, campaign=campaign)  # chosen, not published
     anonymous = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY})
     assert "Mesure locale" not in anonymous.content.decode()
     reader = User.objects.create_user("lecteur")
     Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY}).content.decode()
-    assert "Mesure locale : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in html  # Wilson, 6 of 12
+    # Wilson, 6 of 12, in an open campaign: shown beside the estimate, provisional
+    assert "Mesure locale provisoire : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in html
     assert "Enquête locale « Télétravail à Vitré »" in html and "12 répondants" in html
     assert "2,0 jours" in html  # the measured days a week of the 6 teleworkers
-    assert "mesuré par l&#x27;enquête locale" in html  # the CO2 scenario uses it
+    assert "non publiée" in html and "campagne en cours" in html
+    assert "mesuré par l&#x27;enquête locale" not in html  # the CO2 scenario keeps the estimate

@@ -26,6 +26,7 @@ from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
 from teletravail.rail.stations import load_station_services, territory_stations
 from teletravail.reports.charts import render_bars
+from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
 from teletravail.reports.model import (
     DiagnosticReport,
     Figure,
@@ -160,15 +161,18 @@ def _measure_text(m: MesureLocale) -> str:
 
 def _measured_figure(m: MesureLocale) -> Figure:
     """A measured value as a figure of the telework theme, placed before the estimate."""
+    note = "Mesure " + status_text(m) + "."
+    if m.questions:
+        note += " Questions : " + ", ".join(m.questions)
     return Figure(
         id=m.indicateur.replace("_estime", "") + "_mesure",
-        libelle=m.libelle,
+        libelle=m.libelle + ("" if m.remplace else " — mesure provisoire"),
         valeur=m.valeur * 100 if m.indicateur == "taux_teletravail_estime" else m.valeur,
         texte=_measure_text(m),
         unite="%" if m.indicateur == "taux_teletravail_estime" else "jours/semaine",
         nature="mesuré",
         sources=(_survey_source(m),),
-        note="Questions : " + ", ".join(m.questions) if m.questions else None,
+        note=note,
     )
 
 
@@ -207,7 +211,13 @@ def _summary(
         lines.append(text + ".")
     rate, people = ok("taux_teletravail_estime"), ok("teletravailleurs_estimes")
     measured = next((m for m in measures if m.indicateur == "taux_teletravail_estime"), None)
-    if measured:
+    if measured and not measured.remplace:
+        lines.append(
+            f"Mesure locale provisoire : {_measure_text(measured)} des actifs occupés répondants "
+            f"télétravaillent ({_survey_source(measured)}) ; {status_text(measured)}. "
+            "L'estimation nationale reste utilisée."
+        )
+    if measured and measured.remplace:
         text = (
             f"Mesure locale : {_measure_text(measured)} des actifs occupés répondants "
             f"télétravaillent ({_survey_source(measured)})"
@@ -218,7 +228,7 @@ def _summary(
                 f"{rate.text}"
             )
         lines.append(text + ".")
-    elif rate:
+    if rate and not (measured and measured.remplace):
         text = (
             f"Environ {rate.text} des actifs occupés résidents télétravailleraient au cours d'une "
             "semaine moyenne"
@@ -404,13 +414,12 @@ def _impact(
         a = territory_assumptions(con, entry.kind, entry.code, entry.nom)
     except WarehouseError:
         return (), ()
-    measured = set()
-    for m in measures:  # a local measurement replaces the national estimate in the scenario
-        key = "taux_teletravail" if m.indicateur == "taux_teletravail_estime" else m.indicateur
-        measured.add(key)
-        a = a.model_copy(
-            update={key: m.valeur, "origines": {**a.origines, key: "mesuré : " + _survey_source(m)}}
-        )
+    # a local measurement replaces the national estimate only when the rule is met
+    measured = {
+        "taux_teletravail" if m.indicateur == "taux_teletravail_estime" else m.indicateur
+        for m in replacing(measures)
+    }
+    a = apply_measures(a, measures)
     result = scenario_for(con, a)
     src = ("ADEME, Impact CO2 (2024)", "ADEME / Greenworking 2020")
     t, h = result.total, result.par_habitant
@@ -494,8 +503,9 @@ def build_report(
 ) -> DiagnosticReport:
     """The full report of ``entry`` from a derived warehouse connection (indicators computed).
 
-    ``measures``: values measured by the territory's survey campaigns; each is shown before the
-    national estimate it replaces, in the summary, and used in place of it in the CO2 scenario.
+    ``measures``: values measured by the territory's reference survey campaign; each is shown
+    before the national estimate, in the summary and side by side with it (``comparaisons``);
+    only those that meet the rule (``MesureLocale.remplace``) replace it in the CO2 scenario.
     """
     level = entry.kind
     card = card_for(con, entry)
@@ -539,4 +549,5 @@ def build_report(
         hypotheses_impact=hypotheses,
         sources=source_refs(con, used),
         mesures_locales=tuple(measures),
+        comparaisons=comparisons(measures, by_id),
     )

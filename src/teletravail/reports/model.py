@@ -85,7 +85,11 @@ class MesureLocale(_Frozen):
 
     ``valeur``, ``ic_bas`` and ``ic_haut``: a share 0-1 for the telework rate (the figure shows
     it in %, like the estimate), days a week for ``jours_teletravail``; ``effectif`` is the
-    number of respondents the value rests on.
+    number of respondents the value rests on. ``remplace``: the rule of
+    ``teletravail.surveys.measure_rule`` is met (closed reference campaign, narrow interval), so
+    the measure replaces the estimate in the summary and the CO2 scenario; otherwise it is
+    provisional and ``raisons`` says why. ``publiee``: the team published it (public pages and
+    API); an unpublished measure is only shown to the team.
     """
 
     indicateur: Literal["taux_teletravail_estime", "jours_teletravail"]
@@ -99,6 +103,29 @@ class MesureLocale(_Frozen):
     fin: date
     url: str | None = None
     questions: tuple[str, ...] = ()
+    remplace: bool = False
+    raisons: tuple[str, ...] = ()
+    publiee: bool = False
+
+
+class Comparaison(_Frozen):
+    """A national estimate and the local measure of the same quantity, side by side: for each,
+    the value as displayed, its 95 % interval (or why there is none), its sample and its dates;
+    ``statut`` says which one the diagnostic uses."""
+
+    indicateur: str
+    libelle: str
+    estimation: str
+    estimation_intervalle: str
+    estimation_echantillon: str
+    estimation_dates: str
+    mesure: str
+    mesure_intervalle: str
+    mesure_echantillon: str
+    mesure_dates: str
+    statut: Literal["remplace", "provisoire"]
+    raisons: tuple[str, ...] = ()
+    publiee: bool = False
 
 
 class DiagnosticReport(_Frozen):
@@ -117,3 +144,4 @@ class DiagnosticReport(_Frozen):
     hypotheses_impact: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     mesures_locales: tuple[MesureLocale, ...] = ()
+    comparaisons: tuple[Comparaison, ...] = ()

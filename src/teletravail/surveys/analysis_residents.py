@@ -133,7 +133,7 @@ def _telework(scope: Scope) -> list[Indicator]:
                 "jours_teletravail_moyen",
                 "Jours de télétravail par semaine (moyenne des télétravailleurs)",
                 "jours/semaine",
-                scope.mean(scope.numbers("jours_teletravail"), teleworker),
+                scope.mean(scope.numbers("jours_teletravail"), teleworker, upper=MAX_DAYS_PER_WEEK),
                 ["teletravail", "jours_teletravail"],
             )
         )

@@ -85,10 +85,13 @@ class Scope:
         """Share of ``success`` among the submissions where ``among`` (masks aligned with idx)."""
         return stats.weighted_share(success[among], self.w(among))
 
-    def mean(self, values: FloatArray, among: BoolArray) -> stats.Estimate:
-        """Mean of ``values`` among ``among`` (NaN values excluded)."""
+    def mean(
+        self, values: FloatArray, among: BoolArray, *, upper: float | None = None
+    ) -> stats.Estimate:
+        """Mean of ``values`` among ``among`` (NaN values excluded); ``upper``: the largest
+        possible value, when there is one (days a week), for the interval."""
         keep = among & ~np.isnan(values)
-        return stats.mean(values[keep], self.w(keep))
+        return stats.mean(values[keep], self.w(keep), upper=upper)
 
     def total(self, values: FloatArray, among: BoolArray) -> stats.Estimate:
         """Sum (weighted) of ``values`` among ``among`` (NaN values excluded)."""

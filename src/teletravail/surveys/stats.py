@@ -6,8 +6,14 @@ hidden). Shares are fractions in [0, 1]; means are in the unit of the answers.
 - Wilson score interval (z = 1.96) for a share k/n.
 - Weighted share p = Σ w·x / Σ w, interval: Wilson with the Kish effective sample size
   n_eff = (Σ w)² / Σ w² in place of n (n_eff = n when every weight is 1).
-- Mean: m ± z·s/√n with s the sample standard deviation (n − 1); weighted: m = Σ w·x / Σ w,
-  s² = Σ w (x − m)² / Σ w × n_eff / (n_eff − 1), half-width z·s/√n_eff.
+- Mean: standard error se = s/√n with s the sample standard deviation (n − 1); weighted:
+  m = Σ w·x / Σ w, s² = Σ w (x − m)² / Σ w × n_eff / (n_eff − 1), se = s/√n_eff.
+  Interval (:func:`mean_interval`): when every value is ≥ 0 (distances, km a year, days, euros)
+  the mean cannot be negative, so the interval is computed on a transformed scale and mapped
+  back — log scale m·exp(±z·se/m) (delta method), or, when an upper bound U is known (days a
+  week), logit scale of m/U: U·expit(logit(m/U) ± z·se/(m(1 − m/U))). The bounds then stay in
+  [0, +∞) or [0, U] and the interval is longer on the side of the skew. With a negative value
+  the normal interval m ± z·se is used.
 - Small cells: an estimate resting on fewer than :data:`MIN_CELL` respondents is hidden
   (value and interval None, ``hidden_reason`` = :data:`HIDDEN_REASON`), and so is a share whose
   numerator (respondents with the trait, unweighted) is between 1 and 4: share × n would give
@@ -132,18 +138,54 @@ def weighted_share(success: BoolArray, weights: FloatArray | None = None) -> Est
     return Estimate(p, low, high, n)
 
 
-def mean(values: FloatArray, weights: FloatArray | None = None) -> Estimate:
-    """Mean of ``values`` with a normal 95 % interval (weighted with Kish n_eff when ``weights``).
+def mean_interval(
+    m: float, se: float, *, non_negative: bool, upper: float | None = None, z: float = Z95
+) -> tuple[float, float]:
+    """95 % interval of a mean ``m`` with standard error ``se`` (same unit as the values).
 
-    Hidden when fewer than MIN_CELL values; with a single distinct value the interval is the value.
+    ``non_negative`` (every value ≥ 0): log-transformed interval m·exp(±z·se/m), or with
+    ``upper`` (every value ≤ upper) logit-transformed interval of m/upper; both never leave
+    [0, upper]. m = 0 (all values 0) or m = upper gives (m, m). Otherwise m ± z·se.
+    """
+    if not non_negative or se <= 0.0:
+        return m - z * se, m + z * se
+    if upper is not None and upper > 0.0:
+        q = m / upper
+        if q <= 0.0 or q >= 1.0:
+            return m, m
+        spread = z * se / (upper * q * (1.0 - q))
+        centre = math.log(q / (1.0 - q))
+        return upper * _expit(centre - spread), upper * _expit(centre + spread)
+    if m <= 0.0:
+        return m, m
+    factor = math.exp(z * se / m)
+    return m / factor, m * factor
+
+
+def _expit(x: float) -> float:
+    """Inverse of the logit, 1 / (1 + e^−x), without overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def mean(
+    values: FloatArray, weights: FloatArray | None = None, *, upper: float | None = None
+) -> Estimate:
+    """Mean of ``values`` with a 95 % interval (weighted with Kish n_eff when ``weights``).
+
+    The interval is :func:`mean_interval`: transformed (log, or logit of m/``upper`` when every
+    value is ≤ ``upper``) when every value is ≥ 0, so that it never goes below 0; normal
+    otherwise. Hidden when fewer than MIN_CELL values; with a single distinct value the interval
+    is the value.
     """
     n = int(values.shape[0])
     if n < MIN_CELL:
         return hidden(n)
     if weights is None:
         m = float(values.mean())
-        sd = float(values.std(ddof=1))
-        half = Z95 * sd / math.sqrt(n)
+        se = float(values.std(ddof=1)) / math.sqrt(n)
     else:
         total = float(weights.sum())
         if total <= 0:
@@ -154,8 +196,11 @@ def mean(values: FloatArray, weights: FloatArray | None = None) -> Estimate:
         var = float(np.dot(weights, dev * dev)) / total
         if n_eff > 1:
             var *= n_eff / (n_eff - 1.0)
-        half = Z95 * math.sqrt(var / n_eff) if n_eff > 0 else 0.0
-    return Estimate(m, m - half, m + half, n)
+        se = math.sqrt(var / n_eff) if n_eff > 0 else 0.0
+    non_negative = bool(values.min() >= 0.0)
+    bounded = upper if upper is not None and bool(values.max() <= upper) else None
+    low, high = mean_interval(m, se, non_negative=non_negative, upper=bounded)
+    return Estimate(m, low, high, n)
 
 
 def median(values: FloatArray, weights: FloatArray | None = None) -> float | None:

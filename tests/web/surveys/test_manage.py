@@ -12,7 +12,13 @@ import pytest
 from django.contrib.auth.models import User
 
 from teletravail.web.accounts.models import Territory
-from teletravail.web.surveys.models import Campaign, Submission, SurveyForm, TextTag
+from teletravail.web.surveys.models import (
+    Campaign,
+    Submission,
+    SurveyForm,
+    SurveyReference,
+    TextTag,
+)
 from teletravail.web.surveys.service import measured_telework, store_submission
 from tests.web.surveys.conftest import FIXTURES, login, make_campaign, today, valid_post
 
@@ -212,6 +218,8 @@ def test_measured_telework(vitre: Territory, mini: SurveyForm) -> None:
             source="api",
             consent=False,
         )
+    assert measured_telework("epci", "200039022") is None  # no reference campaign chosen yet
+    SurveyReference.objects.create(territory=vitre, campaign=campaign)
     measured = measured_telework("epci", "200039022")
     assert measured is not None
     assert measured.n == 12 and measured.value == pytest.approx(0.5)  # 6 of 12, both >= 5

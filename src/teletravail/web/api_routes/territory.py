@@ -7,6 +7,7 @@ import math
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -16,10 +17,12 @@ from teletravail.impact.models import ScenarioResult
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
 from teletravail.reports.diagnostic import build_report
+from teletravail.reports.measures import apply_measures
 from teletravail.reports.model import DiagnosticReport
 from teletravail.reports.render import render_json
 from teletravail.web.api import Error
 from teletravail.web.api_routes.common import day_error, error, invalid, json_response, territory
+from teletravail.web.diagnostics import service as diagnostics_service
 from teletravail.web.pages import data
 
 router: Router = Router(tags=["territoires"])
@@ -137,9 +140,12 @@ def diagnostic(
         path, day = data.derived(params.date)
     except ConfigError as exc:
         return day_error(exc)
+    published = diagnostics_service.measures_for(
+        entry.kind, entry.code, team=False, today=timezone.localdate()
+    )  # the public sees the team's measure once published, as on the web page
     with data.read_only(path) as con:
         try:
-            report = build_report(con, entry, day=day)
+            report = build_report(con, entry, day=day, measures=published)
         except ConfigError as exc:  # the warehouse lacks a factor the report needs
             return error(503, "entrepot_indisponible", str(exc))
     return json_response(render_json(report))
@@ -197,6 +203,15 @@ def scenario(
             return error(422, "donnees_insuffisantes", str(exc))
         except ConfigError as exc:
             return invalid(str(exc))
+        published = diagnostics_service.measures_for(
+            entry.kind, entry.code, team=False, today=timezone.localdate()
+        )  # a published measure that meets the rule replaces the estimate, as on the web page
+        if rate is None:
+            a = apply_measures(
+                a, [m for m in published if m.indicateur == "taux_teletravail_estime"]
+            )
+        if days is None:
+            a = apply_measures(a, [m for m in published if m.indicateur == "jours_teletravail"])
         try:
             return scenario_for(con, a)
         except ConfigError as exc:  # the warehouse lacks a factor of the default modal split

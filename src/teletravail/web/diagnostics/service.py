@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
@@ -23,6 +24,7 @@ from teletravail.reports.diagnostic import build_report
 from teletravail.reports.model import DiagnosticReport, MesureLocale
 from teletravail.reports.ranking import acv_ranking
 from teletravail.reports.tables import Cell, Column
+from teletravail.surveys.measure_rule import judge
 from teletravail.web import warehouse as web_warehouse
 from teletravail.web.territories import service as territory_service
 
@@ -170,6 +172,78 @@ def sort_rows(
         return (1, 0.0, _fold(str(value)))
 
     return sorted(filled, key=key, reverse=descending) + empty
+
+
+def measures_for(kind: str, code: str, *, team: bool, today: date) -> tuple[MesureLocale, ...]:
+    """The values measured by the territory's reference campaign, as the diagnostic shows them.
+
+    ``team``: the visitor may read the territory's work (its team, national administrators): it
+    sees the measure whether published or not. Everyone else (visitors not signed in, the public
+    API) sees it only once the team has published it, and then the same figures as the team.
+    Each measure carries the verdict of the rule (``teletravail.surveys.measure_rule``) on
+    ``today``: it replaces the estimate, or it is provisional and says why.
+    """
+    from teletravail.web.surveys import service as surveys_service
+
+    ref = surveys_service.reference_of(kind, code)
+    if ref is None or ref.campaign is None or not (team or ref.published):
+        return ()
+    measured = surveys_service.measured_telework(kind, code)
+    if measured is None:
+        return ()
+    closed = ref.campaign.state(today) == "close"
+    rows: list[
+        tuple[
+            Literal["taux_teletravail_estime", "jours_teletravail"],
+            str,
+            tuple[float, float | None, float | None, int],
+            tuple[str, ...],
+        ]
+    ] = [
+        (
+            "taux_teletravail_estime",
+            "Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
+            (measured.value, measured.ci_low, measured.ci_high, measured.n),
+            ("situation", "teletravail"),
+        )
+    ]
+    if measured.days is not None:
+        rows.append(
+            (
+                "jours_teletravail",
+                "Jours de télétravail par semaine des télétravailleurs (enquête locale)",
+                (measured.days, measured.days_ci_low, measured.days_ci_high, measured.days_n),
+                ("teletravail", "jours_teletravail"),
+            )
+        )
+    out = []
+    for indicator, label, (value, low, high, n), questions in rows:
+        verdict = judge(
+            "part" if indicator == "taux_teletravail_estime" else "jours",
+            closed=closed,
+            n=n,
+            low=low,
+            high=high,
+        )
+        out.append(
+            MesureLocale(
+                indicateur=indicator,
+                libelle=label,
+                valeur=value,
+                ic_bas=low,
+                ic_haut=high,
+                effectif=n,
+                questions=questions,
+                campagne=measured.campaign_title,
+                debut=measured.opens_on,
+                fin=measured.closes_on,
+                url=measured.campaign_url if team else None,
+                remplace=verdict.replaces,
+                raisons=verdict.reasons,
+                publiee=ref.published,
+            )
+        )
+    return tuple(out)
 
 
 def clear_caches() -> None:

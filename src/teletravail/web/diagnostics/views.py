@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 import duckdb
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed, TeletravailError
 from teletravail.reports.model import Figure, MesureLocale
 from teletravail.reports.tables import Cell, export_table
+from teletravail.surveys.measure_rule import rule_text
 from teletravail.web.accounts.models import Territory
 from teletravail.web.diagnostics import service
-from teletravail.web.surveys import service as surveys_service
 from teletravail.web.territories import service as territory_service
 from teletravail.web.territories.service import KIND_LABELS
 
@@ -121,56 +122,14 @@ def _integer(value: int | float | None) -> str:
 
 
 def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLocale, ...]:
-    """Values measured by the territory's survey campaigns, for users who may read the
-    territory's work (its team, national administrators); none for other visitors."""
-    if not request.user.is_authenticated:
-        return ()
-    territory = Territory.objects.filter(kind=kind, code=code).first()
-    if territory is None or not request.user.has_perm("accounts.view_territory", territory):
-        return ()
-    measured = surveys_service.measured_telework(kind, code)
-    if measured is None:
-        return ()
-    rows: list[
-        tuple[
-            Literal["taux_teletravail_estime", "jours_teletravail"],
-            str,
-            tuple[float, float | None, float | None, int],
-            tuple[str, ...],
-        ]
-    ] = [
-        (
-            "taux_teletravail_estime",
-            "Part des actifs occupés qui télétravaillent (mesurée par enquête locale)",
-            (measured.value, measured.ci_low, measured.ci_high, measured.n),
-            ("situation", "teletravail"),
-        )
-    ]
-    if measured.days is not None:
-        rows.append(
-            (
-                "jours_teletravail",
-                "Jours de télétravail par semaine des télétravailleurs (enquête locale)",
-                (measured.days, measured.days_ci_low, measured.days_ci_high, measured.days_n),
-                ("teletravail", "jours_teletravail"),
-            )
-        )
-    return tuple(
-        MesureLocale(
-            indicateur=indicator,
-            libelle=label,
-            valeur=value,
-            ic_bas=low,
-            ic_haut=high,
-            effectif=n,
-            questions=questions,
-            campagne=measured.campaign_title,
-            debut=measured.opens_on,
-            fin=measured.closes_on,
-            url=measured.campaign_url,
-        )
-        for indicator, label, (value, low, high, n), questions in rows
-    )
+    """Values measured by the territory's reference campaign: for users who may read the
+    territory's work (its team, national administrators) published or not; for everyone else
+    only once published (``service.measures_for``)."""
+    team = False
+    if request.user.is_authenticated:
+        territory = Territory.objects.filter(kind=kind, code=code).first()
+        team = territory is not None and request.user.has_perm("accounts.view_territory", territory)
+    return service.measures_for(kind, code, team=team, today=timezone.localdate())
 
 
 def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
@@ -239,6 +198,7 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "date_value": report.jour_reference.isoformat() if report.jour_reference else "",
             "date_text": date_text,
             "date_error": date_error,
+            "rule": rule_text(),
         },
         status=400 if date_error else 200,
     )

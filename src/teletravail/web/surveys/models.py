@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from teletravail.web.accounts.models import Territory
 
@@ -215,3 +216,42 @@ class TextTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} : {self.theme}"
+
+
+class SurveyReference(models.Model):
+    """The territory's reference campaign (the one whose measure may replace the national
+    estimates, see ``teletravail.surveys.measure_rule``) and whether its team published the
+    measure. One row per territory; every change is kept in the history (who, when)."""
+
+    territory = models.OneToOneField(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="survey_reference",
+        verbose_name="territoire",
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="campagne de référence",
+    )
+    published = models.BooleanField("mesure publiée", default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifiée par",
+    )
+    changed_at = models.DateTimeField("modifiée le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "campagne de référence"
+        verbose_name_plural = "campagnes de référence"
+
+    def __str__(self) -> str:
+        return f"{self.territory} : {self.campaign or 'aucune'}"

@@ -27,6 +27,7 @@ from teletravail.web.surveys.models import (
     Submission,
     SubmissionSource,
     SurveyForm,
+    SurveyReference,
 )
 
 if TYPE_CHECKING:
@@ -320,70 +321,84 @@ class MeasuredTelework:
     days_n: int = 0
 
 
-def measured_telework(territory_kind: str, code: str) -> MeasuredTelework | None:
-    """The telework share among active workers from the most recent campaign of that territory
-    (latest closing date first) that used the shipped residents form and gives it on at least 5
-    people; None when there is none.
+def reference_of(territory_kind: str, code: str) -> SurveyReference | None:
+    """The territory's reference row (campaign chosen by its team, publication), None when the
+    team never chose one."""
+    return (
+        SurveyReference.objects.select_related("campaign")
+        .filter(territory__kind=territory_kind, territory__code=code)
+        .first()
+    )
 
-    Cached per process until the territory's campaigns or submissions change (the stamp counts
-    them and takes their latest ids and dates), so a diagnostic page does not analyse the answers
-    again at each visit."""
+
+def measured_telework(territory_kind: str, code: str) -> MeasuredTelework | None:
+    """The telework share among active workers measured by the territory's REFERENCE campaign
+    (chosen by its team, see :class:`SurveyReference`; never another campaign, however recent),
+    from a form with the residents' telework questions, on at least 5 people; None when there
+    is no reference campaign or it gives no such value.
+
+    Cached per process until the reference or the campaign's answers change (the stamp holds the
+    reference campaign, its dates and its answers' count, latest id and time), so a diagnostic
+    page does not analyse the answers again at each visit."""
     from django.db.models import Count, Max
 
-    mine = Campaign.objects.filter(territory__kind=territory_kind, territory__code=code)
-    rows = tuple(mine.order_by("pk").values_list("pk", "title", "opens_on", "closes_on"))
-    answers = Submission.objects.filter(campaign__in=mine).aggregate(
+    ref = reference_of(territory_kind, code)
+    if ref is None or ref.campaign is None:
+        return None
+    campaign = ref.campaign
+    answers = Submission.objects.filter(campaign=campaign).aggregate(
         n=Count("pk"), last=Max("pk"), received=Max("received_at")
     )
-    stamp = (rows, tuple(sorted(answers.items())))
-    return _measured_telework(territory_kind, code, stamp)
+    stamp = (
+        campaign.pk,
+        campaign.title,
+        campaign.opens_on,
+        campaign.closes_on,
+        tuple(sorted(answers.items())),
+    )
+    return _measured_telework(campaign.pk, stamp)
 
 
 @lru_cache(maxsize=256)
-def _measured_telework(
-    territory_kind: str, code: str, stamp: tuple[object, ...]
-) -> MeasuredTelework | None:
+def _measured_telework(campaign_pk: int, stamp: tuple[object, ...]) -> MeasuredTelework | None:
     from django.urls import reverse
 
     from teletravail.surveys.analysis import analyse
 
-    campaigns = (
-        Campaign.objects.filter(territory__kind=territory_kind, territory__code=code)
-        .prefetch_related("forms")
-        .order_by("-closes_on", "-opens_on", "-pk")
-    )
-    for campaign in campaigns:
-        # The shipped residents form first, then any form with its telework questions (a copy
-        # adapted by the territory keeps the names the analysis reads).
-        for form_obj in sorted(campaign.forms.all(), key=lambda f: f.slug != RESIDENTS_SLUG):
-            if not _asks_telework(form_obj):
-                continue
-            rows = list(
-                Submission.objects.filter(campaign=campaign, form=form_obj).values_list(
-                    "data", flat=True
-                )
+    campaign = Campaign.objects.prefetch_related("forms").filter(pk=campaign_pk).first()
+    if campaign is None:
+        return None
+    # The shipped residents form first, then any form with its telework questions (a copy
+    # adapted by the territory keeps the names the analysis reads).
+    for form_obj in sorted(campaign.forms.all(), key=lambda f: f.slug != RESIDENTS_SLUG):
+        if not _asks_telework(form_obj):
+            continue
+        rows = list(
+            Submission.objects.filter(campaign=campaign, form=form_obj).values_list(
+                "data", flat=True
             )
-            if len(rows) < MIN_N:
-                continue
-            analysis = analyse(form_obj.form(), rows)
-            by_id = {i.id: i for i in analysis.indicators}
-            found = by_id.get(TELEWORK_INDICATOR)
-            if found is None or found.value is None or found.hidden_reason or found.n < MIN_N:
-                continue
-            days = by_id.get(DAYS_INDICATOR)
-            shown = days is not None and days.value is not None and not days.hidden_reason
-            return MeasuredTelework(
-                value=found.value,
-                ci_low=found.ci_low,
-                ci_high=found.ci_high,
-                n=found.n,
-                campaign_title=campaign.title,
-                opens_on=campaign.opens_on,
-                closes_on=campaign.closes_on,
-                campaign_url=reverse("surveys:campaign", args=(campaign.pk,)),
-                days=days.value if shown and days else None,
-                days_ci_low=days.ci_low if shown and days else None,
-                days_ci_high=days.ci_high if shown and days else None,
-                days_n=days.n if shown and days else 0,
-            )
+        )
+        if len(rows) < MIN_N:
+            continue
+        analysis = analyse(form_obj.form(), rows)
+        by_id = {i.id: i for i in analysis.indicators}
+        found = by_id.get(TELEWORK_INDICATOR)
+        if found is None or found.value is None or found.hidden_reason or found.n < MIN_N:
+            continue
+        days = by_id.get(DAYS_INDICATOR)
+        shown = days is not None and days.value is not None and not days.hidden_reason
+        return MeasuredTelework(
+            value=found.value,
+            ci_low=found.ci_low,
+            ci_high=found.ci_high,
+            n=found.n,
+            campaign_title=campaign.title,
+            opens_on=campaign.opens_on,
+            closes_on=campaign.closes_on,
+            campaign_url=reverse("surveys:campaign", args=(campaign.pk,)),
+            days=days.value if shown and days else None,
+            days_ci_low=days.ci_low if shown and days else None,
+            days_ci_high=days.ci_high if shown and days else None,
+            days_n=days.n if shown and days else 0,
+        )
     return None

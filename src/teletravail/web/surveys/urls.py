@@ -6,6 +6,7 @@ from django.urls import URLPattern, path, re_path
 
 from teletravail.web.surveys import views_campaigns as c
 from teletravail.web.surveys import views_public as p
+from teletravail.web.surveys import views_reference as ref
 from teletravail.web.surveys import views_results as r
 
 urlpatterns: list[URLPattern] = [
@@ -37,4 +38,21 @@ urlpatterns: list[URLPattern] = [
     ),
     path("<int:pk>/resultats/", r.results, name="results"),
     path("<int:pk>/resultats/themes/", r.tag, name="tag"),
+    # Team dashboard, reference campaign and publication of its measure.
+    path("", ref.index, name="index"),
+    re_path(
+        r"^(?P<kind>commune|epci)/(?P<code>[0-9A-Za-z]{1,9})/tableau-de-bord/$",
+        ref.dashboard,
+        name="dashboard",
+    ),
+    re_path(
+        r"^(?P<kind>commune|epci)/(?P<code>[0-9A-Za-z]{1,9})/reference/$",
+        ref.set_reference,
+        name="set_reference",
+    ),
+    re_path(
+        r"^(?P<kind>commune|epci)/(?P<code>[0-9A-Za-z]{1,9})/publication/$",
+        ref.set_publication,
+        name="set_publication",
+    ),
 ]
