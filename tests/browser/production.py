@@ -183,13 +183,16 @@ def production_site(
         databases = _postgres_database(os.environ["TELETRAVAIL_DATABASE_URL"], worker)
         env["TELETRAVAIL_DATABASE_URL"] = next(databases)
     bindir = Path(sys.executable).parent
-    _run([str(bindir / "teletravail"), "createadmin", "--identifiant", "admin"], env | {
-        "TELETRAVAIL_ADMIN_PASSWORD": PASSWORD
-    })
+    _run(
+        [str(bindir / "teletravail"), "createadmin", "--identifiant", "admin"],
+        env | {"TELETRAVAIL_ADMIN_PASSWORD": PASSWORD},
+    )
     seeded = _run(
-        [sys.executable, "-c", "import django; django.setup()\n" + SEED.format(
-            epci=EPCI, password=PASSWORD
-        )],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n" + SEED.format(epci=EPCI, password=PASSWORD),
+        ],
         env | {"DJANGO_SETTINGS_MODULE": "teletravail.web.settings"},
     ).split()
     port = free_port()
@@ -214,7 +217,9 @@ def production_site(
             fcntl.flock(lock, fcntl.LOCK_UN)
     try:
         token = seeded[-1]
-        codes = [_api_answer(base, token, t) for t in ["regulier", "regulier", "occasionnel", "non"]]
+        codes = [
+            _api_answer(base, token, t) for t in ["regulier", "regulier", "occasionnel", "non"]
+        ]
         yield Site(url=base, campaign=int(seeded[-2]), token=token, receipt=codes[0])
     finally:
         process.terminate()

@@ -114,7 +114,9 @@ def _check(watched: Watched, name: str, viewport: str) -> None:
     if not probe["coloured"]:
         problems.append("aucun élément en bleu France : feuilles de style du DSFR non appliquées")
     if viewport == "mobile" and probe["scrollWidth"] > probe["clientWidth"]:
-        problems.append(f"défilement horizontal : {probe['scrollWidth']} > {probe['clientWidth']} px")
+        problems.append(
+            f"défilement horizontal : {probe['scrollWidth']} > {probe['clientWidth']} px"
+        )
     assert not problems, f"{name} ({viewport}) :\n" + "\n".join(problems)
 
 
@@ -158,7 +160,9 @@ def test_page(
     watched = pages(viewport, role)
     watched.reset()
     response = watched.page.goto(production_site.url + path(production_site))
-    assert response is not None and response.status == 200, f"{name} : HTTP {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{name} : HTTP {response and response.status}"
+    )
     _check(watched, name, viewport)
 
 
@@ -188,6 +192,29 @@ def test_survey_form_and_receipt(
     assert navigation.value is not None and navigation.value.status == 200
     assert "Vitré" in page.locator("main").inner_text()  # the answers of that code
     _check(watched, "enquete-recu", viewport)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_diagnostic_charts_fit_and_have_text_alternatives(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """The map and charts of the web diagnostic are inline SVG drawn without inline styles (the
+    generic checks catch a CSP violation), named for assistive technologies, and inside the
+    viewport."""
+    watched = pages(viewport, "anon")
+    page = watched.page
+    page.goto(f"{production_site.url}/territoires/epci/{EPCI}/diagnostic/?date={DAY}")
+    charts = page.locator("main figure svg")
+    assert charts.count() >= 2  # the map and at least one comparison chart
+    width = VIEWPORTS[viewport][0]
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        named = chart.get_attribute("aria-label") or chart.locator("xpath=..").get_attribute(
+            "aria-label"
+        )
+        assert chart.get_attribute("role") == "img" and named, f"graphique {i} sans nom"
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
 
 
 def test_mobile_menu_reaches_login(

@@ -53,6 +53,14 @@ def test_contact_is_shown_when_configured(settings: Settings) -> None:
 
 def test_site_map_links_every_public_page_family() -> None:
     text = Client().get("/plan-du-site/").content.decode()
-    for url in ("/", "/classement/acv/", "/impact/", "/methodologie/", "/sources/",
-                "/enquetes/recu/", "/connexion/", "/equipes/"):
+    for url in (
+        "/",
+        "/classement/acv/",
+        "/impact/",
+        "/methodologie/",
+        "/sources/",
+        "/enquetes/recu/",
+        "/connexion/",
+        "/equipes/",
+    ):
         assert f'href="{url}"' in text, url

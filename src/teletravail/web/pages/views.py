@@ -239,7 +239,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def legal(request: HttpRequest) -> HttpResponse:
     """Legal notice: publisher, hosting, licences of the content and the data."""
-    return render(request, "pages/mentions_legales.html", {"title": "Mentions légales", "contact": _contact()})
+    return render(
+        request, "pages/mentions_legales.html", {"title": "Mentions légales", "contact": _contact()}
+    )
 
 
 def personal_data(request: HttpRequest) -> HttpResponse:
