@@ -1,8 +1,14 @@
-"""Charts as inline SVG, drawn with matplotlib (offline, text kept as text for accessibility)."""
+"""Charts as inline SVG, drawn with matplotlib (offline, text kept as text for accessibility).
+
+The charts carry no ``<style>`` element and no ``style`` attribute (:func:`strict_svg`): inline
+into a web page, they render under a Content Security Policy without ``'unsafe-inline'`` styles.
+"""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -24,6 +30,33 @@ def _svg(fig: Figure) -> str:
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _attributes(match: re.Match[str]) -> str:
+    parts = []
+    for declaration in match.group(1).split(";"):
+        if ":" not in declaration:
+            continue
+        name, value = (p.strip() for p in declaration.split(":", 1))
+        parts.append(f'{name}="{value.replace(chr(34), chr(39))}"')
+    return " ".join(parts)
+
+
+def strict_svg(svg: str, label: str) -> str:
+    """``svg`` without ``<style>`` elements, its ``style`` attributes turned into presentation
+    attributes (``fill``, ``stroke``, ``font-size``…), with ``role="img"`` and ``label`` as its
+    text alternative."""
+    text = STYLE_ELEMENT.sub("", svg)
+    text = STYLE_ATTRIBUTE.sub(_attributes, text)
+    root = (
+        f'<svg role="img" aria-label="{html.escape(label)}" '
+        'stroke-linejoin="round" stroke-linecap="butt" '
+    )
+    return text.replace("<svg ", root, 1)
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -63,4 +96,4 @@ def render_bars(
     ax.set_title(title, loc="left", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(min(0.0, min(shown) * 1.15), top * 1.25)
-    return _svg(fig)
+    return strict_svg(_svg(fig), title)

@@ -44,6 +44,9 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Contact address of the service operator, shown on the accessibility and legal pages.
+TELETRAVAIL_CONTACT = os.environ.get("TELETRAVAIL_CONTACT", "").strip()
+
 # The analytic warehouse (DuckDB), opened read-only by the views.
 TELETRAVAIL_WAREHOUSE = project_settings.warehouse_path()
 
@@ -203,6 +206,9 @@ STORAGES = {
 }
 # Without ``collectstatic`` (tests, development) whitenoise serves the apps' files directly.
 WHITENOISE_USE_FINDERS = True
+# The DSFR files are served from our own origin, and the manifest storage serves copies whose url()s
+# it rewrote: django-dsfr's integrity hashes (of the original files) would make browsers refuse them.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 LOGGING = {
     "version": 1,

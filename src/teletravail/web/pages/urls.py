@@ -10,4 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("methodologie/", views.methodology, name="methodology"),
     path("sources/", views.sources, name="sources"),
     path("impact/", views.impact, name="impact"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
+    path("plan-du-site/", views.site_map, name="site_map"),
 ]

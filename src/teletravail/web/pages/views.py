@@ -219,3 +219,40 @@ def impact(request: HttpRequest) -> HttpResponse:
             result=result, impact_lines=impact_lines, ademe_lines=ademe_lines, notes=notes
         )
     return render(request, "pages/impact.html", context, status=200)
+
+
+def _contact() -> str:
+    """The operator's contact address (``TELETRAVAIL_CONTACT``), or "" when not configured."""
+    from django.conf import settings
+
+    return str(getattr(settings, "TELETRAVAIL_CONTACT", ""))
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Accessibility statement: no RGAA audit yet, hence "non conforme"."""
+    return render(
+        request,
+        "pages/accessibilite.html",
+        {"title": "Déclaration d'accessibilité", "contact": _contact()},
+    )
+
+
+def legal(request: HttpRequest) -> HttpResponse:
+    """Legal notice: publisher, hosting, licences of the content and the data."""
+    return render(
+        request, "pages/mentions_legales.html", {"title": "Mentions légales", "contact": _contact()}
+    )
+
+
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """What the application stores about people, for how long, and their rights."""
+    return render(
+        request,
+        "pages/donnees_personnelles.html",
+        {"title": "Données personnelles", "contact": _contact()},
+    )
+
+
+def site_map(request: HttpRequest) -> HttpResponse:
+    """Links to every public page family."""
+    return render(request, "pages/plan_du_site.html", {"title": "Plan du site"})

@@ -1,0 +1,234 @@
+"""Every page family as users get it from ``teletravail serve`` (see tests/browser/production.py),
+on a desktop (1280x900) and a phone (390x844): no console error, no content security policy
+violation, no failed sub-resource, the DSFR styles applied (Marianne font, blue France) and, on the
+phone, no horizontal scrolling. Screenshots: var/screenshots/prod-<page>-<desktop|mobile>.png.
+
+Generic checks on page families (not on texts other pages' authors may change)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
+
+from tests.browser.conftest import screenshot
+from tests.browser.production import COMMUNE, EPCI, PASSWORD, Site, production_site
+
+__all__ = ["production_site"]
+
+VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
+BLUE_FRANCE = "rgb(0, 0, 145)"
+DAY = "2025-01-28"  # a Tuesday of the fixtures' timetables
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+STYLE_PROBE = """(blue) => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const coloured = [...document.querySelectorAll('.fr-header .fr-btn, .fr-btn, .fr-nav__link, .fr-link')]
+    .some((e) => { const s = getComputedStyle(e); return s.color === blue || s.backgroundColor === blue; });
+  const root = document.documentElement;
+  return {font, coloured, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
+}"""
+
+
+@dataclass
+class Watched:
+    """A browser page kept for a whole worker session, and what went wrong on it since ``reset``."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.problems.clear()
+        self.page.evaluate("window.__cspViolations = []")
+
+
+def _watch(context: BrowserContext) -> Watched:
+    page = context.new_page()
+    watched = Watched(page)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.problems.append(f"console: {message.text}")
+
+    def failed(request: Request) -> None:
+        watched.problems.append(f"échec de chargement: {request.url} ({request.failure})")
+
+    def response(resp: Response) -> None:
+        if resp.status >= 400 and not resp.request.is_navigation_request():
+            watched.problems.append(f"HTTP {resp.status}: {resp.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: watched.problems.append(f"erreur JS: {error}"))
+    page.on("requestfailed", failed)
+    page.on("response", response)
+    return watched
+
+
+@pytest.fixture(scope="session")
+def pages(browser: Browser, production_site: Site) -> Iterator[Callable[[str, str], Watched]]:
+    """``pages(viewport, role)``: one page per viewport and role (anonymous or team manager),
+    created on first use and reused."""
+    made: dict[tuple[str, str], tuple[BrowserContext, Watched]] = {}
+
+    def get(viewport: str, role: str) -> Watched:
+        if (viewport, role) not in made:
+            width, height = VIEWPORTS[viewport]
+            context = browser.new_context(
+                locale="fr-FR", viewport={"width": width, "height": height}
+            )
+            context.add_init_script(WATCH_CSP)
+            watched = _watch(context)
+            if role == "manager":
+                page = watched.page
+                page.goto(production_site.url + "/connexion/")
+                page.locator("input[name=username]").fill("gestionnaire")
+                page.locator("input[name=password]").fill(PASSWORD)
+                with page.expect_navigation():
+                    page.locator("main form [type=submit]").first.click()
+                assert "/connexion/" not in page.url, "connexion du gestionnaire refusée"
+            made[(viewport, role)] = (context, watched)
+        return made[(viewport, role)][1]
+
+    yield get
+    for context, _ in made.values():
+        context.close()
+
+
+def _check(watched: Watched, name: str, viewport: str) -> None:
+    """Wait for the page to settle, take its screenshot and assert the generic checks."""
+    page = watched.page
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"prod-{name}-{viewport}")
+    probe = page.evaluate(STYLE_PROBE, BLUE_FRANCE)
+    problems = list(watched.problems)
+    problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations")]
+    if "Marianne" not in probe["font"]:
+        problems.append(f"police du DSFR absente : {probe['font']}")
+    if not probe["coloured"]:
+        problems.append("aucun élément en bleu France : feuilles de style du DSFR non appliquées")
+    if viewport == "mobile" and probe["scrollWidth"] > probe["clientWidth"]:
+        problems.append(
+            f"défilement horizontal : {probe['scrollWidth']} > {probe['clientWidth']} px"
+        )
+    assert not problems, f"{name} ({viewport}) :\n" + "\n".join(problems)
+
+
+# Page families: name, role, path (from the seeded site).
+PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
+    ("accueil", "anon", lambda s: "/"),
+    ("recherche", "anon", lambda s: "/?q=vitre"),
+    ("commune", "anon", lambda s: f"/territoires/commune/{COMMUNE}/"),
+    ("epci", "anon", lambda s: f"/territoires/epci/{EPCI}/"),
+    # The mini warehouse's timetables cover a few days of early 2025 (the default day is today).
+    ("diagnostic", "anon", lambda s: f"/territoires/epci/{EPCI}/diagnostic/?date={DAY}"),
+    ("classement-acv", "anon", lambda s: f"/classement/acv/?date={DAY}"),
+    ("impact", "anon", lambda s: "/impact/"),
+    ("methodologie", "anon", lambda s: "/methodologie/"),
+    ("sources", "anon", lambda s: "/sources/"),
+    ("connexion", "anon", lambda s: "/connexion/"),
+    ("accessibilite", "anon", lambda s: "/accessibilite/"),
+    ("mentions-legales", "anon", lambda s: "/mentions-legales/"),
+    ("donnees-personnelles", "anon", lambda s: "/donnees-personnelles/"),
+    ("plan-du-site", "anon", lambda s: "/plan-du-site/"),
+    ("enquete-consentement", "anon", lambda s: f"/enquetes/r/{s.token}/"),
+    ("equipes", "manager", lambda s: "/equipes/"),
+    ("equipe", "manager", lambda s: f"/equipes/epci/{EPCI}/"),
+    ("campagnes", "manager", lambda s: f"/enquetes/epci/{EPCI}/"),
+    ("campagne-nouvelle", "manager", lambda s: f"/enquetes/epci/{EPCI}/nouvelle/"),
+    ("campagne", "manager", lambda s: f"/enquetes/{s.campaign}/"),
+    ("campagne-resultats", "manager", lambda s: f"/enquetes/{s.campaign}/resultats/"),
+]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("name", "role", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page(
+    pages: Callable[[str, str], Watched],
+    production_site: Site,
+    viewport: str,
+    name: str,
+    role: str,
+    path: Callable[[Site], str],
+) -> None:
+    watched = pages(viewport, role)
+    watched.reset()
+    response = watched.page.goto(production_site.url + path(production_site))
+    assert response is not None and response.status == 200, (
+        f"{name} : HTTP {response and response.status}"
+    )
+    _check(watched, name, viewport)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_survey_form_and_receipt(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """A respondent consents, gets the form; someone with a receipt code reads their answers."""
+    watched = pages(viewport, "anon")
+    page = watched.page
+    page.goto(f"{production_site.url}/enquetes/r/{production_site.token}/")
+    form = page.locator("main form").filter(has=page.locator("[type=submit]")).first
+    form.locator("input[type=checkbox]").first.check(force=True)
+    with page.expect_navigation():
+        form.locator("[type=submit]").first.click()
+    watched.reset()
+    response = page.goto(f"{production_site.url}/enquetes/r/{production_site.token}/residents/")
+    assert response is not None and response.status == 200
+    assert page.locator("main form input, main form select, main form textarea").count() > 3
+    _check(watched, "enquete-formulaire", viewport)
+
+    watched.reset()
+    page.goto(production_site.url + "/enquetes/recu/")
+    page.locator("main input[name=code]").fill(production_site.receipt)
+    with page.expect_navigation() as navigation:
+        page.locator("main form [type=submit]").first.click()
+    assert navigation.value is not None and navigation.value.status == 200
+    assert "Vitré" in page.locator("main").inner_text()  # the answers of that code
+    _check(watched, "enquete-recu", viewport)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_diagnostic_charts_fit_and_have_text_alternatives(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """The map and charts of the web diagnostic are inline SVG drawn without inline styles (the
+    generic checks catch a CSP violation), named for assistive technologies, and inside the
+    viewport."""
+    watched = pages(viewport, "anon")
+    page = watched.page
+    page.goto(f"{production_site.url}/territoires/epci/{EPCI}/diagnostic/?date={DAY}")
+    charts = page.locator("main figure svg")
+    assert charts.count() >= 2  # the map and at least one comparison chart
+    width = VIEWPORTS[viewport][0]
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        named = chart.get_attribute("aria-label") or chart.locator("xpath=..").get_attribute(
+            "aria-label"
+        )
+        assert chart.get_attribute("role") == "img" and named, f"graphique {i} sans nom"
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+def test_mobile_menu_reaches_login(
+    pages: Callable[[str, str], Watched], production_site: Site
+) -> None:
+    """At 390 px the header shows a "Menu" button whose modal holds the navigation and the login."""
+    page = pages("mobile", "anon").page
+    page.goto(production_site.url + "/")
+    login = page.get_by_role("link", name=re.compile("Se connecter"))
+    menu = page.locator(".fr-header__navbar button[aria-controls]", has_text=re.compile("Menu"))
+    assert menu.is_visible(), "pas de bouton « Menu » à 390 px"
+    menu.click()
+    modal = page.locator("#" + str(menu.get_attribute("aria-controls")))
+    modal.get_by_role("link", name=re.compile("Se connecter")).wait_for(state="visible")
+    assert modal.get_by_role("link", name=re.compile("Méthodologie")).is_visible()
+    assert login.count() >= 1
+    screenshot(page, "prod-menu-mobile")
