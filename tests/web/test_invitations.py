@@ -135,6 +135,7 @@ def test_invitee_without_account_creates_it_and_joins_once(
     anonymous = Client(enforce_csrf_checks=True)
     form = anonymous.get(link)
     assert form.status_code == 200 and 'name="password1"' in form.content.decode()
+    assert "Celui que vous saisirez pour vous connecter" in form.content.decode()
     data = {"username": "nouvelle", "password1": PASSWORD, "password2": PASSWORD}
     assert anonymous.post(link, data).status_code == 403  # CSRF
     weak = anonymous.post(

@@ -66,19 +66,16 @@ class SignupForm(DsfrBaseForm, UserCreationForm):
     """The invitee's new account: an identifier and a password (the project's validators, Argon2).
 
     The address is the invitation's, set on the instance before validation (so that the password
-    may not resemble it either); it is not a field.
+    may not resemble it either); it is not a field. Django's French help texts describe the
+    password rules from the validators themselves.
     """
+
+    class Meta(UserCreationForm.Meta):
+        labels = {"username": "Identifiant"}  # noqa: RUF012  (Django's attribute)
+        help_texts = {  # noqa: RUF012
+            "username": "Celui que vous saisirez pour vous connecter : 150 caractères au plus, "
+            "lettres, chiffres et @ . + - _ uniquement."
+        }
 
     def __init__(self, *args: object, email: str, **kwargs: object) -> None:
         super().__init__(*args, instance=get_user_model()(email=email), **kwargs)
-        self.fields["username"].label = "Identifiant de connexion"
-        self.fields[
-            "username"
-        ].help_text = "150 caractères au plus : lettres, chiffres et @ . + - _ uniquement."
-        self.fields["password1"].label = "Mot de passe"
-        self.fields["password1"].help_text = (
-            "Au moins 12 caractères, sans ressembler à votre identifiant ou à votre adresse "
-            "ni être trop courant."
-        )
-        self.fields["password2"].label = "Confirmation du mot de passe"
-        self.fields["password2"].help_text = "Saisissez de nouveau le même mot de passe."

@@ -90,7 +90,7 @@ def invite(
         try:
             with transaction.atomic():
                 pending = (
-                    Invitation.objects.select_for_update()
+                    Invitation.objects.select_for_update(of=("self",))
                     .filter(
                         territory=territory,
                         email=address,
@@ -200,7 +200,7 @@ def accept(invitation: Invitation, user: AbstractBaseUser) -> bool:
     link serves once even when opened twice at the same time. Raises ``InvitationInvalid``.
     """
     locked = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("territory", "invited_by")
         .get(pk=invitation.pk)
     )

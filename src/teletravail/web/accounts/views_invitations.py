@@ -57,7 +57,7 @@ def _invitation_of(request: HttpRequest, kind: str, code: str, pk: int) -> Invit
 def _pending(invitation: Invitation) -> Invitation | None:
     """The invitation read again, locked, if it is still pending (not accepted nor revoked)."""
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("territory")
         .filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
         .first()
