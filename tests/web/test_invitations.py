@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -307,8 +308,11 @@ def test_file_backend_writes_the_link_to_the_courriels_folder(
 def test_smtp_failure_keeps_the_invitation_and_says_what_to_do(
     settings: Settings, team_a: Territory, manager_a: User
 ) -> None:
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 8119, 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
     client = _login(manager_a)
     response = client.post(TEAM_A + "membres/", {"email": "eve@example.org", "role": "member"})
     assert response.status_code == 302
