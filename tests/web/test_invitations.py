@@ -121,6 +121,75 @@ def test_inviting_another_teams_first_manager_gives_no_link_and_changes_nothing(
     assert "Grand Sénonais" in Client().get(admin_link).content.decode()
 
 
+def test_superusers_address_answers_like_an_unknown_one_and_is_attached_only_on_acceptance(
+    team_a: Territory, manager_a: User
+) -> None:
+    root = User.objects.create_superuser("root", email="root@example.org", password=PASSWORD)
+    client = _login(manager_a)
+    answers = {}
+    for email in ("inconnu@example.org", "root@example.org"):
+        response = client.post(TEAM_A + "membres/", {"email": email, "role": "member"})
+        page = client.get(TEAM_A).content.decode()
+        answers[email] = (
+            response.status_code,
+            response["Location"],
+            response.content,
+            [a.replace(email, "ADRESSE") for a in _alerts(page)],
+            LINK.sub("LIEN", mail.outbox[-1].body),
+            mail.outbox[-1].subject,
+        )
+        assert ">root<" not in page and "root</" not in page
+    assert answers["inconnu@example.org"] == answers["root@example.org"]
+    assert not Membership.objects.filter(user=root).exists()
+    assert not User.objects.filter(email="inconnu@example.org").exists()
+
+    link = _last_link()
+    anonymous = Client()
+    shown = anonymous.get(link).content.decode()
+    assert "connectez-vous avec lui" in shown and 'name="password1"' not in shown
+    refused = anonymous.post(
+        link, {"username": "pirate", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert refused.status_code == 200 and not User.objects.filter(username="pirate").exists()
+    assert not Membership.objects.filter(user=root).exists()
+    # The superuser signs in through the login page, comes back to the link and accepts.
+    signed = Client()
+    login = signed.post("/connexion/", {"username": "root", "password": PASSWORD, "next": link})
+    assert login.status_code == 302 and login["Location"] == link
+    assert "Accepter l'invitation" in signed.get(link).content.decode()
+    assert not Membership.objects.filter(user=root).exists()
+    accepted = signed.post(link)
+    assert accepted.status_code == 302 and accepted["Location"] == TEAM_A
+    assert Membership.objects.get(user=root, territory=team_a).role == Role.MEMBER
+
+
+def test_new_team_for_an_existing_account_without_password_issues_no_link(
+    national: User,
+) -> None:
+    pending = User(username="chef@example.org", email="chef@example.org")
+    pending.set_unusable_password()
+    pending.save()
+    before = _user_state(pending)
+    client = _login(national)
+    created = client.post(
+        "/equipes/nouvelle/",
+        {"q": "vitre", "territoire": "epci:200039022", "email": "Chef@Example.org"},
+    )
+    assert created.status_code == 302 and created["Location"] == TEAM_A
+    assert "/mot-de-passe/" not in created.content.decode()
+    territory = Territory.objects.get(code="200039022")
+    assert not territory.memberships.exists(), "nobody is attached before accepting"
+    invitation = Invitation.objects.get(territory=territory)
+    assert (invitation.email, invitation.role) == ("chef@example.org", Role.MANAGER)
+    assert _user_state(pending) == before
+    assert Client().get("/mot-de-passe/Mg/abc-123/").status_code == 404  # the old path is gone
+    again = client.post(
+        "/equipes/nouvelle/",
+        {"q": "vitre", "territoire": "epci:200039022", "email": "autre@example.org"},
+    )
+    assert again.status_code == 400 and "invitation en attente" in again.content.decode()
+
+
 # --- Accepting ---
 
 
@@ -298,6 +367,7 @@ def test_file_backend_writes_the_link_to_the_courriels_folder(
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "courriels"
     _login(manager_a).post(TEAM_A + "membres/", {"email": "eve@example.org", "role": "member"})
+    assert (tmp_path / "courriels").stat().st_mode & 0o777 == 0o700
     (written,) = (tmp_path / "courriels").iterdir()
     match = LINK.search(written.read_text())
     assert match and "To: eve@example.org" in written.read_text()

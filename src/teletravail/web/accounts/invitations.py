@@ -14,6 +14,7 @@ import logging
 import secrets
 import smtplib
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 INVITATION_DAYS = 7
 TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 MAX_TOKEN_LENGTH = 100
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 class State(enum.Enum):
@@ -146,6 +148,8 @@ def send(request: HttpRequest, invitation: Invitation, token: str) -> bool:
         "link": link(request, token),
         "expires": timezone.localtime(invitation.expires),
     }
+    if settings.EMAIL_BACKEND == FILE_BACKEND:  # the links are secrets: a folder for its owner only
+        Path(settings.EMAIL_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
     subject = render_to_string("accounts/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/invitation_email.txt", context)
     try:
