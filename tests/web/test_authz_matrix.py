@@ -16,7 +16,14 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
-from teletravail.web.accounts.models import ApiToken, Membership, Role, Territory
+from teletravail.web.accounts.invitations import invite
+from teletravail.web.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    Territory,
+)
 from teletravail.web.accounts.tokens import create_token
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +36,8 @@ team_page     | login/login | ok/403  | ok/403  | ok/403  | ok/ok
 add_member    | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 change_role   | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 remove_member | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+resend_invite | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+revoke_invite | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 api_team      | 401/401     | ok/403  | ok/403  | ok/403  | ok/ok
 """
 # Routes without a territory: one outcome per role.
@@ -74,6 +83,7 @@ class World:
     keys: dict[str, str]
     targets: dict[str, Membership]  # a reader of each territory, to change or remove
     newcomer: User
+    invitations: dict[str, Invitation]  # a pending invitation of each territory
 
 
 @pytest.fixture
@@ -97,7 +107,11 @@ def world() -> World:
         )
     keys = {role: create_token(user, "matrice")[1] for role, user in users.items()}
     newcomer = User.objects.create_user("nouveau", email="nouveau@example.org", password="x" * 16)
-    return World(own, other, users, keys, targets, newcomer)
+    pending = {
+        "own": invite(own, "invite-own@example.org", Role.READER, users["manager"])[0],
+        "other": invite(other, "invite-other@example.org", Role.READER, boss_b)[0],
+    }
+    return World(own, other, users, keys, targets, newcomer, pending)
 
 
 def _client(world: World, role: str) -> Client:
@@ -107,8 +121,10 @@ def _client(world: World, role: str) -> Client:
     return client
 
 
-def _snapshot(territory: Territory) -> set[tuple[int, str]]:
-    return set(territory.memberships.values_list("user_id", "role"))
+def _snapshot(territory: Territory) -> set[tuple[object, ...]]:
+    return set(territory.memberships.values_list("user_id", "role")) | set(
+        territory.invitations.values_list("email", "role", "token_hash", "revoked_at")
+    )
 
 
 def _territory_request(world: World, route: str, role: str, where: str) -> HttpResponse:
@@ -124,6 +140,11 @@ def _territory_request(world: World, route: str, role: str, where: str) -> HttpR
         return client.post(base + f"membres/{target.pk}/role/", {f"m{target.pk}-role": Role.MEMBER})
     if route == "remove_member":
         return client.post(base + f"membres/{target.pk}/retirer/")
+    invitation = world.invitations[where]
+    if route == "resend_invite":
+        return client.post(base + f"invitations/{invitation.pk}/renvoyer/")
+    if route == "revoke_invite":
+        return client.post(base + f"invitations/{invitation.pk}/annuler/")
     assert route == "api_team"
     headers: dict[str, Any] = {}
     if role != "anonymous":
@@ -155,6 +176,7 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
     if where == "other" and not (expected == "ok" and role == "national_admin"):
         assert PRIVATE_B not in content
         assert "cible-other" not in content
+        assert "invite-other@example.org" not in content
     if expected != "ok":
         assert _snapshot(t) == before, "a refused request changed the team"
     elif route == "team_page":
@@ -163,8 +185,14 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
         body = response.json()
         assert body["territoire"]["code"] == t.code
         assert world.targets[where].user.username in {m["identifiant"] for m in body["membres"]}
-    elif route == "add_member":
-        assert Membership.objects.get(user=world.newcomer, territory=t).role == Role.MEMBER
+    elif route == "add_member":  # an invitation to the address; nobody attached before accepting
+        assert t.invitations.get(email=world.newcomer.email).role == Role.MEMBER
+        assert not Membership.objects.filter(user=world.newcomer, territory=t).exists()
+    elif route == "resend_invite":
+        old_hash = world.invitations[where].token_hash
+        assert Invitation.objects.get(pk=world.invitations[where].pk).token_hash != old_hash
+    elif route == "revoke_invite":
+        assert Invitation.objects.get(pk=world.invitations[where].pk).revoked_at is not None
     elif route == "change_role":
         world.targets[where].refresh_from_db()
         assert world.targets[where].role == Role.MEMBER
@@ -210,3 +238,4 @@ def test_global_routes(world: World, route: str, role: str, expected: str) -> No
     if route == "team_new_post":
         created = Territory.objects.filter(kind="commune", code="35360").exists()
         assert created is (expected == "ok")
+        assert not Membership.objects.filter(user=world.newcomer).exists()

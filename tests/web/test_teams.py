@@ -1,4 +1,4 @@
-"""Team flows: add a member (set-password link), change a role, remove; CSRF; new team; tokens."""
+"""Team flows: invite a member, change a role, remove; CSRF; new team; tokens."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 
-from teletravail.web.accounts.models import ApiToken, Membership, Role, Territory
+from teletravail.web.accounts.models import ApiToken, Invitation, Membership, Role, Territory
 from teletravail.web.accounts.tokens import create_token
 
 pytestmark = pytest.mark.django_db
@@ -56,59 +57,45 @@ def test_team_page_lists_members_and_roles(vitre: Territory, manager: User) -> N
     assert "<h1>Équipe — CA Vitré Communauté</h1>" in html
     assert "lecteur@example.org" in html
     assert "Lecteur" in html and "Gestionnaire du territoire" in html
-    assert "Ajouter un membre" in html
+    assert "Inviter un membre" in html
     # A reader sees the team but not the forms that change it.
     html = _login(reader).get(TEAM).content.decode()
     assert "gestion@example.org" in html
-    assert "Ajouter un membre" not in html and "Changer le rôle" not in html
+    assert "Inviter un membre" not in html and "Changer le rôle" not in html
+    assert "Invitations en attente" not in html
 
 
-def test_add_new_member_gives_a_one_time_set_password_link(vitre: Territory, manager: User) -> None:
-    client = _login(manager)
-    page = client.post(TEAM + "membres/", {"email": "Nouvelle@Example.org", "role": "member"})
-    assert page.status_code == 200
-    user = User.objects.get(email="nouvelle@example.org")
-    assert not user.has_usable_password()
-    assert Membership.objects.get(user=user, territory=vitre).role == Role.MEMBER
-    match = re.search(r'value="(http://testserver/mot-de-passe/[^"]+/)"', page.content.decode())
-    assert match, "the page shows the set-password link"
-    link = match.group(1).removeprefix("http://testserver")
-
-    anonymous = Client(enforce_csrf_checks=True)
-    form_page = anonymous.get(link, follow=True)
-    assert form_page.status_code == 200
-    assert form_page.context["validlink"] is True
-    set_url = form_page.redirect_chain[-1][0]
-    done = anonymous.post(
-        set_url,
-        {"new_password1": PASSWORD, "new_password2": PASSWORD},
-        HTTP_X_CSRFTOKEN=anonymous.cookies["csrftoken"].value,
-    )
-    assert done.status_code == 302 and done["Location"] == "/mot-de-passe/termine/"
-    user.refresh_from_db()
-    assert user.check_password(PASSWORD) and user.password.startswith("argon2$")
-    login = Client().post("/connexion/", {"username": "nouvelle@example.org", "password": PASSWORD})
-    assert login.status_code == 302 and login["Location"] == "/"
-    # The link served once: it is no longer valid.
-    again = Client().get(link, follow=True)
-    assert again.context["validlink"] is False
-    assert "n'est plus valable" in again.content.decode()
-
-
-def test_add_existing_account_redirects_and_refuses_duplicates(
+def test_adding_a_member_sends_an_invitation_and_attaches_nobody(
     vitre: Territory, manager: User
 ) -> None:
     known = User.objects.create_user("connu", email="connu@example.org", password=PASSWORD)
     client = _login(manager)
-    response = client.post(TEAM + "membres/", {"email": "connu@example.org", "role": "reader"})
+    response = client.post(TEAM + "membres/", {"email": "Connu@Example.org", "role": "reader"})
     assert response.status_code == 302 and response["Location"] == TEAM
-    assert Membership.objects.get(user=known, territory=vitre).role == Role.READER
-    again = client.post(TEAM + "membres/", {"email": "connu@example.org", "role": "member"})
+    assert not Membership.objects.filter(user=known, territory=vitre).exists()
+    assert User.objects.count() == 2  # no account created either
+    (message,) = mail.outbox
+    assert message.to == ["connu@example.org"]
+    assert re.search(r"http://testserver/invitations/[\w-]+/", message.body)
+    page = client.get(TEAM).content.decode()
+    assert "Invitation envoyée à connu@example.org." in page
+    assert "Invitations en attente" in page and "connu@example.org" in page
+    assert ">connu<" not in page  # the account's username is not revealed
+    invitation = Invitation.objects.get()
+    assert (invitation.territory, invitation.role, invitation.invited_by) == (
+        vitre,
+        Role.READER,
+        manager,
+    )
+    # The address of a member is refused; bad input says what to fix.
+    again = client.post(TEAM + "membres/", {"email": "gestion@example.org", "role": "member"})
     assert again.status_code == 400
-    assert "fait déjà partie" in again.content.decode()
+    assert "déjà celle d&#x27;un membre" in again.content.decode()
     bad = client.post(TEAM + "membres/", {"email": "pas-une-adresse", "role": "national_admin"})
     assert bad.status_code == 400
-    assert Membership.objects.filter(territory=vitre).count() == 2
+    assert (
+        Invitation.objects.count() == 1 and Membership.objects.filter(territory=vitre).count() == 1
+    )
 
 
 def test_change_role_and_remove_member(vitre: Territory, manager: User) -> None:
@@ -142,11 +129,32 @@ def test_team_keeps_at_least_one_manager(vitre: Territory, manager: User) -> Non
     assert own.role == Role.MANAGER
 
 
+def test_two_managers_cannot_leave_the_team_without_one(vitre: Territory, manager: User) -> None:
+    other = User.objects.create_user("autre", email="autre@example.org")
+    theirs = Membership.objects.create(user=other, territory=vitre, role=Role.MANAGER)
+    own = Membership.objects.get(user=manager)
+    first = _login(manager).post(
+        TEAM + f"membres/{theirs.pk}/role/", {f"m{theirs.pk}-role": "reader"}
+    )
+    assert first.status_code == 302
+    # The demoted manager's own (now stale) page still posts; the last manager stays.
+    refused = _login(other).post(TEAM + f"membres/{own.pk}/retirer/")
+    assert refused.status_code == 403
+    page = _login(manager).post(TEAM + f"membres/{own.pk}/retirer/", follow=True)
+    assert "au moins un gestionnaire" in page.content.decode()
+    assert Membership.objects.filter(territory=vitre, role=Role.MANAGER).count() == 1
+    # A manager who leaves while another remains goes back to their list of teams.
+    Membership.objects.filter(pk=theirs.pk).update(role=Role.MANAGER)
+    left = _login(manager).post(TEAM + f"membres/{own.pk}/retirer/")
+    assert left.status_code == 302 and left["Location"] == "/equipes/"
+    assert not Membership.objects.filter(pk=own.pk).exists()
+
+
 def test_team_actions_require_the_csrf_token(vitre: Territory, manager: User) -> None:
     client = _login(manager, csrf=True)
     refused = client.post(TEAM + "membres/", {"email": "x@example.org", "role": "member"})
     assert refused.status_code == 403
-    assert not User.objects.filter(email="x@example.org").exists()
+    assert not Invitation.objects.exists() and not mail.outbox
     page = client.get(TEAM)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token
@@ -154,8 +162,13 @@ def test_team_actions_require_the_csrf_token(vitre: Territory, manager: User) ->
         TEAM + "membres/",
         {"email": "x@example.org", "role": "member", "csrfmiddlewaretoken": token.group(1)},
     )
-    assert accepted.status_code == 200
-    assert Membership.objects.filter(user__email="x@example.org", territory=vitre).exists()
+    assert accepted.status_code == 302
+    invitation = Invitation.objects.get(email="x@example.org", territory=vitre)
+    for action in ("renvoyer", "annuler"):
+        url = TEAM + f"invitations/{invitation.pk}/{action}/"
+        assert client.post(url).status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None and len(mail.outbox) == 1
 
 
 def test_national_admin_creates_a_team() -> None:
@@ -169,21 +182,24 @@ def test_national_admin_creates_a_team() -> None:
         "/equipes/nouvelle/",
         {"q": "vitre", "territoire": "epci:200039022", "email": "chef@example.org"},
     )
-    assert created.status_code == 200  # a new account: the set-password link is shown
-    assert "/mot-de-passe/" in created.content.decode()
+    assert created.status_code == 302 and created["Location"] == TEAM
     territory = Territory.objects.get(kind="epci", code="200039022")
     assert territory.nom == "CA Vitré Communauté"
-    assert territory.memberships.get().role == Role.MANAGER
+    assert not territory.memberships.exists()  # the first manager joins by accepting
+    invitation = territory.invitations.get()
+    assert (invitation.email, invitation.role) == ("chef@example.org", Role.MANAGER)
+    assert mail.outbox[-1].to == ["chef@example.org"]
     again = client.post(
         "/equipes/nouvelle/",
         {"q": "vitre", "territoire": "epci:200039022", "email": "autre@example.org"},
     )
-    assert again.status_code == 400 and "déjà une équipe" in again.content.decode()
+    assert again.status_code == 400 and "invitation en attente" in again.content.decode()
     unknown = client.post(
         "/equipes/nouvelle/", {"q": "x", "territoire": "epci:999999999", "email": "a@example.org"}
     )
     assert unknown.status_code == 400
     assert not Territory.objects.filter(code="999999999").exists()
+    assert len(mail.outbox) == 1
 
 
 def test_token_key_shown_once_stored_hashed_and_used_by_the_api(

@@ -6,6 +6,8 @@
   (default: the SQLite file ``var/teletravail.sqlite3``).
 - ``TELETRAVAIL_ALLOWED_HOSTS``: comma-separated host names (default ``localhost,127.0.0.1``).
 - ``TELETRAVAIL_WAREHOUSE``: the DuckDB warehouse, opened read-only (see ``teletravail.settings``).
+- ``TELETRAVAIL_EMAIL_HOST`` (``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_SSL``, ``_FROM``): the
+  SMTP server for team invitations; without it, each e-mail is written to ``var/courriels/``.
 """
 
 from __future__ import annotations
@@ -164,6 +166,23 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # X-Forwarded-For (see teletravail.web.client_ip); 0 (default): REMOTE_ADDR.
 TELETRAVAIL_TRUSTED_PROXY_COUNT = int(os.environ.get("TELETRAVAIL_TRUSTED_PROXY_COUNT") or 0)
 AXES_CLIENT_IP_CALLABLE = "teletravail.web.client_ip.client_ip"
+
+# E-mail (team invitations): SMTP when TELETRAVAIL_EMAIL_HOST is set, otherwise one file per message
+# in TELETRAVAIL_VAR/courriels (a single-machine install); TELETRAVAIL_EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.environ.get("TELETRAVAIL_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("TELETRAVAIL_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "courriels"
+EMAIL_PORT = int(os.environ.get("TELETRAVAIL_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("TELETRAVAIL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TELETRAVAIL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("TELETRAVAIL_EMAIL_TLS")  # STARTTLS (port 587)
+EMAIL_USE_SSL = _flag("TELETRAVAIL_EMAIL_SSL")  # implicit TLS (port 465)
+EMAIL_TIMEOUT = 20  # seconds
+DEFAULT_FROM_EMAIL = os.environ.get("TELETRAVAIL_EMAIL_FROM") or "teletravail@localhost"
 
 # Security headers. The DSFR assets are served locally: no third-party origin is allowed.
 CONTENT_SECURITY_POLICY = {

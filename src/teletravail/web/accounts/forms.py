@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from dsfr.forms import DsfrBaseForm
 
 from teletravail.web.accounts.models import Role
@@ -14,9 +15,9 @@ TEAM_ROLES = [(value, Role(value).label) for value in ("member", "reader", "mana
 
 
 class AddMemberForm(DsfrBaseForm):
-    """A member by e-mail address, with a territorial role."""
+    """The address to invite, with a territorial role."""
 
-    email = forms.EmailField(label="Adresse électronique", max_length=150)
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
     role = forms.ChoiceField(label="Rôle", choices=TEAM_ROLES, initial="member")
 
     def clean_email(self) -> str:
@@ -33,7 +34,7 @@ class NewTeamForm(DsfrBaseForm):
     """A territory chosen among the search results (``kind:code``) and its first manager."""
 
     territoire = forms.CharField(label="Territoire", max_length=20, widget=forms.RadioSelect)
-    email = forms.EmailField(label="Adresse électronique du premier gestionnaire", max_length=150)
+    email = forms.EmailField(label="Adresse électronique du premier gestionnaire", max_length=254)
 
     def __init__(
         self, *args: object, choices: Sequence[tuple[str, str]] = (), **kwargs: object
@@ -61,5 +62,20 @@ class TokenForm(DsfrBaseForm):
     )
 
 
-class DsfrSetPasswordForm(DsfrBaseForm, SetPasswordForm):
-    """Django's set-password form, rendered with the DSFR."""
+class SignupForm(DsfrBaseForm, UserCreationForm):
+    """The invitee's new account: an identifier and a password (the project's validators, Argon2).
+
+    The address is the invitation's, set on the instance before validation (so that the password
+    may not resemble it either); it is not a field. Django's French help texts describe the
+    password rules from the validators themselves.
+    """
+
+    class Meta(UserCreationForm.Meta):
+        labels = {"username": "Identifiant"}  # noqa: RUF012  (Django's attribute)
+        help_texts = {  # noqa: RUF012
+            "username": "Celui que vous saisirez pour vous connecter : 150 caractères au plus, "
+            "lettres, chiffres et @ . + - _ uniquement."
+        }
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, instance=get_user_model()(email=email), **kwargs)

@@ -106,3 +106,69 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+TEAM_ROLES = (Role.MANAGER, Role.MEMBER, Role.READER)
+
+
+class Invitation(models.Model):
+    """An invitation to join a territory's team, sent by e-mail to one address.
+
+    Single use (``accepted_at``), time-limited (``expires``) and revocable (``revoked_at``). Only the
+    SHA-256 digest of the random token is stored; a re-send replaces it, so the old link stops working.
+    """
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name="territoire",
+    )
+    email = models.EmailField("adresse électronique", max_length=254)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invité par",
+    )
+    token_hash = models.CharField("empreinte SHA-256", max_length=64, unique=True, editable=False)
+    created = models.DateTimeField("envoyée le", auto_now_add=True)
+    expires = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="acceptée par",
+    )
+    revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ("-created",)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(role__in=[str(r) for r in TEAM_ROLES]),
+                name="invitation_territorial_role",
+            ),
+            models.UniqueConstraint(
+                fields=("territory", "email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_address",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} ({self.territory})"
+
+    @property
+    def pending(self) -> bool:
+        """Neither accepted nor revoked (it may have expired)."""
+        return self.accepted_at is None and self.revoked_at is None

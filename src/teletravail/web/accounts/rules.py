@@ -86,6 +86,13 @@ def manages_membership_territory(user: User, membership: Membership | None) -> b
 
 
 @rules.predicate
+def manages_invitation_territory(user: User, invitation: object) -> bool:
+    """The user manages the territory the invitation is for."""
+    territory = getattr(invitation, "territory", None)
+    return territory is not None and _has_role(user, territory, MANAGE_ROLES)
+
+
+@rules.predicate
 def is_national_membership(user: User, membership: Membership | None) -> bool:
     """The membership is the national administrator role (handled in the back office only)."""
     return membership is not None and membership.territory_id is None
@@ -106,3 +113,5 @@ rules.add_perm(
     "accounts.change_membership",
     ~is_national_membership & (is_national_admin | manages_membership_territory),
 )
+# Object: an Invitation. Re-sending or revoking it (the team's managers).
+rules.add_perm("accounts.manage_invitation", is_national_admin | manages_invitation_territory)

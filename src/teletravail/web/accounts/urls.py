@@ -1,10 +1,10 @@
-"""Team pages, API tokens and the set-password page."""
+"""Team pages, invitations and API tokens."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from teletravail.web.accounts import views
+from teletravail.web.accounts import views, views_invitations
 
 urlpatterns: list[URLPattern] = [
     path("equipes/", views.teams, name="teams"),
@@ -23,6 +23,15 @@ urlpatterns: list[URLPattern] = [
         views.remove_member,
         name="team_remove",
     ),
-    path("mot-de-passe/termine/", views.SetPasswordDoneView.as_view(), name="password_set_done"),
-    path("mot-de-passe/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_set"),
+    path(
+        "equipes/<str:kind>/<str:code>/invitations/<int:pk>/renvoyer/",
+        views_invitations.resend,
+        name="invitation_resend",
+    ),
+    path(
+        "equipes/<str:kind>/<str:code>/invitations/<int:pk>/annuler/",
+        views_invitations.revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views_invitations.invitation, name="invitation"),
 ]

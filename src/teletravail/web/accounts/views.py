@@ -1,37 +1,28 @@
-"""Territory teams (members and roles), API tokens, and the set-password page.
+"""Territory teams (members, roles, invitations) and API tokens.
 
 Every right is checked with a permission of ``teletravail.web.accounts.rules`` (``_require``): a user
 without it gets 403 whether or not the territory or the membership exists, so another territory's
-team is never revealed; anonymous visitors are sent to the login page first.
+team is never revealed; anonymous visitors are sent to the login page first. Members join a team only
+by accepting an invitation (``teletravail.web.accounts.views_invitations``): adding someone sends an
+invitation to the address and answers the same way whatever accounts exist.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teletravail.errors import LookupFailed
 from teletravail.territory.lookup import gazetteer_for
-from teletravail.web.accounts.forms import (
-    AddMemberForm,
-    DsfrSetPasswordForm,
-    NewTeamForm,
-    RoleForm,
-    TokenForm,
-)
+from teletravail.web.accounts import invitations
+from teletravail.web.accounts.forms import AddMemberForm, NewTeamForm, RoleForm, TokenForm
 from teletravail.web.accounts.models import ApiToken, Membership, Role, Territory, TerritoryKind
 from teletravail.web.accounts.tokens import create_token
 from teletravail.web.territories import service
@@ -71,52 +62,17 @@ def _membership(request: HttpRequest, kind: str, code: str, pk: int) -> Membersh
     return found
 
 
-def set_password_url(request: HttpRequest, user: AbstractBaseUser) -> str:
-    """The one-time link with which ``user`` chooses a password (no e-mail is sent)."""
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return request.build_absolute_uri(reverse("password_set", args=(uidb64, token)))
-
-
-def _add_member(
-    request: HttpRequest, territory: Territory, email: str, role: str
-) -> tuple[AbstractBaseUser, bool] | None:
-    """Add ``email`` to the team: ``(user, created)``, the account created without a usable
-    password when unknown; None when that person is already in the team."""
-    user_model = get_user_model()
-    user = (
-        user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
-        .order_by("pk")
-        .first()
-    )
-    created = user is None
-    if user is None:
-        user = user_model(username=email, email=email)
-        user.set_unusable_password()
-        user.save()
-    elif Membership.objects.filter(user=user, territory=territory).exists():
-        return None
-    Membership.objects.create(user=user, territory=territory, role=role)
-    return user, created
-
-
-def _member_added(
-    request: HttpRequest, territory: Territory, user: AbstractBaseUser, created: bool
-) -> HttpResponse:
-    """Redirect to the team, or show the one-time set-password link of a new account."""
-    if created or not user.has_usable_password():
-        return render(
+def invite_and_send(request: HttpRequest, territory: Territory, email: str, role: str) -> None:
+    """Issue (or renew) the invitation of ``email`` and e-mail it; the same message in every case."""
+    invitation, token = invitations.invite(territory, email, role, request.user)
+    if invitations.send(request, invitation, token):
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    else:
+        messages.error(
             request,
-            "accounts/member_added.html",
-            {
-                "title": "Membre ajouté",
-                "territory": territory,
-                "member": user,
-                "link": set_password_url(request, user),
-            },
+            f"L'invitation de {invitation.email} est enregistrée mais le courriel n'a pas pu partir : "
+            "vérifiez la configuration de l'envoi des courriels, puis cliquez sur « Renvoyer ».",
         )
-    messages.success(request, f"{user.get_username()} a rejoint l'équipe.")
-    return redirect("team", territory.kind, territory.code)
 
 
 def _team_page(
@@ -130,6 +86,13 @@ def _team_page(
         territory.memberships.select_related("user").order_by("role", "user__username").all()
     )
     can_manage = request.user.has_perm("accounts.add_member", territory)
+    pending = (
+        territory.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+            "email"
+        )
+        if can_manage
+        else None
+    )
     rows = [
         (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}") if can_manage else None)
         for m in memberships
@@ -142,6 +105,9 @@ def _team_page(
             "territory": territory,
             "rows": rows,
             "can_manage": can_manage,
+            "pending": pending,
+            "now": timezone.now(),
+            "invitation_days": invitations.INVITATION_DAYS,
             "form": form or AddMemberForm(),
         },
         status=status,
@@ -177,66 +143,90 @@ def team(request: HttpRequest, kind: str, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_member(request: HttpRequest, kind: str, code: str) -> HttpResponse:
-    """Add a member by e-mail address (manager of the territory or national administrator)."""
+    """Invite someone by e-mail address (manager of the territory or national administrator)."""
     territory = _territory(request, "accounts.add_member", kind, code)
     form = AddMemberForm(request.POST)
     if not form.is_valid():
         return _team_page(request, territory, form=form, status=400)
-    with transaction.atomic():
-        added = _add_member(
-            request, territory, form.cleaned_data["email"], form.cleaned_data["role"]
-        )
-    if added is None:
-        form.add_error("email", "Cette personne fait déjà partie de l'équipe.")
+    if invitations.is_member(territory, form.cleaned_data["email"]):
+        form.add_error("email", "Cette adresse est déjà celle d'un membre de l'équipe.")
         return _team_page(request, territory, form=form, status=400)
-    user, created = added
-    return _member_added(request, territory, user, created)
+    invite_and_send(request, territory, form.cleaned_data["email"], form.cleaned_data["role"])
+    return redirect("team", territory.kind, territory.code)
 
 
-def _managers_left(membership: Membership) -> int:
-    return (
-        Membership.objects.filter(territory=membership.territory, role=Role.MANAGER)
-        .exclude(pk=membership.pk)
-        .count()
+def _locked(membership: Membership) -> Membership | None:
+    """The membership read again with the team's managers locked until the end of the transaction.
+
+    Two managers demoting or removing each other at the same time are serialised, so that the
+    "at least one manager" check cannot pass twice (PostgreSQL row locks; SQLite takes the write
+    lock when the transaction starts).
+    """
+    managers = Membership.objects.select_for_update().filter(
+        territory_id=membership.territory_id, role=Role.MANAGER
     )
+    list(managers.values_list("pk", flat=True))
+    return Membership.objects.select_for_update().filter(pk=membership.pk).first()
+
+
+def _last_manager(membership: Membership) -> bool:
+    return (
+        membership.role == Role.MANAGER
+        and not Membership.objects.filter(territory_id=membership.territory_id, role=Role.MANAGER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _back_to_team(request: HttpRequest, territory: Territory) -> HttpResponse:
+    """The team page, or one's list of teams after leaving it."""
+    if request.user.has_perm("accounts.view_team", territory):
+        return redirect("team", territory.kind, territory.code)
+    return redirect("teams")
 
 
 @login_required
 @require_POST
 def change_role(request: HttpRequest, kind: str, code: str, pk: int) -> HttpResponse:
     """Give a member another territorial role (the team keeps at least one manager)."""
-    membership = _membership(request, kind, code, pk)
+    found = _membership(request, kind, code, pk)
     form = RoleForm(request.POST, prefix=f"m{pk}")
     if not form.is_valid():
         messages.error(request, "Rôle invalide : choisissez membre, lecteur ou gestionnaire.")
-    elif (
-        form.cleaned_data["role"] != Role.MANAGER
-        and membership.role == Role.MANAGER
-        and (_managers_left(membership) == 0)
-    ):
-        messages.error(request, "L'équipe doit garder au moins un gestionnaire.")
-    else:
-        membership.role = form.cleaned_data["role"]
-        membership.save()
-        messages.success(
-            request,
-            f"{membership.user.get_username()} : {membership.get_role_display().lower()}.",
-        )
-    return redirect("team", kind, code)
+        return redirect("team", kind, code)
+    with transaction.atomic():
+        membership = _locked(found)
+        if membership is None:
+            messages.error(request, "Ce membre ne fait plus partie de l'équipe.")
+        elif form.cleaned_data["role"] != Role.MANAGER and _last_manager(membership):
+            messages.error(request, "L'équipe doit garder au moins un gestionnaire.")
+        else:
+            membership.role = form.cleaned_data["role"]
+            membership.save()
+            messages.success(
+                request,
+                f"{found.user.get_username()} : {membership.get_role_display().lower()}.",
+            )
+    return _back_to_team(request, found.territory)
 
 
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, kind: str, code: str, pk: int) -> HttpResponse:
     """Remove a member from the team (the team keeps at least one manager)."""
-    membership = _membership(request, kind, code, pk)
-    if membership.role == Role.MANAGER and _managers_left(membership) == 0:
-        messages.error(request, "L'équipe doit garder au moins un gestionnaire.")
-    else:
-        name = membership.user.get_username()
-        membership.delete()
-        messages.success(request, f"{name} ne fait plus partie de l'équipe.")
-    return redirect("team", kind, code)
+    found = _membership(request, kind, code, pk)
+    with transaction.atomic():
+        membership = _locked(found)
+        if membership is None:
+            messages.error(request, "Ce membre ne fait plus partie de l'équipe.")
+        elif _last_manager(membership):
+            messages.error(request, "L'équipe doit garder au moins un gestionnaire.")
+        else:
+            membership.delete()
+            messages.success(
+                request, f"{found.user.get_username()} ne fait plus partie de l'équipe."
+            )
+    return _back_to_team(request, found.territory)
 
 
 @login_required
@@ -266,16 +256,21 @@ def new_team(request: HttpRequest) -> HttpResponse:
                 territory, _ = Territory.objects.get_or_create(
                     kind=kind, code=code, defaults={"nom": entry.nom}
                 )
-                if territory.memberships.exists():
-                    form.add_error("territoire", "Ce territoire a déjà une équipe.")
-                    added = None
-                else:
-                    added = _add_member(
-                        request, territory, form.cleaned_data["email"], str(Role.MANAGER)
-                    )
-            if added is not None:
-                user, created = added
-                return _member_added(request, territory, user, created)
+                taken = (
+                    territory.memberships.exists()
+                    or territory.invitations.filter(
+                        accepted_at__isnull=True, revoked_at__isnull=True
+                    ).exists()
+                )
+            if taken:
+                form.add_error(
+                    "territoire",
+                    "Ce territoire a déjà une équipe ou une invitation en attente : "
+                    "gérez-la depuis la page de l'équipe.",
+                )
+            else:
+                invite_and_send(request, territory, form.cleaned_data["email"], str(Role.MANAGER))
+                return redirect("team", territory.kind, territory.code)
     return render(
         request,
         "accounts/new_team.html",
@@ -321,19 +316,3 @@ def delete_token(request: HttpRequest, pk: int) -> HttpResponse:
     token.delete()
     messages.success(request, f"Le jeton « {token.name} » est révoqué.")
     return redirect("tokens")
-
-
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """Choose a password from the one-time link given by a manager."""
-
-    form_class = DsfrSetPasswordForm
-    template_name = "accounts/password_set.html"
-    success_url = reverse_lazy("password_set_done")
-    extra_context = {"title": "Choisir un mot de passe"}  # noqa: RUF012  (Django's attribute)
-
-
-class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
-    """The password is set: log in."""
-
-    template_name = "accounts/password_set_done.html"
-    extra_context = {"title": "Mot de passe enregistré"}  # noqa: RUF012
