@@ -9,7 +9,9 @@ residents' questionnaire: builds a CSV export of ``--rows`` valid answers (200 d
 importer reads, saves it as a job exactly as the web page does (``jobs.start_job``), then runs
 ``python -m django db_worker --batch`` in a child process while this process reads the job's
 progress every half second. Prints the progress seen during the run, the job's report, the
-wall-clock time and the rows imported per second (validation of every row plus one transaction).
+wall-clock time and the rows imported per second, per wall-clock second and per CPU second of the
+worker (validation of every row plus one transaction; the machine's load average is printed too,
+since a loaded machine stretches the wall-clock time).
 
 ``--export N``: also times the XLSX and CSV exports of N answers built in the request (the
 threshold above which exports run as jobs, ``TELETRAVAIL_EXPORT_SYNC_MAX``).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -103,6 +106,8 @@ def main() -> None:
         if not seen or sample[1:] != seen[-1][1:]:
             seen.append(sample)
     elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime  # the worker's CPU seconds (start-up included)
     job.refresh_from_db()
     for at, stage, done, total in seen:
         print(f"  {at:6.1f} s  {stage or '(en attente)'} : {done} / {total}")
@@ -112,7 +117,12 @@ def main() -> None:
     )
     stored = Submission.objects.filter(campaign=campaign).count()
     print(f"Réponses en base : {stored} ; durée (démarrage du worker compris) : {elapsed:.1f} s")
-    print(f"Débit : {args.rows / elapsed:.0f} lignes/s")
+    print(
+        f"Débit : {args.rows / elapsed:.0f} lignes/s (temps écoulé), {args.rows / cpu:.0f} lignes/s"
+    )
+    print(
+        f"  par seconde de calcul du worker ({cpu:.1f} s de CPU ; charge : {os.getloadavg()[0]:.1f})"
+    )
     if args.export:
         count = min(args.export, stored)
         subset = Campaign.objects.get(pk=campaign.pk)
