@@ -126,7 +126,11 @@ def main() -> None:
     if args.export:
         count = min(args.export, stored)
         subset = Campaign.objects.get(pk=campaign.pk)
-        keep = Submission.objects.filter(campaign=subset).order_by("pk").values_list("pk")[count:]
+        keep = (
+            Submission.objects.filter(campaign=subset)
+            .order_by("pk")
+            .values_list("pk", flat=True)[count:]
+        )
         Submission.objects.filter(pk__in=list(keep)).delete()
         for fmt in ("xlsx", "csv"):
             t0 = time.perf_counter()

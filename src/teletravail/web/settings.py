@@ -93,8 +93,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TELETRAVAIL_TRASH_DAYS = int(os.environ.get("TELETRAVAIL_TRASH_DAYS") or 30)
 # Days a file produced by an export job stays downloadable.
 TELETRAVAIL_EXPORT_KEEP_DAYS = int(os.environ.get("TELETRAVAIL_EXPORT_KEEP_DAYS") or 7)
-# Exports of more answers than this run as background jobs (see docs/deploiement.md).
-TELETRAVAIL_EXPORT_SYNC_MAX = int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX") or 5000)
+# Exports of more answers than this run as background jobs (per format; see answer_exports.py).
+TELETRAVAIL_EXPORT_SYNC_MAX = {
+    "xlsx": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_XLSX") or 500),
+    "csv": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_CSV") or 10000),
+}
 
 ROOT_URLCONF = "teletravail.web.urls"
 WSGI_APPLICATION = "teletravail.web.wsgi.application"

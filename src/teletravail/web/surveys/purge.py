@@ -92,7 +92,11 @@ def restore(campaign: Campaign, *, user: AbstractBaseUser | None) -> int:
         )
         if count:
             _audit(
-                campaign, str(AnswerAction.RESTORED), count, user, "Restauration depuis la corbeille."
+                campaign,
+                str(AnswerAction.RESTORED),
+                count,
+                user,
+                "Restauration depuis la corbeille.",
             )
     return count
 

@@ -227,14 +227,14 @@ def download_xform(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def download_answers(request: HttpRequest, pk: int, slug: str, fmt: str) -> HttpResponse:
     """The form's answers in the campaign, as CSV or XLSX (one row per submission). Above
-    ``TELETRAVAIL_EXPORT_SYNC_MAX`` answers the file is prepared by an export job: GET shows a
-    page offering it, POST starts it and leads to the job page."""
+    ``TELETRAVAIL_EXPORT_SYNC_MAX[fmt]`` answers the file is prepared by an export job: GET shows
+    a page offering it, POST starts it and leads to the job page."""
     campaign = campaign_for(request, MANAGE, pk)
     form_obj = campaign_form(campaign, slug)
     if fmt not in answer_exports.CONTENT_TYPES:
         raise Http404("Format inconnu : « csv » ou « xlsx ».")
     count = answer_exports.answers_count(campaign, form_obj)
-    if answer_exports.runs_as_job(count):
+    if answer_exports.runs_as_job(count, fmt):
         if request.method == "POST":
             kind = str(JobKind.EXPORT_XLSX) if fmt == "xlsx" else str(JobKind.EXPORT_CSV)
             job = jobs.start_job(kind, campaign, user=request.user, form_obj=form_obj)

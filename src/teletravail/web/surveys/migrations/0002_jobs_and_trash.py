@@ -7,79 +7,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_initial'),
+        ("surveys", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='submission',
-            options={'base_manager_name': 'all_objects', 'ordering': ('received_at', 'pk'), 'verbose_name': 'réponse', 'verbose_name_plural': 'réponses'},
+            name="submission",
+            options={
+                "base_manager_name": "all_objects",
+                "ordering": ("received_at", "pk"),
+                "verbose_name": "réponse",
+                "verbose_name_plural": "réponses",
+            },
         ),
         migrations.AlterModelManagers(
-            name='submission',
+            name="submission",
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='submission',
-            name='deleted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='mise en corbeille le'),
+            model_name="submission",
+            name="deleted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="mise en corbeille le"),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='purge_after',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='suppression définitive après le'),
+            model_name="submission",
+            name="purge_after",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="suppression définitive après le"
+            ),
         ),
         migrations.CreateModel(
-            name='AnswerAudit',
+            name="AnswerAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('campaign_title', models.CharField(max_length=200, verbose_name='titre de la campagne')),
-                ('action', models.CharField(choices=[('corbeille', 'Mise en corbeille'), ('restauration', 'Restauration'), ('suppression', 'Suppression définitive')], max_length=12, verbose_name='action')),
-                ('count', models.PositiveIntegerField(verbose_name='nombre de réponses')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='motif')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='le')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='answer_audit', to='surveys.campaign', verbose_name='campagne')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "campaign_title",
+                    models.CharField(max_length=200, verbose_name="titre de la campagne"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("corbeille", "Mise en corbeille"),
+                            ("restauration", "Restauration"),
+                            ("suppression", "Suppression définitive"),
+                        ],
+                        max_length=12,
+                        verbose_name="action",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="nombre de réponses")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="motif")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="le")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="answer_audit",
+                        to="surveys.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historique des réponses',
-                'verbose_name_plural': 'historique des réponses',
-                'ordering': ('-at', '-pk'),
+                "verbose_name": "historique des réponses",
+                "verbose_name_plural": "historique des réponses",
+                "ordering": ("-at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('import_kobo', 'Import KoboToolbox'), ('export_xlsx', 'Export des réponses (XLSX)'), ('export_csv', 'Export des réponses (CSV)'), ('purge', 'Mise en corbeille des réponses')], max_length=20, verbose_name='nature')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='identifiant de la tâche')),
-                ('status', models.CharField(choices=[('en_attente', 'En attente'), ('en_cours', 'En cours'), ('termine', 'Terminé'), ('echoue', 'Échoué')], default='en_attente', max_length=12, verbose_name='état')),
-                ('stage', models.CharField(blank=True, max_length=100, verbose_name='étape')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='réponses traitées')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='réponses à traiter')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='compte rendu')),
-                ('input_name', models.CharField(blank=True, max_length=255, verbose_name='fichier déposé')),
-                ('input_path', models.CharField(blank=True, max_length=500, verbose_name='chemin du fichier déposé')),
-                ('output_name', models.CharField(blank=True, max_length=255, verbose_name='fichier produit')),
-                ('output_path', models.CharField(blank=True, max_length=500, verbose_name='chemin du fichier produit')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='fichier supprimé le')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='demandée le')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='commencée le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminée le')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='surveys.campaign', verbose_name='campagne')),
-                ('form', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.surveyform', verbose_name='formulaire')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandée par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("import_kobo", "Import KoboToolbox"),
+                            ("export_xlsx", "Export des réponses (XLSX)"),
+                            ("export_csv", "Export des réponses (CSV)"),
+                            ("purge", "Mise en corbeille des réponses"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "task_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="identifiant de la tâche"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("echoue", "Échoué"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=100, verbose_name="étape")),
+                (
+                    "rows_done",
+                    models.PositiveIntegerField(default=0, verbose_name="réponses traitées"),
+                ),
+                (
+                    "rows_total",
+                    models.PositiveIntegerField(default=0, verbose_name="réponses à traiter"),
+                ),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="compte rendu")),
+                (
+                    "input_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="fichier déposé"),
+                ),
+                (
+                    "input_path",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="chemin du fichier déposé"
+                    ),
+                ),
+                (
+                    "output_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="fichier produit"),
+                ),
+                (
+                    "output_path",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="chemin du fichier produit"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fichier supprimé le"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="demandée le")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="commencée le"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terminée le"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to="surveys.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="surveys.surveyform",
+                        verbose_name="formulaire",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tâche de fond',
-                'verbose_name_plural': 'tâches de fond',
-                'ordering': ('-created_at', '-pk'),
+                "verbose_name": "tâche de fond",
+                "verbose_name_plural": "tâches de fond",
+                "ordering": ("-created_at", "-pk"),
             },
         ),
     ]
