@@ -161,8 +161,9 @@ def purger(
         typer.Option("--date", help="Jour à retenir (AAAA-MM-JJ ; défaut : aujourd'hui)."),
     ] = None,
 ) -> None:
-    """Supprime les réponses des campagnes dont la date de fin de conservation est passée
-    (base de l'application web ; à lancer chaque jour par une tâche planifiée)."""
+    """Met à la corbeille les réponses des campagnes dont la date de fin de conservation est
+    passée, et supprime définitivement celles dont le délai de restauration est écoulé (base de
+    l'application web ; fait aussi chaque heure par le traitement de fond de « serve »)."""
     from datetime import date
 
     from teletravail.cli.web import setup_django
@@ -177,8 +178,11 @@ def purger(
 
     from teletravail.web.surveys.purge import purge_expired
 
-    deleted = purge_expired(today or timezone.localdate())
-    console.print(f"{plural(deleted, 'réponse supprimée', 'réponses supprimées')}.")
+    counts = purge_expired(today or timezone.localdate())
+    console.print(
+        f"{plural(counts.trashed, 'réponse mise à la corbeille', 'réponses mises à la corbeille')}"
+        f", {plural(counts.deleted, 'réponse supprimée', 'réponses supprimées')} définitivement."
+    )
 
 
 enquete_app.command("importer")(importer)

@@ -99,6 +99,68 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def worker_argv() -> list[str]:
+    """The task worker command line (django-tasks' database worker, every queue)."""
+    return [
+        sys.executable,
+        "-m",
+        "django",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        "2",
+        "--no-reload",
+        "--verbosity",
+        "1",
+    ]
+
+
+def supervise(
+    server_argv: list[str], background_argv: list[str], *, restart_delay_s: float = 5.0
+) -> int:
+    """Run ``server_argv`` (gunicorn) and ``background_argv`` (the task worker) as child
+    processes until the server ends; the worker is restarted when it dies (after
+    ``restart_delay_s`` seconds), and stopped (SIGTERM, then SIGKILL after 30 s) with the server.
+    SIGTERM or SIGINT received by this process stops both. Returns the server's exit code."""
+    import signal
+    import subprocess
+    import time
+
+    server = subprocess.Popen(server_argv)
+    worker = subprocess.Popen(background_argv)
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    worker_died_at: float | None = None
+    try:
+        while not stopping and server.poll() is None:
+            if worker.poll() is not None:
+                now = time.monotonic()
+                if worker_died_at is None:
+                    typer.echo("Traitement de fond arrêté : redémarrage dans quelques secondes.")
+                    worker_died_at = now
+                elif now - worker_died_at >= restart_delay_s:
+                    worker, worker_died_at = subprocess.Popen(background_argv), None
+            time.sleep(0.2)
+    finally:
+        for proc in (server, worker):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in (server, worker):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return server.returncode or 0
+
+
 @handle_errors
 def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port d'écoute.")] = 8000,
@@ -116,11 +178,18 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Lancer l'application web (gunicorn + whitenoise) après avoir appliqué les migrations."""
+    """Lancer l'application web (gunicorn + whitenoise) et son traitement de fond (imports,
+    exports, purges) après avoir appliqué les migrations."""
     setup_django(static=True, force_static=collectstatic)
+    from teletravail.web.surveys.jobs import schedule_purge
+
+    schedule_purge()
     typer.echo(f"Application web sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    typer.echo("Traitement de fond (imports, exports, purges) démarré.")
     sys.stdout.flush()
-    os.execv(sys.executable, gunicorn_argv(host, port, workers))
+    code = supervise(gunicorn_argv(host, port, workers), worker_argv())
+    if code:
+        raise typer.Exit(code)
 
 
 @handle_errors

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "teletravail.web.accounts",
     "teletravail.web.territories",
@@ -84,12 +86,24 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "teletravail.web.warehouse.MissingWarehouseMiddleware",  # 503 page when it is not built
-    "teletravail.web.surveys.middleware.PurgeMiddleware",  # expired survey answers, hourly
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must be last: it turns the lock-out signal into a response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Background jobs (imports, large exports, purges): django-tasks with its database backend, run
+# by the worker that ``teletravail serve`` starts (or ``python -m django db_worker``).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Days an answer stays in a campaign's trash before the purge job deletes it for good.
+TELETRAVAIL_TRASH_DAYS = int(os.environ.get("TELETRAVAIL_TRASH_DAYS") or 30)
+# Days a file produced by an export job stays downloadable.
+TELETRAVAIL_EXPORT_KEEP_DAYS = int(os.environ.get("TELETRAVAIL_EXPORT_KEEP_DAYS") or 7)
+# Exports of more answers than this run as background jobs (per format; see answer_exports.py).
+TELETRAVAIL_EXPORT_SYNC_MAX = {
+    "xlsx": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_XLSX") or 500),
+    "csv": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_CSV") or 10000),
+}
 
 ROOT_URLCONF = "teletravail.web.urls"
 WSGI_APPLICATION = "teletravail.web.wsgi.application"

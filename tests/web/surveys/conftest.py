@@ -13,16 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from teletravail.web.accounts.models import Membership, Role, Territory
-from teletravail.web.surveys.middleware import reset
 from teletravail.web.surveys.models import Campaign, FormSource, SurveyForm
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture(autouse=True)
-def _no_purge_memory() -> None:
-    reset()
 
 
 @pytest.fixture

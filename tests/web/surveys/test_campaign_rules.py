@@ -37,7 +37,9 @@ def test_a_form_with_answers_cannot_leave_its_campaign(
     residents = SurveyForm.objects.get(slug="residents", territory__isnull=True)
     campaign.forms.add(residents)
     answers = {"situation": "retraite", "teletravail": "non"}
-    assert store_submission(campaign, mini, uuid.uuid4(), answers, source="api", consent=True).created
+    assert store_submission(
+        campaign, mini, uuid.uuid4(), answers, source="api", consent=True
+    ).created
     post = {
         "title": campaign.title,
         "forms": [residents.pk],  # mini unticked although it has an answer

@@ -226,28 +226,3 @@ def test_measured_telework(vitre: Territory, mini: SurveyForm) -> None:
     assert measured.ci_low is not None and measured.ci_low < 0.5 < (measured.ci_high or 0)
     assert measured.campaign_url == f"/enquetes/{campaign.pk}/"
     assert measured_telework("epci", "200067767") is None
-
-
-def test_kobo_import_counts(manager: User, campaign: Campaign) -> None:
-    client = login(manager)
-    page = client.post(
-        f"/enquetes/{campaign.pk}/importer-kobo/",
-        {"fichier": _upload("kobo.csv"), "formulaire": "mini"},
-    )
-    html = page.content.decode()
-    assert page.status_code == 200, html
-    assert "2 réponse(s) importée(s), 0 déjà présente(s), 1 refusée(s)" in html
-    assert "6b0c4a1e-1111-4c3e-9f00-000000000003" in html and "Entre 0 et 5" in html
-    stored = Submission.objects.get(uuid="6b0c4a1e-1111-4c3e-9f00-000000000001")
-    assert stored.source == "kobo" and stored.submitted_at is not None
-    assert stored.data["lieux"] == ["domicile", "tiers_lieu"]
-    again = client.post(
-        f"/enquetes/{campaign.pk}/importer-kobo/",
-        {"fichier": _upload("kobo.csv"), "formulaire": "mini"},
-    ).content.decode()
-    assert "0 réponse(s) importée(s), 2 déjà présente(s), 1 refusée(s)" in again
-    bad = client.post(
-        f"/enquetes/{campaign.pk}/importer-kobo/",
-        {"fichier": _upload("mini.md"), "formulaire": "mini"},
-    )
-    assert bad.status_code == 400 and "Fichier refusé" in bad.content.decode()

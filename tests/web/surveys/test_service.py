@@ -11,8 +11,14 @@ import pytest
 from django.core.management import call_command
 
 from teletravail.web.accounts.models import Territory
-from teletravail.web.surveys import middleware, receipts
-from teletravail.web.surveys.models import Campaign, Submission, SurveyForm, TextTag
+from teletravail.web.surveys import receipts
+from teletravail.web.surveys.models import (
+    AnswerAudit,
+    Campaign,
+    Submission,
+    SurveyForm,
+    TextTag,
+)
 from teletravail.web.surveys.purge import purge_expired
 from teletravail.web.surveys.service import CampaignError, store_submission
 from tests.web.surveys.conftest import make_campaign, make_form, today
@@ -83,7 +89,11 @@ def _expired_campaign(vitre: Territory, mini: SurveyForm) -> Campaign:
     return campaign
 
 
-def test_purge_deletes_only_expired(campaign: Campaign, vitre: Territory, mini: SurveyForm) -> None:
+def test_purge_trashes_only_expired_then_deletes_after_the_grace_period(
+    campaign: Campaign, vitre: Territory, mini: SurveyForm
+) -> None:
+    from django.utils import timezone
+
     old = _expired_campaign(vitre, mini)
     kept = store_submission(
         campaign, mini, uuid.uuid4(), dict(ANSWERS), source="api", consent=False
@@ -94,38 +104,39 @@ def test_purge_deletes_only_expired(campaign: Campaign, vitre: Territory, mini: 
     )
     gone = Submission.objects.get(campaign=old)
     TextTag.objects.create(submission=gone, question="souhaits", theme="mobilité")
-    assert purge_expired(today() - timedelta(days=2)) == 0  # retention not yet over that day
-    assert purge_expired(today()) == 1
+    assert purge_expired(today() - timedelta(days=2)).trashed == 0  # retention not over then
+    now = timezone.now()
+    counts = purge_expired(today(), now=now)
+    assert (counts.trashed, counts.deleted) == (1, 0)
     assert list(Submission.objects.values_list("campaign_id", flat=True)) == [campaign.pk]
-    assert TextTag.objects.count() == 0
+    assert Submission.all_objects.count() == 2 and TextTag.objects.count() == 1  # in the trash
+    assert purge_expired(today(), now=now + timedelta(days=29)).deleted == 0  # still restorable
+    assert purge_expired(today(), now=now + timedelta(days=30, seconds=1)).deleted == 1
+    assert Submission.all_objects.count() == 1 and TextTag.objects.count() == 0
+    actions = list(AnswerAudit.objects.order_by("pk").values_list("action", "count", "user"))
+    assert actions == [("corbeille", 1, None), ("suppression", 1, None)]
 
 
-def test_purge_command_and_middleware(vitre: Territory, mini: SurveyForm) -> None:
+def test_purge_command(vitre: Territory, mini: SurveyForm) -> None:
     old = _expired_campaign(vitre, mini)
     for _ in range(2):
         Submission.objects.create(uuid=uuid.uuid4(), campaign=old, form=mini, data={}, source="api")
     out = StringIO()
     call_command("purger_enquetes", "--date", today().isoformat(), stdout=out)
-    assert "2 réponse(s) supprimée(s)" in out.getvalue()
-    Submission.objects.create(uuid=uuid.uuid4(), campaign=old, form=mini, data={}, source="api")
-    middleware.reset()
-    assert middleware.purge_if_due(now=1000.0) is True
-    assert Submission.objects.count() == 0
-    Submission.objects.create(uuid=uuid.uuid4(), campaign=old, form=mini, data={}, source="api")
-    assert middleware.purge_if_due(now=1000.0 + 1800) is False  # less than an hour later
-    assert Submission.objects.count() == 1
-    assert middleware.purge_if_due(now=1000.0 + 3601) is True
-    assert Submission.objects.count() == 0
+    assert "2 réponse(s) mise(s) à la corbeille" in out.getvalue()
+    assert Submission.objects.count() == 0 and Submission.all_objects.count() == 2
 
 
-def test_purge_runs_on_a_request(client: object, vitre: Territory, mini: SurveyForm) -> None:
+def test_no_purge_inside_a_request(vitre: Territory, mini: SurveyForm) -> None:
+    """Regression: the purge ran inside web requests (hourly middleware)."""
+    from django.conf import settings
     from django.test import Client
 
+    assert not any("Purge" in m for m in settings.MIDDLEWARE)
     old = _expired_campaign(vitre, mini)
     Submission.objects.create(uuid=uuid.uuid4(), campaign=old, form=mini, data={}, source="api")
-    middleware.reset()
     Client().get("/enquetes/recu/")
-    assert Submission.objects.count() == 0
+    assert Submission.objects.count() == 1 and not AnswerAudit.objects.exists()
 
 
 def test_campaign_dates_are_checked_by_the_database(vitre: Territory) -> None:

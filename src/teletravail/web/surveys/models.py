@@ -159,8 +159,20 @@ class Campaign(models.Model):
         return "ouverte"
 
 
+class LiveSubmissionManager(models.Manager["Submission"]):
+    """The answers that are not in the trash (the default manager: every page, export, receipt
+    and analysis reads through it, so an answer in the trash is hidden everywhere)."""
+
+    def get_queryset(self) -> models.QuerySet[Submission]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Submission(models.Model):
-    """One answered form: the nested answers (see ``teletravail.surveys.instance``)."""
+    """One answered form: the nested answers (see ``teletravail.surveys.instance``).
+
+    ``deleted_at`` set: the answer is in the trash (hidden; ``objects`` leaves it out,
+    ``all_objects`` sees it) until ``purge_after``, when the purge job deletes it for good.
+    """
 
     uuid = models.UUIDField("identifiant de l'instance", unique=True)
     campaign = models.ForeignKey(
@@ -185,12 +197,18 @@ class Submission(models.Model):
         related_name="+",
         verbose_name="enquêteur",
     )
+    deleted_at = models.DateTimeField("mise en corbeille le", null=True, blank=True)
+    purge_after = models.DateTimeField("suppression définitive après le", null=True, blank=True)
+
+    objects = LiveSubmissionManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = "réponse"
         verbose_name_plural = "réponses"
         ordering = ("received_at", "pk")
         indexes = (models.Index(fields=("campaign", "form"), name="submission_campaign_form"),)
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return str(self.uuid)
@@ -216,6 +234,136 @@ class TextTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} : {self.theme}"
+
+
+class JobKind(models.TextChoices):
+    """What a background job does."""
+
+    KOBO_IMPORT = "import_kobo", "Import KoboToolbox"
+    EXPORT_XLSX = "export_xlsx", "Export des réponses (XLSX)"
+    EXPORT_CSV = "export_csv", "Export des réponses (CSV)"
+    PURGE = "purge", "Mise en corbeille des réponses"
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands."""
+
+    WAITING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "termine", "Terminé"
+    FAILED = "echoue", "Échoué"
+
+
+class Job(models.Model):
+    """A long task asked by a user (import, export, purge), run by the task worker.
+
+    ``task_id`` is the id of the django-tasks result; ``rows_done`` / ``rows_total`` the progress
+    (answers); ``report`` the final report (JSON: counts, refused rows with sheet, line, column and
+    reason); ``input_path`` / ``output_path`` files under ``TELETRAVAIL_VAR`` (relative paths).
+    """
+
+    kind = models.CharField("nature", max_length=20, choices=JobKind.choices)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="jobs", verbose_name="campagne"
+    )
+    form = models.ForeignKey(
+        SurveyForm,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="formulaire",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    task_id = models.CharField("identifiant de la tâche", max_length=64, blank=True)
+    status = models.CharField(
+        "état", max_length=12, choices=JobStatus.choices, default=JobStatus.WAITING
+    )
+    stage = models.CharField("étape", max_length=100, blank=True)
+    rows_done = models.PositiveIntegerField("réponses traitées", default=0)
+    rows_total = models.PositiveIntegerField("réponses à traiter", default=0)
+    report = models.JSONField("compte rendu", default=dict, blank=True)
+    input_name = models.CharField("fichier déposé", max_length=255, blank=True)
+    input_path = models.CharField("chemin du fichier déposé", max_length=500, blank=True)
+    output_name = models.CharField("fichier produit", max_length=255, blank=True)
+    output_path = models.CharField("chemin du fichier produit", max_length=500, blank=True)
+    expires_at = models.DateTimeField("fichier supprimé le", null=True, blank=True)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tâche de fond"
+        verbose_name_plural = "tâches de fond"
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        """True once the job succeeded or failed."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent (0-100)."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class AnswerAction(models.TextChoices):
+    """What happened to a campaign's answers."""
+
+    TRASHED = "corbeille", "Mise en corbeille"
+    RESTORED = "restauration", "Restauration"
+    DELETED = "suppression", "Suppression définitive"
+
+
+class AnswerAudit(models.Model):
+    """Audit history of the answers' trash: who put how many answers of which campaign in the
+    trash, restored them or deleted them for good, and when (``user`` None: the automatic purge).
+    The campaign's title is copied so that the record outlives the campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answer_audit",
+        verbose_name="campagne",
+    )
+    campaign_title = models.CharField("titre de la campagne", max_length=200)
+    action = models.CharField("action", max_length=12, choices=AnswerAction.choices)
+    count = models.PositiveIntegerField("nombre de réponses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    reason = models.CharField("motif", max_length=300, blank=True)
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "historique des réponses"
+        verbose_name_plural = "historique des réponses"
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} : {self.count} réponse(s), {self.campaign_title}"
 
 
 class SurveyReference(models.Model):

@@ -233,52 +233,6 @@ def import_form(
     )
 
 
-@dataclass(frozen=True)
-class KoboImportReport:
-    """Counts of a KoboToolbox import: ``imported``, ``already`` (uuid already stored) and
-    ``refused`` as (uuid, French reasons) pairs."""
-
-    imported: int
-    already: int
-    refused: tuple[tuple[str, str], ...]
-
-
-def import_kobo(
-    campaign: Campaign, form_obj: SurveyForm, data: bytes, filename: str
-) -> KoboImportReport:
-    """Store the submissions of a KoboToolbox export (source ``kobo``), each validated.
-
-    Raises ``teletravail.surveys.kobo.ImportFileError`` when the file cannot be read.
-    """
-    from teletravail.surveys.kobo import read_kobo_export
-
-    rows = read_kobo_export(form_obj.form(), data, filename)
-    imported = already = 0
-    refused: list[tuple[str, str]] = []
-    for row in rows:
-        try:
-            result = store_submission(
-                campaign,
-                form_obj,
-                row.uuid,
-                row.data,
-                source="kobo",
-                consent=False,
-                submitted_at=row.submitted_at,
-            )
-        except CampaignError as exc:
-            refused.append((str(row.uuid), str(exc)))
-            continue
-        if result.created:
-            imported += 1
-        elif result.errors:
-            reasons = " ; ".join(f"{e.label or e.name} : {e.message}" for e in result.errors)
-            refused.append((str(row.uuid), reasons))
-        else:
-            already += 1
-    return KoboImportReport(imported, already, tuple(refused))
-
-
 RESIDENTS_SLUG = "residents"
 TELEWORK_INDICATOR = "part_teletravail_actifs"
 DAYS_INDICATOR = "jours_teletravail_moyen"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path, re_path
 
 from teletravail.web.surveys import views_campaigns as c
+from teletravail.web.surveys import views_jobs as j
 from teletravail.web.surveys import views_public as p
 from teletravail.web.surveys import views_reference as ref
 from teletravail.web.surveys import views_results as r
@@ -36,6 +37,11 @@ urlpatterns: list[URLPattern] = [
     path(
         "<int:pk>/saisie/<slug:slug>/evaluer/", c.interviewer_evaluate, name="interviewer_evaluate"
     ),
+    path("<int:pk>/corbeille/", j.trash, name="trash"),
+    path("<int:pk>/corbeille/restaurer/", j.trash_restore, name="trash_restore"),
+    path("taches/<int:pk>/", j.job, name="job"),
+    path("taches/<int:pk>/etat/", j.job_status, name="job_status"),
+    path("taches/<int:pk>/fichier/", j.job_file, name="job_file"),
     path("<int:pk>/resultats/", r.results, name="results"),
     path("<int:pk>/resultats/themes/", r.tag, name="tag"),
     # Team dashboard, reference campaign and publication of its measure.

@@ -8,21 +8,19 @@ need manager. A national administrator holds every right.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, NamedTuple
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teletravail.errors import TeletravailError
-from teletravail.web.surveys import formpage, service
+from teletravail.web.surveys import answer_exports, formpage, jobs, purge, service
 from teletravail.web.surveys.access import (
     CONTRIBUTE,
     MANAGE,
@@ -32,26 +30,21 @@ from teletravail.web.surveys.access import (
     territory_for,
 )
 from teletravail.web.surveys.forms import CampaignForm, KoboImportForm, UploadForm
-from teletravail.web.surveys.models import Campaign, Submission
+from teletravail.web.surveys.models import Campaign, JobKind, Submission
 from teletravail.web.surveys.views_public import closed_page
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ExportRow(NamedTuple):
-    """A submission as the analysis exports read it."""
-
-    uuid: str
-    submitted_at: datetime
-    source: str
-    data: dict[str, Any]
+XLSX = answer_exports.XLSX
+KOBO_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 
 
 @login_required
 def campaign_list(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """The territory's campaigns, with their number of answers."""
     territory = territory_for(request, READ, kind, code)
-    campaigns = territory.campaigns.annotate(answers=Count("submissions")).order_by("-opens_on")
+    live = Q(submissions__deleted_at__isnull=True)
+    campaigns = territory.campaigns.annotate(answers=Count("submissions", filter=live)).order_by(
+        "-opens_on"
+    )
     return render(
         request,
         "surveys/campaign_list.html",
@@ -91,7 +84,9 @@ def campaign_new(request: HttpRequest, kind: str, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a campaign."""
+    """Edit a campaign. A retention date of today or earlier on a campaign that has answers is
+    saved only once confirmed on a page giving the number of answers that will go to the trash
+    (then a purge job puts them there at once when the date is past)."""
     campaign = campaign_for(request, MANAGE, pk)
     service.ensure_shipped_forms()
     form = CampaignForm(
@@ -100,8 +95,38 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         territory=campaign.territory,
     )
     if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["retention_until"]
+        today = timezone.localdate()
+        answers = Submission.objects.filter(campaign=campaign).count() if keep <= today else 0
+        if answers and request.POST.get("confirmer") != "oui":
+            hidden = [
+                (k, v)
+                for k in request.POST
+                if k != "csrfmiddlewaretoken"
+                for v in request.POST.getlist(k)
+            ]
+            return render(
+                request,
+                "surveys/trash_confirm.html",
+                {
+                    "title": f"Confirmer — {campaign.title}",
+                    "territory": campaign.territory,
+                    "campaign": campaign,
+                    "answers": answers,
+                    "keep": keep,
+                    "past": keep < today,
+                    "grace_days": purge.grace().days,
+                    "hidden": hidden,
+                },
+            )
         with transaction.atomic():
             form.save()
+        if answers and keep < today:
+            job = jobs.start_job(str(JobKind.PURGE), campaign, user=request.user)
+            messages.success(
+                request, f"Campagne modifiée : {answers} réponse(s) vont être mises à la corbeille."
+            )
+            return redirect("surveys:job", job.pk)
         messages.success(request, "Campagne modifiée.")
         return redirect("surveys:campaign", campaign.pk)
     return render(
@@ -149,6 +174,10 @@ def _campaign_page(
             "can_contribute": request.user.has_perm(CONTRIBUTE, territory),
             "upload": upload or UploadForm(),
             "kobo": kobo or _kobo_form(campaign),
+            "jobs": campaign.jobs.all()[:10],
+            "trashed": Submission.all_objects.filter(
+                campaign=campaign, deleted_at__isnull=False
+            ).count(),
             **extra,
         },
         status=status,
@@ -195,29 +224,37 @@ def download_xform(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def download_answers(request: HttpRequest, pk: int, slug: str, fmt: str) -> HttpResponse:
-    """The form's answers in the campaign, as CSV or XLSX (one row per submission)."""
-    from teletravail.surveys.exports import export_csv, export_xlsx
-
+    """The form's answers in the campaign, as CSV or XLSX (one row per submission). Above
+    ``TELETRAVAIL_EXPORT_SYNC_MAX[fmt]`` answers the file is prepared by an export job: GET shows
+    a page offering it, POST starts it and leads to the job page."""
     campaign = campaign_for(request, MANAGE, pk)
     form_obj = campaign_form(campaign, slug)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in answer_exports.CONTENT_TYPES:
         raise Http404("Format inconnu : « csv » ou « xlsx ».")
-    rows = [
-        ExportRow(str(u), submitted or received, source, data)
-        for u, submitted, received, source, data in Submission.objects.filter(
-            campaign=campaign, form=form_obj
+    count = answer_exports.answers_count(campaign, form_obj)
+    if answer_exports.runs_as_job(count, fmt):
+        if request.method == "POST":
+            kind = str(JobKind.EXPORT_XLSX) if fmt == "xlsx" else str(JobKind.EXPORT_CSV)
+            job = jobs.start_job(kind, campaign, user=request.user, form_obj=form_obj)
+            return redirect("surveys:job", job.pk)
+        return render(
+            request,
+            "surveys/job_export.html",
+            {
+                "title": f"Exporter les réponses — {campaign.title}",
+                "territory": campaign.territory,
+                "campaign": campaign,
+                "form_obj": form_obj,
+                "fmt": fmt.upper(),
+                "count": count,
+            },
         )
-        .order_by("received_at", "pk")
-        .values_list("uuid", "submitted_at", "received_at", "source", "data")
-    ]
-    form = form_obj.form()
-    if fmt == "xlsx":
-        body, content_type = export_xlsx(form, rows), XLSX
-    else:
-        body, content_type = export_csv(form, rows), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="reponses-{form_obj.slug}.{fmt}"'
+    body = answer_exports.build_export(campaign, form_obj, fmt)
+    response = HttpResponse(body, content_type=answer_exports.CONTENT_TYPES[fmt])
+    name = answer_exports.export_filename(form_obj, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -244,18 +281,29 @@ def import_xlsform(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_kobo(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import the submissions of a KoboToolbox export for one of the campaign's forms."""
+    """Receive a KoboToolbox export for one of the campaign's forms and start its import job (the
+    rows are checked and stored by the worker, all or nothing); then the job page."""
     campaign = campaign_for(request, MANAGE, pk)
     kobo = _kobo_form(campaign, request.POST, request.FILES)
     if not kobo.is_valid():
         return _campaign_page(request, campaign, kobo=kobo, status=400)
     form_obj = campaign_form(campaign, kobo.cleaned_data["formulaire"])
     fichier = kobo.cleaned_data["fichier"]
-    try:
-        report = service.import_kobo(campaign, form_obj, fichier.read(), fichier.name)
-    except TeletravailError as exc:
-        return _campaign_page(request, campaign, kobo=kobo, status=400, kobo_error=exc)
-    return _campaign_page(request, campaign, kobo_report=report, kobo_form=form_obj)
+    name = fichier.name or ""
+    if not name.lower().endswith(KOBO_EXTENSIONS):
+        error = (
+            f"Fichier « {name} » : format non pris en charge. Déposez l'export KoboToolbox en "
+            "CSV (.csv) ou en Excel (.xlsx)."
+        )
+        return _campaign_page(request, campaign, kobo=kobo, status=400, kobo_error=error)
+    job = jobs.start_job(
+        str(JobKind.KOBO_IMPORT),
+        campaign,
+        user=request.user,
+        form_obj=form_obj,
+        upload=(name, fichier.read()),
+    )
+    return redirect("surveys:job", job.pk)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""``manage.py purger_enquetes``: delete the answers whose retention period is over."""
+"""``manage.py purger_enquetes``: one purge run (answers whose retention is over go to the trash,
+answers whose time in the trash is over are deleted for good, expired export files removed)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from teletravail.web.surveys.purge import purge_expired
 
 
 class Command(BaseCommand):
-    help = "Supprime les réponses des campagnes dont la durée de conservation est échue."
+    help = (
+        "Met à la corbeille les réponses dont la durée de conservation est échue et supprime "
+        "définitivement celles dont le délai de restauration est passé."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -25,5 +29,8 @@ class Command(BaseCommand):
             today = date.fromisoformat(text) if text else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"Date invalide « {text} » : attendu AAAA-MM-JJ.") from exc
-        deleted = purge_expired(today)
-        self.stdout.write(f"{deleted} réponse(s) supprimée(s).")
+        counts = purge_expired(today)
+        self.stdout.write(
+            f"{counts.trashed} réponse(s) mise(s) à la corbeille, "
+            f"{counts.deleted} réponse(s) supprimée(s) définitivement."
+        )

@@ -1,0 +1,86 @@
+"""Exports of a form's answers in a campaign (CSV, XLSX), built by ``teletravail.surveys.exports``.
+
+Small exports are built in the request, larger ones by an export job (the user downloads the file
+from the job page). Thresholds (``TELETRAVAIL_EXPORT_SYNC_MAX``, per format): 500 answers in XLSX,
+10,000 in CSV. Measured on the shipped residents' questionnaire (CPU time of one process,
+``export_xlsx`` / ``export_csv``): XLSX 500 answers 1.8 s, 1,000 answers 7.7 s, 2,000 answers 24 s
+(the cost grows faster than the number of rows); CSV 2,000 answers 0.3 s. So an XLSX export stays
+within a couple of seconds of CPU in the request, far from gunicorn's 30-second timeout even on a
+loaded server; CSV up to 10,000 answers likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from django.conf import settings
+
+from teletravail.web.surveys.models import Campaign, Submission, SurveyForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
+PROGRESS_EVERY = 1000  # rows between two progress updates
+
+
+class ExportRow(NamedTuple):
+    """A submission as the analysis exports read it."""
+
+    uuid: str
+    submitted_at: datetime
+    source: str
+    data: dict[str, Any]
+
+
+def answers_count(campaign: Campaign, form_obj: SurveyForm) -> int:
+    """Number of answers (not in the trash) of ``form_obj`` in ``campaign``."""
+    return Submission.objects.filter(campaign=campaign, form=form_obj).count()
+
+
+def runs_as_job(count: int, fmt: str) -> bool:
+    """True when a ``fmt`` export of ``count`` answers is too large to be built in the request."""
+    return count > int(settings.TELETRAVAIL_EXPORT_SYNC_MAX[fmt])
+
+
+def export_rows(
+    campaign: Campaign,
+    form_obj: SurveyForm,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ExportRow]:
+    """The answers of ``form_obj`` in ``campaign`` in reception order, read in chunks;
+    ``progress(rows read)`` every 1,000 rows."""
+    query = (
+        Submission.objects.filter(campaign=campaign, form=form_obj)
+        .order_by("received_at", "pk")
+        .values_list("uuid", "submitted_at", "received_at", "source", "data")
+    )
+    for n, (u, submitted, received, source, data) in enumerate(query.iterator(2000), start=1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n)
+        yield ExportRow(str(u), submitted or received, source, data)
+
+
+def build_export(
+    campaign: Campaign,
+    form_obj: SurveyForm,
+    fmt: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The CSV or XLSX file of the answers (``fmt``: ``"csv"`` or ``"xlsx"``)."""
+    from teletravail.surveys.exports import export_csv, export_xlsx
+
+    rows = export_rows(campaign, form_obj, progress=progress)
+    form = form_obj.form()
+    if fmt == "xlsx":
+        return export_xlsx(form, rows)
+    if fmt == "csv":
+        return export_csv(form, rows)
+    raise ValueError(f"Format d'export inconnu « {fmt} » : « csv » ou « xlsx ».")
+
+
+def export_filename(form_obj: SurveyForm, fmt: str) -> str:
+    """The name of the downloaded file."""
+    return f"reponses-{form_obj.slug}.{fmt}"
