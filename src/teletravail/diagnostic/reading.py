@@ -21,6 +21,7 @@ from typing import Literal
 
 import duckdb
 
+from teletravail import format_fr
 from teletravail.diagnostic.catalogue import (
     LEVEL_KEYS,
     LEVEL_TABLES,
@@ -96,9 +97,9 @@ class IndicatorValue:
 
 
 def format_number(value: float, decimals: int) -> str:
-    """French formatting: narrow no-break space between thousands, decimal comma."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    """French formatting: narrow no-break space between thousands, decimal comma, minus sign
+    U+2212 (see :mod:`teletravail.format_fr`)."""
+    return format_fr.format_number(value, decimals)
 
 
 def _age_years(ref: date, today: date) -> int:

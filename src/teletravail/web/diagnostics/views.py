@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from teletravail import format_fr
 from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed
 from teletravail.reports.model import Figure, MesureLocale
+from teletravail.reports.nature import figure_nature
 from teletravail.reports.tables import Cell, export_table
 from teletravail.web.accounts.models import Territory
 from teletravail.web.diagnostics import service
@@ -45,10 +47,9 @@ def _error(
 
 
 def _vintage(text: str) -> str:
-    """A bare vintage ("2018") prefixed with "millésime"; one already worded so is kept."""
-    if not text or text.lower().startswith("millésime"):
-        return text
-    return f"millésime {text}"
+    """A vintage prefixed once with "millésime" ("millésime 2018"), in the words of users."""
+    cleaned = format_fr.vintage(text)
+    return f"millésime {cleaned}" if cleaned else ""
 
 
 def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
@@ -59,7 +60,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
             "definition": "",
             "formula": "",
             "aggregation": "",
-            "nature": figure.nature,
+            "nature": figure_nature(figure).label,
             "sources": sources,
             "note": figure.note or "",
             "age_years": None,
@@ -68,7 +69,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
         "definition": value.definition,
         "formula": value.formula,
         "aggregation": value.aggregation,
-        "nature": value.nature_label or figure.nature,
+        "nature": figure_nature(figure).label,
         "sources": [
             {"citation": s.citation, "millesime": _vintage(s.vintage), "chargee": s.loaded}
             for s in value.sources
@@ -79,7 +80,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
 
 
 def _duration(minutes: int | None) -> str:
-    return "–" if minutes is None else f"{minutes // 60} h {minutes % 60:02d}"
+    return format_fr.format_duration(minutes)
 
 
 def _integer(value: int | float | None) -> str:

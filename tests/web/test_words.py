@@ -1,0 +1,157 @@
+"""Words and numbers that a user reads (issue 9, section 4): a crawl of the public pages that fails
+on code identifiers, file paths, command-line flags and repeated words in the visible text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from teletravail.opendata.build import build_warehouse
+from teletravail.web.diagnostics import service
+from tests.conftest import MINI_MIRROR
+from tests.web.test_diagnostic_pages import DAY, EXTRA_MODES
+
+_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_URL = re.compile(r"(https?://|www\.)\S+")
+_REPEATED = re.compile(r"\b([^\W\d_]{2,})[ \t]+\1\b", re.I)
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+_FRAGMENTS = ("docs/", ".md", "--", "../", "/work/", "shared/", ".toml", ".py", "src/teletravail")
+_ALLOWED_REPEATS = {"nous", "vous"}
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[\w.-]+/[\w./-]+")
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees, one text node a line: tags, scripts and styles removed, entities
+    decoded, URLs dropped."""
+    nodes = _TAG.split(_HIDDEN.sub(" ", page))
+    lines = (" ".join(_URL.sub(" ", html.unescape(n)).split()) for n in nodes)
+    return "\n".join(line for line in lines if line)
+
+
+def leaks(text: str, *, folder: str = "") -> list[str]:
+    """Code identifiers, paths, flags and repeated words (inside one text node) in ``text``."""
+    found = [f"identifiant « {m} »" for m in _SNAKE.findall(text)]
+    found += [f"chemin ou option « {f} »" for f in _FRAGMENTS if f in text]
+    found += [f"chemin du serveur « {m} »" for m in _ABSOLUTE_PATH.findall(text)]
+    if folder and folder in text:
+        found.append(f"dossier du serveur « {folder} »")
+    for m in _REPEATED.finditer(text):
+        if m.group(1).lower() not in _ALLOWED_REPEATS:
+            found.append(f"mot répété « {m.group(0)} »")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Source : indicateur : csp_2011", "csp_2011"),
+        ("Méthode : docs/methodologie/indicateurs.md", "docs/"),
+        ("Retirez --occupants.", "--"),
+        ("voir ../shared/reference/FACTS.md", "../"),
+        ("millésime millésime 2018", "millésime millésime"),
+        ("Dossier : /srv/data/opendata", "/srv/data/opendata"),
+    ],
+)
+def test_leak_detector_catches_what_the_reviewer_saw(text: str, problem: str) -> None:
+    assert any(problem in leak for leak in leaks(text))
+
+
+def test_leak_detector_ignores_urls_and_markup() -> None:
+    page = '<a href="/a_b/">Lien</a> <script>var x_y = 1;</script> https://ex.fr/x_y.md Fin.'
+    assert leaks(visible_text(page)) == []
+
+
+@pytest.fixture(scope="session")
+def web_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini mirror's warehouse with the transport modes of the default CO2 scenario."""
+    mirror = tmp_path_factory.mktemp("words-mirror") / "opendata"
+    shutil.copytree(MINI_MIRROR, mirror)
+    modes_file = mirror / "ademe" / "impactco2-deplacement.json"
+    modes = json.loads(modes_file.read_text(encoding="utf-8"))
+    slugs = {m.get("slug") for m in modes}
+    modes += [m for m in EXTRA_MODES if m["slug"] not in slugs]
+    modes_file.write_text(json.dumps(modes, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path_factory.mktemp("words-web") / "mini.duckdb"
+    build_warehouse(mirror, out)
+    return out
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    service.clear_caches()
+    yield Client()
+    service.clear_caches()
+
+
+GETS = [
+    "/",
+    "/?q=vitre",
+    "/?q=35500",
+    "/?q=saint+omer",
+    "/?q=zzzzqqq",
+    "/territoires/commune/35360/",
+    "/territoires/epci/200039022/",
+    "/territoires/epci/200069037/",
+    f"/territoires/commune/35360/diagnostic/?date={DAY}",
+    f"/territoires/epci/200039022/diagnostic/?date={DAY}",
+    "/territoires/commune/35360/diagnostic/?date=2025-13-45",
+    "/classement/acv/",
+    "/classement/acv/?tri=commune&ordre=desc",
+    "/classement/acv/?tri=inconnue&region=99",
+    "/impact/",
+    "/methodologie/",
+    "/sources/",
+    "/glossaire/",
+]
+IMPACT = {"distance": "30", "jours_teletravail": "2", "jours_bureau": "3", "occupants": "1"}
+POSTS = [
+    {**IMPACT, "mode": "voiturethermique"},
+    {**IMPACT, "mode": "voiturethermique", "occupants": "3", "distance": "12,5"},
+    {**IMPACT, "mode": "tgv"},
+    {**IMPACT, "mode": "tgv", "occupants": "2"},  # carpooling a train: a domain error
+    {**IMPACT, "distance": "-3", "mode": "voiturethermique"},
+    {**IMPACT, "jours_teletravail": "4", "jours_bureau": "5", "mode": "voiturethermique"},
+]
+
+
+def _assert_clean(page: str, where: str) -> None:
+    folder = str(Path(settings.TELETRAVAIL_WAREHOUSE).parent)
+    found = leaks(visible_text(page), folder=folder)
+    assert not found, f"{where} : " + " ; ".join(found)
+
+
+@pytest.mark.parametrize("url", GETS)
+def test_public_pages_show_no_code_words(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code in (200, 400), url
+    _assert_clean(response.content.decode(), url)
+
+
+@pytest.mark.parametrize("data", POSTS, ids=lambda d: "-".join(f"{k}={v}" for k, v in d.items()))
+def test_impact_results_and_errors_show_no_code_words(client: Client, data: dict[str, str]) -> None:
+    response = client.post("/impact/", data)
+    assert response.status_code == 200
+    _assert_clean(response.content.decode(), f"/impact/ {data}")
+
+
+def test_every_impact_mode_result_is_clean(client: Client) -> None:
+    """Each mode's result, free of code words and of the mode's identifier ("voiturethermique")."""
+    page = client.get("/impact/").content.decode()
+    options = re.findall(r'<option value="([a-z0-9]+)"[^>]*>([^<]*)</option>', page)
+    assert len(options) >= 3
+    labels = " ".join(label.lower() for _, label in options)
+    for slug, _ in options:
+        response = client.post("/impact/", {**IMPACT, "mode": slug})
+        text = visible_text(response.content.decode())
+        _assert_clean(response.content.decode(), f"/impact/ mode {slug}")
+        if slug not in labels:  # "tgv" is also its label; "voiturethermique" is not a word
+            assert slug not in text.lower(), f"/impact/ mode {slug} : identifiant « {slug} »"
