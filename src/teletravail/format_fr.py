@@ -52,6 +52,24 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     return singular if is_singular(count) else (plural_form or singular + "s")
 
 
+_IRREGULAR = {"locaux": "local", "tiers-lieux": "tiers-lieu", "journaux": "journal"}
+_INVARIABLE = {"mois", "fois", "pays", "cas", "jours/semaine"}
+
+
+def agree_unit(count: float, unit: str) -> str:
+    """A counted unit agreeing with ``count``: agree_unit(0, "départs par jour") ==
+    "départ par jour", agree_unit(1, "locaux") == "local"; rates ("habitants/km²", "%") and
+    invariable words are kept."""
+    first, sep, rest = unit.partition(" ")
+    if not is_singular(count) or "/" in first:
+        return unit
+    if first in _IRREGULAR:
+        return _IRREGULAR[first] + sep + rest
+    if first.endswith("s") and first not in _INVARIABLE and first[:-1].isalpha() and len(first) > 2:
+        return first[:-1] + sep + rest
+    return unit
+
+
 def count_text(count: float | None, singular: str, plural_form: str | None = None) -> str:
     """A count with its noun: "0 départ", "1 départ", "19 365 habitants"."""
     if count is None:

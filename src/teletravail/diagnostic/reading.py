@@ -93,7 +93,10 @@ class IndicatorValue:
             return "non renseigné"
         if isinstance(self.value, str):
             return self.value
-        return f"{format_number(self.value, self.decimals)} {self.unit}"
+        if self.unit == "minutes":  # one format for durations: "1 h 05 min"
+            return format_fr.format_duration(self.value)
+        unit = format_fr.agree_unit(self.value, self.unit)  # "0 départ", "1 gare"
+        return f"{format_number(self.value, self.decimals)} {unit}"
 
 
 def format_number(value: float, decimals: int) -> str:

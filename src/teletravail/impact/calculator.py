@@ -456,7 +456,7 @@ def compute_impact(
         warnings.append("Aucun jour de télétravail : aucune émission n'est évitée.")
     if mode.facteur_kgco2e_par_km == 0:
         warnings.append(
-            f"Le mode « {mode.slug} » n'émet pas de CO2e par km dans Impact CO2 : le télétravail "
+            f"Le mode « {mode.nom} » n'émet pas de CO2e par km dans Impact CO2 : le télétravail "
             "n'évite rien sur ce trajet, mais ses effets rebond (courses en voiture…) existent."
         )
     if mode.slug == "avion":

@@ -209,8 +209,7 @@ def _cell_text(value: Cell) -> str:
     if isinstance(value, int):
         return format_number(float(value), 0)
     if isinstance(value, float):
-        text = format_number(value, 2)
-        return text.rstrip("0").rstrip(",") if "," in text else text
+        return format_fr.format_decimal(value, 2)
     return str(value)
 
 

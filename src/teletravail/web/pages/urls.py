@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("methodologie/", views.methodology, name="methodology"),
     path("sources/", views.sources, name="sources"),
     path("impact/", views.impact, name="impact"),
+    path("glossaire/", views.glossary, name="glossary"),
 ]

@@ -17,6 +17,7 @@ from teletravail.opendata.loaders.reference import package_figures
 from teletravail.reports.nature import NATURES
 from teletravail.web.pages import data
 from teletravail.web.pages.forms import ImpactForm, error_field
+from teletravail.web.pages.glossary import TERMS
 
 
 def _sources_by_id() -> dict[str, Source]:
@@ -226,3 +227,9 @@ def impact(request: HttpRequest) -> HttpResponse:
             result=result, impact_lines=impact_lines, ademe_lines=ademe_lines, notes=notes
         )
     return render(request, "pages/impact.html", context, status=200)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The glossary: each term with its anchor, definition and source."""
+    terms = sorted(TERMS, key=lambda t: t.term.lower())
+    return render(request, "pages/glossaire.html", {"title": "Glossaire", "terms": terms})

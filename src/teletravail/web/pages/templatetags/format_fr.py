@@ -10,16 +10,20 @@
 - ``{{ s.millesime|millesime }}`` a vintage without a repeated "millésime";
 - ``{{ figure|nature }}`` / ``{{ figure|nature_code }}`` the badge of a report figure
   (:mod:`teletravail.reports.nature`); ``{{ "measured"|nature_catalogue }}`` a catalogue nature;
-- ``{{ mapping|get_item:key }}`` a dictionary entry.
+- ``{{ mapping|get_item:key }}`` a dictionary entry;
+- ``{{ text|glossaire }}`` the text with its acronyms (EPCI, AAV, UC...) linked to the glossary.
 """
 
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from teletravail import format_fr
 from teletravail.reports.model import Figure
 from teletravail.reports.nature import catalogue_nature, figure_nature
+from teletravail.web.pages.glossary import link_terms
 
 register = template.Library()
 
@@ -101,3 +105,9 @@ def nature_catalogue(value: str) -> str:
 def get_item(mapping: object, key: str) -> object:
     """``mapping[key]``, None when absent."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def glossaire(value: object) -> SafeString:
+    """``value`` escaped, its glossary acronyms and phrases linked to /glossaire/#anchor."""
+    return mark_safe(link_terms(str(value or ""), reverse("glossary")))  # noqa: S308 - escaped
