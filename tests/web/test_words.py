@@ -109,7 +109,8 @@ GETS = [
     f"/territoires/epci/200039022/diagnostic/?date={DAY}",
     "/territoires/commune/35360/diagnostic/?date=2025-13-45",
     "/classement/acv/",
-    "/classement/acv/?tri=commune&ordre=desc",
+    f"/classement/acv/?date={DAY}",
+    f"/classement/acv/?date={DAY}&tri=commune&ordre=desc&densite=2",
     "/classement/acv/?tri=inconnue&region=99",
     "/impact/",
     "/methodologie/",
@@ -160,3 +161,56 @@ def test_every_impact_mode_result_is_clean(client: Client) -> None:
         if slug not in labels:  # "tgv" is also its label; "voiturethermique" is not a word
             found = re.search(rf"\b{slug}\b", text.lower())
             assert not found, f"/impact/ mode {slug} : identifiant « {slug} »"
+
+
+def test_search_and_card_numbers_in_french(client: Client) -> None:
+    """"19365 habitants" was printed raw in the search results."""
+    page = client.get("/?q=vitre").content.decode()
+    assert "19\u202f365 habitants" in page or re.search(r"\d\u202f\d{3} habitants", page)
+    assert "recensement 2023" in page  # the vintage beside the figure
+    assert not re.search(r"\b\d{4,} habitants", visible_text(page))
+    card = client.get("/territoires/epci/200039022/").content.decode()
+    assert not re.search(r"\b\d{4,} habitants", visible_text(card))
+
+
+def test_search_and_card_give_one_population(client: Client) -> None:
+    """Search showed the EPCI file's own figure, the card the sum of its member communes."""
+    page = visible_text(client.get("/?q=CA+Vitré+Communauté").content.decode())
+    card = visible_text(client.get("/territoires/epci/200039022/").content.decode())
+    found = re.search(r"(\d[\d\u202f]*) habitants", page)
+    assert found is not None
+    assert f"{found.group(1)} habitants (population municipale" in card
+
+
+def test_glossary_lists_the_terms_and_pages_link_to_it(client: Client) -> None:
+    page = client.get("/glossaire/").content.decode()
+    for anchor in (
+        "epci", "ca", "cc", "cu", "metropole", "acv", "pvd", "ort", "aav", "uc", "ftth",
+        "gtfs", "intervalle-de-confiance", "iris", "cog", "insee", "teletravail-regulier",
+        "teletravail-occasionnel", "tiers-lieu",
+    ):  # fmt: skip
+        assert f'id="{anchor}"' in page, anchor
+    card = client.get("/territoires/epci/200039022/").content.decode()
+    assert 'href="/glossaire/#ca"' in card and 'href="/glossaire/#acv"' in card
+    commune = client.get("/territoires/commune/35360/").content.decode()
+    assert 'href="/glossaire/#aav"' in commune and 'href="/glossaire/#epci"' in commune
+    ranking = client.get(f"/classement/acv/?date={DAY}").content.decode()
+    assert 'href="/glossaire/#acv"' in ranking
+    diagnostic = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
+    assert 'href="/glossaire/#intervalle-de-confiance"' in diagnostic
+    assert 'href="/glossaire/#uc"' in diagnostic  # "revenu ... par UC" in a figure's label
+
+
+def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
+    """Badges read « DÉRIVÉ », « calcul », « mesuré »; a figure without value was « mesuré »."""
+    page = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
+    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</span>', page)
+    labels = {"publiee": "Donnée publiée", "calcul": "Calcul", "estimation": "Estimation (modèle)",
+              "mesure_locale": "Mesure locale", "non_disponible": "Donnée non disponible"}  # fmt: skip
+    assert badges and all(labels[code] == label for code, label in badges)
+    assert {"publiee", "calcul", "estimation", "non_disponible"} <= {c for c, _ in badges}
+    rows = re.findall(r'<tr id="f-[^"]+">(.*?)</tr>', page, re.S)
+    for row in rows:  # an unavailable value is never badged as data
+        if "donnée non disponible</span>" in row:
+            assert 'data-nature="non_disponible"' in row
+    assert ">dérivé<" not in page and ">mesuré<" not in page
