@@ -31,7 +31,14 @@ def test_format_decimal(value: float, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(65, "1 h 05 min"), (45, "45 min"), (120, "2 h"), (0, "0 min"), (None, "–"), (64.6, "1 h 05 min")],
+    [
+        (65, "1 h 05 min"),
+        (45, "45 min"),
+        (120, "2 h"),
+        (0, "0 min"),
+        (None, "–"),
+        (64.6, "1 h 05 min"),
+    ],
 )
 def test_one_duration_format(minutes: float | None, text: str) -> None:
     assert format_fr.format_duration(minutes) == text

@@ -86,7 +86,7 @@ def test_exact_before_whole_words(gaz: Gazetteer) -> None:
 
 
 def test_whole_words_before_a_word_begun() -> None:
-    """"vitre" means Vitré and Vitré Communauté, not Vitrey-sur-Mance (287 inhabitants), which
+    """ "vitre" means Vitré and Vitré Communauté, not Vitrey-sur-Mance (287 inhabitants), which
     the old ranking put before the agglomeration because its name starts with the query."""
     result = Gazetteer(ENTRIES, {}).search("vitre")
     assert [m.entry.code for m in result.matches] == ["35360", "200039022", "70571"]

@@ -164,7 +164,7 @@ def test_every_impact_mode_result_is_clean(client: Client) -> None:
 
 
 def test_search_and_card_numbers_in_french(client: Client) -> None:
-    """"19365 habitants" was printed raw in the search results."""
+    """ "19365 habitants" was printed raw in the search results."""
     page = client.get("/?q=vitre").content.decode()
     assert "19\u202f365 habitants" in page or re.search(r"\d\u202f\d{3} habitants", page)
     assert "recensement 2023" in page  # the vintage beside the figure

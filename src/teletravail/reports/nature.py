@@ -38,7 +38,9 @@ NATURES: dict[str, Nature] = {
             "Donnée publiée",
             "valeur publiée par la source (INSEE, SNCF, ANCT…), reprise telle quelle.",
         ),
-        Nature("calcul", "Calcul", "calculée à partir de données publiées, selon la formule indiquée."),
+        Nature(
+            "calcul", "Calcul", "calculée à partir de données publiées, selon la formule indiquée."
+        ),
         Nature(
             "estimation",
             "Estimation (modèle)",

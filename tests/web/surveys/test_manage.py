@@ -9,8 +9,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.contrib.auth.models import User
+from django.test import Client
 
 from teletravail.web.accounts.models import Territory
 from teletravail.web.surveys.models import Campaign, Submission, SurveyForm, TextTag

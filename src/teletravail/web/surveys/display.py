@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from teletravail.diagnostic.reading import format_number
+from teletravail.surveys.analysis_models import Indicator, QuestionSummary, Segment
 from teletravail.surveys.exports_labelled import labelled_answer
 from teletravail.surveys.form import Question
-from teletravail.surveys.analysis_models import Indicator, QuestionSummary, Segment
 from teletravail.surveys.stats import HIDDEN_REASON, small_count
 
 HIDDEN = "masqué"
