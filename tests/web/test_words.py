@@ -214,3 +214,17 @@ def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
         if "donnée non disponible</span>" in row:
             assert 'data-nature="non_disponible"' in row
     assert ">dérivé<" not in page and ">mesuré<" not in page
+
+
+def test_durations_in_one_format(client: Client) -> None:
+    """Durations read "1 h 05" (stations), "65 min" (figures) and a bare number (ranking):
+    one format now, "1 h 05 min" or "45 min"."""
+    pages = [
+        client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode(),
+        client.get(f"/classement/acv/?date={DAY}").content.decode(),
+    ]
+    for page in pages:
+        text = visible_text(page)
+        assert re.search(r"\b\d+ h( \d{2} min)?\b|\b\d+ min\b", text)
+        assert not re.search(r"\b\d+ h \d{2}\b(?! min)", text)
+        assert not re.search(r"\b\d{2,} minutes\b", text)

@@ -213,6 +213,13 @@ def _cell_text(value: Cell) -> str:
     return str(value)
 
 
+def _duration_cell(value: Cell) -> str:
+    """A duration in minutes as on every page: "1 h 05 min"."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_fr.format_duration(value)
+    return _cell_text(value)
+
+
 def _query(params: dict[str, str], **changes: str) -> str:
     merged = {k: v for k, v in {**params, **changes}.items() if v}
     return "?" + urlencode(merged) if merged else "?"
@@ -288,10 +295,10 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
             "code": str(row[code_index]),
             "cells": [
                 {
-                    "text": _cell_text(v),
+                    "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v),
                     "num": isinstance(v, int | float) and not isinstance(v, bool),
                 }
-                for v in row
+                for column, v in zip(ranking.columns, row, strict=True)
             ],
         }
         for row in rows
