@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -228,7 +229,8 @@ def test_ranking_page_lists_every_acv_commune(
     assert response.status_code == 200
     html = response.content.decode()
     for column in columns:
-        assert escape(column.header) in html
+        shown = column.libelle if column.unite == "minutes" else column.header  # "1 h 05 min"
+        assert escape(shown) in html
     names = [str(r[2]) for r in rows]
     positions = [
         html.index(f'/territoires/commune/{r[1]}/diagnostic/">{escape(n)}</a>')
@@ -237,7 +239,7 @@ def test_ranking_page_lists_every_acv_commune(
     assert positions == sorted(positions)  # default order: the rank
     assert f"{len(rows)} communes affichées" in html
     for note in notes:
-        assert escape(note) in html
+        assert link_terms(note, "/glossaire/") in html
     assert '<label class="fr-label" for="region">Région</label>' in html
     assert '<label class="fr-label" for="densite">' in html
     assert "aria-sort" not in html
@@ -439,7 +441,8 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
     Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY}).content.decode()
-    assert "Mesure locale : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in html  # Wilson, 6 of 12
+    text = re.sub(r"<[^>]+>", "", html)  # "IC 95 %" links to the glossary
+    assert "Mesure locale : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in text  # Wilson, 6 of 12
     assert "Enquête locale « Télétravail à Vitré »" in html and "12 répondants" in html
     assert "2,0 jours" in html  # the measured days a week of the 6 teleworkers
     assert "mesuré par l&#x27;enquête locale" in html  # the CO2 scenario uses it
