@@ -229,3 +229,25 @@ def test_durations_in_one_format(client: Client) -> None:
         # a duration without its "min" ("1 h 05"); clock times stay "après 17 h 30"
         assert not re.search(r"(?<!après )(?<!avant )\b\d+ h \d{2}\b(?! min)", text)
         assert not re.search(r"\b\d{2,} minutes\b", text)
+
+
+def test_durations_of_stations_ranking_and_figures() -> None:
+    """Three formats were shown: "1 h 05" (stations), "65 minutes" (figures), "65" in a
+    "(minutes)" column (ranking); all read "1 h 05 min" now (the mini mirror has no such
+    duration, so the helpers are checked directly)."""
+    from dataclasses import replace
+
+    from teletravail.diagnostic.catalogue import load_indicator_catalogue
+    from teletravail.diagnostic.reading import IndicatorValue
+    from teletravail.web.diagnostics import views
+
+    assert views._duration(65) == "1 h 05 min" and views._duration_cell(65) == "1 h 05 min"
+    assert views._duration_cell(45.0) == "45 min"
+    ind = next(i for i in load_indicator_catalogue().indicators if i.unit == "minutes")
+    value = IndicatorValue(
+        id=ind.id, theme=ind.theme, label=ind.label, unit=ind.unit, value=65.0,
+        decimals=ind.decimals, nature=ind.nature, nature_label="", definition="", formula="",
+        aggregation="", assumptions=(), sources=(), figures=(), status="disponible",
+    )  # fmt: skip
+    assert value.text == "1 h 05 min"
+    assert replace(value, unit="départs par jour", value=0.0).text == "0 départ par jour"
