@@ -13,6 +13,16 @@ class ConfigError(TeletravailError):
     """A setting (environment variable, option) is missing or wrong."""
 
 
+class InputError(ConfigError):
+    """A value given by the user is wrong. ``field`` names the input (``distance``,
+    ``jours_teletravail``, ``jours_bureau``, ``occupants``, ``mode``...): the message says what to
+    fix in words, and each interface names the field its own way (a CLI option, a form field)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class SourceError(TeletravailError):
     """An open-data file is missing, truncated or malformed.
 

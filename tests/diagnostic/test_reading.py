@@ -99,7 +99,7 @@ def test_not_computed_is_a_clear_error(mini_plain) -> None:
 
 def test_french_number_format() -> None:
     assert format_number(1234567.891, 1) == "1\u202f234\u202f567,9"
-    assert format_number(-3.0, 2) == "-3,00"
+    assert format_number(-3.0, 2) == "\u22123,00"  # a real minus sign
 
 
 def test_peers_same_typology_first_then_closest_size(diag: duckdb.DuckDBPyConnection) -> None:

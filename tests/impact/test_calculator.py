@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from teletravail.errors import ConfigError, WarehouseError
+from teletravail.errors import ConfigError, InputError, WarehouseError
 from teletravail.impact.calculator import (
     Method,
     compute_impact,
@@ -191,11 +191,11 @@ def test_slug_and_carpool_columns_preferred_when_present() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"distance_km": -3}, "Distance invalide : -3 km"),
+        ({"distance_km": -3}, "Distance invalide : \u22123 km"),
         ({"distance_km": 0}, "strictement positive"),
         ({"distance_km": 1500}, "d'au plus 1\u202f000 km"),
         ({"distance_km": float("nan")}, "Distance invalide : « nan »"),
-        ({"telework_days": -1}, "jours de télétravail invalide : -1"),
+        ({"telework_days": -1}, "jours de télétravail invalide : \u22121"),
         ({"telework_days": 8}, "entre 0 et 7"),
         ({"office_days": 9}, "jours au bureau invalide : 9"),
         ({"telework_days": 4, "office_days": 4}, "plus de 7 jours par semaine"),
@@ -212,8 +212,11 @@ def test_bad_inputs(
 
 
 def test_carpool_only_for_cars(modes: dict[str, ModeTransport], method: Method) -> None:
-    with pytest.raises(ConfigError, match=r"ne s'applique qu'aux voitures.*« ter »"):
+    """The domain error names the field, not a CLI flag ("Retirez --occupants" was shown on the
+    web); each interface names the field its own way."""
+    with pytest.raises(InputError, match=r"qu'aux voitures.*« TER ».*Indiquez 1 occupant") as exc:
         compute_impact(modes["ter"], method, distance_km=30, telework_days=2, occupants=2)
+    assert exc.value.field == "occupants" and "--" not in str(exc.value)
 
 
 def test_unknown_slug_lists_valid_ones(wcon: duckdb.DuckDBPyConnection) -> None:
@@ -260,7 +263,7 @@ def test_missing_reference_figures() -> None:
         (1801.728, 3, "1\u202f801,728"),
         (0.2176, 6, "0,2176"),
         (92.0, 3, "92"),
-        (-0.5, 3, "-0,5"),
+        (-0.5, 3, "\u22120,5"),  # a real minus sign
         (2252.16, 3, "2\u202f252,16"),
     ],
 )

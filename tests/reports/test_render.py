@@ -66,7 +66,9 @@ def test_json_drops_drawings() -> None:
 
 def test_markdown_table() -> None:
     text = render_markdown(_report())
-    assert "| Taux <estimé> (Hypothèses : x) | 12,5 % | estimation | INSEE, RP 2011 |" in text
+    assert (
+        "| Taux <estimé> (Hypothèses : x) | 12,5 % | Estimation (modèle) | INSEE, RP 2011 |" in text
+    )
 
 
 def test_fmt_int() -> None:

@@ -25,6 +25,8 @@ ENTRIES = [
     _e("epci", "200039022", "CA Vitré Communauté", 83000, "CA"),
     _e("epci", "200069037", "CA du Pays de Saint-Omer", 105000, "CA"),
     _e("epci", "248900334", "CA du Grand Sénonais", 59000, "CA"),
+    _e("commune", "70571", "Vitrey-sur-Mance", 287, "70"),
+    _e("commune", "89388", "Sens-Beaujeu", 400, "18"),
 ]
 
 
@@ -63,23 +65,38 @@ def test_resolved(gaz: Gazetteer, query: str, code: str) -> None:
     assert result.best is not None and result.best.code == code
 
 
-def test_exact_before_prefix_and_word(gaz: Gazetteer) -> None:
+def test_exact_before_whole_words(gaz: Gazetteer) -> None:
     result = gaz.search("saint omer")
-    # within a tier, by population: Saint-Omer-en-Chaussée (1,300) before Saint-Omer-Capelle (900)
+    # whole words, at the start of the name or further on, by population: the agglomeration
+    # (105,000) before Saint-Omer-en-Chaussée (1,300) and Saint-Omer-Capelle (900)
     assert [m.entry.code for m in result.matches] == [
         "62765",
         "14635",
+        "200069037",
         "60572",
         "62767",
-        "200069037",
     ]
     assert [m.tier for m in result.matches] == [
         Tier.EXACT,
         Tier.EXACT,
-        Tier.PREFIX,
-        Tier.PREFIX,
+        Tier.WORD,
+        Tier.WORD,
         Tier.WORD,
     ]
+
+
+def test_whole_words_before_a_word_begun() -> None:
+    """ "vitre" means Vitré and Vitré Communauté, not Vitrey-sur-Mance (287 inhabitants), which
+    the old ranking put before the agglomeration because its name starts with the query."""
+    result = Gazetteer(ENTRIES, {}).search("vitre")
+    assert [m.entry.code for m in result.matches] == ["35360", "200039022", "70571"]
+    assert [m.tier for m in result.matches] == [Tier.EXACT, Tier.WORD, Tier.PREFIX]
+    assert result.resolved
+
+
+def test_typed_so_far_ranks_by_population() -> None:
+    result = Gazetteer(ENTRIES, {}).search("vit")
+    assert [m.entry.code for m in result.matches] == ["200039022", "35360", "24582", "70571"]
 
 
 def test_ambiguous_lists_candidates_by_population(gaz: Gazetteer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -19,10 +20,12 @@ from openpyxl import load_workbook
 from teletravail.derived import ensure_derived, resolve_day
 from teletravail.diagnostic.reading import read_indicators
 from teletravail.errors import ConfigError
+from teletravail.format_fr import vintage
 from teletravail.opendata.build import build_warehouse
 from teletravail.reports.ranking import acv_ranking
 from teletravail.reports.tables import Cell, Column
 from teletravail.web.diagnostics import service
+from teletravail.web.pages.glossary import link_terms
 from tests.conftest import MINI_MIRROR
 
 DAY = "2025-01-28"  # a Tuesday on which every feed of the mini mirror runs
@@ -117,21 +120,21 @@ def test_diagnostic_page_explains_every_figure(
     report = data.report
     assert f"<h1>Diagnostic télétravail — {escape(report.territoire.nom)}</h1>" in html
     assert html.index('id="resume"') < html.index('id="t-')  # summary first
-    for line in report.resume:
-        assert escape(line) in html
+    for line in report.resume:  # acronyms linked to the glossary
+        assert link_terms(line, "/glossaire/") in html
     figures = [f for t in report.themes for f in t.figures] + list(report.impact)
     assert figures
     for figure in figures:
-        assert escape(figure.libelle) in html
+        assert link_terms(figure.libelle, "/glossaire/") in html
         assert escape(figure.texte) in html
     assert html.count("<summary") >= len(figures)
     assert html.count("Source et méthode") >= len(figures)
     for value in values:  # the catalogue's definition and formula, with the sources' vintage
-        assert escape(value.definition) in html
+        assert link_terms(value.definition, "/glossaire/") in html
         if value.formula:
-            assert escape(value.formula) in html
+            assert link_terms(value.formula, "/glossaire/") in html
         for source in value.sources:
-            assert escape(source.citation) in html and escape(source.vintage) in html
+            assert escape(source.citation) in html and escape(vintage(source.vintage)) in html
     for theme in report.themes:
         assert f'<h2 id="t-{theme.id}">{escape(theme.titre)}</h2>' in html
     charts = sum(1 for t in report.themes if t.graphique_svg) + (1 if report.carte else 0)
@@ -144,7 +147,7 @@ def test_diagnostic_page_explains_every_figure(
     for station in report.desserte:
         assert escape(station.nom) in html
     for ref in report.sources:
-        assert escape(ref.titre) in html and escape(ref.millesime) in html
+        assert escape(ref.titre) in html and escape(vintage(ref.millesime)) in html
 
 
 def test_diagnostic_shows_the_chosen_day(client: Client) -> None:
@@ -226,7 +229,8 @@ def test_ranking_page_lists_every_acv_commune(
     assert response.status_code == 200
     html = response.content.decode()
     for column in columns:
-        assert escape(column.header) in html
+        shown = column.libelle if column.unite == "minutes" else column.header  # "1 h 05 min"
+        assert escape(shown) in html
     names = [str(r[2]) for r in rows]
     positions = [
         html.index(f'/territoires/commune/{r[1]}/diagnostic/">{escape(n)}</a>')
@@ -235,7 +239,7 @@ def test_ranking_page_lists_every_acv_commune(
     assert positions == sorted(positions)  # default order: the rank
     assert f"{len(rows)} communes affichées" in html
     for note in notes:
-        assert escape(note) in html
+        assert link_terms(note, "/glossaire/") in html
     assert '<label class="fr-label" for="region">Région</label>' in html
     assert '<label class="fr-label" for="densite">' in html
     assert "aria-sort" not in html
@@ -438,8 +442,9 @@ def test_diagnostic_shows_the_measured_rate_to_the_team_only(client: Client, der
     Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/territoires/epci/200039022/diagnostic/", {"date": DAY}).content.decode()
+    text = re.sub(r"<[^>]+>", "", html)  # "IC 95 %" links to the glossary
     # Wilson, 6 of 12, in an open campaign: shown beside the estimate, provisional
-    assert "Mesure locale provisoire : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in html
+    assert "Mesure locale provisoire : 50,0 % (IC 95 % : 25,4 à 74,6 %)" in text
     assert "Enquête locale « Télétravail à Vitré »" in html and "12 répondants" in html
     assert "2,0 jours" in html  # the measured days a week of the 6 teleworkers
     assert "non publiée" in html and "campagne en cours" in html

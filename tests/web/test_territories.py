@@ -64,7 +64,7 @@ def test_territory_page_shows_the_card(
     assert f"<h1>{card['nom']}</h1>" in html
     population = card["population"]
     assert isinstance(population, dict)
-    assert f"{population['valeur']} habitants" in html
+    assert f"{population['valeur']:,} habitants".replace(",", "\u202f") in html  # French
     for source in card["sources"]:  # type: ignore[attr-defined]
         assert escape(source["titre"]) in html
 

@@ -13,12 +13,22 @@ from rich.table import Table
 
 from teletravail import settings
 from teletravail.cli.errors import handle_errors
-from teletravail.errors import ConfigError
+from teletravail.errors import ConfigError, InputError
 from teletravail.impact.calculator import cite, fr_number, impact_for
 from teletravail.impact.models import ImpactResult
 from teletravail.warehouse import open_warehouse
 
 console = Console()
+
+
+# Fields of the impact inputs (InputError.field) -> options of this command.
+CLI_OPTIONS = {
+    "mode": "MODE",
+    "distance": "--distance",
+    "jours_teletravail": "--jours-teletravail",
+    "jours_bureau": "--jours-bureau",
+    "occupants": "--occupants",
+}
 
 
 class Format(StrEnum):
@@ -213,6 +223,9 @@ def impact(
             office_days=office_days,
             occupants=people,
         )
+    except InputError as exc:  # the domain names a field: the CLI names its option
+        option = CLI_OPTIONS.get(exc.field, "")
+        raise ConfigError(f"{exc} (option {option})" if option else str(exc)) from None
     finally:
         con.close()
     if format is Format.json:

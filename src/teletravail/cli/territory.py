@@ -24,8 +24,8 @@ TIER_LABELS = {
     Tier.CODE: "code",
     Tier.POSTAL: "code postal",
     Tier.EXACT: "nom exact",
-    Tier.PREFIX: "début du nom",
-    Tier.WORD: "mot du nom",
+    Tier.WORD: "mots entiers du nom",
+    Tier.PREFIX: "début d'un mot",
     Tier.APPROX: "nom approché",
 }
 

@@ -21,6 +21,7 @@ from typing import Literal
 
 import duckdb
 
+from teletravail import format_fr
 from teletravail.diagnostic.catalogue import (
     LEVEL_KEYS,
     LEVEL_TABLES,
@@ -92,13 +93,16 @@ class IndicatorValue:
             return "non renseigné"
         if isinstance(self.value, str):
             return self.value
-        return f"{format_number(self.value, self.decimals)} {self.unit}"
+        if self.unit == "minutes":  # one format for durations: "1 h 05 min"
+            return format_fr.format_duration(self.value)
+        unit = format_fr.agree_unit(self.value, self.unit)  # "0 départ", "1 gare"
+        return f"{format_number(self.value, self.decimals)} {unit}"
 
 
 def format_number(value: float, decimals: int) -> str:
-    """French formatting: narrow no-break space between thousands, decimal comma."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    """French formatting: narrow no-break space between thousands, decimal comma, minus sign
+    U+2212 (see :mod:`teletravail.format_fr`)."""
+    return format_fr.format_number(value, decimals)
 
 
 def _age_years(ref: date, today: date) -> int:

@@ -29,7 +29,8 @@ from typing import Literal
 
 import duckdb
 
-from teletravail.errors import ConfigError, WarehouseError
+from teletravail import format_fr
+from teletravail.errors import InputError, WarehouseError
 from teletravail.impact.models import (
     BilanAdeme2020,
     Chiffre,
@@ -89,9 +90,9 @@ def grams(value: float) -> float:
 
 
 def fr_number(value: float, decimals: int = 3) -> str:
-    """French display of a number: '1 801,728', '0,2176', '92'."""
-    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    """French display of a number, at most ``decimals`` decimals: '1 801,728', '0,2176', '92',
+    '−3' (minus sign U+2212; see :mod:`teletravail.format_fr`)."""
+    return format_fr.format_decimal(value, decimals)
 
 
 def cite(figure: Chiffre) -> str:
@@ -199,13 +200,14 @@ def load_modes(con: duckdb.DuckDBPyConnection) -> dict[str, ModeTransport]:
 
 
 def get_mode(modes: dict[str, ModeTransport], slug: str) -> ModeTransport:
-    """The mode of ``slug`` (case-insensitive), or a ConfigError listing the valid slugs."""
+    """The mode of ``slug`` (case-insensitive), or an InputError listing the valid slugs."""
     key = slug.strip().lower()
     if key in modes:
         return modes[key]
     valid = ", ".join(sorted(modes))
-    raise ConfigError(
-        f"Mode de transport inconnu : « {slug} ». Modes valides (slugs ADEME Impact CO2) : {valid}."
+    raise InputError(
+        f"Mode de transport inconnu : « {slug} ». Modes valides (slugs ADEME Impact CO2) : {valid}.",
+        field="mode",
     )
 
 
@@ -213,9 +215,11 @@ def get_mode(modes: dict[str, ModeTransport], slug: str) -> ModeTransport:
 # Validation
 
 
-def _number(value: float, what: str, example: str) -> float:
+def _number(value: float, what: str, example: str, field: str) -> float:
     if not math.isfinite(value):
-        raise ConfigError(f"{what} invalide : « {value} ». Indiquez un nombre ({example}).")
+        raise InputError(
+            f"{what} invalide : « {value} ». Indiquez un nombre ({example}).", field=field
+        )
     return float(value)
 
 
@@ -228,42 +232,49 @@ def check_inputs(
     occupants: int,
 ) -> EntreeImpact:
     """Validated inputs; ``office_days`` defaults to 5 − telework days (at least 0)."""
-    distance = _number(distance_km, "Distance", "ex. --distance 30")
+    distance = _number(distance_km, "Distance", "ex. 30", "distance")
     if not 0 < distance <= MAX_DISTANCE_KM:
-        raise ConfigError(
+        raise InputError(
             f"Distance invalide : {fr_number(distance)} km. Indiquez la distance domicile-travail "
             f"aller, en km, strictement positive et d'au plus {fr_number(MAX_DISTANCE_KM)} km "
-            "(ex. --distance 30)."
+            "(ex. 30).",
+            field="distance",
         )
-    tele = _number(telework_days, "Nombre de jours de télétravail", "ex. --jours-teletravail 2")
+    tele = _number(telework_days, "Nombre de jours de télétravail", "ex. 2", "jours_teletravail")
     if not 0 <= tele <= MAX_DAYS_PER_WEEK:
-        raise ConfigError(
+        raise InputError(
             f"Nombre de jours de télétravail invalide : {fr_number(tele)}. Indiquez un nombre de "
-            "jours par semaine entre 0 et 7 (ex. --jours-teletravail 2)."
+            "jours par semaine entre 0 et 7 (ex. 2).",
+            field="jours_teletravail",
         )
     if office_days is None:
         office = max(0.0, DEFAULT_WORK_DAYS - tele)
     else:
-        office = _number(office_days, "Nombre de jours au bureau", "ex. --jours-bureau 3")
+        office = _number(office_days, "Nombre de jours au bureau", "ex. 3", "jours_bureau")
         if not 0 <= office <= MAX_DAYS_PER_WEEK:
-            raise ConfigError(
+            raise InputError(
                 f"Nombre de jours au bureau invalide : {fr_number(office)}. Indiquez un nombre de "
-                "jours par semaine entre 0 et 7 (ex. --jours-bureau 3)."
+                "jours par semaine entre 0 et 7 (ex. 3).",
+                field="jours_bureau",
             )
     if tele + office > MAX_DAYS_PER_WEEK:
-        raise ConfigError(
+        raise InputError(
             f"{fr_number(tele)} jours de télétravail + {fr_number(office)} jours au bureau font "
-            "plus de 7 jours par semaine : corrigez --jours-teletravail ou --jours-bureau."
+            "plus de 7 jours par semaine : réduisez les jours de télétravail ou les jours au "
+            "bureau.",
+            field="jours_bureau",
         )
     if isinstance(occupants, bool) or not 1 <= occupants <= MAX_OCCUPANTS:
-        raise ConfigError(
+        raise InputError(
             f"Nombre d'occupants invalide : {occupants}. Indiquez le nombre de personnes dans la "
-            f"voiture, conducteur compris, entre 1 et {MAX_OCCUPANTS} (ex. --occupants 2)."
+            f"voiture, conducteur compris, entre 1 et {MAX_OCCUPANTS} (ex. 2).",
+            field="occupants",
         )
     if occupants > 1 and not mode.covoiturage_possible:
-        raise ConfigError(
-            f"Le covoiturage (--occupants {occupants}) ne s'applique qu'aux voitures ; le facteur "
-            f"du mode « {mode.slug} » est déjà par passager. Retirez --occupants."
+        raise InputError(
+            f"Le covoiturage ({occupants} occupants) ne s'applique qu'aux voitures ; le facteur "
+            f"du mode « {mode.nom} » est déjà par passager. Indiquez 1 occupant.",
+            field="occupants",
         )
     return EntreeImpact(
         mode=mode.slug,
@@ -445,7 +456,7 @@ def compute_impact(
         warnings.append("Aucun jour de télétravail : aucune émission n'est évitée.")
     if mode.facteur_kgco2e_par_km == 0:
         warnings.append(
-            f"Le mode « {mode.slug} » n'émet pas de CO2e par km dans Impact CO2 : le télétravail "
+            f"Le mode « {mode.nom} » n'émet pas de CO2e par km dans Impact CO2 : le télétravail "
             "n'évite rien sur ce trajet, mais ses effets rebond (courses en voiture…) existent."
         )
     if mode.slug == "avion":

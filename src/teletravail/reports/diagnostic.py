@@ -22,8 +22,10 @@ from teletravail.diagnostic.reading import (
     read_indicators,
 )
 from teletravail.errors import ConfigError, WarehouseError
+from teletravail.impact.calculator import load_modes
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
+from teletravail.opendata.catalogue import get_source
 from teletravail.rail.stations import load_station_services, territory_stations
 from teletravail.reports.charts import render_bars
 from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
@@ -37,6 +39,7 @@ from teletravail.reports.model import (
     StationService,
     Theme,
 )
+from teletravail.reports.nature import LOCAL_SURVEY_SOURCE
 from teletravail.reports.svgmap import Area, MapPoint, render_choropleth
 from teletravail.territory.card import card_for, source_refs
 from teletravail.territory.lookup import Entry
@@ -73,6 +76,30 @@ EPCI_INCOME_NOTE = (
 _EPCI_INCOME = ("revenu_median_2019", "taux_pauvrete_2019")
 # Units of ordinal scales ("niveau (1 à 7)") read better as "niveau 2 (de 1 à 7)".
 _SCALE_UNIT = re.compile(r"^(niveau|classe) \((.+)\)$")
+
+
+# The scenario's assumptions, as named in the hypotheses shown to users (not their field names).
+ASSUMPTION_LABELS = {
+    "actifs_occupes": "Actifs occupés",
+    "taux_teletravail": "Taux de télétravail",
+    "jours_teletravail": "Jours de télétravail par semaine",
+    "part_flex_office": "Part des télétravailleurs en bureaux partagés (flex office)",
+    "repartition_modale": "Répartition modale",
+    "tranches_distance": "Tranches de distance",
+    "population": "Population",
+}
+
+
+def _assumption_label(key: str) -> str:
+    return ASSUMPTION_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _citation(source_id: str) -> str:
+    """The short citation of a catalogue source ("INSEE, RP 2011"), its id when unknown."""
+    try:
+        return get_source(source_id).citation
+    except (KeyError, ConfigError):
+        return source_id
 
 
 def _published(f: FigureRef) -> str:
@@ -138,7 +165,7 @@ def _display(value: object, unit: str, decimals: int) -> str:
 def _survey_source(m: MesureLocale) -> str:
     """Where a measured value comes from: the campaign, its dates and its sample size."""
     return (
-        f"Enquête locale « {m.campagne} », du {m.debut:%d/%m/%Y} au {m.fin:%d/%m/%Y}, "
+        f"{LOCAL_SURVEY_SOURCE} « {m.campagne} », du {m.debut:%d/%m/%Y} au {m.fin:%d/%m/%Y}, "
         f"{format_number(float(m.effectif), 0)} répondants"
     )
 
@@ -368,7 +395,7 @@ def _map(con: duckdb.DuckDBPyConnection, entry: Entry, indicator_id: str) -> Map
             [codes],
         ).fetchall()
     ]
-    sources = ", ".join(ind.sources)
+    sources = ", ".join(_citation(s) for s in ind.sources)
     label = f"{ind.label} ({ind.unit})"
     svg = render_choropleth(
         [
@@ -477,19 +504,26 @@ def _impact(
             )
         )
     hyp = a
+    try:
+        mode_names = {slug: m.nom.lower() for slug, m in load_modes(con).items()}
+    except WarehouseError:
+        mode_names = {}
     hypotheses = [
         f"{hyp.actifs_occupes:,} actifs occupés".replace(",", "\u202f")
         + f" ; taux de télétravail {format_number(hyp.taux_teletravail * 100, 1)} %"
         f" ; {format_number(hyp.jours_teletravail, 1)} jours par semaine",
         "Répartition modale : "
-        + ", ".join(f"{p.slug} {format_number(p.part * 100, 0)} %" for p in hyp.repartition_modale),
+        + ", ".join(
+            f"{mode_names.get(p.slug, p.slug)} {format_number(p.part * 100, 0)} %"
+            for p in hyp.repartition_modale
+        ),
         "Tranches de distance (aller) : "
         + ", ".join(
             f"{b.libelle} : {format_number(b.distance_km, 1)} km, {format_number(b.part * 100, 0)} %"
             for b in hyp.tranches_distance
         ),
     ]
-    hypotheses += [f"{k} : {v}" for k, v in sorted(hyp.origines.items())]
+    hypotheses += [f"{_assumption_label(k)} : {v}" for k, v in sorted(hyp.origines.items())]
     return tuple(figures), tuple(hypotheses)
 
 

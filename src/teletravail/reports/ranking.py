@@ -64,7 +64,7 @@ def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list
         "d'une métropole et la desserte ferroviaire n'y ont pas le même sens qu'en métropole.",
         "Note d'attractivité pour les télétravailleurs (0 à 100) selon les quatre critères du "
         "Sénat (rapport n°89, 2021-2022) : services, transports bien connectés, région dynamique, "
-        "proximité d'une métropole. Méthode : docs/methodologie/indicateurs.md.",
+        "proximité d'une métropole. Méthode : page « Méthodologie » du site (note d'attractivité).",
         f"Sources : {sources[0] if sources else ''}."
         + (f" Desserte ferroviaire du {day[0].strftime('%d/%m/%Y')}." if day and day[0] else ""),
     ]

@@ -7,14 +7,17 @@ from importlib import resources
 
 from jinja2 import Environment, select_autoescape
 
+from teletravail import format_fr
 from teletravail.reports.model import DiagnosticReport
+from teletravail.reports.nature import figure_nature
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def fmt_int(value: int | float | None) -> str:
-    """Integer with a narrow no-break space as thousands separator; "n.d." when missing."""
-    return "n.d." if value is None else f"{round(value):,}".replace(",", "\u202f")
+    """Integer with a narrow no-break space as thousands separator, minus sign U+2212; "n.d."
+    when missing."""
+    return "n.d." if value is None else format_fr.format_number(round(value), 0)
 
 
 def _environment() -> Environment:
@@ -22,6 +25,8 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
     )
     env.globals["fmt_int"] = fmt_int
+    env.globals["fmt_duration"] = format_fr.format_duration
+    env.globals["nature"] = figure_nature
     return env
 
 
@@ -67,25 +72,27 @@ def render_markdown(report: DiagnosticReport) -> str:
         ]
         for f in theme.figures:
             label = f.libelle + (f" ({f.note})" if f.note else "")
-            lines.append(f"| {label} | {f.texte} | {f.nature} | {' ; '.join(f.sources)} |")
+            nature = figure_nature(f).label
+            lines.append(f"| {label} | {f.texte} | {nature} | {' ; '.join(f.sources)} |")
     if report.desserte:
         lines += [
             "",
             "## Desserte ferroviaire des gares",
             "",
-            "| Gare | Trains | Cars | Métropole | Durée (min) | Avant 9 h | Après 17 h 30 |",
+            "| Gare | Trains | Cars | Métropole | Durée | Avant 9 h | Après 17 h 30 |",
             "|---|---|---|---|---|---|---|",
         ]
         for s in report.desserte:
             lines.append(
                 f"| {s.nom} | {fmt_int(s.departs_train)} | {fmt_int(s.departs_car)} | "
-                f"{s.metropole or '–'} | {fmt_int(s.duree_min)} | {fmt_int(s.allers_avant_9h)} | "
+                f"{s.metropole or '–'} | {format_fr.format_duration(s.duree_min)} | "
+                f"{fmt_int(s.allers_avant_9h)} | "
                 f"{fmt_int(s.retours_apres_17h30)} |"
             )
     if report.impact:
         lines += ["", "## Bilan carbone du télétravail (scénario)", ""]
         lines += [
-            f"- {f.libelle} : {f.texte} ({f.nature} ; {' ; '.join(f.sources)})"
+            f"- {f.libelle} : {f.texte} ({figure_nature(f).label} ; {' ; '.join(f.sources)})"
             for f in report.impact
         ]
         lines += [f"- Hypothèse : {h}" for h in report.hypotheses_impact]

@@ -1,13 +1,16 @@
 """Find communes and EPCIs by INSEE code, SIREN, postal code or name.
 
 Names are compared after :func:`normalize` (accents, case, hyphens, "st" -> "saint"). Matches are
-ranked by tier, then population (inhabitants, population municipale COG 2026):
+ranked by relevance (tier), then size (inhabitants: population municipale in force on 1 January
+2026, census 2023; for an EPCI the sum of its member communes, the figure its card shows):
 
 0. code: INSEE code (5 characters) or SIREN (9 digits, EPCI or commune);
 1. postal: postal code (often shared by several communes);
 2. exact: the whole normalised name;
-3. prefix: the name starts with the query ("saint omer" -> "Saint-Omer-Capelle");
-4. word: the query starts at a word of the name ("grand senonais" -> "CA du Grand Sénonais");
+3. word: the query is one or more whole words of the name, at its start or further on ("vitre" ->
+   "CA Vitré Communauté", "saint omer" -> "CA du Pays de Saint-Omer" and "Saint-Omer-Capelle");
+4. prefix: the query ends inside a word of the name ("vitre" -> "Vitrey-sur-Mance"): what is typed
+   so far, ranked after whole words;
 5. approx: fuzzy similarity (typing errors), only when nothing else matches; ranked by
    similarity (0-100), then population.
 
@@ -38,8 +41,8 @@ class Tier(IntEnum):
     CODE = 0
     POSTAL = 1
     EXACT = 2
-    PREFIX = 3
-    WORD = 4
+    WORD = 3
+    PREFIX = 4
     APPROX = 5
 
 
@@ -116,18 +119,15 @@ class Gazetteer:
             self.by_norm.setdefault(e.norm, []).append(e)
         self.commune_by_siren: dict[str, Entry] = {}
         self.postal = postal
-        suffixes: list[tuple[str, int, bool]] = []
+        suffixes: list[tuple[str, int]] = []
         for i, e in enumerate(entries):
             words = e.norm.split()
             for w in range(len(words)):
-                suffixes.append((" ".join(words[w:]), i, w == 0))
+                suffixes.append((" ".join(words[w:]), i))
         suffixes.sort()
         # every word-suffix of every name, sorted: a query matches a contiguous range of them
         self._suffix_keys = [s[0] for s in suffixes]
         self._suffix_entry = np.asarray([s[1] for s in suffixes], dtype=np.int32)
-        self._suffix_tier = np.asarray(
-            [Tier.PREFIX if s[2] else Tier.WORD for s in suffixes], dtype=np.int64
-        )
         self._population = np.asarray([e.population for e in entries], dtype=np.int64)
         self._departement = np.asarray(
             [e.detail if e.kind == "commune" else "" for e in entries], dtype=object
@@ -136,7 +136,10 @@ class Gazetteer:
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
-        """Read communes (with SIREN and postal codes) and EPCIs from an open warehouse."""
+        """Read communes (with SIREN and postal codes) and EPCIs from an open warehouse.
+
+        An EPCI's population is the sum of its member communes' (the newest census, as on its
+        card), not the EPCI file's own figure, which is of an older vintage."""
         entries: list[Entry] = []
         postal: dict[str, list[str]] = {}
         sirens: dict[str, str] = {}
@@ -150,7 +153,10 @@ class Gazetteer:
             for cp in cps or []:
                 postal.setdefault(cp, []).append(code)
         for siren, nom, pop, typ in con.execute(
-            "SELECT siren, nom, coalesce(population_municipale, 0), type FROM epcis"
+            """SELECT e.siren, e.nom, coalesce(s.population, 0), e.type FROM epcis e
+               LEFT JOIN (SELECT m.epci_siren, sum(c.population) AS population
+                          FROM epci_membres m JOIN communes c ON c.code = m.commune_code
+                          GROUP BY m.epci_siren) s ON s.epci_siren = e.siren"""
         ).fetchall():
             entries.append(Entry("epci", siren, nom, normalize(nom), int(pop), typ))
         gaz = cls(entries, postal)
@@ -195,13 +201,17 @@ class Gazetteer:
 
     def _by_prefix(self, norm: str, departement: str | None, limit: int) -> list[tuple[int, Tier]]:
         """Entries whose name, or a word of it, starts with ``norm``: the best ``limit`` by tier
-        then population, found with numpy over the contiguous range of matching suffixes."""
+        then population, found with numpy over the contiguous range of matching suffixes.
+
+        Normalised names hold only [0-9a-z ], so the suffixes equal to ``norm`` or going on with a
+        space (whole words: tier WORD) sort before those going on inside a word (tier PREFIX)."""
         lo = bisect.bisect_left(self._suffix_keys, norm)
         hi = bisect.bisect_left(self._suffix_keys, norm + "~", lo)  # "~" sorts after [0-9a-z ]
         if lo == hi:
             return []
+        whole = bisect.bisect_left(self._suffix_keys, norm + "!", lo, hi)  # " " < "!" < "0"
         entry = self._suffix_entry[lo:hi]
-        tier = self._suffix_tier[lo:hi]
+        tier = np.where(np.arange(lo, hi) < whole, int(Tier.WORD), int(Tier.PREFIX))
         if departement:
             keep = self._departement[entry] == departement
             entry, tier = entry[keep], tier[keep]

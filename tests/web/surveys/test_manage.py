@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from teletravail.web.accounts.models import Territory
 from teletravail.web.surveys.models import (
@@ -132,6 +133,42 @@ def test_downloads_and_exports(manager: User, campaign: Campaign, mini: SurveyFo
     xlsx = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.xlsx")
     assert xlsx.content[:2] == b"PK"
     assert client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.pdf").status_code == 404
+
+
+def test_labelled_export_beside_the_coded_one(
+    manager: User, campaign: Campaign, mini: SurveyForm
+) -> None:
+    """The results page links a CSV with question and choice labels ("Retraité", not
+    "retraite"); the coded CSV keeps the codes."""
+    stored = store_submission(
+        campaign,
+        mini,
+        uuid.uuid4(),
+        {
+            "situation": "retraite",
+            "teletravail": "regulier",
+            "jours": 2,
+            "lieux": "domicile tiers_lieu",
+        },
+        source="api",
+        consent=False,
+    )
+    assert stored.created, stored.errors
+    client = login(manager)
+    url = f"/enquetes/{campaign.pk}/formulaires/mini/reponses-libelles.csv"
+    assert url in client.get(f"/enquetes/{campaign.pk}/resultats/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and "libelles.csv" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header[:3] == ["Identifiant de la réponse", "Envoyée le", "Mode de collecte"]
+    assert "Votre situation [situation]" in header
+    values = dict(zip(header, row, strict=True))
+    assert values["Votre situation [situation]"] == "Retraité"
+    assert values["Télétravaillez-vous ? [teletravail]"] == "Régulièrement"
+    assert values["Lieux [lieux]"] == "Domicile ; Tiers-lieu"
+    assert values["Mode de collecte"] == "API"
+    assert Client().get(url).status_code in (302, 403)  # a team's page
 
 
 def test_interviewer_mode(member: User, campaign: Campaign) -> None:

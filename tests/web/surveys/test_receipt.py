@@ -34,7 +34,10 @@ def test_lookup_shows_answers(code: str) -> None:
     page = client.post("/enquetes/recu/", {"code": code.lower().replace("-", " ")})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Plus de trains" in html and "Vos souhaits" in html and "Retraité" not in html
+    assert "Plus de trains" in html and "Vos souhaits" in html
+    # choice labels, not codes (">retraite<" was shown)
+    assert "<td>Retraité</td>" in html and "<td>Non</td>" in html
+    assert ">retraite<" not in html and ">non<" not in html
     wrong = client.post("/enquetes/recu/", {"code": "AAAA-BBBB-CCCC-DDDD"})
     assert wrong.status_code == 404 and "Aucune réponse" in wrong.content.decode()
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from teletravail.errors import ConfigError
+from teletravail.errors import ConfigError, InputError
 from teletravail.impact.calculator import impact_for
 from teletravail.impact.models import ImpactResult
 from teletravail.web.api import Error
@@ -50,5 +50,7 @@ def impact(request: HttpRequest, params: Query[ImpactParams]) -> HttpResponse | 
                 office_days=params.jours_bureau,
                 occupants=params.occupants,
             )
+    except InputError as exc:
+        return invalid(str(exc), exc.field)
     except ConfigError as exc:
         return invalid(str(exc), error_field(str(exc)) or "")

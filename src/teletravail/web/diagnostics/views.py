@@ -14,9 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from teletravail import format_fr
 from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed, TeletravailError
 from teletravail.reports.model import Figure, MesureLocale
+from teletravail.reports.nature import figure_nature
 from teletravail.reports.tables import Cell, export_table
 from teletravail.surveys.measure_rule import rule_text
 from teletravail.web.accounts.models import Territory
@@ -80,10 +82,9 @@ def _date_error(exc: ConfigError) -> str:
 
 
 def _vintage(text: str) -> str:
-    """A bare vintage ("2018") prefixed with "millésime"; one already worded so is kept."""
-    if not text or text.lower().startswith("millésime"):
-        return text
-    return f"millésime {text}"
+    """A vintage prefixed once with "millésime" ("millésime 2018"), in the words of users."""
+    cleaned = format_fr.vintage(text)
+    return f"millésime {cleaned}" if cleaned else ""
 
 
 def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
@@ -94,7 +95,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
             "definition": "",
             "formula": "",
             "aggregation": "",
-            "nature": figure.nature,
+            "nature": figure_nature(figure).label,
             "sources": sources,
             "note": figure.note or "",
             "age_years": None,
@@ -103,7 +104,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
         "definition": value.definition,
         "formula": value.formula,
         "aggregation": value.aggregation,
-        "nature": value.nature_label or figure.nature,
+        "nature": figure_nature(figure).label,
         "sources": [
             {"citation": s.citation, "millesime": _vintage(s.vintage), "chargee": s.loaded}
             for s in value.sources
@@ -114,7 +115,7 @@ def _method(figure: Figure, value: IndicatorValue | None) -> dict[str, object]:
 
 
 def _duration(minutes: int | None) -> str:
-    return "–" if minutes is None else f"{minutes // 60} h {minutes % 60:02d}"
+    return format_fr.format_duration(minutes)
 
 
 def _integer(value: int | float | None) -> str:
@@ -212,9 +213,15 @@ def _cell_text(value: Cell) -> str:
     if isinstance(value, int):
         return format_number(float(value), 0)
     if isinstance(value, float):
-        text = format_number(value, 2)
-        return text.rstrip("0").rstrip(",") if "," in text else text
+        return format_fr.format_decimal(value, 2)
     return str(value)
+
+
+def _duration_cell(value: Cell) -> str:
+    """A duration in minutes as on every page: "1 h 05 min"."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_fr.format_duration(value)
+    return _cell_text(value)
 
 
 def _query(params: dict[str, str], **changes: str) -> str:
@@ -303,10 +310,10 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
             "code": str(row[code_index]),
             "cells": [
                 {
-                    "text": _cell_text(v),
+                    "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v),
                     "num": isinstance(v, int | float) and not isinstance(v, bool),
                 }
-                for v in row
+                for column, v in zip(ranking.columns, row, strict=True)
             ],
         }
         for row in rows

@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("plan-du-site/", views.site_map, name="site_map"),
+    path("glossaire/", views.glossary, name="glossary"),
 ]

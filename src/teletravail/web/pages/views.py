@@ -9,12 +9,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from teletravail.diagnostic.catalogue import load_indicator_catalogue
-from teletravail.errors import ConfigError
+from teletravail.errors import ConfigError, InputError
 from teletravail.impact.calculator import cite, fr_number, impact_for
 from teletravail.impact.models import ImpactResult
 from teletravail.opendata.catalogue import Source, load_catalogue
+from teletravail.opendata.loaders.reference import package_figures
+from teletravail.reports.nature import NATURES
 from teletravail.web.pages import data
 from teletravail.web.pages.forms import ImpactForm, error_field
+from teletravail.web.pages.glossary import TERMS
 
 
 def _sources_by_id() -> dict[str, Source]:
@@ -58,6 +61,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "score_label": labels.get(cat.score.indicator, cat.score.indicator),
             "criteria": criteria,
             "rates": cat.telework_rates,
+            "figures": {f.id: f for f in package_figures()},
+            "natures": [n for code, n in NATURES.items() if code != "non_disponible"],
         },
     )
 
@@ -71,6 +76,7 @@ def sources(request: HttpRequest) -> HttpResponse:
             "loaded": state.loaded.get(st.source.id),
             "checksums": sorted(st.checksums.items()) if st.checksums is not None else None,
             "rows": sorted(st.rows.items()) if st.rows is not None else None,
+            "total_rows": sum(st.rows.values()) if st.rows else None,
         }
         for st in state.statuses
     ]
@@ -210,6 +216,8 @@ def impact(request: HttpRequest) -> HttpResponse:
                     office_days=d["jours_bureau"],
                     occupants=d["occupants"],
                 )
+        except InputError as exc:  # the domain names the field: the error goes next to it
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         except ConfigError as exc:
             form.add_error(error_field(str(exc)), str(exc))
     context: dict[str, object] = {"title": "Calculateur d'impact du télétravail", "form": form}
@@ -256,3 +264,9 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 def site_map(request: HttpRequest) -> HttpResponse:
     """Links to every public page family."""
     return render(request, "pages/plan_du_site.html", {"title": "Plan du site"})
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The glossary: each term with its anchor, definition and source."""
+    terms = sorted(TERMS, key=lambda t: t.term.lower())
+    return render(request, "pages/glossaire.html", {"title": "Glossaire", "terms": terms})

@@ -10,9 +10,20 @@ from dataclasses import dataclass
 
 from teletravail.diagnostic.reading import format_number
 from teletravail.surveys.analysis_models import Indicator, QuestionSummary, Segment
+from teletravail.surveys.exports_labelled import labelled_answer
+from teletravail.surveys.form import Question
 from teletravail.surveys.stats import HIDDEN_REASON, small_count
 
 HIDDEN = "masqué"
+
+
+def answer_text(question: Question | None, value: object) -> str:
+    """An answer as the respondent reads it: choice labels, not codes ("25 à 34 ans", not
+    "de_25_34"); several choices separated by " ; "."""
+    shown = labelled_answer(question, value) if question is not None else value
+    if isinstance(shown, list | tuple):
+        return ", ".join(map(str, shown))
+    return "" if shown is None else str(shown)
 
 
 def number(value: float | None, unit: str) -> str:

@@ -31,6 +31,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/formulaires/<slug:slug>/xlsform/", c.download_xlsform, name="xlsform"),
     path("<int:pk>/formulaires/<slug:slug>/xform/", c.download_xform, name="xform"),
     path("<int:pk>/formulaires/<slug:slug>/reponses.<str:fmt>", c.download_answers, name="answers"),
+    path(
+        "<int:pk>/formulaires/<slug:slug>/reponses-libelles.csv",
+        r.download_labelled,
+        name="answers_labelled",
+    ),
     path("<int:pk>/importer-formulaire/", c.import_xlsform, name="import_xlsform"),
     path("<int:pk>/importer-kobo/", c.import_kobo, name="import_kobo"),
     path("<int:pk>/saisie/<slug:slug>/", c.interviewer, name="interviewer"),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from teletravail.web.surveys import formpage
+from teletravail.web.surveys import display, formpage
 from teletravail.web.surveys.access import campaign_form
 from teletravail.web.surveys.forms import ReceiptForm
 from teletravail.web.surveys.models import Campaign, Submission
@@ -129,13 +129,14 @@ def _answers_rows(submission: Submission) -> list[tuple[str, str]]:
     form = submission.form.form()
     main, repeats = flatten(form, submission.data)
     labels = {q.name: (q.label or q.name) for q in form.questions()}
+    by_name = {q.name: q for q in form.questions()}
     rows: list[tuple[str, str]] = []
 
     def add(key: str, value: object, suffix: str = "") -> None:
         if key.startswith("_"):
             return
         name = key.rsplit("/", 1)[-1]
-        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        text = display.answer_text(by_name.get(name), value)  # choice labels, not codes
         rows.append((labels.get(name, name) + suffix, text))
 
     for key, value in main.items():

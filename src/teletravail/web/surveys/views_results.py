@@ -178,3 +178,26 @@ def tag(request: HttpRequest, pk: int) -> HttpResponse:
         pass  # already tagged so
     messages.success(request, f"Thème « {theme} » ajouté.")
     return redirect(f"{back}?formulaire={submission.form.slug}")
+
+
+@login_required
+def download_labelled(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """The form's answers in the campaign as CSV with question and choice labels (beside the
+    coded CSV and XLSX exports)."""
+    from teletravail.surveys.exports_labelled import export_labelled_csv
+
+    campaign = campaign_for(request, MANAGE, pk)
+    form_obj = campaign_form(campaign, slug)
+    rows = [
+        {"uuid": str(u), "submitted_at": submitted or received, "source": source, "data": data}
+        for u, submitted, received, source, data in Submission.objects.filter(
+            campaign=campaign, form=form_obj
+        )
+        .order_by("received_at", "pk")
+        .values_list("uuid", "submitted_at", "received_at", "source", "data")
+    ]
+    body = export_labelled_csv(form_obj.form(), rows)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = f"reponses-{form_obj.slug}-libelles.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

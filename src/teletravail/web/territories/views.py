@@ -6,9 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from teletravail.errors import LookupFailed
+from teletravail.territory.card import EPCI_TYPES, POPULATION_VINTAGE
 from teletravail.web.territories import service
 
 MAX_QUERY = 200
+# EPCI type -> its glossary entry (/glossaire/#anchor).
+EPCI_ANCHORS = {"CC": "cc", "CA": "ca", "CU": "cu", "METRO": "metropole", "MET69": "metropole"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,6 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "results": results,
             "kind_labels": service.KIND_LABELS,
             "error": error,
+            "epci_types": EPCI_TYPES,
+            "epci_anchors": EPCI_ANCHORS,
+            "population_vintage": POPULATION_VINTAGE,
         },
     )
 
@@ -50,5 +56,10 @@ def territory(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     return render(
         request,
         "territories/territory.html",
-        {"title": card.nom, "card": card, "sources": sources},
+        {
+            "title": card.nom,
+            "card": card,
+            "sources": sources,
+            "epci_anchor": EPCI_ANCHORS.get(card.epci_type or "", "epci"),
+        },
     )

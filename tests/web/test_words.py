@@ -1,0 +1,253 @@
+"""Words and numbers that a user reads (issue 9, section 4): a crawl of the public pages that fails
+on code identifiers, file paths, command-line flags and repeated words in the visible text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from teletravail.opendata.build import build_warehouse
+from teletravail.web.diagnostics import service
+from tests.conftest import MINI_MIRROR
+from tests.web.test_diagnostic_pages import DAY, EXTRA_MODES
+
+pytestmark = pytest.mark.django_db  # the survey purge middleware may run on any request
+
+_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_URL = re.compile(r"(https?://|www\.)\S+")
+_REPEATED = re.compile(r"\b([^\W\d_]{2,})[ \t]+\1\b", re.I)
+# a code identifier; the name of a published data file ("base_cc_comparateur_csv.zip", in the
+# checksums of the sources page) is not one
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b(?![.-]\w)")
+_FRAGMENTS = ("docs/", ".md", "--", "../", "/work/", "shared/", ".toml", ".py", "src/teletravail")
+_ALLOWED_REPEATS = {"nous", "vous"}
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[\w.-]+/[\w./-]+")
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees, one text node a line: tags, scripts and styles removed, entities
+    decoded, URLs dropped."""
+    nodes = _TAG.split(_HIDDEN.sub(" ", page))
+    lines = (" ".join(_URL.sub(" ", html.unescape(n)).split()) for n in nodes)
+    return "\n".join(line for line in lines if line)
+
+
+def leaks(text: str, *, folder: str = "") -> list[str]:
+    """Code identifiers, paths, flags and repeated words (inside one text node) in ``text``."""
+    found = [f"identifiant « {m} »" for m in _SNAKE.findall(text)]
+    found += [f"chemin ou option « {f} »" for f in _FRAGMENTS if f in text]
+    found += [f"chemin du serveur « {m} »" for m in _ABSOLUTE_PATH.findall(text)]
+    if folder and folder in text:
+        found.append(f"dossier du serveur « {folder} »")
+    for m in _REPEATED.finditer(text):
+        if m.group(1).lower() not in _ALLOWED_REPEATS:
+            found.append(f"mot répété « {m.group(0)} »")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Source : indicateur : csp_2011", "csp_2011"),
+        ("Méthode : docs/methodologie/indicateurs.md", "docs/"),
+        ("Retirez --occupants.", "--"),
+        ("voir ../shared/reference/FACTS.md", "../"),
+        ("millésime millésime 2018", "millésime millésime"),
+        ("Dossier : /srv/data/opendata", "/srv/data/opendata"),
+    ],
+)
+def test_leak_detector_catches_what_the_reviewer_saw(text: str, problem: str) -> None:
+    assert any(problem in leak for leak in leaks(text))
+
+
+def test_leak_detector_ignores_urls_and_markup() -> None:
+    page = '<a href="/a_b/">Lien</a> <script>var x_y = 1;</script> https://ex.fr/x_y.md Fin.'
+    assert leaks(visible_text(page)) == []
+
+
+@pytest.fixture(scope="session")
+def web_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini mirror's warehouse with the transport modes of the default CO2 scenario."""
+    mirror = tmp_path_factory.mktemp("words-mirror") / "opendata"
+    shutil.copytree(MINI_MIRROR, mirror)
+    modes_file = mirror / "ademe" / "impactco2-deplacement.json"
+    modes = json.loads(modes_file.read_text(encoding="utf-8"))
+    slugs = {m.get("slug") for m in modes}
+    modes += [m for m in EXTRA_MODES if m["slug"] not in slugs]
+    modes_file.write_text(json.dumps(modes, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path_factory.mktemp("words-web") / "mini.duckdb"
+    build_warehouse(mirror, out)
+    return out
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    service.clear_caches()
+    yield Client()
+    service.clear_caches()
+
+
+GETS = [
+    "/",
+    "/?q=vitre",
+    "/?q=35500",
+    "/?q=saint+omer",
+    "/?q=zzzzqqq",
+    "/territoires/commune/35360/",
+    "/territoires/epci/200039022/",
+    "/territoires/epci/200069037/",
+    f"/territoires/commune/35360/diagnostic/?date={DAY}",
+    f"/territoires/epci/200039022/diagnostic/?date={DAY}",
+    "/territoires/commune/35360/diagnostic/?date=2025-13-45",
+    "/classement/acv/",
+    f"/classement/acv/?date={DAY}",
+    f"/classement/acv/?date={DAY}&tri=commune&ordre=desc&densite=2",
+    "/classement/acv/?tri=inconnue&region=99",
+    "/impact/",
+    "/methodologie/",
+    "/sources/",
+    "/glossaire/",
+]
+IMPACT = {"distance": "30", "jours_teletravail": "2", "jours_bureau": "3", "occupants": "1"}
+POSTS = [
+    {**IMPACT, "mode": "voiturethermique"},
+    {**IMPACT, "mode": "voiturethermique", "occupants": "3", "distance": "12,5"},
+    {**IMPACT, "mode": "tgv"},
+    {**IMPACT, "mode": "tgv", "occupants": "2"},  # carpooling a train: a domain error
+    {**IMPACT, "distance": "-3", "mode": "voiturethermique"},
+    {**IMPACT, "jours_teletravail": "4", "jours_bureau": "5", "mode": "voiturethermique"},
+]
+
+
+def _assert_clean(page: str, where: str) -> None:
+    folder = str(Path(settings.TELETRAVAIL_WAREHOUSE).parent)
+    found = leaks(visible_text(page), folder=folder)
+    assert not found, f"{where} : " + " ; ".join(found)
+
+
+@pytest.mark.parametrize("url", GETS)
+def test_public_pages_show_no_code_words(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code in (200, 400), url
+    _assert_clean(response.content.decode(), url)
+
+
+@pytest.mark.parametrize("data", POSTS, ids=lambda d: "-".join(f"{k}={v}" for k, v in d.items()))
+def test_impact_results_and_errors_show_no_code_words(client: Client, data: dict[str, str]) -> None:
+    response = client.post("/impact/", data)
+    assert response.status_code == 200
+    _assert_clean(response.content.decode(), f"/impact/ {data}")
+
+
+def test_every_impact_mode_result_is_clean(client: Client) -> None:
+    """Each mode's result, free of code words and of the mode's identifier ("voiturethermique")."""
+    page = client.get("/impact/").content.decode()
+    options = re.findall(r'<option value="([a-z0-9]+)"[^>]*>([^<]*)</option>', page)
+    assert len(options) >= 3
+    labels = " ".join(label.lower() for _, label in options)
+    for slug, _ in options:
+        response = client.post("/impact/", {**IMPACT, "mode": slug})
+        text = visible_text(response.content.decode())
+        _assert_clean(response.content.decode(), f"/impact/ mode {slug}")
+        if slug not in labels:  # "tgv" is also its label; "voiturethermique" is not a word
+            found = re.search(rf"\b{slug}\b", text.lower())
+            assert not found, f"/impact/ mode {slug} : identifiant « {slug} »"
+
+
+def test_search_and_card_numbers_in_french(client: Client) -> None:
+    """ "19365 habitants" was printed raw in the search results."""
+    page = client.get("/?q=vitre").content.decode()
+    assert "19\u202f365 habitants" in page or re.search(r"\d\u202f\d{3} habitants", page)
+    assert "recensement 2023" in page  # the vintage beside the figure
+    assert not re.search(r"\b\d{4,} habitants", visible_text(page))
+    card = client.get("/territoires/epci/200039022/").content.decode()
+    assert not re.search(r"\b\d{4,} habitants", visible_text(card))
+
+
+def test_search_and_card_give_one_population(client: Client) -> None:
+    """Search showed the EPCI file's own figure, the card the sum of its member communes."""
+    page = visible_text(client.get("/?q=CA+Vitré+Communauté").content.decode())
+    card = visible_text(client.get("/territoires/epci/200039022/").content.decode())
+    found = re.search(r"(\d[\d\u202f]*) habitants", page)
+    assert found is not None
+    assert f"{found.group(1)} habitants (population municipale" in card
+
+
+def test_glossary_lists_the_terms_and_pages_link_to_it(client: Client) -> None:
+    page = client.get("/glossaire/").content.decode()
+    for anchor in (
+        "epci", "ca", "cc", "cu", "metropole", "acv", "pvd", "ort", "aav", "uc", "ftth",
+        "gtfs", "intervalle-de-confiance", "iris", "cog", "insee", "teletravail-regulier",
+        "teletravail-occasionnel", "tiers-lieu",
+    ):  # fmt: skip
+        assert f'id="{anchor}"' in page, anchor
+    card = client.get("/territoires/epci/200039022/").content.decode()
+    assert 'href="/glossaire/#ca"' in card and 'href="/glossaire/#acv"' in card
+    commune = client.get("/territoires/commune/35360/").content.decode()
+    assert 'href="/glossaire/#aav"' in commune and 'href="/glossaire/#epci"' in commune
+    ranking = client.get(f"/classement/acv/?date={DAY}").content.decode()
+    assert 'href="/glossaire/#acv"' in ranking
+    diagnostic = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
+    assert 'href="/glossaire/#intervalle-de-confiance"' in diagnostic
+    assert 'href="/glossaire/#uc"' in diagnostic  # "revenu ... par UC" in a figure's label
+
+
+def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
+    """Badges read « DÉRIVÉ », « calcul », « mesuré »; a figure without value was « mesuré »."""
+    page = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
+    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</span>', page)
+    labels = {"publiee": "Donnée publiée", "calcul": "Calcul", "estimation": "Estimation (modèle)",
+              "mesure_locale": "Mesure locale", "non_disponible": "Donnée non disponible"}  # fmt: skip
+    assert badges and all(labels[code] == label for code, label in badges)
+    assert {"publiee", "calcul", "estimation", "non_disponible"} <= {c for c, _ in badges}
+    rows = re.findall(r'<tr id="f-[^"]+">(.*?)</tr>', page, re.S)
+    for row in rows:  # an unavailable value is never badged as data
+        if "donnée non disponible</span>" in row:
+            assert 'data-nature="non_disponible"' in row
+    assert ">dérivé<" not in page and ">mesuré<" not in page
+
+
+def test_durations_in_one_format(client: Client) -> None:
+    """Durations read "1 h 05" (stations), "65 min" (figures) and a bare number (ranking):
+    one format now, "1 h 05 min" or "45 min"."""
+    pages = [
+        client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode(),
+        client.get(f"/classement/acv/?date={DAY}").content.decode(),
+    ]
+    for page in pages:
+        text = visible_text(page)
+        assert re.search(r"\b\d+ h( \d{2} min)?\b|\b\d+ min\b", text)
+        # a duration without its "min" ("1 h 05"); clock times stay "après 17 h 30"
+        assert not re.search(r"(?<!après )(?<!avant )\b\d+ h \d{2}\b(?! min)", text)
+        assert not re.search(r"\b\d{2,} minutes\b", text)
+
+
+def test_durations_of_stations_ranking_and_figures() -> None:
+    """Three formats were shown: "1 h 05" (stations), "65 minutes" (figures), "65" in a
+    "(minutes)" column (ranking); all read "1 h 05 min" now (the mini mirror has no such
+    duration, so the helpers are checked directly)."""
+    from dataclasses import replace
+
+    from teletravail.diagnostic.catalogue import load_indicator_catalogue
+    from teletravail.diagnostic.reading import IndicatorValue
+    from teletravail.web.diagnostics import views
+
+    assert views._duration(65) == "1 h 05 min" and views._duration_cell(65) == "1 h 05 min"
+    assert views._duration_cell(45.0) == "45 min"
+    ind = next(i for i in load_indicator_catalogue().indicators if i.unit == "minutes")
+    value = IndicatorValue(
+        id=ind.id, theme=ind.theme, label=ind.label, unit=ind.unit, value=65.0,
+        decimals=ind.decimals, nature=ind.nature, nature_label="", definition="", formula="",
+        aggregation="", assumptions=(), sources=(), figures=(), status="disponible",
+    )  # fmt: skip
+    assert value.text == "1 h 05 min"
+    assert replace(value, unit="départs par jour", value=0.0).text == "0 départ par jour"
