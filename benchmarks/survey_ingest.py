@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -123,13 +124,15 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def _reset_postgres(url: str) -> str:
+def _reset_postgres(url: str, name: str = "bench_teletravail") -> str:
     import psycopg
 
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        sys.exit(f"nom de base PostgreSQL invalide : {name}")
     with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS bench_teletravail WITH (FORCE)")
-        con.execute("CREATE DATABASE bench_teletravail")
-    return url.rsplit("/", 1)[0] + "/bench_teletravail"
+        con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        con.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
@@ -137,7 +140,7 @@ def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk introuvable : apt-get install wrk")
-    var = tempfile.mkdtemp(prefix="teletravail-ingest-")
+    var = args.var or tempfile.mkdtemp(prefix="teletravail-ingest-")
     env = {
         **os.environ,
         "TELETRAVAIL_VAR": var,
@@ -146,7 +149,7 @@ def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
     }
     env.pop("TELETRAVAIL_DATABASE_URL", None)
     if database == "postgres":
-        env["TELETRAVAIL_DATABASE_URL"] = _reset_postgres(args.postgres_url)
+        env["TELETRAVAIL_DATABASE_URL"] = _reset_postgres(args.postgres_url, args.postgres_db)
     out = subprocess.run(
         [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -238,6 +241,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=5, help="secondes de chauffe, non comptées")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--var",
+        help="dossier TELETRAVAIL_VAR à réutiliser (fichiers statiques déjà rassemblés ; défaut : "
+        "un dossier temporaire neuf)",
+    )
+    parser.add_argument(
+        "--postgres-db", default="bench_teletravail", help="base créée (et effacée) pour la mesure"
+    )
     args = parser.parse_args()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write("return {\n" + ",\n".join(_lua_string(b) for b in _bodies(200)) + "\n}\n")
