@@ -168,7 +168,7 @@ CACHES = {
     "limites": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "teletravail_limites",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # one row per client, link and minute
     },
 }
 TELETRAVAIL_SURVEY_RATE_PER_CLIENT = int(os.environ.get("TELETRAVAIL_SURVEY_RATE_PER_CLIENT") or 60)

@@ -3,8 +3,8 @@
 Counters are fixed one-minute windows kept in Django's cache ``limites`` (the database cache,
 table ``teletravail_limites``, created by ``teletravail serve`` / ``createcachetable``): shared by
 every gunicorn worker and every server using the same database. A counter is created by
-``cache.add`` and then incremented by ``cache.incr``; two requests racing on a new window may
-both count 1 (the limit is then exceeded by one or two requests, never more per process).
+``cache.add`` and then incremented by ``cache.incr`` (a read then a write, not atomic: requests
+racing on one counter may count once for two, so a limit may be passed by a few requests).
 
 Settings (integers, per minute; 0 disables the limit):
 
@@ -64,14 +64,15 @@ def _limit(name: str, default: int) -> int:
 
 
 def _count(cache: BaseCache, key: str) -> int:
-    """The counter ``key`` of this window after adding one."""
-    if cache.add(key, 1, timeout=WINDOW_SECONDS * 2):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
-        return 1
+    """The counter ``key`` of this window after adding one (``incr`` first: one read and one
+    write when the counter exists, the usual case)."""
+    for _attempt in range(2):
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # no counter yet in this window
+            if cache.add(key, 1, timeout=WINDOW_SECONDS * 2):
+                return 1
+    return 1
 
 
 def check_submission_rate(request: HttpRequest, token: str) -> Refusal | None:
