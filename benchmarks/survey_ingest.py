@@ -12,7 +12,9 @@ serve`` (gunicorn) on a free port and ``wrk`` (Debian package) posting JSON subm
 validation (relevance, constraints, types, choices) before it is stored. After ``--warmup`` seconds
 of the same load (not counted: each worker parses the form once), prints submissions per second,
 p50/p99 latency, the non-201 answers, and the rows added to the database during the measure
-(the 201 answers, plus the requests still in flight when wrk stops). Targets (issue 5): 300/s on SQLite, 500/s on PostgreSQL.
+(the 201 answers, plus the requests still in flight when wrk stops). The submission limits (per client
+and link, per link: ``TELETRAVAIL_SURVEY_RATE_PER_CLIENT``/``_PER_LINK``) are raised to 10^8 a
+minute unless set in the environment: all requests come from one address to one link. Targets (issue 5): 300/s on SQLite, 500/s on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -123,13 +126,15 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def _reset_postgres(url: str) -> str:
+def _reset_postgres(url: str, name: str = "bench_teletravail") -> str:
     import psycopg
 
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        sys.exit(f"nom de base PostgreSQL invalide : {name}")
     with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS bench_teletravail WITH (FORCE)")
-        con.execute("CREATE DATABASE bench_teletravail")
-    return url.rsplit("/", 1)[0] + "/bench_teletravail"
+        con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        con.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
@@ -137,7 +142,7 @@ def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk introuvable : apt-get install wrk")
-    var = tempfile.mkdtemp(prefix="teletravail-ingest-")
+    var = args.var or tempfile.mkdtemp(prefix="teletravail-ingest-")
     env = {
         **os.environ,
         "TELETRAVAIL_VAR": var,
@@ -145,8 +150,13 @@ def run(database: str, args: argparse.Namespace, bodies_file: str) -> None:
         "TELETRAVAIL_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     env.pop("TELETRAVAIL_DATABASE_URL", None)
+    # One client address and one link send everything: the per-client and per-link limits
+    # (60 and 1,200 a minute by default) are raised so that every request is stored; the
+    # counters are still kept (two cache updates a request), so their cost is measured.
+    env.setdefault("TELETRAVAIL_SURVEY_RATE_PER_CLIENT", "100000000")
+    env.setdefault("TELETRAVAIL_SURVEY_RATE_PER_LINK", "100000000")
     if database == "postgres":
-        env["TELETRAVAIL_DATABASE_URL"] = _reset_postgres(args.postgres_url)
+        env["TELETRAVAIL_DATABASE_URL"] = _reset_postgres(args.postgres_url, args.postgres_db)
     out = subprocess.run(
         [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -238,6 +248,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=5, help="secondes de chauffe, non comptées")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--var",
+        help="dossier TELETRAVAIL_VAR à réutiliser (fichiers statiques déjà rassemblés ; défaut : "
+        "un dossier temporaire neuf)",
+    )
+    parser.add_argument(
+        "--postgres-db", default="bench_teletravail", help="base créée (et effacée) pour la mesure"
+    )
     args = parser.parse_args()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write("return {\n" + ",\n".join(_lua_string(b) for b in _bodies(200)) + "\n}\n")

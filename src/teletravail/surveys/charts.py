@@ -8,6 +8,10 @@ render under a strict Content Security Policy. Text stays text (accessible, sear
   95 % interval as error bars; a hidden cell is written "masqué : moins de 5 répondants" or its
   other reason; a hidden segment's size is never printed, "moins de 5" instead);
 - :func:`render_needs`: the residents' needs ranked by share.
+
+Labels and titles may come from answers: they are drawn as plain text, never parsed as
+matplotlib's mathtext (``$…$`` would otherwise be read as a formula, and a broken one fails), and
+cleaned of control characters and lone surrogates (:func:`teletravail.surveys.textcheck.clean_text`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import matplotlib.pyplot as plt
 from teletravail.reports.charts import BAR, _svg
 from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
 from teletravail.surveys.stats import HIDDEN_REASON
+from teletravail.surveys.textcheck import clean_text
 
 ERROR = "#3a3a3a"
 STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
@@ -64,7 +69,29 @@ def render_shares(
     """Horizontal bars of shares (fractions in [0, 1]) with their 95 % intervals, as SVG.
 
     A bar without value is written ``hidden_text``, or "masqué : <reason>" when ``reasons``
-    (aligned with ``labels``) gives one."""
+    (aligned with ``labels``) gives one. Texts are plain text (no mathtext)."""
+    with plt.rc_context({"text.parse_math": False}):
+        return _render_shares(
+            [clean_text(str(label)) for label in labels],
+            values,
+            lows,
+            highs,
+            title=clean_text(title),
+            hidden_text=hidden_text,
+            reasons=[clean_text(r) if r else r for r in reasons] if reasons else None,
+        )
+
+
+def _render_shares(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    *,
+    title: str,
+    hidden_text: str,
+    reasons: Sequence[str | None] | None,
+) -> str:
     n = len(labels)
     fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(n, 1) + 0.9))
     shown = [v if v is not None else 0.0 for v in values]

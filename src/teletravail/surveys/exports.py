@@ -13,12 +13,17 @@ question is an empty cell.
   one column per question of the repeat (flat key "enfants/age_enfant"). Numbers are numbers, text
   is always stored as text (never a formula). This is the layout of KoboToolbox XLSX exports, so
   :func:`teletravail.surveys.kobo.read_kobo_export` reads it back.
+
+Texts are cleaned as :func:`teletravail.surveys.textcheck.clean_text` does (answers stored before
+the characters were checked): no control character (XML forbids them in a workbook), no lone
+surrogate (not encodable in UTF-8), so a stored answer never makes an export fail.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from teletravail.surveys.form import Form, Question
+from teletravail.surveys.textcheck import clean_text
 
 NO_COLUMN = frozenset({"group", "repeat", "note"})
 MAIN_SHEET = "reponses"
@@ -108,7 +114,7 @@ class _Sheets:
 def _iso(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
-    return "" if value is None else str(value)
+    return "" if value is None else clean_text(str(value))
 
 
 def _csv_cell(value: object) -> str:
@@ -117,13 +123,13 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, list | tuple):
-        return " ".join(str(v) for v in value)
+        return clean_text(" ".join(str(v) for v in value))
     if isinstance(value, float):
         text = repr(value)
         return text.removesuffix(".0").replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
+    text = clean_text(str(value))
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
@@ -139,23 +145,25 @@ def export_csv(form: Form, submissions: Iterable[Any]) -> bytes:
         row = sheets.add(str(_field(submission, "uuid")), _field(submission, "data") or {})
         writer.writerow(
             [
-                str(_field(submission, "uuid")),
+                clean_text(str(_field(submission, "uuid"))),
                 _iso(_field(submission, "submitted_at")),
-                _field(submission, "source") or "",
+                clean_text(str(_field(submission, "source") or "")),
                 *(_csv_cell(row.get(k)) for k in keys),
             ]
         )
-    return buffer.getvalue().encode("utf-8-sig")
+    return buffer.getvalue().encode("utf-8-sig", errors="replace")
 
 
 def _xlsx_cell(value: object) -> Any:  # noqa: ANN401 - cell value
     if isinstance(value, list | tuple):
-        return " ".join(str(v) for v in value)
+        return clean_text(" ".join(str(v) for v in value))
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # an XLSX cell cannot hold inf or NaN
     if isinstance(value, int | float) or value is None:
         return value
-    return str(value)
+    return clean_text(str(value))
 
 
 def _append(ws: Worksheet, values: Sequence[Any]) -> None:
@@ -193,7 +201,7 @@ def export_xlsx(form: Form, submissions: Iterable[Any]) -> bytes:
             main,
             [
                 row["_index"],
-                uuid,
+                clean_text(uuid),
                 _iso(_field(submission, "submitted_at")),
                 _field(submission, "source") or "",
                 *(_xlsx_cell(row.get(k)) for k in keys),

@@ -27,9 +27,9 @@ def text_of(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isnan(value):
+        if not math.isfinite(value):
             return ""
-        return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+        return str(int(value)) if abs(value) < 1e15 and value == int(value) else repr(value)
     if isinstance(value, (list, tuple)):
         return " ".join(str(v) for v in value)
     return str(value)
@@ -54,7 +54,7 @@ def _typed(question: Question, raw: str | Sequence[str]) -> object:
             number = float(text.replace(",", "."))
         except ValueError:
             return text
-        if question.kind == "range" and number == int(number):
+        if question.kind == "range" and math.isfinite(number) and number == int(number):
             return int(number)
         return number
     return text

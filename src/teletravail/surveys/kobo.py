@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from teletravail.errors import TeletravailError
 from teletravail.surveys.form import Form, Question
 from teletravail.surveys.sheets import SheetLimits, SheetTooLargeError, bounded_rows, check_archive
+from teletravail.surveys.textcheck import submitted_at_problem
 
 SKIPPED_KINDS = frozenset({"group", "repeat", "note", "calculate"})
 UUID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "uuid")
@@ -313,7 +314,11 @@ def _submitted(raw: object, fail: Fail) -> datetime | None:
             moment = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
         except ValueError:
             fail(f"date de soumission « {raw} » illisible (attendu AAAA-MM-JJTHH:MM:SS).")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    problem = submitted_at_problem(moment, datetime.now(UTC))
+    if problem is not None:
+        fail(f"{problem} Lu : « {raw} ».")
+    return moment
 
 
 def _fill(

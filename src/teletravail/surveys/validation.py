@@ -22,6 +22,7 @@ from elementpath.xpath_tokens import XPathToken
 
 from teletravail.surveys.form import Form, Question
 from teletravail.surveys.instance import build_element, text_of
+from teletravail.surveys.textcheck import text_errors
 from teletravail.surveys.xpath import (
     OdkContext,
     compile_expression,
@@ -38,7 +39,11 @@ from teletravail.surveys.xpath import (
 REQUIRED_MESSAGE = "Réponse obligatoire."
 CONSTRAINT_MESSAGE = "Réponse non valide."
 MAX_PASSES = 6
-MAX_REPEAT_INSTANCES = 500
+#: Instances of one repeat an answer may hold: the web form's bound (its "add" button stops at 50,
+#: ``teletravail.web.surveys.rendering.MAX_INSTANCES``); a repeat_count is cut to it too.
+MAX_REPEAT_INSTANCES = 50
+#: Largest integer answer, in absolute value (15 digits: exact as a float, in a spreadsheet too).
+MAX_INTEGER = 10**15 - 1
 
 _TYPE_MESSAGES = {
     "integer": "Saisissez un nombre entier.",
@@ -301,7 +306,7 @@ def _repeat_counts(slots: list[_Slot], context: OdkContext) -> dict[str, int]:
             parent_node = slot.parent.node if slot.parent is not None else context.root
             value = to_number(evaluate(slot.plan.repeat_count, context, parent_node))
             counts[slot.key] = (
-                0 if math.isnan(value) else max(0, min(int(value), MAX_REPEAT_INSTANCES))
+                0 if math.isnan(value) else int(max(0.0, min(value, MAX_REPEAT_INSTANCES)))
             )
     return counts
 
@@ -325,14 +330,20 @@ def _type_check(question: Question, raw: object) -> tuple[Any, str | None]:
     if kind == "integer":
         if isinstance(raw, bool):
             return raw, _TYPE_MESSAGES["integer"]
+        whole: int | None = None
         if isinstance(raw, int):
-            return raw, None
-        if isinstance(raw, float) and raw == int(raw):
-            return int(raw), None
-        text = str(raw).strip()
-        if _INT_RE.match(text):
-            return int(text), None
-        return raw, _TYPE_MESSAGES["integer"]
+            whole = raw
+        elif isinstance(raw, float) and math.isfinite(raw) and raw == int(raw):
+            whole = int(raw)
+        else:
+            text = str(raw).strip()
+            if _INT_RE.match(text) and len(text) <= 20:
+                whole = int(text)
+        if whole is None:
+            return raw, _TYPE_MESSAGES["integer"]
+        if abs(whole) > MAX_INTEGER:
+            return raw, "Saisissez un nombre entier d'au plus 15 chiffres."
+        return whole, None
     if kind in ("decimal", "range"):
         if isinstance(raw, bool):
             return raw, _TYPE_MESSAGES[kind]
@@ -483,6 +494,17 @@ def _structure_errors(form: Form, answers: Mapping[str, Any]) -> list[FieldError
                 if not isinstance(value, list):
                     errors.append(_shape_error(flat, question, "une liste d'objets ([{…}])"))
                     continue
+                if len(value) > MAX_REPEAT_INSTANCES:
+                    errors.append(
+                        FieldError(
+                            flat,
+                            question.name,
+                            question.label,
+                            f"Trop de répétitions pour « {question.name} » : {len(value)} "
+                            f"(au plus {MAX_REPEAT_INSTANCES}).",
+                        )
+                    )
+                    continue
                 for index, item in enumerate(value, start=1):
                     if isinstance(item, Mapping):
                         walk(question.children, item, f"{flat}[{index}]/")
@@ -529,6 +551,14 @@ def check_submission(
     (start only if absent from ``answers``). ``options=True`` also lists the choices offered to
     the selects whose choices depend on the answers (``Checked.choices``, for the web form).
     """
+    refused = text_errors(answers)
+    if refused:  # forbidden characters: nothing else is checked (see teletravail.surveys.textcheck)
+        return Checked(
+            data={},
+            errors=tuple(FieldError(k, k.rsplit("/", 1)[-1], "", m) for k, m in refused),
+            relevant={},
+            values={},
+        )
     cache = compiled(form)
     day = today or (now.date() if now is not None else date.today())
     counts: dict[str, int] = {}

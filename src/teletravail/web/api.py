@@ -2,27 +2,63 @@
 
 Bodies reuse the CLI's JSON shapes (docs/territoire-json.md). Every error has the same French body:
 ``{"erreur": {"code": ..., "message": ..., "details": [...]}}`` — 404 ``introuvable``, 422
-``entree_invalide``, 503 ``entrepot_indisponible``.
+``entree_invalide`` (also a body that is not a JSON object), 503 ``entrepot_indisponible``, 413
+``trop_volumineux`` (body over 256 Ko), 429 ``trop_de_requetes``, 405 ``methode_non_autorisee``,
+500 ``erreur_interne``; errors raised outside the API's handlers get it from
+:class:`teletravail.web.api_errors.ApiErrorsMiddleware`.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from pydantic import Field
 
 from teletravail.errors import LookupFailed, WarehouseError
 from teletravail.territory.card import TerritoryCard
+from teletravail.web.api_errors import MAX_BODY_BYTES, error_response, status_error
 from teletravail.web.territories import service
+
+
+class BodyTooLarge(ValueError):
+    """A request body over :data:`teletravail.web.api_errors.MAX_BODY_BYTES` (``size`` bytes)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        super().__init__(f"{size} octets")
+
+
+class BodyNotObject(ValueError):
+    """A request body that is valid JSON but not an object."""
+
+
+class JsonObjectParser(Parser):
+    """JSON bodies: at most 256 Ko, an object (anything else is refused before validation)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        """The body as a dict; raises BodyTooLarge, BodyNotObject or a JSON/UTF-8 error."""
+        raw = request.body
+        if len(raw) > MAX_BODY_BYTES:
+            raise BodyTooLarge(len(raw))
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise BodyNotObject(type(data).__name__)
+        return data
+
 
 api = NinjaAPI(
     title="Télétravail et villes moyennes",
     version="1",
     description="Territoires (communes et EPCI) et leurs fiches ; chaque chiffre avec sa source.",
     urls_namespace="api-1",
+    parser=JsonObjectParser(),
 )
 
 
@@ -83,8 +119,7 @@ def error(
     details: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
     """An error response with the common body."""
-    body = {"erreur": {"code": code, "message": message, "details": details or []}}
-    return api.create_response(request, body, status=status)
+    return error_response(status, code, message, details)
 
 
 @api.exception_handler(ValidationError)
@@ -105,6 +140,52 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         "Entrée invalide : corrigez les paramètres indiqués.",
         details,
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, BodyTooLarge | RequestDataTooBig):
+        size = f" ({cause.size} octets)" if isinstance(cause, BodyTooLarge) else ""
+        return error(
+            request,
+            413,
+            "trop_volumineux",
+            f"Requête trop volumineuse{size} : le corps doit faire au plus "
+            f"{MAX_BODY_BYTES // 1024} Ko ({MAX_BODY_BYTES} octets).",
+        )
+    if exc.status_code == 400:  # the body could not be read (django-ninja's parser)
+        if isinstance(cause, BodyNotObject):
+            message = "Corps de la requête invalide : un objet JSON ({…}) est attendu."
+        else:
+            message = "Corps de la requête illisible : envoyez un objet JSON valide, en UTF-8."
+        return error(request, 422, "entree_invalide", message, [{"champ": "", "message": message}])
+    return status_error(exc.status_code, request)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error(
+        request,
+        413,
+        "trop_volumineux",
+        f"Requête trop volumineuse : le corps doit faire au plus {MAX_BODY_BYTES // 1024} Ko "
+        f"({MAX_BODY_BYTES} octets).",
+    )
+
+
+@api.exception_handler(Http404)
+def _unknown(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return status_error(404, request)
+
+
+_log = logging.getLogger("django.request")
+
+
+@api.exception_handler(Exception)
+def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    _log.error("Erreur interne de l'API : %s", request.path, exc_info=exc)
+    return status_error(500, request)
 
 
 @api.exception_handler(LookupFailed)

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "teletravail.web.api_errors.ApiErrorsMiddleware",  # JSON errors under /api/v1/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,6 +181,18 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # X-Forwarded-For (see teletravail.web.client_ip); 0 (default): REMOTE_ADDR.
 TELETRAVAIL_TRUSTED_PROXY_COUNT = int(os.environ.get("TELETRAVAIL_TRUSTED_PROXY_COUNT") or 0)
 AXES_CLIENT_IP_CALLABLE = "teletravail.web.client_ip.client_ip"
+# Survey submissions through the API, per minute (teletravail.web.api_routes.limits; 0: no limit),
+# counted in the database cache "limites" (shared by all workers; `createcachetable`).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limites": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "teletravail_limites",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # one row per client, link and minute
+    },
+}
+TELETRAVAIL_SURVEY_RATE_PER_CLIENT = int(os.environ.get("TELETRAVAIL_SURVEY_RATE_PER_CLIENT") or 60)
+TELETRAVAIL_SURVEY_RATE_PER_LINK = int(os.environ.get("TELETRAVAIL_SURVEY_RATE_PER_LINK") or 1200)
 
 # E-mail (team invitations): SMTP when TELETRAVAIL_EMAIL_HOST is set, otherwise one file per message
 # in TELETRAVAIL_VAR/courriels (a single-machine install); TELETRAVAIL_EMAIL_BACKEND overrides both.

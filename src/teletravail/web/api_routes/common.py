@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 
 from teletravail.errors import ConfigError
 from teletravail.territory.lookup import Entry
+from teletravail.web.api_errors import error_response
 from teletravail.web.territories import service
 
 
@@ -18,8 +19,7 @@ def error(
     status: int, code: str, message: str, details: list[dict[str, str]] | None = None
 ) -> HttpResponse:
     """An error response with the common body of the API."""
-    body = {"erreur": {"code": code, "message": message, "details": details or []}}
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return error_response(status, code, message, details)
 
 
 def territory(kind: str, code: str) -> Entry:

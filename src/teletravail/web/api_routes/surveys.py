@@ -5,12 +5,17 @@
 on the public link may answer here. Each submission carries a client-generated UUID; sending it
 again stores nothing more and answers 200 (idempotent). The answer is acknowledged (201) only
 after the database transaction has committed.
+
+Limits: a body of at most 256 Ko (413 ``trop_volumineux``), at most 50 instances of a repeat,
+texts without control characters or invalid Unicode (422 naming the field), ``envoyee_le``
+between 2000-01-01 and the next day; submissions per minute per client and link, and per link
+(429 ``trop_de_requetes`` with ``Retry-After``, see :mod:`teletravail.web.api_routes.limits`).
 """
 
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.db.models import Prefetch
@@ -19,8 +24,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from teletravail.surveys.textcheck import submitted_at_problem
 from teletravail.web.api import Error
 from teletravail.web.api_routes.common import error, invalid
+from teletravail.web.api_routes.limits import check_submission_rate
 from teletravail.web.surveys.models import Campaign, SurveyForm
 from teletravail.web.surveys.service import store_submission
 
@@ -64,7 +71,15 @@ class SubmissionOut(Schema):
 
 @router.post(
     "/enquetes/{jeton}/reponses",
-    response={200: SubmissionOut, 201: SubmissionOut, 404: Error, 410: Error, 422: Error},
+    response={
+        200: SubmissionOut,
+        201: SubmissionOut,
+        404: Error,
+        410: Error,
+        413: Error,
+        422: Error,
+        429: Error,
+    },
     summary="Envoyer une réponse à une campagne d'enquête",
     url_name="survey-submit",
 )
@@ -89,6 +104,14 @@ def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse
             f"La campagne « {campaign.title} » {when} (du {campaign.opens_on:%d/%m/%Y} au "
             f"{campaign.closes_on:%d/%m/%Y}).",
         )
+    refusal = check_submission_rate(request, campaign.token)
+    if refusal is not None:
+        response = error(429, "trop_de_requetes", refusal.message)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    sent_problem = _sent_at_problem(body.envoyee_le)
+    if sent_problem is not None:
+        return invalid(sent_problem, "envoyee_le")
     forms = {f.slug: f for f in campaign.forms.all()}
     form_obj = forms.get(body.formulaire)
     if form_obj is None:
@@ -109,7 +132,7 @@ def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse
         body.reponses,
         source="api",
         consent=True,
-        submitted_at=body.envoyee_le,
+        submitted_at=_aware(body.envoyee_le),
     )
     if result.errors:
         details = [{"champ": e.key, "message": e.message} for e in result.errors]
@@ -127,3 +150,26 @@ def submit(request: HttpRequest, jeton: str, body: SubmissionIn) -> HttpResponse
     return JsonResponse(
         out, status=201 if result.created else 200, json_dumps_params={"ensure_ascii": False}
     )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """``moment`` with the site's time zone when it has none."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return timezone.make_aware(moment)
+
+
+def _sent_at_problem(moment: datetime | None) -> str | None:
+    """Why ``envoyee_le`` cannot be stored (French, capitalised), or None."""
+    if moment is None:
+        return None
+    try:
+        aware = _aware(moment)
+    except (OverflowError, ValueError):
+        aware = None
+    problem = (
+        submitted_at_problem(aware, timezone.now())
+        if aware is not None
+        else submitted_at_problem(datetime.min.replace(tzinfo=UTC), timezone.now())
+    )
+    return None if problem is None else problem[0].upper() + problem[1:]

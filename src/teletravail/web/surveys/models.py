@@ -96,11 +96,13 @@ class SurveyForm(models.Model):
         """The parsed form, cached per process by (row, SHA-256 of the file): once a form is
         parsed, its file is not read from the database again (``xlsform`` may be deferred)."""
         from teletravail.surveys.xlsform import form_cache
+        from teletravail.web.surveys.filenames import readable_filename
 
         key = (self.pk, self.sha256)
         found = _PARSED.get(key) if self.pk is not None else None
         if found is None:
-            found = form_cache(bytes(self.xlsform), self.filename)
+            data = bytes(self.xlsform)
+            found = form_cache(data, readable_filename(self.filename, data))
             if self.pk is not None and found.sha256 == self.sha256:
                 if len(_PARSED) >= _PARSED_MAX:
                     _PARSED.clear()

@@ -217,6 +217,7 @@ def import_form(
     Raises ``teletravail.surveys.errors.FormError`` (sheet, row, column, reason) when invalid.
     """
     from teletravail.surveys.xlsform import load_xlsform
+    from teletravail.web.surveys.filenames import stored_filename
 
     form = load_xlsform(data, filename)
     return SurveyForm.objects.create(
@@ -225,7 +226,7 @@ def import_form(
         title=form.title or form.form_id,
         source=FormSource.IMPORTED,
         xlsform=data,
-        filename=filename[:200],
+        filename=stored_filename(filename),  # shortened, extension kept
         sha256=form.sha256,
         form_id=form.form_id,
         version=form.version,

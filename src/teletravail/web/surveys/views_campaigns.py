@@ -201,15 +201,17 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
 def download_xlsform(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """The form's XLSForm workbook (.xlsx; the uploaded file when it was one)."""
     from teletravail.surveys.xlsform_export import xlsx_bytes, xlsx_filename
+    from teletravail.web.surveys.filenames import readable_filename
 
     form_obj = campaign_form(campaign_for(request, READ, pk), slug)
     data = bytes(form_obj.xlsform)
-    if form_obj.filename.lower().endswith(".xls"):  # already a workbook ODK and Kobo accept
+    filename = readable_filename(form_obj.filename, data)  # a name cut by an older version
+    if filename.lower().endswith(".xls"):  # already a workbook ODK and Kobo accept
         response = HttpResponse(data, content_type="application/vnd.ms-excel")
-        name = form_obj.filename
+        name = filename
     else:  # .xlsx as is; markdown and CSV forms converted, cell by cell
-        response = HttpResponse(xlsx_bytes(data, form_obj.filename), content_type=XLSX)
-        name = xlsx_filename(form_obj.filename)
+        response = HttpResponse(xlsx_bytes(data, filename), content_type=XLSX)
+        name = xlsx_filename(filename)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from teletravail.surveys.textcheck import clean_value
 from teletravail.web.surveys import display, formpage
 from teletravail.web.surveys.access import campaign_form
 from teletravail.web.surveys.forms import ReceiptForm
@@ -127,7 +128,7 @@ def _answers_rows(submission: Submission) -> list[tuple[str, str]]:
     from teletravail.surveys.instance import flatten
 
     form = submission.form.form()
-    main, repeats = flatten(form, submission.data)
+    main, repeats = flatten(form, clean_value(submission.data))
     labels = {q.name: (q.label or q.name) for q in form.questions()}
     by_name = {q.name: q for q in form.questions()}
     rows: list[tuple[str, str]] = []
@@ -187,7 +188,7 @@ def receipt_export(request: HttpRequest) -> HttpResponse:
         "version": submission.form.version,
         "envoyee_le": submission.submitted_at.isoformat() if submission.submitted_at else None,
         "conservee_jusqu_au": submission.campaign.retention_until.isoformat(),
-        "reponses": submission.data,
+        "reponses": clean_value(submission.data),
     }
     response = HttpResponse(
         json.dumps(payload, ensure_ascii=False, indent=2),

@@ -18,6 +18,7 @@ from teletravail.errors import TeletravailError
 from teletravail.impact.calculator import Method, load_method, load_modes
 from teletravail.impact.models import ModeTransport
 from teletravail.surveys.charts import analysis_charts
+from teletravail.surveys.textcheck import clean_value
 from teletravail.web.surveys import display
 from teletravail.web.surveys.access import MANAGE, READ, campaign_for, campaign_form
 from teletravail.web.surveys.forms import TagForm
@@ -37,7 +38,7 @@ def load_rows(campaign: Campaign, form_obj: SurveyForm) -> tuple[list[int], list
     rows: list[dict[str, Any]] = []
     for pk, data in pairs:
         ids.append(pk)
-        rows.append(data)
+        rows.append(clean_value(data))  # answers stored before the character checks
     return ids, rows
 
 

@@ -1,0 +1,103 @@
+"""Every error of the JSON API with the common French body, whatever produced it.
+
+The API's own handlers (``teletravail.web.api``) answer with ``{"erreur": {"code", "message",
+"details"}}``. Some errors are produced outside them: an unknown path under ``/api/v1/`` (Django's
+URL resolver, an HTML page), a method the path does not accept (django-ninja's bare 405), a body
+larger than Django's limit, an unexpected exception. :class:`ApiErrorsMiddleware` gives those the
+same body, keyed by status:
+
+- 400 ``requete_invalide``, 404 ``introuvable``, 405 ``methode_non_autorisee`` (``Allow`` kept),
+  413 ``trop_volumineux``, 429 ``trop_de_requetes``, 500 ``erreur_interne``, any other status
+  ``erreur``.
+
+Texts are cleaned (:func:`teletravail.surveys.textcheck.clean_value`) so that an error quoting the
+input never fails to encode.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from teletravail.surveys.textcheck import clean_value
+
+API_PREFIX = "/api/v1/"
+log = logging.getLogger("django.request")
+
+#: Maximum size of a request body sent to the API, in bytes (256 KiB): an answer to the residents'
+#: questionnaire is about 2 KB.
+MAX_BODY_BYTES = 256 * 1024
+
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("requete_invalide", "Requête invalide : vérifiez l'adresse, les en-têtes et le corps."),
+    404: (
+        "introuvable",
+        "Adresse inconnue de l'API : la liste des adresses est sur /api/v1/docs.",
+    ),
+    405: ("methode_non_autorisee", "Méthode non autorisée sur cette adresse."),
+    413: (
+        "trop_volumineux",
+        f"Requête trop volumineuse : au plus {MAX_BODY_BYTES // 1024} Ko (262 144 octets).",
+    ),
+    429: ("trop_de_requetes", "Trop de requêtes : réessayez plus tard."),
+    500: (
+        "erreur_interne",
+        "Erreur interne du serveur : réessayez plus tard ; si elle persiste, signalez-la.",
+    ),
+}
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    """A response with the API's common error body (texts cleaned)."""
+    body = {"erreur": {"code": code, "message": message, "details": details or []}}
+    return JsonResponse(clean_value(body), status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def status_error(status: int, request: HttpRequest | None = None) -> HttpResponse:
+    """The common body for ``status`` (see :data:`MESSAGES`)."""
+    code, message = MESSAGES.get(status, ("erreur", "La requête n'a pas abouti."))
+    if status == 405 and request is not None:
+        message = f"Méthode {request.method} non autorisée sur cette adresse."
+    return error_response(status, code, message)
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return str(response.get("Content-Type", "")).startswith("application/json")
+
+
+class ApiErrorsMiddleware:
+    """Under ``/api/v1/``, an error response that is not JSON (status ≥ 400) is replaced by the
+    common body for its status; an exception escaping the API gives a JSON 500 (logged)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or _is_json(response)
+        ):
+            return response
+        replaced = status_error(response.status_code, request)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if response.has_header(header):
+                replaced[header] = response[header]
+        return replaced
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A JSON 500 for an exception raised under ``/api/v1/`` (logged with its traceback)."""
+        if not request.path.startswith(API_PREFIX):
+            return None
+        log.error(
+            "Erreur interne de l'API : %s",
+            request.path,
+            exc_info=exception,
+            extra={"request": request},
+        )
+        return status_error(500)

@@ -1,0 +1,388 @@
+"""Issue 9: no answer blocks the exports or pages, answers are bounded, submissions are limited,
+long file names are safe, and every API error has the French body."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from teletravail.web.accounts.models import Territory
+from teletravail.web.surveys.models import Campaign, Submission, SurveyForm
+from teletravail.web.surveys.service import measured_telework
+from tests.web.surveys.conftest import FIXTURES, login, make_campaign, valid_post
+
+pytestmark = pytest.mark.django_db
+
+UUID = "0b9d8a1e-2f40-4c55-9a3e-6c1f2d3e4a5b"
+
+
+def _post(campaign: Campaign, body: object, client: Client | None = None, **extra: Any) -> Any:
+    return (client or Client()).post(
+        f"/api/v1/enquetes/{campaign.token}/reponses",
+        body if isinstance(body, str | bytes) else json.dumps(body),
+        content_type="application/json",
+        **extra,
+    )
+
+
+def _body(reponses: dict[str, Any], **changes: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "uuid": str(uuid.uuid4()),
+        "formulaire": "mini",
+        "consentement": True,
+        "reponses": reponses,
+    }
+    body.update(changes)
+    return body
+
+
+def _valid(**changes: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "situation": "salarie_prive",
+        "teletravail": "regulier",
+        "jours": 2,
+        "avis": {"souhaits": "Un tiers-lieu"},
+    }
+    answers.update(changes)
+    return answers
+
+
+def _error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()["erreur"]
+    assert body["code"] == code and body["message"]
+    return body
+
+
+# --------------------------------------------------------------------------- 1. characters
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"Un\\u0000tiers-lieu"', "avis/souhaits"),
+        ('"\\ud800"', "avis/souhaits"),
+        ('"fin\\u001b"', "avis/souhaits"),
+    ],
+)
+def test_api_refuses_control_characters_naming_the_field(
+    campaign: Campaign, raw: str, field: str
+) -> None:
+    text = json.dumps(_body(_valid(avis={"souhaits": "X"})))
+    body = _error(_post(campaign, text.replace('"X"', raw)), 422, "reponse_invalide")
+    assert [d["champ"] for d in body["details"]] == [field]
+    assert "U+" in body["details"][0]["message"]
+    assert not Submission.objects.exists()
+
+
+def test_web_form_refuses_control_characters(campaign: Campaign) -> None:
+    client = _consented(campaign)
+    data = valid_post()
+    data["avis/souhaits"] = "Un tiers-lieu\x00"
+    page = client.post(f"/enquetes/r/{campaign.token}/mini/", data)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Texte refusé (caractère de contrôle U+0000" in html
+    assert not Submission.objects.exists()
+
+
+def _consented(campaign: Campaign) -> Client:
+    client = Client()
+    assert client.post(f"/enquetes/r/{campaign.token}/", {"consentement": "1"}).status_code == 302
+    return client
+
+
+def _store_raw(campaign: Campaign, form_obj: SurveyForm, data: dict[str, Any]) -> None:
+    """An answer written to the database directly, as a version without the checks stored it."""
+    Submission.objects.create(
+        uuid=uuid.uuid4(),
+        campaign=campaign,
+        form=form_obj,
+        data=data,
+        source="api",
+        submitted_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+
+
+BAD_TEXTS = ["$\\frac{1}{$", "nul\x00", "surrogate\ud800", "bip\x07"]
+
+
+def test_math_text_answer_is_stored_and_exports_work(
+    manager: User, campaign: Campaign, mini: SurveyForm
+) -> None:
+    response = _post(campaign, _body(_valid(avis={"souhaits": "$\\frac{1}{$"})))
+    assert response.status_code == 201, response.content
+    client = login(manager)
+    for fmt in ("csv", "xlsx"):
+        export = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.{fmt}")
+        assert export.status_code == 200
+
+
+def test_stored_bad_answers_never_break_exports_or_pages(
+    manager: User, campaign: Campaign, mini: SurveyForm
+) -> None:
+    for text in BAD_TEXTS:
+        _store_raw(campaign, mini, _valid(avis={"souhaits": text}, trajets=[{"destination": text}]))
+    client = login(manager)
+    csv_export = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.csv")
+    assert csv_export.status_code == 200
+    text = csv_export.content.decode("utf-8-sig")
+    assert "$\\frac{1}{$" in text and "nul\n" not in text and "\x00" not in text
+    assert "surrogate\ufffd" in text
+    xlsx = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.xlsx")
+    assert xlsx.status_code == 200
+    for query in ("", "?segment=situation"):
+        page = client.get(f"/enquetes/{campaign.pk}/resultats/{query}")
+        assert page.status_code == 200
+        assert "surrogate�" in page.content.decode()
+
+
+COMMUNE_FORM = """| survey |
+| | type | name | label |
+| | select_one situation | situation | Votre situation |
+| | text | commune_residence | Votre commune |
+
+| choices |
+| | list_name | name | label |
+| | situation | salarie_prive | Salarié du privé |
+| | situation | retraite | Retraité |
+
+| settings |
+| | form_id | form_title | version |
+| | communes | Communes | 1 |
+"""
+
+
+def test_results_segmented_by_stored_bad_communes(manager: User, vitre: Territory) -> None:
+    data = COMMUNE_FORM.encode()
+    form_obj = SurveyForm.objects.create(
+        territory=vitre,
+        slug="communes",
+        title="Communes",
+        source="importe",
+        xlsform=data,
+        filename="communes.md",
+        sha256=hashlib.sha256(data).hexdigest(),
+        form_id="communes",
+        version="1",
+    )
+    campaign = make_campaign(vitre, form_obj)
+    for i in range(24):
+        commune = BAD_TEXTS[i % len(BAD_TEXTS)]
+        _store_raw(campaign, form_obj, {"situation": "retraite", "commune_residence": commune})
+    page = login(manager).get(f"/enquetes/{campaign.pk}/resultats/?segment=commune_residence")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "surrogate\ufffd" in html and "$\\frac{1}{$" in html
+
+
+# --------------------------------------------------------------------------- 2. bounds and rates
+
+
+@pytest.mark.parametrize("count", [40_000, 4_000])  # 2.8 MB (over Django's 2.5 MB), 280 KB
+def test_body_over_256_ko_is_refused_with_413(campaign: Campaign, count: int) -> None:
+    trips = [{"destination": "Rennes " * 10}] * count
+    body = _error(_post(campaign, _body(_valid(trajets=trips))), 413, "trop_volumineux")
+    assert "256 Ko" in body["message"]
+    assert not Submission.objects.exists()
+
+
+def test_repeats_over_the_web_form_bound_are_refused(campaign: Campaign) -> None:
+    body = _error(
+        _post(campaign, _body(_valid(trajets=[{"destination": "R"}] * 51))), 422, "reponse_invalide"
+    )
+    assert body["details"] == [
+        {"champ": "trajets", "message": "Trop de répétitions pour « trajets » : 51 (au plus 50)."}
+    ]
+    ok = _post(campaign, _body(_valid(trajets=[{"destination": "R"}] * 50)))
+    assert ok.status_code == 201
+
+
+@override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=3, TELETRAVAIL_SURVEY_RATE_PER_LINK=5)
+def test_submissions_are_limited_per_client_and_per_link(campaign: Campaign) -> None:
+    for _ in range(3):
+        assert _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.1").status_code == 201
+    refused = _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.1")
+    body = _error(refused, 429, "trop_de_requetes")
+    assert "au plus 3 par minute" in body["message"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # another client may still answer, until the link's own limit (5 a minute)
+    assert _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.2").status_code == 201
+    assert _post(campaign, _body(_valid()), REMOTE_ADDR="2001:db8::1").status_code == 201
+    # the same /64 is the same client for IPv6; the link is full anyway now
+    link = _error(
+        _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.3"), 429, "trop_de_requetes"
+    )
+    assert "au plus 5 par minute" in link["message"]
+    assert Submission.objects.count() == 5
+
+
+def test_limits_are_counted_in_the_database_cache() -> None:
+    from django.conf import settings
+    from django.core.cache import caches
+
+    assert settings.CACHES["limites"]["BACKEND"].endswith("DatabaseCache")
+    caches["limites"].set("essai", 1)
+    assert caches["limites"].get("essai") == 1
+
+
+# --------------------------------------------------------------------------- 3. long file names
+
+
+def test_long_xlsform_name_keeps_its_extension(manager: User, campaign: Campaign) -> None:
+    client = login(manager)
+    name = "Questionnaire " + "très long " * 30 + ".md"
+    assert len(name) > 300
+    sent = SimpleUploadedFile(
+        name, (FIXTURES / "mini.md").read_bytes(), content_type="text/markdown"
+    )
+    ok = client.post(f"/enquetes/{campaign.pk}/importer-formulaire/", {"fichier": sent})
+    assert ok.status_code == 302
+    new = SurveyForm.objects.get(slug="mini-2")
+    assert new.filename.endswith(".md") and len(new.filename) <= 200
+    assert new.filename.startswith("Questionnaire très long")
+    _pages_answer(client, campaign, "mini-2")
+
+
+def test_rows_stored_with_a_cut_name_are_read(
+    manager: User, vitre: Territory, campaign: Campaign
+) -> None:
+    data = (FIXTURES / "mini.md").read_bytes()
+    cut = SurveyForm.objects.create(
+        territory=vitre,
+        slug="coupe",
+        title="Nom coupé",
+        source="importe",
+        xlsform=data,
+        filename=("Questionnaire " + "très long " * 30)[:200],  # as stored before the fix
+        sha256=hashlib.sha256(data).hexdigest(),
+        form_id="mini",
+        version="1",
+    )
+    campaign.forms.add(cut)
+    _pages_answer(login(manager), campaign, "coupe")
+    assert measured_telework("epci", "200039022") is None  # the diagnostic's reading
+
+
+def _pages_answer(client: Client, campaign: Campaign, slug: str) -> None:
+    public = _consented(campaign).get(f"/enquetes/r/{campaign.token}/{slug}/")
+    assert public.status_code == 200
+    for url in (
+        f"/enquetes/{campaign.pk}/",
+        f"/enquetes/r/{campaign.token}/",
+        f"/enquetes/{campaign.pk}/resultats/?formulaire={slug}",
+        f"/enquetes/{campaign.pk}/formulaires/{slug}/xlsform/",
+        f"/enquetes/{campaign.pk}/formulaires/{slug}/xform/",
+        f"/enquetes/{campaign.pk}/formulaires/{slug}/reponses.xlsx",
+    ):
+        assert client.get(url).status_code == 200, url
+    download = client.get(f"/enquetes/{campaign.pk}/formulaires/{slug}/xlsform/")
+    assert download["Content-Disposition"].endswith('.xlsx"')
+
+
+# --------------------------------------------------------------------------- 4. numbers, dates, errors
+
+
+@pytest.mark.parametrize("raw", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_non_finite_numbers_are_refused(vitre: Territory, raw: str) -> None:
+    from tests.web.surveys.test_results import WEIGHTED_FORM
+
+    data = WEIGHTED_FORM.encode()
+    form_obj = SurveyForm.objects.create(
+        territory=vitre,
+        slug="pondere",
+        title="Pondéré",
+        source="importe",
+        xlsform=data,
+        filename="pondere.md",
+        sha256=hashlib.sha256(data).hexdigest(),
+        form_id="pondere",
+        version="1",
+    )
+    campaign = make_campaign(vitre, form_obj)
+    answers = {"situation": "retraite", "teletravail": "non", "poids": 0.5}
+    text = json.dumps(_body(answers, formulaire="pondere")).replace("0.5", raw)
+    body = _error(_post(campaign, text), 422, "reponse_invalide")
+    assert body["details"] == [{"champ": "poids", "message": "Saisissez un nombre."}]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["9999-12-31T23:59:59-14:00", "0000-01-01T00:00:00", "1999-12-31T23:59:59Z", "n'importe quoi"],
+)
+def test_out_of_range_sending_time_names_the_field(campaign: Campaign, sent: str) -> None:
+    body = _error(_post(campaign, _body(_valid(), envoyee_le=sent)), 422, "entree_invalide")
+    assert [d["champ"] for d in body["details"]] == ["envoyee_le"]
+    assert not Submission.objects.exists()
+
+
+def test_sending_time_in_range_is_kept(campaign: Campaign) -> None:
+    sent = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
+    response = _post(campaign, _body(_valid(), envoyee_le=sent.isoformat()))
+    assert response.status_code == 201
+    assert Submission.objects.get().submitted_at == sent
+
+
+@pytest.mark.parametrize(
+    "text", ["{pas du json", "[1, 2]", '"texte"', "\xff\xfe".encode("latin-1")]
+)
+def test_unreadable_bodies_have_the_french_error_body(
+    campaign: Campaign, text: str | bytes
+) -> None:
+    body = _error(_post(campaign, text), 422, "entree_invalide")
+    assert body["details"][0]["champ"] == ""
+
+
+def test_wrong_types_have_the_french_error_body(campaign: Campaign) -> None:
+    body = _error(_post(campaign, _body(_valid(), consentement=[1])), 422, "entree_invalide")
+    assert any(d["champ"] == "consentement" for d in body["details"])
+    body = _error(_post(campaign, _body("pas un objet")), 422, "entree_invalide")  # type: ignore[arg-type]
+    assert any(d["champ"] == "reponses" for d in body["details"])
+
+
+def test_unknown_path_and_wrong_method_have_the_french_error_body(campaign: Campaign) -> None:
+    client = Client()
+    for path in ("/api/v1/inconnu", "/api/v1/enquetes/x/y/z", "/api/v1/territoires/commune/"):
+        _error(client.get(path), 404, "introuvable")
+    wrong = client.get(f"/api/v1/enquetes/{campaign.token}/reponses")
+    body = _error(wrong, 405, "methode_non_autorisee")
+    assert "GET" in body["message"] and wrong["Allow"] == "POST"
+    assert client.get("/enquetes/inconnu-du-site/").status_code == 404  # HTML elsewhere
+
+
+def test_internal_error_inside_the_api_is_json(campaign: Campaign, mini: SurveyForm) -> None:
+    # A stored form whose file cannot be read any more: the engine fails while validating.
+    SurveyForm.objects.filter(pk=mini.pk).update(xlsform=b"\x00 illisible", sha256="autre")
+    client = Client(raise_request_exception=False)
+    _error(_post(campaign, _body(_valid()), client=client), 500, "erreur_interne")
+
+
+def test_receipt_pages_show_stored_bad_answers(campaign: Campaign, mini: SurveyForm) -> None:
+    from teletravail.web.surveys.receipts import code_hash, new_code
+
+    code = new_code()
+    Submission.objects.create(
+        uuid=uuid.uuid4(),
+        campaign=campaign,
+        form=mini,
+        data=_valid(avis={"souhaits": "surrogate\ud800 nul\x00"}),
+        source="public",
+        submitted_at=timezone.now(),
+        received_at=timezone.now(),
+        receipt_hash=code_hash(code),
+    )
+    page = Client().post("/enquetes/recu/", {"code": code})
+    assert page.status_code == 200 and "surrogate\ufffd nul" in page.content.decode()
+    export = Client().post("/enquetes/recu/export/", {"code": code})
+    assert export.status_code == 200
+    assert json.loads(export.content)["reponses"]["avis"]["souhaits"] == "surrogate\ufffd nul"
