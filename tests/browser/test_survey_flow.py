@@ -162,10 +162,22 @@ def test_campaign_from_launch_to_diagnostic(browser: Browser, live_server: LiveS
     assert len(rows) == 10
     assert {r["profil/commune_residence"] for r in rows} == {"Vitré", "Châteaubourg"}
 
-    # The territory's diagnostic shows the measured rate beside the national estimate.
+    # The manager makes it the territory's reference campaign on the team's survey dashboard.
+    page.goto(base + "/enquetes/epci/200039022/tableau-de-bord/")
+    choice = page.locator("select#campagne")
+    value = choice.locator("option", has_text="Télétravail à Vitré 2026").get_attribute("value")
+    assert value
+    choice.select_option(value)
+    page.get_by_role("button", name="Enregistrer la campagne de référence").click()
+    expect(page.locator("main")).to_contain_text("Télétravail à Vitré 2026")
+    screenshot(page, "enquete-tableau-de-bord")
+
+    # The territory's diagnostic shows the measured rate beside the national estimate, provisional
+    # while the campaign is open and its interval wide (10 respondents).
     page.goto(base + "/territoires/epci/200039022/diagnostic/?date=2025-01-28")
     main = page.locator("main")
-    expect(main).to_contain_text("Mesure locale : 50,0 %")
+    expect(main).to_contain_text("Mesure locale provisoire : 50,0 %")
+    expect(main).to_contain_text("campagne en cours")
     expect(main).to_contain_text("Enquête locale « Télétravail à Vitré 2026 »")
     screenshot(page, "enquete-diagnostic")
     team.close()
