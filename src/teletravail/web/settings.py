@@ -102,7 +102,7 @@ TELETRAVAIL_TRASH_DAYS = int(os.environ.get("TELETRAVAIL_TRASH_DAYS") or 30)
 TELETRAVAIL_EXPORT_KEEP_DAYS = int(os.environ.get("TELETRAVAIL_EXPORT_KEEP_DAYS") or 7)
 # Exports of more answers than this run as background jobs (per format; see answer_exports.py).
 TELETRAVAIL_EXPORT_SYNC_MAX = {
-    "xlsx": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_XLSX") or 500),
+    "xlsx": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_XLSX") or 2000),
     "csv": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_CSV") or 10000),
 }
 
