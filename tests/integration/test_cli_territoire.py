@@ -99,7 +99,15 @@ def test_missing_warehouse(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("Fontainbleau", "77186"), ("Libourn", "33243"), ("Albigeois", "248100737")],
+    [("Fontainbleau", "77186"), ("Libourne", "33243"), ("Albigeois", "248100737")],
 )
 def test_typos_and_partial_names(warehouse: Path, query: str, code: str) -> None:
     assert card(warehouse, query)["fiche"]["code"] == code
+
+
+def test_a_name_typed_halfway_lists_the_town_and_its_agglomeration(warehouse: Path) -> None:
+    """ "Libourn" begins both Libourne (25,000 inhabitants) and the CA du Libournais (94,000): the
+    two are listed by population for the user to choose, neither is picked for them."""
+    payload = card(warehouse, "Libourn")
+    assert payload["statut"] == "ambigu"
+    assert [c["code"] for c in payload["candidats"][:2]] == ["200070092", "33243"]

@@ -90,16 +90,13 @@ def test_whole_words_before_a_word_begun() -> None:
     the old ranking put before the agglomeration because its name starts with the query."""
     result = Gazetteer(ENTRIES, {}).search("vitre")
     assert [m.entry.code for m in result.matches] == ["35360", "200039022", "70571"]
-    assert [m.tier for m in result.matches] == [Tier.EXACT, Tier.WORD, Tier.START]
+    assert [m.tier for m in result.matches] == [Tier.EXACT, Tier.WORD, Tier.PREFIX]
     assert result.resolved
 
 
-def test_typed_so_far_ranks_names_begun_then_population() -> None:
-    """What is typed so far: names that begin with it (by population), then names where a later
-    word begins with it ("libourn" gives Libourne before the CA du Libournais)."""
+def test_typed_so_far_ranks_by_population() -> None:
     result = Gazetteer(ENTRIES, {}).search("vit")
-    assert [m.entry.code for m in result.matches] == ["35360", "24582", "70571", "200039022"]
-    assert [m.tier for m in result.matches] == [Tier.START] * 3 + [Tier.PREFIX]
+    assert [m.entry.code for m in result.matches] == ["200039022", "35360", "24582", "70571"]
 
 
 def test_ambiguous_lists_candidates_by_population(gaz: Gazetteer) -> None:

@@ -25,7 +25,6 @@ TIER_LABELS = {
     Tier.POSTAL: "code postal",
     Tier.EXACT: "nom exact",
     Tier.WORD: "mots entiers du nom",
-    Tier.START: "début du nom",
     Tier.PREFIX: "début d'un mot",
     Tier.APPROX: "nom approché",
 }

@@ -9,10 +9,9 @@ ranked by relevance (tier), then size (inhabitants: population municipale in for
 2. exact: the whole normalised name;
 3. word: the query is one or more whole words of the name, at its start or further on ("vitre" ->
    "CA Vitré Communauté", "saint omer" -> "CA du Pays de Saint-Omer" and "Saint-Omer-Capelle");
-4. start: the name begins with the query, which ends inside its first word ("libourn" ->
-   "Libourne", "vitre" -> "Vitrey-sur-Mance"): what is typed so far, ranked after whole words;
-5. prefix: the query ends inside a later word of the name ("libourn" -> "CA du Libournais");
-6. approx: fuzzy similarity (typing errors), only when nothing else matches; ranked by
+4. prefix: the query ends inside a word of the name ("vitre" -> "Vitrey-sur-Mance"): what is typed
+   so far, ranked after whole words;
+5. approx: fuzzy similarity (typing errors), only when nothing else matches; ranked by
    similarity (0-100), then population.
 
 A query is resolved when its best tier holds a single territory, or (for names) when its first
@@ -43,9 +42,8 @@ class Tier(IntEnum):
     POSTAL = 1
     EXACT = 2
     WORD = 3
-    START = 4
-    PREFIX = 5
-    APPROX = 6
+    PREFIX = 4
+    APPROX = 5
 
 
 @dataclass(frozen=True)
@@ -121,16 +119,15 @@ class Gazetteer:
             self.by_norm.setdefault(e.norm, []).append(e)
         self.commune_by_siren: dict[str, Entry] = {}
         self.postal = postal
-        suffixes: list[tuple[str, int, bool]] = []
+        suffixes: list[tuple[str, int]] = []
         for i, e in enumerate(entries):
             words = e.norm.split()
             for w in range(len(words)):
-                suffixes.append((" ".join(words[w:]), i, w == 0))
+                suffixes.append((" ".join(words[w:]), i))
         suffixes.sort()
         # every word-suffix of every name, sorted: a query matches a contiguous range of them
         self._suffix_keys = [s[0] for s in suffixes]
         self._suffix_entry = np.asarray([s[1] for s in suffixes], dtype=np.int32)
-        self._suffix_first = np.asarray([s[2] for s in suffixes], dtype=bool)
         self._population = np.asarray([e.population for e in entries], dtype=np.int64)
         self._departement = np.asarray(
             [e.detail if e.kind == "commune" else "" for e in entries], dtype=object
@@ -207,16 +204,14 @@ class Gazetteer:
         then population, found with numpy over the contiguous range of matching suffixes.
 
         Normalised names hold only [0-9a-z ], so the suffixes equal to ``norm`` or going on with a
-        space (whole words: tier WORD) sort before those going on inside a word (tier START when the
-        suffix is the whole name, PREFIX when it begins at a later word)."""
+        space (whole words: tier WORD) sort before those going on inside a word (tier PREFIX)."""
         lo = bisect.bisect_left(self._suffix_keys, norm)
         hi = bisect.bisect_left(self._suffix_keys, norm + "~", lo)  # "~" sorts after [0-9a-z ]
         if lo == hi:
             return []
         whole = bisect.bisect_left(self._suffix_keys, norm + "!", lo, hi)  # " " < "!" < "0"
         entry = self._suffix_entry[lo:hi]
-        begun = np.where(self._suffix_first[lo:hi], int(Tier.START), int(Tier.PREFIX))
-        tier = np.where(np.arange(lo, hi) < whole, int(Tier.WORD), begun)
+        tier = np.where(np.arange(lo, hi) < whole, int(Tier.WORD), int(Tier.PREFIX))
         if departement:
             keep = self._departement[entry] == departement
             entry, tier = entry[keep], tier[keep]

@@ -91,7 +91,7 @@ class Candidate(Schema):
     nom: str
     detail: str | None
     population: int | None
-    correspondance: Literal["code", "postal", "exact", "word", "start", "prefix", "approx"]
+    correspondance: Literal["code", "postal", "exact", "prefix", "word", "approx"]
 
 
 class SearchResult(Schema):

@@ -127,12 +127,12 @@ def test_far_future_submission_time_is_refused_with_nothing_stored(
     run_worker()
     job.refresh_from_db()
     assert Submission.all_objects.count() == 0
-    (refused,) = job.report["refused"]
-    assert refused["position"] == 4 and refused["column"] == "_submission_time"
-    assert "9999-12-31T23:59:59-14:00" in refused["reason"]
-    assert "entre le 1er janvier 2000 et aujourd'hui" in refused["reason"]
+    # The reader of the file refuses the whole file at that cell (line 5: the header is line 1).
+    assert job.status == "echoue"
+    assert job.report["line"] == 5 and job.report["column"] == "_submission_time"
+    assert "9999-12-31T23:59:59-14:00" in job.report["error"]
     page = client.get(f"/enquetes/taches/{job.pk}/")
-    assert page.status_code == 200 and "Import refusé" in page.content.decode()
+    assert page.status_code == 200 and "9999-12-31T23:59:59-14:00" in page.content.decode()
 
 
 def test_unreadable_file_fails_the_job_with_its_reason(manager: User, campaign: Campaign) -> None:
