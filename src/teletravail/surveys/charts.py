@@ -16,7 +16,6 @@ cleaned of control characters and lone surrogates (:func:`teletravail.surveys.te
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -24,24 +23,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from teletravail.reports.charts import BAR, _svg
+from teletravail.reports.charts import BAR, STYLE_ATTRIBUTE, STYLE_ELEMENT, _attributes, _svg
 from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
 from teletravail.surveys.stats import HIDDEN_REASON
 from teletravail.surveys.textcheck import clean_text
 
 ERROR = "#3a3a3a"
-STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
-STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
-
-
-def _attributes(match: re.Match[str]) -> str:
-    parts = []
-    for declaration in match.group(1).split(";"):
-        if ":" not in declaration:
-            continue
-        name, value = (p.strip() for p in declaration.split(":", 1))
-        parts.append(f'{name}="{value.replace(chr(34), chr(39))}"')
-    return " ".join(parts)
 
 
 def strict_svg(svg: str) -> str:
