@@ -45,6 +45,11 @@ class Refusal:
     message: str
 
 
+def _now() -> float:
+    """Seconds since the epoch (a function of its own so that tests can hold a window still)."""
+    return time.time()
+
+
 def _cache() -> BaseCache:
     try:
         return caches[CACHE_ALIAS]
@@ -82,7 +87,7 @@ def check_submission_rate(request: HttpRequest, token: str) -> Refusal | None:
     per_link = _limit("TELETRAVAIL_SURVEY_RATE_PER_LINK", DEFAULT_PER_LINK)
     if per_client <= 0 and per_link <= 0:
         return None
-    now = time.time()
+    now = _now()
     window = int(now // WINDOW_SECONDS)
     retry_after = max(1, WINDOW_SECONDS - int(now % WINDOW_SECONDS))
     link = hashlib.blake2b(token.encode(), digest_size=12).hexdigest()
