@@ -120,6 +120,31 @@ CHECKS: tuple[DataCheck, ...] = (
         "les niveaux de densité sont compris entre 1 et 7",
         "SELECT commune_code FROM grille_densite WHERE niveau_densite NOT BETWEEN 1 AND 7",
     ),
+    # --- issue 10: services (BPE)
+    _exists_in_cog("bpe_2019", "BPE 2019"),
+    _exists_in_cog("bpe_2024_groupes", "BPE 2024"),
+    DataCheck(
+        "bpe_2019_unique",
+        "une ligne par commune et type d'équipement dans la BPE 2019",
+        "SELECT commune_code, typequ FROM bpe_2019 GROUP BY ALL HAVING count(*) > 1",
+    ),
+    DataCheck(
+        "bpe_2024_unique",
+        "une ligne par commune et groupe d'équipements dans la BPE 2024",
+        "SELECT commune_code, groupe FROM bpe_2024_groupes GROUP BY ALL HAVING count(*) > 1",
+    ),
+    DataCheck(
+        "bpe_nombres_positifs",
+        "les nombres d'équipements de la BPE sont positifs",
+        "SELECT commune_code, typequ FROM bpe_2019 WHERE NOT nb_equipements > 0 UNION ALL "
+        "SELECT commune_code, groupe FROM bpe_2024_groupes WHERE NOT nb_equipements > 0",
+    ),
+    DataCheck(
+        "bpe_gammes_types_connus",
+        "tout type d'une gamme d'équipements a un libellé déclaré",
+        "SELECT g.typequ FROM bpe_gammes g LEFT JOIN bpe_types t USING (typequ) "
+        "WHERE t.typequ IS NULL",
+    ),
     DataCheck(
         "population_positive",
         "aucune population négative",
