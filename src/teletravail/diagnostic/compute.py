@@ -60,6 +60,10 @@ REQUIRED_TABLES = (
     "reference_figures",
     "mobpro_flux",
     "tiers_lieux",
+    "bpe_2019",
+    "bpe_2024_groupes",
+    "bpe_gammes",
+    "bpe_groupes_2024",
 )
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."

@@ -55,7 +55,7 @@ def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list
     sources = con.execute(
         "SELECT string_agg(DISTINCT citation, ' ; ' ORDER BY citation) FROM sources WHERE chargee "
         "AND id IN ('cog', 'acv', 'comparateur_2018', 'centralites', 'france_services', "
-        "'gtfs_ter', 'gtfs_longue_distance', 'gares', 'aav2020')"
+        "'gtfs_ter', 'gtfs_longue_distance', 'gares', 'aav2020', 'bpe_2019', 'bpe_2024')"
     ).fetchone()
     day = con.execute("SELECT jour_desserte FROM indicateurs_info").fetchone()
     overseas = sum(1 for r in rows if not r[0])
