@@ -43,7 +43,9 @@ from teletravail.opendata.context import LoadContext
 from teletravail.opendata.loaders.insee import FIX_HINT, check_pattern
 
 NOMENCLATURE_FILE = "bpe_nomenclature.toml"
-_NOMENCLATURE_HINT = "Corrigez la nomenclature BPE du paquet (src/teletravail/opendata/bpe_nomenclature.toml)"
+_NOMENCLATURE_HINT = (
+    "Corrigez la nomenclature BPE du paquet (src/teletravail/opendata/bpe_nomenclature.toml)"
+)
 _CODE_RE = "[0-9][0-9AB][0-9]{3}"
 _TYPEQU_RE = "[A-G][0-9]{3}"
 _COUNT_RE = "[0-9]+"
@@ -171,12 +173,30 @@ def load_bpe_2019(ctx: LoadContext) -> None:
         "row_number() OVER () + 1 AS _line",
     )
     labels = dict(zip(("code", "typequ", "nb_txt"), (header[p] for p in positions), strict=True))
-    check_pattern(ctx, "bpe_2019_raw", path, {"code": labels["code"]}, _CODE_RE,
-                  problem="code commune mal formé")
-    check_pattern(ctx, "bpe_2019_raw", path, {"typequ": labels["typequ"]}, _TYPEQU_RE,
-                  problem="type d'équipement mal formé (lettre A à G et trois chiffres attendus)")
-    check_pattern(ctx, "bpe_2019_raw", path, {"nb_txt": labels["nb_txt"]}, _COUNT_RE,
-                  problem="nombre d'équipements illisible (entier positif attendu)")
+    check_pattern(
+        ctx,
+        "bpe_2019_raw",
+        path,
+        {"code": labels["code"]},
+        _CODE_RE,
+        problem="code commune mal formé",
+    )
+    check_pattern(
+        ctx,
+        "bpe_2019_raw",
+        path,
+        {"typequ": labels["typequ"]},
+        _TYPEQU_RE,
+        problem="type d'équipement mal formé (lettre A à G et trois chiffres attendus)",
+    )
+    check_pattern(
+        ctx,
+        "bpe_2019_raw",
+        path,
+        {"nb_txt": labels["nb_txt"]},
+        _COUNT_RE,
+        problem="nombre d'équipements illisible (entier positif attendu)",
+    )
     ctx.reject_first(
         "bpe_2019_raw",
         path,
@@ -244,18 +264,34 @@ def load_bpe_2024(ctx: LoadContext) -> None:
     code_re = re.compile(_CODE_RE)
     for code, values in communes.items():
         if not code_re.fullmatch(code):
-            raise SourceError(path, "code commune mal formé", column="communes", value=code,
-                              hint=FIX_HINT)
+            raise SourceError(
+                path, "code commune mal formé", column="communes", value=code, hint=FIX_HINT
+            )
         if not isinstance(values, dict):
-            raise SourceError(path, "comptes par groupe attendus (objet JSON)",
-                              column=f"communes.{code}", value=str(values)[:80], hint=FIX_HINT)
+            raise SourceError(
+                path,
+                "comptes par groupe attendus (objet JSON)",
+                column=f"communes.{code}",
+                value=str(values)[:80],
+                hint=FIX_HINT,
+            )
         for group, n in values.items():
             if not _GROUP_RE.match(group):
-                raise SourceError(path, "nom de groupe d'équipements mal formé",
-                                  column=f"communes.{code}", value=group, hint=FIX_HINT)
+                raise SourceError(
+                    path,
+                    "nom de groupe d'équipements mal formé",
+                    column=f"communes.{code}",
+                    value=group,
+                    hint=FIX_HINT,
+                )
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-                raise SourceError(path, "nombre d'équipements illisible (entier positif attendu)",
-                                  column=f"communes.{code}.{group}", value=str(n), hint=FIX_HINT)
+                raise SourceError(
+                    path,
+                    "nombre d'équipements illisible (entier positif attendu)",
+                    column=f"communes.{code}.{group}",
+                    value=str(n),
+                    hint=FIX_HINT,
+                )
             codes.append(code)
             groups.append(group)
             counts.append(n)
