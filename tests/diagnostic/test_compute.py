@@ -269,8 +269,11 @@ def test_scores_by_hand(diag: duckdb.DuckDBPyConnection) -> None:
     # FttH 30.2 % (w 0.2); 1 tiers-lieu for 19,365 inhabitants = 0.516 per 10,000 -> 51.6 (w 0.2)
     ftth = 100 * 2874 / (8779 + 736)
     tl = 100 * (1 / 19365 * 10000) / 1.0
+    # BPE (issue 10): 126 types in 2019 between 10 and 128 (w 0.2); proximity range 19/19 -> 100
+    # (w 0.1); 25 general practitioners in 2024 = 12.9 per 10,000 > 8.9 -> 100 (w 0.2)
+    bpe = 0.2 * 100 * (126 - 10) / (128 - 10) + 0.1 * 100 + 0.2 * 100
     assert value(diag, "commune", "35360", "score_services") == pytest.approx(
-        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth + 0.2 * tl) / 1.0
+        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth + 0.2 * tl + bpe) / 1.5
     )
     # proximity, Vitré: 36.47 km between 150 (0) and 20 (100)
     d = haversine(*VITRE, *RENNES)
@@ -280,10 +283,11 @@ def test_scores_by_hand(diag: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_skipped_sub_indicators_renormalise_weights(diag_plain: duckdb.DuckDBPyConnection) -> None:
-    # without the tiers-lieux census the services criterion uses the three other weights (0.8)
+    # without the tiers-lieux census the services criterion uses the other weights (1.3)
     ftth = 100 * 2874 / (8779 + 736)
+    bpe = 0.2 * 100 * (126 - 10) / (128 - 10) + 0.1 * 100 + 0.2 * 100  # issue 10 (BPE)
     assert value(diag_plain, "commune", "35360", "score_services") == pytest.approx(
-        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth) / 0.8
+        (0.4 * 75 + 0.2 * 0 + 0.2 * ftth + bpe) / 1.3
     )
 
 
