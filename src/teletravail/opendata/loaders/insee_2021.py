@@ -3,7 +3,8 @@ commune and by IRIS, localised unemployment by employment zone 2021-2025.
 
 Every commune code is attached to the COG 2026 through ``commune_codes`` (current codes, former
 codes of merged communes, arrondissements municipaux of Paris, Lyon and Marseille); rows that cannot
-be attached are kept out of the commune tables and listed as anomalies. Tables:
+be attached keep a NULL ``commune_code`` in the IRIS tables, stay out of the commune tables and
+are listed as anomalies. Tables:
 
 - ``rp2021_iris``: iris (IRIS code, 9 characters), commune_source (the file's commune code,
   arrondissement for Paris/Lyon/Marseille), commune_code (COG 2026), typ_iris (H habitat, A
@@ -172,9 +173,8 @@ def _commune_rows(
 
 
 def _attach(ctx: LoadContext, table: str, path: Path, *, code_col: str = "code", what: str) -> None:
-    """Add ``commune_code`` (COG 2026) and report unattached rows, then drop them."""
+    """Add ``commune_code`` (COG 2026); unattached rows keep a NULL code and are anomalies."""
     ctx.map_communes(table, code_col=code_col, name_col=None, file=path, what=what)
-    ctx.con.execute(f"DELETE FROM {table} WHERE commune_code IS NULL")
 
 
 # -- census 2021 by IRIS ---------------------------------------------------------------------------
@@ -246,7 +246,8 @@ def load_rp2021_iris(ctx: LoadContext) -> None:
     ctx.con.execute(
         f"""CREATE OR REPLACE TABLE rp2021_communes AS
         SELECT commune_code, {sums}, count(*)::INTEGER AS nb_iris
-        FROM rp2021_iris GROUP BY commune_code ORDER BY commune_code"""
+        FROM rp2021_iris WHERE commune_code IS NOT NULL
+        GROUP BY commune_code ORDER BY commune_code"""
     )
     report_missing_communes(ctx, "rp2021_communes", path)
 
@@ -293,7 +294,8 @@ def load_logement_2021(ctx: LoadContext) -> None:
     ctx.con.execute(
         f"""CREATE OR REPLACE TABLE logement_2021 AS
         SELECT commune_code, {sums}, count(*)::INTEGER AS nb_codes_sources
-        FROM logement_2021_raw GROUP BY commune_code ORDER BY commune_code"""
+        FROM logement_2021_raw WHERE commune_code IS NOT NULL
+        GROUP BY commune_code ORDER BY commune_code"""
     )
     ctx.con.execute("DROP TABLE logement_2021_raw")
     report_missing_communes(ctx, "logement_2021", path)
@@ -344,7 +346,7 @@ def load_filosofi_2021(ctx: LoadContext) -> None:
                END AS part_minima_sociaux,
                count(*)::INTEGER AS nb_codes_sources,
                count(*) > 1 AS revenu_approche
-        FROM w GROUP BY commune_code ORDER BY commune_code"""
+        FROM w WHERE commune_code IS NOT NULL GROUP BY commune_code ORDER BY commune_code"""
     )
     approx = ctx.con.execute("SELECT count(*) FROM filosofi_2021 WHERE revenu_approche").fetchall()
     if approx and approx[0][0]:
@@ -516,7 +518,8 @@ def load_chomage_ze(ctx: LoadContext) -> None:
                arg_min(ze_code, (code <> commune_code, code)) AS ze_code,
                count(*)::INTEGER AS nb_codes_sources,
                count(DISTINCT ze_code) AS nb_zones
-        FROM chomage_ze_raw GROUP BY commune_code ORDER BY commune_code"""
+        FROM chomage_ze_raw WHERE commune_code IS NOT NULL
+        GROUP BY commune_code ORDER BY commune_code"""
     )
     for (code,) in ctx.con.execute(
         "SELECT commune_code FROM chomage_ze_communes WHERE nb_zones > 1 ORDER BY 1"
