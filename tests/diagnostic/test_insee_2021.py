@@ -47,13 +47,13 @@ def test_coverage_and_age_shown_next_to_the_figure(diag: duckdb.DuckDBPyConnecti
     by_id = {v.id: v for v in read_indicators(diag, "epci", OMER)}
     poverty = by_id["taux_pauvrete_2021"]
     assert poverty.nature == "estimated" and poverty.assumptions
-    assert poverty.note is not None and poverty.note.startswith("couverture : ")
+    assert poverty.note is not None and poverty.note.startswith("Couverture : ")
     assert "IRIS publié" in poverty.note
     old = by_id["taux_pauvrete_2019"]
     assert old.note is not None and "commune(s) publiée(s) sur" in old.note
     assert "vieille de" in old.note
     approx = by_id["revenu_median_2021_approche"]
-    assert approx.nature == "estimated" and "couverture" in (approx.note or "")
+    assert approx.nature == "estimated" and "Couverture" in (approx.note or "")
     assert "revenu_median_2021" not in by_id  # the measured median is a commune figure
 
 

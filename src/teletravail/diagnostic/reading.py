@@ -234,6 +234,6 @@ def read_indicators(
         covered = texts.get(ind.coverage) if ind.coverage else None
         if covered:
             note = result[index].note
-            text = f"couverture : {covered}"
-            result[index] = replace(result[index], note=f"{text} ; {note}" if note else text)
+            text = f"Couverture : {covered}."
+            result[index] = replace(result[index], note=f"{text} {note}" if note else text)
     return result

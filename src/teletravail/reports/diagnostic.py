@@ -123,7 +123,7 @@ def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = N
             "Chiffres publiés utilisés : " + " ; ".join(_published(f) for f in v.figures) + "."
         )
     if v.nature == "estimated" and v.assumptions:
-        notes.append("Hypothèses : " + " ; ".join(v.assumptions))
+        notes.append("Hypothèses : " + " ; ".join(v.assumptions).rstrip(".") + ".")
     if v.note:
         notes.append(v.note)
     text = v.text
