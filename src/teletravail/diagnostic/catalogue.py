@@ -61,6 +61,7 @@ _INDICATOR_KEYS = {
     "kind",
     "decimals",
     "reference_date",
+    "coverage",
 }
 _REQUIRED_TEXT = ("id", "theme", "label", "unit", "definition", "formula")
 
@@ -82,7 +83,8 @@ class Indicator:
 
     ``figures`` are ids of ``reference_figures`` used in the computation; ``requires`` are optional
     sources without which the value is "donnée non disponible"; ``reference_date`` is the date the
-    data describes, used to show its age.
+    data describes, used to show its age; ``coverage`` the id of a text indicator saying what the
+    value covers (communes, share of the population), shown next to it.
     """
 
     id: str
@@ -101,6 +103,7 @@ class Indicator:
     kind: Kind = "number"
     decimals: int = 1
     reference_date: date | None = None
+    coverage: str | None = None
 
     @property
     def nature_label(self) -> str:
@@ -233,6 +236,7 @@ def _indicator(entry: dict[str, Any], index: int) -> Indicator:
         kind=cast(Kind, entry.get("kind", "number")),
         decimals=decimals,
         reference_date=ref,
+        coverage=entry.get("coverage"),
     )
 
 
@@ -349,6 +353,13 @@ def _indicator_problems(
                 problems.append(f"{where} : chiffre de référence inconnu « {f} »")
         if i.figures and "reference" not in i.sources:
             problems.append(f"{where} : utilise des chiffres publiés sans la source « reference »")
+        if i.coverage is not None:
+            target = next((c for c in ind.indicators if c.id == i.coverage), None)
+            if target is None or target.kind != "text" or not set(i.levels) & set(target.levels):
+                problems.append(
+                    f"{where} : « coverage » doit nommer un indicateur texte d'un même niveau "
+                    f"(« {i.coverage} »)"
+                )
         if i.nature == "estimated" and not i.assumptions:
             problems.append(f"{where} : une estimation doit déclarer ses hypothèses")
     return problems

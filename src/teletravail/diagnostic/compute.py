@@ -64,6 +64,14 @@ REQUIRED_TABLES = (
     "bpe_2024_groupes",
     "bpe_gammes",
     "bpe_groupes_2024",
+    # issue 10: insee
+    "rp2021_communes",
+    "logement_2021",
+    "filosofi_2021",
+    "filosofi_2021_iris",
+    "chomage_ze",
+    "chomage_france",
+    "chomage_ze_communes",
 )
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."

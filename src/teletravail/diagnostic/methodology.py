@@ -130,6 +130,10 @@ def _indicator_md(ind: Indicator, sources: dict[str, Source], figures: dict[str,
             f"- **Date de la donnée** : {ind.reference_date:%d/%m/%Y} (son âge est "
             "affiché avec la valeur)"
         )
+    if ind.coverage is not None:
+        lines.append(
+            f"- **Couverture** : affichée à côté de la valeur (indicateur `{ind.coverage}`)"
+        )
     for req in ind.requires:
         src = sources[req]
         files = ", ".join(f"`{f.label}`" for f in src.files)

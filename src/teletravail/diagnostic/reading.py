@@ -4,7 +4,7 @@
 ``IndicatorValue`` per indicator declared at that level: value and unit, French label, definition,
 formula, nature (mesure, calcul, estimation), assumptions, sources with their vintage (read from the
 warehouse's ``sources`` table), the published figures used (``reference_figures``), the age of the
-data when it is old, the rail reference day, and a status:
+data when it is old, the rail reference day, what the value covers (``coverage``), and a status:
 
 - ``disponible``: a value;
 - ``non_disponible``: "donnée non disponible": an optional source is not loaded; the message names the
@@ -15,7 +15,7 @@ data when it is old, the rail reference day, and a status:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -228,4 +228,12 @@ def read_indicators(
     values = dict(zip(columns, row, strict=True))
     ctx = _Context(con)
     when = today or date.today()
-    return [ctx.value(ind, values.get(ind.id), when) for ind in cat.at_level(level)]
+    result = [ctx.value(ind, values.get(ind.id), when) for ind in cat.at_level(level)]
+    texts = {v.id: v.value for v in result if isinstance(v.value, str)}
+    for index, ind in enumerate(cat.at_level(level)):
+        covered = texts.get(ind.coverage) if ind.coverage else None
+        if covered:
+            note = result[index].note
+            text = f"Couverture : {covered}."
+            result[index] = replace(result[index], note=f"{text} {note}" if note else text)
+    return result

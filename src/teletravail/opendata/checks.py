@@ -150,6 +150,40 @@ CHECKS: tuple[DataCheck, ...] = (
         "aucune population négative",
         "SELECT code FROM communes WHERE population < 0",
     ),
+    # --- issue 10: insee (census 2021, Filosofi 2021, localised unemployment) ---
+    _exists_in_cog("rp2021_communes", "recensement 2021"),
+    _exists_in_cog("logement_2021", "logements 2021"),
+    _exists_in_cog("filosofi_2021", "Filosofi 2021"),
+    _exists_in_cog("filosofi_2021_iris", "Filosofi 2021 par IRIS"),
+    _exists_in_cog("chomage_ze_communes", "zones d'emploi"),
+    DataCheck(
+        "rp2021_iris_unique",
+        "un code IRIS par ligne du recensement 2021 et de Filosofi 2021",
+        "SELECT iris FROM rp2021_iris GROUP BY iris HAVING count(*) > 1 "
+        "UNION ALL SELECT iris FROM filosofi_2021_iris GROUP BY iris HAVING count(*) > 1",
+    ),
+    DataCheck(
+        "communes_2021_uniques",
+        "une ligne par commune actuelle dans les tables communales de 2021",
+        "SELECT 'rp2021_communes', commune_code FROM rp2021_communes GROUP BY 2 HAVING count(*) > 1 "
+        "UNION ALL SELECT 'logement_2021', commune_code FROM logement_2021 GROUP BY 2 "
+        "HAVING count(*) > 1 UNION ALL SELECT 'filosofi_2021', commune_code FROM filosofi_2021 "
+        "GROUP BY 2 HAVING count(*) > 1 UNION ALL SELECT 'chomage_ze_communes', commune_code "
+        "FROM chomage_ze_communes GROUP BY 2 HAVING count(*) > 1",
+    ),
+    DataCheck(
+        "logement_2021_coherent",
+        "logements 2021 : résidences principales, secondaires et vacants ne dépassent pas le parc",
+        "SELECT commune_code, logements FROM logement_2021 WHERE residences_principales "
+        "+ residences_secondaires + logements_vacants > logements + greatest(2, 0.01 * logements)",
+    ),
+    DataCheck(
+        "taux_2021_bornes",
+        "taux de pauvreté et de chômage entre 0 et 100 %",
+        "SELECT iris, taux_pauvrete FROM filosofi_2021_iris WHERE taux_pauvrete NOT BETWEEN 0 AND 100 "
+        "UNION ALL SELECT ze_code, taux_chomage FROM chomage_ze "
+        "WHERE taux_chomage NOT BETWEEN 0 AND 100",
+    ),
 )
 
 

@@ -8,7 +8,7 @@ scenario whose assumptions come from its own indicators; returns a :class:`Diagn
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -46,9 +46,9 @@ from teletravail.territory.lookup import Entry
 
 # The indicator charted for each theme (territory and its comparable territories side by side).
 THEME_CHARTS = {
-    "evolution": "evolution_population_2013_2018",
-    "logement": "part_logements_vacants_2018",
-    "revenus": "taux_pauvrete_2019",
+    "evolution": "evolution_population_2018_2023",
+    "logement": "part_logements_vacants_2021",
+    "revenus": "taux_chomage_zone_emploi_2025t4",
     "teletravail": "taux_teletravail_estime",
     "ferroviaire": "duree_min_metropole",
     "attractivite": "score_attractivite",
@@ -123,7 +123,7 @@ def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = N
             "Chiffres publiés utilisés : " + " ; ".join(_published(f) for f in v.figures) + "."
         )
     if v.nature == "estimated" and v.assumptions:
-        notes.append("Hypothèses : " + " ; ".join(v.assumptions))
+        notes.append("Hypothèses : " + " ; ".join(v.assumptions).rstrip(".") + ".")
     if v.note:
         notes.append(v.note)
     text = v.text
@@ -228,14 +228,25 @@ def _summary(
 
     lines = []
     pop, evo = ok("population_2023"), ok("evolution_population_2013_2018")
+    mid, late = ok("evolution_population_2018_2021"), ok("evolution_population_2021_2023")
     recent = ok("evolution_population_2018_2023")
     if pop:
-        text = f"{nom} compte {pop.text} (COG 2026)"
-        if evo:
-            text += f" ; sa population a évolué de {evo.text} entre 2013 et 2018"
-        if recent:
-            text += f" et de {recent.text} entre 2018 et 2023"
+        text = f"{nom} compte {pop.text} (recensement 2023, population en vigueur en 2026)"
+        changes = [
+            f"{v.text} entre {years}"
+            for v, years in (
+                (evo, "2013 et 2018"),
+                (mid, "2018 et 2021"),
+                (late, "2021 et 2023"),
+            )
+            if v
+        ]
+        if mid is None and late is None and recent:
+            changes.append(f"{recent.text} entre 2018 et 2023")
+        if changes:
+            text += " ; sa population a évolué de " + ", de ".join(changes)
         lines.append(text + ".")
+    lines.extend(_summary_2021(ok))
     rate, people = ok("taux_teletravail_estime"), ok("teletravailleurs_estimes")
     measured = next((m for m in measures if m.indicateur == "taux_teletravail_estime"), None)
     if measured and not measured.remplace:
@@ -295,11 +306,60 @@ def _summary(
         )
     ftth = ok("taux_ftth_2018")
     if ftth:
+        age = f", il y a {ftth.age_years} ans" if ftth.age_years else ""
         lines.append(
-            f"Fibre (FttH) : {ftth.text} des locaux raccordables au 1er trimestre 2018, "
-            "donnée ancienne à actualiser."
+            f"Fibre (FttH) : au 1er trimestre 2018{age} (dernier fichier de l'ARCEP disponible "
+            f"hors ligne), {ftth.text} des locaux étaient raccordables ; le déploiement a "
+            "progressé depuis : ce chiffre ne décrit pas la couverture actuelle."
         )
     return tuple(lines)
+
+
+def _summary_2021(ok: Callable[[str], IndicatorValue | None]) -> list[str]:
+    """Summary lines of the newest census, income and unemployment figures (2021-2025), each
+    with its vintage and, for estimates, what it covers."""
+    lines = []
+    median = ok("revenu_median_2021") or ok("revenu_median_2021_approche")
+    poverty, coverage = ok("taux_pauvrete_2021"), ok("couverture_taux_pauvrete_2021")
+    parts = []
+    if median:
+        approx = (
+            " (approximation : moyenne des médianes communales)"
+            if median.id.endswith("_approche")
+            else ""
+        )
+        parts.append(f"revenu disponible médian de {median.text}{approx}")
+    if poverty:
+        cover = f" ({coverage.text})" if coverage else ""
+        parts.append(f"taux de pauvreté d'après les IRIS de {poverty.text}{cover}")
+    if parts:
+        lines.append("Revenus 2021 (Filosofi) : " + " ; ".join(parts) + ".")
+    rate, change = (
+        ok("taux_chomage_zone_emploi_2025t4"),
+        ok("evolution_chomage_zone_emploi_2021t1_2025t4"),
+    )
+    zone, france = ok("zone_emploi"), ok("taux_chomage_france_2025t4")
+    if rate:
+        text = "Chômage de la zone d'emploi" + (f" {zone.text}" if zone else "")
+        text += f" : {rate.text} au 4e trimestre 2025"
+        if france:
+            text += f" (France : {france.text})"
+        if change:
+            text += f", {change.text} depuis le 1er trimestre 2021"
+        lines.append(text + ".")
+    vacant, vac_change = (
+        ok("part_logements_vacants_2021"),
+        ok("variation_logements_vacants_2018_2021"),
+    )
+    second = ok("part_residences_secondaires_2021")
+    if vacant:
+        text = f"Logements en 2021 : {vacant.text} de logements vacants"
+        if vac_change:
+            text += f" ({vac_change.text} depuis 2018)"
+        if second:
+            text += f", {second.text} de résidences secondaires"
+        lines.append(text + ".")
+    return lines
 
 
 def _peers(
