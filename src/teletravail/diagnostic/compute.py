@@ -60,6 +60,12 @@ REQUIRED_TABLES = (
     "reference_figures",
     "mobpro_flux",
     "tiers_lieux",
+    "friches_communes",
+    "lovac_communes",
+    "dvf_appartements",
+    "loyers_communes",
+    "zonage_abc",
+    "sitadel_logements",
 )
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."
