@@ -116,6 +116,8 @@ def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = N
         notes.append(IDF_RAIL_NOTE)
     if level == "epci" and v.id in _EPCI_INCOME:
         notes.append(EPCI_INCOME_NOTE)
+    elif level == "epci" and v.aggregation.startswith("Approximation"):
+        notes.append("Pour un EPCI : " + v.aggregation[0].lower() + v.aggregation[1:])
     if v.status == "non_disponible" and v.message:
         notes.append(v.message)
     if v.figures:
