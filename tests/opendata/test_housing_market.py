@@ -156,7 +156,7 @@ def test_dvf_truncated(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> No
 def test_loyers_interval_checked(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = _copy("carte_loyers", tmp_path)
     path = root / FILES["carte_loyers"][1]
-    text = gzip.open(path, "rt", encoding="utf-8").read()
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
     lines = text.splitlines(keepends=True)
     lines[4] = lines[4].replace("33243;33;10,98", "33243;33;20,98")
     with gzip.open(path, "wt", encoding="utf-8") as fh:
@@ -170,7 +170,7 @@ def test_loyers_interval_checked(cog_con: duckdb.DuckDBPyConnection, tmp_path: P
 def test_sitadel_negative_refused(cog_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     root = _copy("sitadel", tmp_path)
     path = root / FILES["sitadel"][0]
-    text = gzip.open(path, "rt", encoding="utf-8").read()
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.write(text.replace('"a": [124,', '"a": [-5,').replace('"a":[124,', '"a":[-5,'))
     with pytest.raises(SourceError) as err:

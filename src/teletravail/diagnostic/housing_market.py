@@ -22,7 +22,9 @@ THEME = "marche_logement"
 MIN_SALES = 10
 """Fewest apartment sales (3 years) for a commune's median price to be shown."""
 
-_ZONE_RANK = "CASE zone WHEN 'Abis' THEN 1 WHEN 'A' THEN 2 WHEN 'B1' THEN 3 WHEN 'B2' THEN 4 ELSE 5 END"
+_ZONE_RANK = (
+    "CASE zone WHEN 'Abis' THEN 1 WHEN 'A' THEN 2 WHEN 'B1' THEN 3 WHEN 'B2' THEN 4 ELSE 5 END"
+)
 
 SQL = f"""
 WITH dvf AS (

@@ -91,7 +91,9 @@ def commune_mapping(path: Path, doc: Any, *, min_rows: int) -> dict[str, Any]:  
     return communes
 
 
-def _count(path: Path, code: str, field: str, value: Any, *, blank: int | None = None) -> int | None:  # noqa: ANN401
+def _count(
+    path: Path, code: str, field: str, value: Any, *, blank: int | None = None
+) -> int | None:  # noqa: ANN401
     """A non-negative integer of commune ``code`` (``blank`` -> None); SourceError otherwise."""
     if blank is not None and value == blank:
         return None
@@ -410,12 +412,19 @@ def load_sitadel(ctx: LoadContext) -> None:
         ctx,
         "sitadel_raw",
         rows,
-        {"insee_com": "VARCHAR", "annee": "INTEGER", "autorises": "INTEGER", "commences": "INTEGER"},
+        {
+            "insee_com": "VARCHAR",
+            "annee": "INTEGER",
+            "autorises": "INTEGER",
+            "commences": "INTEGER",
+        },
     )
     ctx.con.execute(
         "CREATE OR REPLACE TABLE sitadel_codes AS SELECT DISTINCT insee_com FROM sitadel_raw"
     )
-    ctx.map_communes("sitadel_codes", code_col="insee_com", name_col=None, file=path, what="Sitadel")
+    ctx.map_communes(
+        "sitadel_codes", code_col="insee_com", name_col=None, file=path, what="Sitadel"
+    )
     ctx.con.execute(
         "CREATE OR REPLACE TABLE sitadel_logements AS SELECT c.commune_code, r.insee_com, "
         "r.annee, r.autorises, r.commences FROM sitadel_raw r JOIN sitadel_codes c USING "
