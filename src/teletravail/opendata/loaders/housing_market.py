@@ -92,8 +92,8 @@ def commune_mapping(path: Path, doc: Any, *, min_rows: int) -> dict[str, Any]:  
 
 
 def _count(
-    path: Path, code: str, field: str, value: Any, *, blank: int | None = None
-) -> int | None:  # noqa: ANN401
+    path: Path, code: str, field: str, value: object, *, blank: int | None = None
+) -> int | None:
     """A non-negative integer of commune ``code`` (``blank`` -> None); SourceError otherwise."""
     if blank is not None and value == blank:
         return None
