@@ -108,3 +108,22 @@ def test_epci_aggregation(real: duckdb.DuckDBPyConnection) -> None:
     assert lo <= v("taux_vacance_longue_lovac_2025") <= hi
     assert 0 < v("couverture_lovac_2025") < 100
     assert v("zone_abc") in ("B1", "B2", "C")
+
+
+def test_report_says_not_available_under_the_sales_threshold(
+    real: duckdb.DuckDBPyConnection,
+) -> None:
+    from teletravail.diagnostic.compute import read_indicators
+    from teletravail.reports.diagnostic import _few_sales, _figure
+
+    values = read_indicators(real, "commune", "62757")
+    by_id = {v.id: v for v in values}
+    figures = tuple(_figure(v) for v in values if v.theme == "marche_logement")
+    price = next(f for f in _few_sales(figures, by_id) if f.id.startswith("prix_m2"))
+    assert price.texte == "donnée non disponible" and not price.disponible
+    assert price.note is not None and "5 vente(s)" in price.note
+    # Albi (891 sales) keeps its median.
+    values = read_indicators(real, "commune", "81004")
+    by_id = {v.id: v for v in values}
+    figures = tuple(_figure(v) for v in values if v.theme == "marche_logement")
+    assert _few_sales(figures, by_id) == figures
