@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -39,6 +40,11 @@ class Format(StrEnum):
 
 def _fmt_int(value: int | None) -> str:
     return "n.d." if value is None else f"{value:,}".replace(",", "\u202f")
+
+
+def _signed(day: date | None) -> str:
+    """The suffix « , convention signée le JJ/MM/AAAA » when the date is known, else nothing."""
+    return f", convention signée le {day:%d/%m/%Y}" if day else ""
 
 
 def _source_label(card: TerritoryCard, source_id: str) -> str:
@@ -115,11 +121,18 @@ def render_card(card: TerritoryCard) -> None:
         p = card.programmes
         table.add_row(
             "Action Cœur de Ville",
-            f"oui ({p.id_acv})" if p.acv else "non",
+            f"oui ({p.id_acv}){_signed(p.acv_signature)}" if p.acv else "non",
             _source_label(card, "acv"),
         )
         table.add_row(
-            "Petites villes de demain", "oui" if p.pvd else "non", _source_label(card, "pvd")
+            "Petites villes de demain",
+            f"oui{_signed(p.pvd_signature)}" if p.pvd else "non",
+            _source_label(card, "programmes_anct"),
+        )
+        table.add_row(
+            "Opération de revitalisation de territoire",
+            f"oui{_signed(p.ort_signature)}" if p.ort else "non",
+            _source_label(card, "programmes_anct"),
         )
     if card.type == "epci":
         acv = [m.nom for m in card.membres if m.acv]
@@ -130,7 +143,7 @@ def render_card(card: TerritoryCard) -> None:
         table.add_row(
             "Communes Petites villes de demain",
             ", ".join(pvd) or "aucune",
-            _source_label(card, "pvd"),
+            _source_label(card, "programmes_anct"),
         )
         top = ", ".join(f"{m.nom} ({_fmt_int(m.population)})" for m in card.membres[:8])
         more = f" et {len(card.membres) - 8} autres" if len(card.membres) > 8 else ""

@@ -72,6 +72,12 @@ REQUIRED_TABLES = (
     "chomage_ze",
     "chomage_france",
     "chomage_ze_communes",
+    "friches_communes",
+    "lovac_communes",
+    "dvf_appartements",
+    "loyers_communes",
+    "zonage_abc",
+    "sitadel_logements",
 )
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."

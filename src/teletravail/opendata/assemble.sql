@@ -28,7 +28,14 @@ SELECT
     ct.libelle AS libelle_centralite,
     acv.id_acv IS NOT NULL AS acv,
     acv.id_acv,
-    pvd.commune_code IS NOT NULL AS pvd
+    -- issue 10 (housing): pvd from ANCT's newer list (2026, with signing dates); pvd_2020 from the
+    -- list of January 2020; acv stays the convention list (with its ids).
+    coalesce(prg.pvd, false) AS pvd,
+    pvd.commune_code IS NOT NULL AS pvd_2020,
+    coalesce(prg.ort, false) AS ort,
+    prg.acv_signature,
+    prg.pvd_signature,
+    prg.ort_signature
 FROM cog_communes c
 LEFT JOIN departements d ON d.code = c.departement
 LEFT JOIN regions r ON r.code = c.region
@@ -42,6 +49,11 @@ LEFT JOIN (SELECT commune_code, min(id_acv) AS id_acv FROM acv WHERE commune_cod
            GROUP BY commune_code) acv ON acv.commune_code = c.code
 LEFT JOIN (SELECT DISTINCT commune_code FROM pvd WHERE commune_code IS NOT NULL) pvd
        ON pvd.commune_code = c.code
+LEFT JOIN (SELECT commune_code, bool_or(pvd) AS pvd, bool_or(ort) AS ort,
+                  min(acv_signature) AS acv_signature, min(pvd_signature) AS pvd_signature,
+                  min(ort_signature) AS ort_signature
+           FROM programmes_anct WHERE commune_code IS NOT NULL GROUP BY commune_code) prg
+       ON prg.commune_code = c.code
 ORDER BY c.code;
 
 -- EPCIs with their population-weighted centre (WGS84 degrees) computed from member commune centres.

@@ -184,6 +184,46 @@ CHECKS: tuple[DataCheck, ...] = (
         "UNION ALL SELECT ze_code, taux_chomage FROM chomage_ze "
         "WHERE taux_chomage NOT BETWEEN 0 AND 100",
     ),
+    # --- issue 10: housing complements
+    _exists_in_cog("friches_communes", "Cartofriches"),
+    _exists_in_cog("lovac_communes", "LOVAC 2025"),
+    _exists_in_cog("dvf_appartements", "DVF"),
+    _exists_in_cog("loyers_communes", "carte des loyers"),
+    _exists_in_cog("zonage_abc", "zonage ABC"),
+    _exists_in_cog("sitadel_logements", "Sitadel"),
+    _exists_in_cog("programmes_anct", "ACV, PVD, ORT"),
+    DataCheck(
+        "lovac_taux",
+        "les taux de vacance LOVAC sont entre 0 et 100 %, la vacance longue au plus la vacance",
+        "SELECT insee_com FROM lovac_communes WHERE taux_vacance_pct NOT BETWEEN 0 AND 100 "
+        "OR taux_vacance_longue_pct NOT BETWEEN 0 AND 100 "
+        "OR taux_vacance_longue_pct > taux_vacance_pct",
+    ),
+    DataCheck(
+        "dvf_quartiles",
+        "prix DVF : premier quartile ≤ médiane ≤ troisième quartile, au moins une vente",
+        "SELECT insee_com FROM dvf_appartements WHERE NOT (prix_m2_q1 <= prix_m2_median "
+        "AND prix_m2_median <= prix_m2_q3) OR nb_ventes < 1",
+    ),
+    DataCheck(
+        "loyers_intervalle",
+        "chaque loyer prédit est dans son intervalle de prédiction, au plus une ligne par "
+        "code et type de bien",
+        "SELECT insee_com, type_bien FROM loyers_communes GROUP BY insee_com, type_bien "
+        "HAVING count(*) > 1 OR bool_or(NOT (loyer_m2_bas <= loyer_m2 AND loyer_m2 <= loyer_m2_haut))",
+    ),
+    DataCheck(
+        "sitadel_positif",
+        "logements autorisés et commencés jamais négatifs, une ligne par code et par année",
+        "SELECT insee_com, annee FROM sitadel_logements GROUP BY insee_com, annee "
+        "HAVING count(*) > 1 OR min(autorises) < 0 OR min(commences) < 0",
+    ),
+    DataCheck(
+        "friches_statuts",
+        "les sites d'une commune par statut ne dépassent pas son nombre de sites",
+        "SELECT insee_com FROM friches_communes WHERE nb_avec_projet + nb_sans_projet "
+        "+ nb_potentielles + nb_reconverties > nb_sites",
+    ),
 )
 
 

@@ -14,8 +14,10 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
+from teletravail.diagnostic.housing_market import MIN_SALES
 from teletravail.diagnostic.peers import find_peers
 from teletravail.diagnostic.reading import (
+    NOT_AVAILABLE,
     FigureRef,
     IndicatorValue,
     format_number,
@@ -116,6 +118,8 @@ def _figure(v: IndicatorValue, *, level: str = "commune", region: str | None = N
         notes.append(IDF_RAIL_NOTE)
     if level == "epci" and v.id in _EPCI_INCOME:
         notes.append(EPCI_INCOME_NOTE)
+    elif level == "epci" and v.aggregation.startswith("Approximation"):
+        notes.append("Pour un EPCI : " + v.aggregation[0].lower() + v.aggregation[1:])
     if v.status == "non_disponible" and v.message:
         notes.append(v.message)
     if v.figures:
@@ -587,6 +591,25 @@ def _impact(
     return tuple(figures), tuple(hypotheses)
 
 
+def _few_sales(figures: tuple[Figure, ...], by_id: dict[str, IndicatorValue]) -> tuple[Figure, ...]:
+    """The apartment price says "donnée non disponible" (and why) under the declared number of
+    sales, instead of an unexplained empty value."""
+    sales = by_id.get("nb_ventes_appartements_2022_2024")
+    count = sales.value if sales is not None else None
+    if not isinstance(count, float) or count >= MIN_SALES:
+        return figures
+    note = (
+        f"{format_number(count, 0)} vente(s) d'appartements de 2022 à 2024 : en dessous de "
+        f"{MIN_SALES} ventes, la médiane n'est pas publiée par ce diagnostic."
+    )
+    return tuple(
+        f.model_copy(update={"texte": NOT_AVAILABLE, "disponible": False, "note": note})
+        if f.id == "prix_m2_appartements_2022_2024" and f.valeur is None
+        else f
+        for f in figures
+    )
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     entry: Entry,
@@ -615,6 +638,8 @@ def build_report(
         )
         if theme.id == "teletravail" and measures:
             figures = _with_measures(figures, measures)
+        if theme.id == "marche_logement":
+            figures = _few_sales(figures, by_id)
         if not figures:
             continue
         chart_id = THEME_CHARTS.get(theme.id)

@@ -7,6 +7,7 @@ The JSON form (``TerritoryCard.model_dump(mode="json")``) is stable: its schema 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import duckdb
@@ -75,12 +76,17 @@ class Centralite(_Frozen):
 
 
 class Programmes(_Frozen):
-    """ANCT programmes: Action Cœur de Ville (convention id) and Petites villes de demain."""
+    """ANCT programmes: Action Cœur de Ville (convention id), Petites villes de demain (ANCT's
+    2026 list) and opération de revitalisation de territoire (ORT), with signing dates when known."""
 
     acv: bool
     id_acv: str | None
     pvd: bool
-    sources: tuple[str, ...] = ("acv", "pvd")
+    ort: bool = False
+    acv_signature: date | None = None
+    pvd_signature: date | None = None
+    ort_signature: date | None = None
+    sources: tuple[str, ...] = ("acv", "programmes_anct")
 
 
 class Gare(_Frozen):
@@ -200,7 +206,8 @@ def commune_card(con: duckdb.DuckDBPyConnection, code: str) -> TerritoryCard:
                   c.region_nom, c.codes_postaux, c.epci_siren, e.nom, e.type,
                   c.niveau_densite, c.libelle_densite, c.aav_code, c.aav_nom, c.cate_aav,
                   c.cate_aav_libelle, c.aav_taille, c.aav_taille_libelle, c.niveau_centralite,
-                  c.libelle_centralite, c.acv, c.id_acv, c.pvd, c.lat, c.lon
+                  c.libelle_centralite, c.acv, c.id_acv, c.pvd, c.lat, c.lon,
+                  c.ort, c.acv_signature, c.pvd_signature, c.ort_signature
            FROM communes c LEFT JOIN epcis e ON e.siren = c.epci_siren WHERE c.code = ?""",
         [code],
     ).fetchone()
@@ -227,12 +234,29 @@ def commune_card(con: duckdb.DuckDBPyConnection, code: str) -> TerritoryCard:
             taille_libelle=row[18],
         ),
         centralite=Centralite(niveau=row[19], libelle=row[20]),
-        programmes=Programmes(acv=bool(row[21]), id_acv=row[22], pvd=bool(row[23])),
+        programmes=Programmes(
+            acv=bool(row[21]),
+            id_acv=row[22],
+            pvd=bool(row[23]),
+            ort=bool(row[26]),
+            acv_signature=row[27],
+            pvd_signature=row[28],
+            ort_signature=row[29],
+        ),
         gares=_stations(con, "?", [code]),
         centre=Point(lat=row[24], lon=row[25]) if row[24] is not None else None,
         sources=source_refs(
             con,
-            ["cog", "grille_densite", "aav2020", "centralites", "acv", "pvd", "gares", "centres"],
+            [
+                "cog",
+                "grille_densite",
+                "aav2020",
+                "centralites",
+                "acv",
+                "programmes_anct",
+                "gares",
+                "centres",
+            ],
         ),
     )
 
@@ -286,7 +310,9 @@ def epci_card(con: duckdb.DuckDBPyConnection, siren: str) -> TerritoryCard:
         ),
         gares=_stations(con, "SELECT commune_code FROM epci_membres WHERE epci_siren = ?", [siren]),
         centre=Point(lat=row[6], lon=row[7]) if row[6] is not None else None,
-        sources=source_refs(con, ["cog", "grille_densite", "acv", "pvd", "gares", "centres"]),
+        sources=source_refs(
+            con, ["cog", "grille_densite", "acv", "programmes_anct", "gares", "centres"]
+        ),
     )
 
 

@@ -189,3 +189,75 @@ def load_france_services(ctx: LoadContext) -> None:
     ).fetchall():
         ctx.anomaly(path, code, name, "site France services sans coordonnées")
     ctx.con.execute("DROP TABLE fs_raw")
+
+
+_PROGRAMMES = ("acv", "pvd", "ort")
+
+
+def load_programmes(ctx: LoadContext) -> None:
+    """ACV, PVD and ORT with signing dates -> ``programmes_anct``.
+
+    One row per commune of the file: commune_code, insee_com, lib_com, acv, pvd, ort (BOOLEAN:
+    in the programme), acv_signature, pvd_signature, ort_signature (DATE of signing, NULL when
+    the file gives none). A date that is not AAAA-MM-JJ is refused.
+    """
+    from datetime import date
+
+    from teletravail.errors import SourceError
+    from teletravail.opendata.loaders.housing_market import (
+        commune_mapping,
+        load_rows,
+        read_json_document,
+    )
+
+    path = ctx.path("programmes")
+    communes = commune_mapping(path, read_json_document(path), min_rows=1)
+    rows = []
+    for code, item in communes.items():
+        if not isinstance(item, dict):
+            raise SourceError(path, "objet attendu", column=f"communes.{code}", hint=FIX_HINT)
+        row: dict[str, object] = {"insee_com": code, "lib_com": item.get("label")}
+        for prog in _PROGRAMMES:
+            flag = item.get(prog, False)
+            if not isinstance(flag, bool):
+                raise SourceError(
+                    path,
+                    "booléen attendu",
+                    column=f"communes.{code}.{prog}",
+                    value=repr(flag),
+                    hint=FIX_HINT,
+                )
+            signed = item.get(f"{prog}_signed_at")
+            if signed is not None:
+                try:
+                    date.fromisoformat(str(signed))
+                except ValueError as exc:
+                    raise SourceError(
+                        path,
+                        "date AAAA-MM-JJ attendue",
+                        column=f"communes.{code}.{prog}_signed_at",
+                        value=repr(signed),
+                        hint=FIX_HINT,
+                    ) from exc
+            row[prog] = flag
+            row[f"{prog}_signature"] = signed
+        rows.append(row)
+    columns = {"insee_com": "VARCHAR", "lib_com": "VARCHAR"}
+    for prog in _PROGRAMMES:
+        columns[prog] = "BOOLEAN"
+        columns[f"{prog}_signature"] = "DATE"
+    load_rows(ctx, "programmes_raw", rows, columns)
+    ctx.map_communes(
+        "programmes_raw",
+        code_col="insee_com",
+        name_col="lib_com",
+        file=path,
+        what="commune ACV, PVD ou ORT",
+    )
+    ctx.con.execute(
+        """CREATE OR REPLACE TABLE programmes_anct AS
+        SELECT commune_code, insee_com, lib_com, acv, pvd, ort,
+               acv_signature, pvd_signature, ort_signature
+        FROM programmes_raw ORDER BY insee_com"""
+    )
+    ctx.con.execute("DROP TABLE programmes_raw")
