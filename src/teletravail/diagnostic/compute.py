@@ -120,6 +120,12 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
     ``None``: rail values are then NULL.
     """
     present = all(t in _tables(con) for t in RAIL_TABLES)
+    if present and "mode" not in _columns(con, "desserte_metropoles"):
+        # Tables made before trains and coaches were kept apart: compute them again.
+        present = False
+        if day is None:
+            days = _rail_days(con)
+            day = days[-1] if days else None
     if day is None and not present:
         day = reference_day(con)
     if day is not None and (not present or day not in _rail_days(con)):
@@ -134,8 +140,10 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
     same_day = (
         "WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day"
         if "jour" in _columns(con, "desserte_metropoles")
-        else ""
+        else "WHERE TRUE"
     )
+    if "mode" in _columns(con, "desserte_metropoles"):
+        same_day += " AND mode = 'train'"  # journeys by train only; coaches are kept apart
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _desserte_metropoles_jour AS "
         f"SELECT * FROM desserte_metropoles {same_day}",

@@ -44,6 +44,8 @@ class RailSettings:
     default_transfer_minutes: int
     train_route_types: tuple[int, ...]
     coach_route_types: tuple[int, ...]
+    coach_stop_prefixes: tuple[str, ...]  # stop_id prefixes of coach stop points
+    train_stop_prefixes: tuple[str, ...]  # stop_id prefixes of train stop points
     arrival_before: str  # the same thresholds as written (HH:MM), for labels
     return_from: str
 
@@ -101,6 +103,8 @@ def rail_settings() -> RailSettings:
             default_transfer_minutes=int(thresholds["correspondance_min_defaut"]),
             train_route_types=tuple(int(t) for t in modes["train"]),
             coach_route_types=tuple(int(t) for t in modes["car"]),
+            coach_stop_prefixes=tuple(str(p) for p in modes.get("car_points_arret", ())),
+            train_stop_prefixes=tuple(str(p) for p in modes.get("train_points_arret", ())),
             arrival_before=str(thresholds["arrivee_avant"]),
             return_from=str(thresholds["retour_a_partir_de"]),
         )

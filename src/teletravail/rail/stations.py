@@ -49,6 +49,9 @@ class StationService(BaseModel):
     dernier_depart: str | None
     flux: list[str]
     metropoles: list[MetropoleAccess]
+    # Journeys that may use TER coaches, only where they differ from the train-only ones
+    # (faster, more departures before 9:00, later return, or a métropole reachable by coach only).
+    metropoles_avec_car: list[MetropoleAccess] = []
 
 
 def territory_stations(
@@ -93,16 +96,26 @@ def load_station_services(
         {"uics": ids, "day": day},
     ).fetchall()
     links: dict[str, list[MetropoleAccess]] = {}
+    coach: dict[str, list[MetropoleAccess]] = {}
     for row in con.execute(
         """
+        WITH m AS (SELECT * FROM desserte_metropoles WHERE jour = $day AND list_contains($uics, uic))
         SELECT uic, metropole_siren, metropole_nom, duree_min_minutes, correspondances,
-               allers_avant_9h, premiere_arrivee, retours_apres_17h30, dernier_retour
-        FROM desserte_metropoles WHERE jour = $day AND list_contains($uics, uic)
+               allers_avant_9h, premiere_arrivee, retours_apres_17h30, dernier_retour, mode
+        FROM m WHERE mode = 'train' OR NOT EXISTS (
+            SELECT 1 FROM m t WHERE t.mode = 'train' AND t.uic = m.uic
+              AND t.metropole_siren = m.metropole_siren
+              AND t.duree_min_minutes = m.duree_min_minutes
+              AND t.allers_avant_9h = m.allers_avant_9h
+              AND t.premiere_arrivee = m.premiere_arrivee
+              AND t.retours_apres_17h30 = m.retours_apres_17h30
+              AND t.dernier_retour IS NOT DISTINCT FROM m.dernier_retour)
         ORDER BY uic, duree_min_minutes, metropole_nom
         """,
         {"uics": ids, "day": day},
     ).fetchall():
-        links.setdefault(str(row[0]), []).append(
+        target = links if row[9] == "train" else coach
+        target.setdefault(str(row[0]), []).append(
             MetropoleAccess(
                 metropole_siren=row[1],
                 metropole_nom=row[2],
@@ -129,6 +142,7 @@ def load_station_services(
             dernier_depart=r[9],
             flux=list(r[10]),
             metropoles=links.get(str(r[0]), []),
+            metropoles_avec_car=coach.get(str(r[0]), []),
         )
         for r in base
     }
