@@ -125,6 +125,18 @@ CHECKS: tuple[DataCheck, ...] = (
         "aucune population négative",
         "SELECT code FROM communes WHERE population < 0",
     ),
+    # --- issue 10: rail ---
+    _exists_in_cog("osm_gares", "gares OpenStreetMap"),
+    DataCheck(
+        "osm_gares_coordonnees_france",
+        "les gares OpenStreetMap retenues sont en France",
+        _outside_france("osm_gares", "osm_id"),
+    ),
+    DataCheck(
+        "osm_gares_types",
+        "les gares OpenStreetMap ont un type connu (train, rer, transilien, metro, tram)",
+        "SELECT osm_id FROM osm_gares WHERE type NOT IN ('train', 'rer', 'transilien', 'metro', 'tram')",
+    ),
 )
 
 

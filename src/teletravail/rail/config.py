@@ -48,6 +48,7 @@ class RailSettings:
     train_stop_prefixes: tuple[str, ...]  # stop_id prefixes of train stop points
     arrival_before: str  # the same thresholds as written (HH:MM), for labels
     return_from: str
+    station_radius_km: float  # a station serves a commune within this distance of its centre
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def rail_settings() -> RailSettings:
             train_stop_prefixes=tuple(str(p) for p in modes.get("train_points_arret", ())),
             arrival_before=str(thresholds["arrivee_avant"]),
             return_from=str(thresholds["retour_a_partir_de"]),
+            station_radius_km=float(raw["proximite"]["rayon_km"]),
         )
     except KeyError as exc:
         raise ConfigError(f"teletravail/rail/service.toml : clé absente {exc}.") from exc

@@ -1,0 +1,64 @@
+"""Which stations serve a commune: those inside it and those near its centre.
+
+Rule (declared in ``service.toml``, ``[proximite] rayon_km``): a station of the ``stations`` table
+serves a commune when it lies in the commune (``stations.commune_code``) or within ``rayon_km``
+kilometres (great circle) of the commune's centre (``commune_centres``), whatever commune it lies
+in. Compiègne's station lies in Margny-lès-Compiègne, Saint-Avold's in Valmont: the rule gives them
+their station. A territory made of several communes is served by the union of its members'
+stations, each station counted once.
+"""
+
+from __future__ import annotations
+
+from teletravail.rail.config import rail_settings, table_ref
+
+KM_PER_DEGREE_LAT = 111.2  # one degree of latitude, km (mean Earth radius 6,371 km)
+
+
+def gc_km_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """SQL great-circle distance in km (haversine, mean Earth radius 6,371 km)."""
+    return (
+        f"2 * 6371.0 * asin(sqrt(pow(sin(radians({lat2} - {lat1}) / 2), 2) + cos(radians({lat1}))"
+        f" * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))"
+    )
+
+
+def commune_stations_sql(source: str | None = None, radius_km: float | None = None) -> str:
+    """SELECT commune_code, uic, distance_km, dans_commune: every (commune, station serving it).
+
+    ``distance_km``: great-circle distance from the commune's centre to the station (NULL when one
+    of them has no position); ``dans_commune``: the station lies in the commune. ``radius_km``
+    defaults to ``service.toml``.
+    """
+    radius = rail_settings().station_radius_km if radius_km is None else float(radius_km)
+    stations = table_ref(source, "stations")
+    centres = table_ref(source, "commune_centres")
+    # grid of cells wider than the radius (in latitude, and in longitude up to 56.6° N where a
+    # degree of longitude is 0.55 of a degree of latitude): a station is compared with the centres
+    # of its cell and of the 8 around it (hash join instead of a comparison of every pair)
+    cell = max(radius / (KM_PER_DEGREE_LAT * 0.55), 0.01)
+    dist = gc_km_sql("c.lat", "c.lon", "s.lat", "s.lon")
+    return f"""
+        WITH cs AS (
+            SELECT commune_code, lat, lon, floor(lat / {cell!r})::BIGINT AS gy,
+                   floor(lon / {cell!r})::BIGINT AS gx
+            FROM {centres} WHERE lat IS NOT NULL AND lon IS NOT NULL),
+        ss AS (
+            SELECT s.uic, s.commune_code, s.lat, s.lon,
+                   floor(s.lat / {cell!r})::BIGINT + dy AS gy,
+                   floor(s.lon / {cell!r})::BIGINT + dx AS gx
+            FROM {stations} s, range(-1, 2) a(dy), range(-1, 2) b(dx)
+            WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL)
+        SELECT commune_code, uic, min(distance_km) AS distance_km,
+               bool_or(dans_commune) AS dans_commune
+        FROM (
+            SELECT s.commune_code, s.uic, {dist} AS distance_km, TRUE AS dans_commune
+            FROM {stations} s LEFT JOIN {centres} c ON c.commune_code = s.commune_code
+            WHERE s.commune_code IS NOT NULL
+            UNION ALL
+            SELECT c.commune_code, s.uic, {dist} AS distance_km,
+                   s.commune_code IS NOT DISTINCT FROM c.commune_code AS dans_commune
+            FROM cs c JOIN ss s ON s.gy = c.gy AND s.gx = c.gx
+            WHERE {dist} <= {radius!r})
+        GROUP BY commune_code, uic
+    """
