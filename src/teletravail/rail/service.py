@@ -96,7 +96,9 @@ def _create_gares(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> None:
 MODES = ("train", "train_car")
 
 
-def _create_metropoles(con: duckdb.DuckDBPyConnection, day: date, verb: str, mode: str) -> None:
+def _create_metropoles(
+    con: duckdb.DuckDBPyConnection, day: date, verb: str | None, mode: str
+) -> None:
     """Rows of ``mode`` from ``_rail_out``/``_rail_ret``/``_rail_early``: created by ``verb``
     (``CREATE ...``) or appended (``verb`` None)."""
     settings = rail_settings()
