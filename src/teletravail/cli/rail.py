@@ -101,7 +101,6 @@ def _render(
     services: list[StationService],
     missing: list[MissingNetworkStation],
 ) -> None:
-    cfg = rail_settings()
     kind = "commune" if entry.kind == "commune" else "EPCI"
     console.print(
         f"[bold]Desserte ferroviaire — {entry.nom} ({kind} {entry.code})[/]\n"
