@@ -71,7 +71,8 @@ _NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimatio
 
 IDF_RAIL_NOTE = (
     "En Île-de-France, les trains Transilien et RER, absents des horaires disponibles, ne sont pas "
-    "comptés : la desserte est sous-estimée."
+    "comptés : la desserte est sous-estimée, et là où les horaires ne montrent aucun train, elle "
+    "est une donnée non disponible (gares et lignes proches d'après OpenStreetMap)."
 )
 EPCI_INCOME_NOTE = (
     "Pour un EPCI : moyenne des communes pour lesquelles l'INSEE publie la valeur, pondérée par "
