@@ -120,12 +120,6 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
     ``None``: rail values are then NULL.
     """
     present = all(t in _tables(con) for t in RAIL_TABLES)
-    if present and "mode" not in _columns(con, "desserte_metropoles"):
-        # Tables made before trains and coaches were kept apart: compute them again.
-        present = False
-        if day is None:
-            days = _rail_days(con)
-            day = days[-1] if days else None
     if day is None and not present:
         day = reference_day(con)
     if day is not None and (not present or day not in _rail_days(con)):
