@@ -72,7 +72,7 @@ WITH cst AS ({commune_stations_sql()}
 ), served AS (
     SELECT st.niveau, st.code, st.uic, st.nom, st.v, st.km,
            coalesce(g.departs_train, 0) AS dt, coalesce(g.departs_car, 0) AS dc, g.destinations,
-           list_contains(g.feeds, 'longue_distance') AS tgv
+           contains(CAST(g.feeds AS VARCHAR), 'longue_distance') AS tgv
     FROM st JOIN _desserte_gares_jour g ON g.uic = st.uic
 ), principal AS (
     SELECT niveau, code,
