@@ -95,8 +95,8 @@ def acv_ranking(con: duckdb.DuckDBPyConnection) -> tuple[list[Column], list[list
         ),
         f"Arrêt TGV : « non » pour {no_tgv} communes classées dont la gare principale n'a aucun "
         "arrêt dans le flux SNCF grandes lignes (TGV INOUI, OUIGO, ICE, Lyria) le jour de "
-        "référence : leurs trajets vers Paris passent par une correspondance ou par un "
-        "Intercités, absent des horaires. Gare principale : la plus desservie parmi celles de la "
+        "référence : aucun TGV n'y part ni n'y arrive d'après ces horaires (les Intercités n'y "
+        "figurent pas). Gare principale : la plus desservie parmi celles de la "
         "commune et celles situées à moins de 5 km de son centre (distance indiquée).",
         f"Sources : {sources[0] if sources else ''}."
         + (f" Desserte ferroviaire du {day[0].strftime('%d/%m/%Y')}." if day and day[0] else ""),
