@@ -338,3 +338,18 @@ def test_cli_desserte_text(warehouse: Path) -> None:
     assert "mardi 28/01/2025" in result.output and "au moins 10 min" in result.output
     assert "Métropole Européenne de Lille" in result.output
     assert "Transilien" in result.output and "Intercités" in result.output
+
+
+def test_no_tgv_stop_at_libourne_albi_saint_omer(rail: duckdb.DuckDBPyConnection) -> None:
+    # stops.txt of export_gtfs_voyages.zip (503 lines) names none of the three towns
+    rows = rail.execute(
+        "SELECT stop_name FROM w.gtfs_stops WHERE feed = 'longue_distance' "
+        "AND (stop_name ILIKE '%libourne%' OR stop_name ILIKE '%albi%' "
+        "OR stop_name ILIKE '%saint-omer%')"
+    ).fetchall()
+    assert rows == []
+    feeds = rail.execute(
+        "SELECT s.nom, g.feeds FROM desserte_gares g JOIN w.stations s USING (uic) "
+        "WHERE s.nom IN ('Libourne', 'Saint-Omer')"
+    ).fetchall()
+    assert sorted(feeds) == [("Libourne", ["ter"]), ("Saint-Omer", ["ter"])]
