@@ -123,7 +123,7 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
     if day is None and not present:
         day = reference_day(con)
     if day is not None and (not present or day not in _rail_days(con)):
-        compute_rail_service(con, day=day)
+        compute_rail_service(con, day=day, modes=("train",))  # coaches: « desserte » only
     days = _rail_days(con)
     chosen = day if day is not None else (days[-1] if days else None)
     con.execute(

@@ -146,10 +146,13 @@ def compute_rail_service(
     min_transfer_minutes: int = 5,
     source: str | None = None,
     temporary: bool = False,
+    modes: tuple[str, ...] = MODES,
 ) -> None:
     """Create ``desserte_gares`` and ``desserte_metropoles`` for ``day`` (see module docstring).
 
     ``min_transfer_minutes``: minimal change time at a station (minutes, 0 to 180).
+    ``modes``: the journey modes computed (``train`` and ``train_car``; the diagnostic needs only
+    ``train``, which halves the time).
     ``day`` must lie in the validity of every feed (ConfigError otherwise).
     """
     if not 0 <= min_transfer_minutes <= MAX_TRANSFER_MINUTES:
@@ -167,7 +170,9 @@ def compute_rail_service(
         create_metropoles(con, source=source)
         transfer = min_transfer_minutes * 60
         _create_gares(con, day, verb)
-        for mode in MODES:
+        if not modes or any(m not in MODES for m in modes):
+            raise ConfigError(f"Modes inconnus : {modes} (attendus : {', '.join(MODES)}).")
+        for mode in modes:
             where = "WHERE mode = 'train'" if mode == "train" else ""
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE _rail_legs_mode AS SELECT * FROM _rail_legs {where}"
@@ -179,6 +184,6 @@ def compute_rail_service(
                 legs="_rail_legs_mode",
             )
             create_return(con, transfer_secs=transfer, legs="_rail_legs_mode")
-            _create_metropoles(con, day, verb if mode == MODES[0] else None, mode)
+            _create_metropoles(con, day, verb if mode == modes[0] else None, mode)
     finally:
         drop_work_tables(con, LEG_TABLES + SCAN_TABLES)
