@@ -110,3 +110,11 @@ def test_bad_parameters(network: duckdb.DuckDBPyConnection) -> None:
         compute_rail_service(network, day=DAY.replace(year=2024))
     with pytest.raises(ConfigError, match="invalide"):
         compute_rail_service(network, day=DAY, source="w; DROP TABLE x")
+
+
+def test_modes_train_only_and_unknown(network: duckdb.DuckDBPyConnection) -> None:
+    compute_rail_service(network, day=DAY, modes=("train",))
+    modes = network.execute("SELECT DISTINCT mode FROM desserte_metropoles").fetchall()
+    assert modes == [("train",)]
+    with pytest.raises(ConfigError, match="Modes inconnus"):
+        compute_rail_service(network, day=DAY, modes=("bus",))
