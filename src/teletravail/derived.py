@@ -86,7 +86,10 @@ def ensure_derived(
         shutil.copyfile(warehouse, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            compute_rail_service(con, day=chosen, min_transfer_minutes=min_transfer_minutes)
+            # journeys by train only: the diagnostic and its cards do not show coach journeys
+            compute_rail_service(
+                con, day=chosen, min_transfer_minutes=min_transfer_minutes, modes=("train",)
+            )
             compute_indicators(con, day=chosen)
             con.execute(
                 "CREATE OR REPLACE TABLE derive_info AS SELECT ?::VARCHAR AS entrepot_construit_le, "

@@ -41,7 +41,17 @@ def test_sql_scores_match_the_python_rules(diag: duckdb.DuckDBPyConnection, leve
         criteria = []
         for c in CAT.score.criteria:
             note = weighted_mean(
-                [(p.weight, component_note(row[p.indicator], p)) for p in c.components]
+                [
+                    (
+                        p.weight,
+                        component_note(
+                            row[p.indicator],
+                            p,
+                            unknown=p.unknown_if is not None and row[p.unknown_if] is not None,
+                        ),
+                    )
+                    for p in c.components
+                ]
             )
             assert row[c.indicator] == pytest.approx(note), (row[columns[0]], c.indicator)
             criteria.append((c.weight, note))

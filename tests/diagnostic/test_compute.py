@@ -213,13 +213,20 @@ def test_rail_best_station_and_fastest_link(diag: duckdb.DuckDBPyConnection) -> 
 
 
 def test_rail_commune_levels(diag: duckdb.DuckDBPyConnection) -> None:
-    assert value(diag, "commune", "62757", "gare_principale") == "Tatinghem"
-    assert value(diag, "commune", "62757", "duree_min_metropole") == 150
-    # Arques has no station: 0 departures, no journey time
+    # Saint-Omer's station (3.5 km from Tatinghem's centre) serves it better than its own halt
+    assert value(diag, "commune", "62757", "gare_principale") == "Saint-Omer"
+    assert value(diag, "commune", "62757", "distance_gare_principale_km") == 3.5
+    assert value(diag, "commune", "62757", "duree_min_metropole") == 60
+    # Arques has no station but Saint-Omer's lies 3.9 km from its centre
     assert value(diag, "commune", "62040", "nb_gares") == 0
-    assert value(diag, "commune", "62040", "departs_train_jour") == 0
-    assert value(diag, "commune", "62040", "allers_avant_9h") == 0
-    assert value(diag, "commune", "62040", "duree_min_metropole") is None
+    assert value(diag, "commune", "62040", "gare_principale") == "Saint-Omer"
+    assert value(diag, "commune", "62040", "distance_gare_principale_km") == 3.9
+    assert value(diag, "commune", "62040", "departs_train_jour") == 30
+    # La Chapelle-Fleurigné: no station within 5 km: 0 departures, no journey time
+    assert value(diag, "commune", "35062", "nb_gares") == 0
+    assert value(diag, "commune", "35062", "departs_train_jour") == 0
+    assert value(diag, "commune", "35062", "allers_avant_9h") == 0
+    assert value(diag, "commune", "35062", "duree_min_metropole") is None
     # the reference day's rows only: Vitré has 40 departures on DAY, 5 on OTHER_DAY
     assert value(diag, "commune", "35360", "departs_train_jour") == 40
 
@@ -263,8 +270,17 @@ def test_scores_by_hand(diag: duckdb.DuckDBPyConnection) -> None:
     assert value(diag, "epci", OMER, "score_transport") == pytest.approx(
         0.4 * 50 + 0.3 * 100 * (60 - 120) / (30 - 120) + 0.3 * 80
     )
-    # Arques: no station counts 0 on every transport sub-indicator
-    assert value(diag, "commune", "62040", "score_transport") == 0
+    # La Chapelle-Fleurigné: no station within 5 km counts 0 on every transport sub-indicator
+    assert value(diag, "commune", "35062", "score_transport") == 0
+    # Arques is served by Saint-Omer's station, 3.9 km away: the EPCI's figures
+    assert value(diag, "commune", "62040", "score_transport") == pytest.approx(
+        0.4 * 50 + 0.3 * 100 * (60 - 120) / (30 - 120) + 0.3 * 80
+    )
+    # Albi: an Intercités line is mapped at its station (OpenStreetMap) and the hand-written
+    # rail rows have none: not known, left out, not 0
+    assert value(diag, "commune", "81004", "reseaux_hors_horaires") == "Intercités"
+    assert value(diag, "commune", "81004", "departs_train_jour") is None
+    assert value(diag, "commune", "81004", "score_transport") is None
     # services, Vitré: centrality 3/4 -> 75 (w 0.4); France services 34.5 km > 20 -> 0 (w 0.2);
     # FttH 30.2 % (w 0.2); 1 tiers-lieu for 19,365 inhabitants = 0.516 per 10,000 -> 51.6 (w 0.2)
     ftth = 100 * 2874 / (8779 + 736)

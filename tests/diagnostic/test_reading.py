@@ -77,8 +77,8 @@ def test_absent_optional_sources_say_which_file_is_missing(
 
 
 def test_no_value_is_not_the_same_as_no_source(diag: duckdb.DuckDBPyConnection) -> None:
-    # Arques has no station: no journey time, the source is loaded
-    v = by_id(read_indicators(diag, "commune", "62040"))
+    # La Chapelle-Fleurigné has no station within 5 km: no journey time, the source is loaded
+    v = by_id(read_indicators(diag, "commune", "35062"))
     assert v["duree_min_metropole"].status == "sans_valeur"
     assert v["duree_min_metropole"].message
 

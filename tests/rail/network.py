@@ -180,6 +180,20 @@ def build_network(con: duckdb.DuckDBPyConnection) -> None:
         siren = METRO if code in ("M1", "M2") else "200000002"
         con.execute("INSERT INTO epci_membres VALUES (?, ?)", [siren, commune])
     con.execute("INSERT INTO epci_membres VALUES (?, '69002')", [METRO])  # a suburb, no station
+    # positions: stations 0.1° of latitude apart (11 km, beyond the 5 km radius), each commune's
+    # centre on its station; commune 01006 (no station) lies 2.2 km north of station A
+    con.execute("ALTER TABLE stations ADD COLUMN lat DOUBLE")
+    con.execute("ALTER TABLE stations ADD COLUMN lon DOUBLE")
+    for i, (_code, uic) in enumerate(sorted(UIC.items())):
+        con.execute("UPDATE stations SET lat = ?, lon = 2.0 WHERE uic = ?", [45.0 + 0.1 * i, uic])
+    con.execute(
+        "CREATE TABLE commune_centres AS SELECT commune_code, min(lat) AS lat, min(lon) AS lon "
+        "FROM stations GROUP BY commune_code"
+    )
+    con.execute(
+        "INSERT INTO commune_centres SELECT '01006', lat + 0.02, lon FROM stations WHERE uic = ?",
+        [UIC["A"]],
+    )
     con.execute("CREATE TABLE communes (code VARCHAR, population INTEGER)")
     con.execute(
         "INSERT INTO communes VALUES ('01001', 900), ('01002', 800), ('01003', 700), "

@@ -38,6 +38,8 @@ from teletravail.rail.service import compute_rail_service
 
 DAY = date(2025, 1, 28)
 VITRE, SENS, SAINT_OMER = "87471508", "87683003", "87281444"
+NEVERS, COMPIEGNE, LIBOURNE = "87696005", "87276691", "87584052"
+BORDEAUX_M = "243300316"
 RENNES_M, PARIS_M, LILLE_M, DIJON_M = "243500139", "200054781", "200093201", "242100410"
 
 Journey = tuple[int, int, int]  # departure, arrival (seconds), changes
@@ -65,30 +67,69 @@ def test_default_day(rail: duckdb.DuckDBPyConnection) -> None:
     assert default_reference_day(rail, source="w") == DAY
 
 
-@pytest.mark.parametrize(("uic", "trains"), [(VITRE, 48), (SENS, 53), (SAINT_OMER, 50)])
-def test_departures_by_hand(rail: duckdb.DuckDBPyConnection, uic: str, trains: int) -> None:
+@pytest.mark.parametrize(
+    ("uic", "trains", "coaches"),
+    # Sens: 53 before coaches were told apart, of which 9 coach trips filed under train routes
+    [(VITRE, 48, 0), (SENS, 44, 9), (SAINT_OMER, 50, 0), (NEVERS, 45, 4), (COMPIEGNE, 68, 3)],
+)
+def test_departures_by_hand(
+    rail: duckdb.DuckDBPyConnection, uic: str, trains: int, coaches: int
+) -> None:
     # Plain count over the raw tables: trips running that day (the feeds have only
-    # calendar_dates additions) boarding at one of the station's UICs before a later drop-off.
-    (by_hand,) = rail.execute(
+    # calendar_dates additions) boarding at one of the station's UICs before a later drop-off;
+    # a trip whose stop points are « StopPoint:OCECar… » is a coach whatever its route_type.
+    (by_hand, coach_by_hand) = rail.execute(
         """
         WITH st AS (
-            SELECT x.feed, x.trip_id, x.stop_sequence, x.pickup_type, x.drop_off_type, s.uic
+            SELECT x.feed, x.trip_id, x.stop_sequence, x.pickup_type, x.drop_off_type, s.uic,
+                   x.stop_id LIKE 'StopPoint:OCECar%' AS coach
             FROM w.gtfs_stop_times x
             JOIN w.gtfs_stops s ON s.feed = x.feed AND s.stop_id = x.stop_id
             JOIN w.gtfs_trips t ON t.feed = x.feed AND t.trip_id = x.trip_id
             JOIN w.gtfs_calendar_dates c ON c.feed = t.feed AND c.service_id = t.service_id
                  AND c.date = $day AND c.exception_type = 1)
-        SELECT count(DISTINCT (a.feed, a.trip_id)) FROM st a
+        SELECT count(DISTINCT (a.feed, a.trip_id)) FILTER (WHERE NOT a.coach),
+               count(DISTINCT (a.feed, a.trip_id)) FILTER (WHERE a.coach) FROM st a
         WHERE list_contains((SELECT uics FROM w.stations WHERE uic = $uic), a.uic)
           AND a.pickup_type <> 1
           AND EXISTS (SELECT 1 FROM st b WHERE b.feed = a.feed AND b.trip_id = a.trip_id
                       AND b.stop_sequence > a.stop_sequence AND b.drop_off_type <> 1)
         """,
         {"day": DAY, "uic": uic},
-    ).fetchone() or (None,)
-    assert by_hand == trains
+    ).fetchone() or (None, None)
+    assert (by_hand, coach_by_hand) == (trains, coaches)
     row = _row(rail, "SELECT * FROM desserte_gares WHERE uic = ?", [uic])
-    assert (row["departs_train"], row["departs_car"]) == (trains, 0)
+    assert (row["departs_train"], row["departs_car"]) == (trains, coaches)
+
+
+def test_coach_trips_under_train_routes(rail: duckdb.DuckDBPyConnection) -> None:
+    # 712 TER trips that day run under train routes (route_type 2) with coach stop points.
+    (n,) = rail.execute(
+        """
+        SELECT count(DISTINCT t.trip_id) FROM w.gtfs_trips t
+        JOIN w.gtfs_routes r ON r.feed = t.feed AND r.route_id = t.route_id AND r.route_type = 2
+        JOIN w.gtfs_calendar_dates c ON c.feed = t.feed AND c.service_id = t.service_id
+             AND c.date = $day AND c.exception_type = 1
+        WHERE t.feed = 'ter' AND EXISTS (
+            SELECT 1 FROM w.gtfs_stop_times x WHERE x.feed = t.feed AND x.trip_id = t.trip_id
+              AND x.stop_id LIKE 'StopPoint:OCECar TER-%')
+        """,
+        {"day": DAY},
+    ).fetchone() or (None,)
+    assert n == 712
+
+
+def test_libourne_last_return_is_a_coach(rail: duckdb.DuckDBPyConnection) -> None:
+    # Last journeys Bordeaux -> Libourne that day: trains 21:27 and 21:34, then a TER coach 22:10.
+    rows = {
+        r[0]: r[1:]
+        for r in rail.execute(
+            "SELECT mode, dernier_retour, retours_apres_17h30 FROM desserte_metropoles "
+            "WHERE uic = ? AND metropole_siren = ?",
+            [LIBOURNE, BORDEAUX_M],
+        ).fetchall()
+    }
+    assert rows == {"train": ("21:34", 17), "train_car": ("22:10", 18)}
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +142,13 @@ def brute(rail: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[int, str, int
                x.arrival_secs, x.departure_secs, x.pickup_type, x.drop_off_type
         FROM w.gtfs_stop_times x
         JOIN w.gtfs_trips t ON t.feed = x.feed AND t.trip_id = x.trip_id
+        JOIN w.gtfs_routes r ON r.feed = t.feed AND r.route_id = t.route_id
+             AND r.route_type <> 3  -- coach routes out (navettes HPI included)
         JOIN w.gtfs_calendar_dates c ON c.feed = t.feed AND c.service_id = t.service_id
              AND c.date = $day AND c.exception_type = 1
         JOIN w.gtfs_stops s ON s.feed = x.feed AND s.stop_id = x.stop_id
         LEFT JOIN (SELECT unnest(uics) AS u, uic FROM w.stations) m ON m.u = s.uic
+        WHERE x.stop_id NOT LIKE 'StopPoint:OCECar%'  -- coach trips filed under train routes
         ORDER BY 1, 2
         """,
         {"day": DAY},
@@ -176,6 +220,21 @@ def _returns(
     return back
 
 
+def _early_departures(
+    rides: dict[str, list[tuple[int, str, int, str]]], origin: str, dest: set[str]
+) -> int:
+    """Distinct trips leaving ``origin`` from which ``dest`` is reached before 9:00."""
+    trips: set[str] = set()
+    for _dep, via, arr, trip in rides[origin]:
+        direct = via in dest and arr < 9 * 3600
+        if direct or any(
+            to in dest and dep2 >= arr + 300 and trip2 != trip and arr2 < 9 * 3600
+            for dep2, to, arr2, trip2 in rides[via]
+        ):
+            trips.add(trip)
+    return len(trips)
+
+
 def _hhmm(secs: int) -> str:
     return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}"
 
@@ -185,11 +244,13 @@ def _hhmm(secs: int) -> str:
     [
         # duree_min_minutes, correspondances, allers_avant_9h, premiere_arrivee,
         # retours_apres_17h30, dernier_retour (counted from the feed text, see the docstring)
-        (VITRE, RENNES_M, (20, 0, 8, "06:48", 9, "20:36")),
-        (VITRE, PARIS_M, (111, 1, 2, "07:51", 2, "19:00")),
-        (SENS, PARIS_M, (56, 0, 4, "06:13", 5, "22:35")),
-        (SENS, DIJON_M, (112, 0, 1, "08:25", 3, "19:35")),
-        (SAINT_OMER, LILLE_M, (45, 0, 6, "06:47", 10, "21:13")),
+        # (allers: distinct departures reaching the métropole before 9:00; Sens -> Paris: the 9
+        # direct trains arriving before 9:00 plus the 06:24 and 06:42 with one change = 11)
+        (VITRE, RENNES_M, (20, 0, 13, "06:48", 9, "20:36")),
+        (VITRE, PARIS_M, (111, 1, 3, "07:51", 2, "19:00")),
+        (SENS, PARIS_M, (56, 0, 11, "06:13", 5, "22:35")),
+        (SENS, DIJON_M, (112, 0, 3, "08:25", 3, "19:35")),
+        (SAINT_OMER, LILLE_M, (45, 0, 10, "06:47", 10, "21:13")),
         (SAINT_OMER, PARIS_M, (129, 1, 1, "08:09", 4, "19:45")),
     ],
 )
@@ -203,12 +264,11 @@ def test_metropoles_by_hand(
     metro = _metro(rail, siren)
     out = _outbound(brute, uic, metro)
     fastest = min(a - d for d, a, _ in out)
-    pareto = _pareto(out)
     back = _pareto(_returns(brute, uic, metro))
     by_hand = (
         fastest // 60,
         min(c for d, a, c in out if a - d == fastest),
-        sum(1 for _, a, _ in pareto if a < 9 * 3600),
+        _early_departures(brute, uic, metro),
         _hhmm(min(a for _, a, _ in out)),
         sum(1 for d, _, _ in back if d >= 17 * 3600 + 30 * 60),
         _hhmm(max(d for d, _, _ in back)),
@@ -216,7 +276,7 @@ def test_metropoles_by_hand(
     assert by_hand == expected
     row = _row(
         rail,
-        "SELECT * FROM desserte_metropoles WHERE uic = ? AND metropole_siren = ?",
+        "SELECT * FROM desserte_metropoles WHERE uic = ? AND metropole_siren = ? AND mode = 'train'",
         [uic, siren],
     )
     assert (
@@ -277,4 +337,19 @@ def test_cli_desserte_text(warehouse: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "mardi 28/01/2025" in result.output and "au moins 10 min" in result.output
     assert "Métropole Européenne de Lille" in result.output
-    assert "Transilien et Intercités" in result.output
+    assert "Transilien" in result.output and "Intercités" in result.output
+
+
+def test_no_tgv_stop_at_libourne_albi_saint_omer(rail: duckdb.DuckDBPyConnection) -> None:
+    # stops.txt of export_gtfs_voyages.zip (503 lines) names none of the three towns
+    rows = rail.execute(
+        "SELECT stop_name FROM w.gtfs_stops WHERE feed = 'longue_distance' "
+        "AND (stop_name ILIKE '%libourne%' OR stop_name ILIKE '%albi%' "
+        "OR stop_name ILIKE '%saint-omer%')"
+    ).fetchall()
+    assert rows == []
+    feeds = rail.execute(
+        "SELECT s.nom, g.feeds FROM desserte_gares g JOIN w.stations s USING (uic) "
+        "WHERE s.nom IN ('Libourne', 'Saint-Omer')"
+    ).fetchall()
+    assert sorted(feeds) == [("Libourne", ["ter"]), ("Saint-Omer", ["ter"])]

@@ -51,8 +51,9 @@ def test_metropole_direct_and_pareto(computed: duckdb.DuckDBPyConnection) -> Non
     assert a["metropole_siren"] == METRO and a["metropole_nom"] == "Métropole Test"
     # T1 07:00 -> 08:00 (60 min, direct) ties with T4 + L1 07:10 -> 08:10 (one change).
     assert (a["duree_min_minutes"], a["correspondances"]) == (60, 0)
-    # T2 06:30->07:45, T1 07:00->08:00, T4+L1 07:10->08:10; T3 06:50->08:10 is dominated by T1.
-    assert a["allers_avant_9h"] == 3
+    # Distinct departures reaching the métropole before 9:00: T2 06:30->07:45, T1 07:00->08:00,
+    # T4+L1 07:10->08:10, and T3 06:50->08:10 (dominated by T1, but a train one can take).
+    assert a["allers_avant_9h"] == 4
     assert a["premiere_arrivee"] == "07:45"
     # T7 18:00 -> 19:00 and T6 23:50 -> 00:20 the next morning.
     assert (a["retours_apres_17h30"], a["dernier_retour"]) == (2, "23:50")
@@ -109,3 +110,11 @@ def test_bad_parameters(network: duckdb.DuckDBPyConnection) -> None:
         compute_rail_service(network, day=DAY.replace(year=2024))
     with pytest.raises(ConfigError, match="invalide"):
         compute_rail_service(network, day=DAY, source="w; DROP TABLE x")
+
+
+def test_modes_train_only_and_unknown(network: duckdb.DuckDBPyConnection) -> None:
+    compute_rail_service(network, day=DAY, modes=("train",))
+    modes = network.execute("SELECT DISTINCT mode FROM desserte_metropoles").fetchall()
+    assert modes == [("train",)]
+    with pytest.raises(ConfigError, match="Modes inconnus"):
+        compute_rail_service(network, day=DAY, modes=("bus",))

@@ -3,7 +3,11 @@ from __future__ import annotations
 import duckdb
 
 from teletravail.rail.service import compute_rail_service
-from teletravail.rail.stations import load_station_services, territory_stations
+from teletravail.rail.stations import (
+    load_station_services,
+    territory_station_distances,
+    territory_stations,
+)
 from tests.rail.network import DAY, METRO, UIC
 
 
@@ -12,6 +16,16 @@ def test_territory_stations_busiest_first(network: duckdb.DuckDBPyConnection) ->
     uics = territory_stations(network, kind="epci", code="200000002")
     assert uics == [UIC[c] for c in ("A", "B", "C", "H", "Y")]  # A busiest, then by name
     assert territory_stations(network, kind="epci", code=METRO) == [UIC["M1"], UIC["M2"]]
+
+
+def test_station_near_the_commune_serves_it(network: duckdb.DuckDBPyConnection) -> None:
+    # Commune 01006 has no station; station A (commune 01001) is 2.2 km from its centre.
+    assert territory_stations(network, kind="commune", code="01006") == [UIC["A"]]
+    near = territory_station_distances(network, kind="commune", code="01006")
+    km, inside = near[UIC["A"]]
+    assert inside is False and km is not None and abs(km - 2.22) < 0.01
+    # 01002's own station B; A is 11 km away, beyond the 5 km radius
+    assert territory_stations(network, kind="commune", code="01002") == [UIC["B"]]
 
 
 def test_station_services(network: duckdb.DuckDBPyConnection) -> None:
@@ -28,7 +42,7 @@ def test_station_services(network: duckdb.DuckDBPyConnection) -> None:
     assert (link.metropole_nom, link.duree_min_minutes, link.allers_avant_9h) == (
         "Métropole Test",
         60,
-        3,
+        4,
     )
     assert (y.desservie, y.departs_train, y.premier_depart, y.metropoles) == (False, 0, None, [])
     assert load_station_services(network, [], day=DAY) == []

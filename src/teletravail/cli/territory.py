@@ -154,6 +154,11 @@ def render_card(card: TerritoryCard) -> None:
         "\n".join(
             f"{g.nom} (UIC {g.uic}, segment {g.segment_drg or '?'}) : "
             f"{_fmt_int(g.voyageurs_2023)} voyageurs en 2023"
+            + (
+                f" — gare voisine, à {g.distance_km:.1f} km du centre".replace(".", ",")
+                if not g.dans_territoire and g.distance_km is not None
+                else ""
+            )
             for g in gares[:10]
         )
         + (f"\n… et {len(gares) - 10} autres" if len(gares) > 10 else "")

@@ -21,10 +21,13 @@ from teletravail.diagnostic.catalogue import ScoreComponent, ScoreModel
 THEME = "attractivite"
 
 
-def component_note(value: float | None, comp: ScoreComponent) -> float | None:
-    """Note 0..100 of one sub-indicator value (``None`` when missing and ``if_missing = skip``)."""
+def component_note(
+    value: float | None, comp: ScoreComponent, *, unknown: bool = False
+) -> float | None:
+    """Note 0..100 of one sub-indicator value (``None`` when missing and ``if_missing = skip``,
+    or when missing and ``unknown``: the ``unknown_if`` indicator says the data cannot tell)."""
     if value is None:
-        return 0.0 if comp.if_missing == "zero" else None
+        return 0.0 if comp.if_missing == "zero" and not unknown else None
     note = 100.0 * (value - comp.worst) / (comp.best - comp.worst)
     return max(0.0, min(100.0, note))
 
@@ -41,6 +44,8 @@ def _note_sql(comp: ScoreComponent) -> str:
     x = comp.indicator
     scaled = f"100.0 * ({x} - ({comp.worst!r})) / ({comp.best - comp.worst!r})"
     missing = "0.0" if comp.if_missing == "zero" else "NULL"
+    if comp.if_missing == "zero" and comp.unknown_if:
+        missing = f"CASE WHEN {comp.unknown_if} IS NULL THEN 0.0 END"
     return f"CASE WHEN {x} IS NULL THEN {missing} ELSE greatest(0.0, least(100.0, {scaled})) END"
 
 

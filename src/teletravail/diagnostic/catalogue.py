@@ -136,6 +136,9 @@ class ScoreComponent:
     best: float
     if_missing: IfMissing
     justification: str
+    # indicator (text) that, when not NULL, says the data cannot tell: a missing value is then
+    # left out (like ``skip``) instead of counting as 0 (networks absent from the timetables)
+    unknown_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,7 @@ def _score(raw: dict[str, Any]) -> ScoreModel:
                         best=float(p["best"]),
                         if_missing=p["if_missing"],
                         justification=p["justification"].strip(),
+                        unknown_if=p.get("unknown_if"),
                     )
                     for p in c["component"]
                 ),
@@ -385,6 +389,8 @@ def _score_problems(cat: IndicatorCatalogue) -> list[str]:
                 problems.append(f"{where} : indicateur numérique inconnu")
             elif set(target.levels) != set(LEVELS):
                 problems.append(f"{where} : doit exister aux niveaux commune et EPCI")
+            if p.unknown_if is not None and p.unknown_if not in ids:
+                problems.append(f"{where} : « unknown_if » cite un indicateur inconnu")
             if p.weight <= 0:
                 problems.append(f"{where} : poids non positif")
             if p.worst == p.best:

@@ -141,7 +141,7 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
     if day is None and not present:
         day = reference_day(con)
     if day is not None and (not present or day not in _rail_days(con)):
-        compute_rail_service(con, day=day)
+        compute_rail_service(con, day=day, modes=("train",))  # coaches: « desserte » only
     days = _rail_days(con)
     chosen = day if day is not None else (days[-1] if days else None)
     con.execute(
@@ -149,15 +149,14 @@ def prepare_rail(con: duckdb.DuckDBPyConnection, day: date | None) -> date | Non
         "SELECT * FROM desserte_gares WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day",
         {"day": chosen},
     )
-    same_day = (
-        "WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day"
-        if "jour" in _columns(con, "desserte_metropoles")
-        else ""
-    )
+    has_day = "jour" in _columns(con, "desserte_metropoles")
+    where = "WHERE CAST(jour AS DATE) IS NOT DISTINCT FROM $day" if has_day else "WHERE TRUE"
+    if "mode" in _columns(con, "desserte_metropoles"):
+        where += " AND mode = 'train'"  # journeys by train only; coaches are kept apart
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _desserte_metropoles_jour AS "
-        f"SELECT * FROM desserte_metropoles {same_day}",
-        {"day": chosen} if same_day else {},
+        f"SELECT * FROM desserte_metropoles {where}",
+        {"day": chosen} if has_day else {},
     )
     return chosen
 

@@ -10,13 +10,26 @@ exposes the reference day's rows as the temporary tables ``_desserte_gares_jour`
 'HH:MM[:SS]' text and are shown as 'HH:MM'. A station inside a métropole has no link to its own
 métropole: for a territory inside a métropole, journey times describe the other métropoles.
 
+Stations serving a territory (``teletravail.rail.proximity``): those of its communes and those
+within ``rayon_km`` (``rail/service.toml``, 5 km) of a member commune's centre, each station once per
+territory; ``distance_gare_principale_km`` is the great-circle distance from the nearest member
+centre to the principal station.
+
+Networks absent from the feeds: when an OpenStreetMap station serving the territory belongs to RER,
+Transilien, Intercités or the Corsican railway (``reseaux_hors_horaires`` lists them, and
+``gares_hors_horaires`` the stations and lines), a zero (departures, destinations, journeys) or a
+missing journey time means "not known" and is NULL; other values are lower bounds.
+
 Rules: the *gare principale* is the territory's station with the most train departures (ties: more
 coach departures, then more passengers in 2023, then the smaller UIC); the *fastest link* is the (station, métropole) pair with the
 shortest journey (ties: more arrivals before 9:00, then station name). When the rail tables hold no
 row for the reference day, every rail value except ``nb_gares`` is NULL; otherwise a territory with
 no served station has 0 departures and 0 trips, and NULL journey times.
 
-``SQL`` returns one row per territory (``niveau``, ``code``) with columns: nb_gares (stations),
+``SQL`` returns one row per territory (``niveau``, ``code``) with columns: nb_gares (stations on
+the territory), distance_gare_principale_km (km), arret_tgv_gare_principale ('oui'/'non': a trip of
+the long-distance feed stops at the principal station that day), reseaux_hors_horaires,
+gares_hors_horaires (text),
 gare_principale (name), departs_train_jour, departs_car_jour (departures a day),
 destinations_desservies (stations), duree_min_metropole (minutes), metropole_plus_rapide (name),
 gare_liaison_metropole (name), duree_metropole_proche (minutes, to the nearest métropole by
@@ -26,21 +39,46 @@ dernier_retour_metropole ('HH:MM').
 
 from __future__ import annotations
 
+from teletravail.rail.proximity import commune_stations_sql, missing_networks_sql
+
 THEME = "ferroviaire"
 
-SQL = """
-WITH st AS (
-    SELECT p.niveau, p.code, s.uic, s.nom, coalesce(s.voyageurs_2023, 0) AS v
-    FROM _perimetre p JOIN stations s ON s.commune_code = p.commune_code
+SQL = f"""
+WITH cst AS ({commune_stations_sql()}
+), st AS (
+    SELECT p.niveau, p.code, s.uic, any_value(s.nom) AS nom,
+           any_value(coalesce(s.voyageurs_2023, 0)) AS v, min(c.distance_km) AS km
+    FROM _perimetre p
+    JOIN cst c ON c.commune_code = p.commune_code
+    JOIN stations s ON s.uic = c.uic
+    GROUP BY p.niveau, p.code, s.uic
 ), counts AS (
-    SELECT niveau, code, count(*) AS n FROM st GROUP BY niveau, code
+    SELECT p.niveau, p.code, count(DISTINCT s.uic) AS n
+    FROM _perimetre p JOIN stations s ON s.commune_code = p.commune_code
+    GROUP BY p.niveau, p.code
+), osm AS ({missing_networks_sql()}
+), missing AS (
+    SELECT p.niveau, p.code, o.osm_id, any_value(o.nom) AS nom, min(o.distance_km) AS km,
+           any_value(o.reseaux) AS reseaux, any_value(o.lignes) AS lignes
+    FROM _perimetre p JOIN osm o ON o.commune_code = p.commune_code
+    GROUP BY p.niveau, p.code, o.osm_id
+), missing_txt AS (
+    SELECT niveau, code,
+           array_to_string(list_sort(list_distinct(flatten(list(reseaux)))), ', ') AS reseaux,
+           array_to_string(list_sort(list_distinct(list(
+               nom || CASE WHEN len(lignes) > 0 THEN ' (' || array_to_string(lignes, ', ') || ')'
+                           ELSE '' END))), ' ; ') AS gares
+    FROM missing GROUP BY niveau, code
 ), served AS (
-    SELECT st.niveau, st.code, st.uic, st.nom, st.v,
-           coalesce(g.departs_train, 0) AS dt, coalesce(g.departs_car, 0) AS dc, g.destinations
+    SELECT st.niveau, st.code, st.uic, st.nom, st.v, st.km,
+           coalesce(g.departs_train, 0) AS dt, coalesce(g.departs_car, 0) AS dc, g.destinations,
+           contains(CAST(g.feeds AS VARCHAR), 'longue_distance') AS tgv
     FROM st JOIN _desserte_gares_jour g ON g.uic = st.uic
 ), principal AS (
     SELECT niveau, code,
            first(nom ORDER BY dt DESC, dc DESC, v DESC, uic) AS gare,
+           first(km ORDER BY dt DESC, dc DESC, v DESC, uic) AS km,
+           first(tgv ORDER BY dt DESC, dc DESC, v DESC, uic) AS tgv,
            first(dt ORDER BY dt DESC, dc DESC, v DESC, uic) AS dt,
            first(dc ORDER BY dt DESC, dc DESC, v DESC, uic) AS dc,
            first(destinations ORDER BY dt DESC, dc DESC, v DESC, uic) AS destinations
@@ -75,15 +113,25 @@ WITH st AS (
 SELECT p.niveau, p.code,
        coalesce(c.n, 0) AS nb_gares,
        CASE WHEN flag.ok THEN pr.gare END AS gare_principale,
-       CASE WHEN flag.ok THEN coalesce(pr.dt, 0) END AS departs_train_jour,
+       CASE WHEN flag.ok THEN round(pr.km, 1) END AS distance_gare_principale_km,
+       CASE WHEN flag.ok AND pr.gare IS NOT NULL
+            THEN CASE WHEN pr.tgv THEN 'oui' ELSE 'non' END END AS arret_tgv_gare_principale,
+       mt.reseaux AS reseaux_hors_horaires,
+       mt.gares AS gares_hors_horaires,
+       CASE WHEN flag.ok THEN nullif(coalesce(pr.dt, 0), CASE WHEN mt.reseaux IS NOT NULL THEN 0 END)
+       END AS departs_train_jour,
        CASE WHEN flag.ok THEN coalesce(pr.dc, 0) END AS departs_car_jour,
-       CASE WHEN flag.ok THEN coalesce(pr.destinations, 0) END AS destinations_desservies,
+       CASE WHEN flag.ok THEN nullif(coalesce(pr.destinations, 0),
+                                     CASE WHEN mt.reseaux IS NOT NULL THEN 0 END)
+       END AS destinations_desservies,
        CASE WHEN flag.ok THEN f.d END AS duree_min_metropole,
        CASE WHEN flag.ok THEN f.metropole END AS metropole_plus_rapide,
        CASE WHEN flag.ok THEN f.gare END AS gare_liaison_metropole,
        CASE WHEN flag.ok THEN n.d END AS duree_metropole_proche,
-       CASE WHEN flag.ok THEN coalesce(f.a, 0) END AS allers_avant_9h,
-       CASE WHEN flag.ok THEN coalesce(f.r, 0) END AS retours_apres_17h30,
+       CASE WHEN flag.ok THEN nullif(coalesce(f.a, 0), CASE WHEN mt.reseaux IS NOT NULL THEN 0 END)
+       END AS allers_avant_9h,
+       CASE WHEN flag.ok THEN nullif(coalesce(f.r, 0), CASE WHEN mt.reseaux IS NOT NULL THEN 0 END)
+       END AS retours_apres_17h30,
        CASE WHEN flag.ok THEN f.pa END AS premiere_arrivee_metropole,
        CASE WHEN flag.ok THEN f.dr END AS dernier_retour_metropole
 FROM (SELECT DISTINCT niveau, code FROM _perimetre) p
@@ -92,4 +140,5 @@ LEFT JOIN counts c USING (niveau, code)
 LEFT JOIN principal pr USING (niveau, code)
 LEFT JOIN fastest f USING (niveau, code)
 LEFT JOIN nearest n USING (niveau, code)
+LEFT JOIN missing_txt mt USING (niveau, code)
 """

@@ -224,6 +224,18 @@ CHECKS: tuple[DataCheck, ...] = (
         "SELECT insee_com FROM friches_communes WHERE nb_avec_projet + nb_sans_projet "
         "+ nb_potentielles + nb_reconverties > nb_sites",
     ),
+    # --- issue 10: rail ---
+    _exists_in_cog("osm_gares", "gares OpenStreetMap"),
+    DataCheck(
+        "osm_gares_coordonnees_france",
+        "les gares OpenStreetMap retenues sont en France",
+        _outside_france("osm_gares", "osm_id"),
+    ),
+    DataCheck(
+        "osm_gares_types",
+        "les gares OpenStreetMap ont un type connu (train, rer, transilien, metro, tram)",
+        "SELECT osm_id FROM osm_gares WHERE type NOT IN ('train', 'rer', 'transilien', 'metro', 'tram')",
+    ),
 )
 
 

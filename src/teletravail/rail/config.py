@@ -44,8 +44,15 @@ class RailSettings:
     default_transfer_minutes: int
     train_route_types: tuple[int, ...]
     coach_route_types: tuple[int, ...]
+    coach_stop_prefixes: tuple[str, ...]  # stop_id prefixes of coach stop points
+    train_stop_prefixes: tuple[str, ...]  # stop_id prefixes of train stop points
     arrival_before: str  # the same thresholds as written (HH:MM), for labels
     return_from: str
+    station_radius_km: float  # a station serves a commune within this distance of its centre
+    missing_network_types: tuple[tuple[str, str], ...]  # (OSM type, network label)
+    intercites_lines: str  # regular expression of Intercités line references (OSM)
+    corsica_lines: str  # regular expression of Corsican railway line references (OSM)
+    corsica_departements: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,19 @@ def rail_settings() -> RailSettings:
             default_transfer_minutes=int(thresholds["correspondance_min_defaut"]),
             train_route_types=tuple(int(t) for t in modes["train"]),
             coach_route_types=tuple(int(t) for t in modes["car"]),
+            coach_stop_prefixes=tuple(str(p) for p in modes.get("car_points_arret", ())),
+            train_stop_prefixes=tuple(str(p) for p in modes.get("train_points_arret", ())),
             arrival_before=str(thresholds["arrivee_avant"]),
             return_from=str(thresholds["retour_a_partir_de"]),
+            station_radius_km=float(raw["proximite"]["rayon_km"]),
+            missing_network_types=tuple(
+                (str(k), str(v)) for k, v in raw["reseaux_hors_horaires"]["types"].items()
+            ),
+            intercites_lines=str(raw["reseaux_hors_horaires"]["lignes_intercites"]),
+            corsica_lines=str(raw["reseaux_hors_horaires"]["lignes_corse"]),
+            corsica_departements=tuple(
+                str(d) for d in raw["reseaux_hors_horaires"]["departements_corse"]
+            ),
         )
     except KeyError as exc:
         raise ConfigError(f"teletravail/rail/service.toml : clé absente {exc}.") from exc

@@ -71,18 +71,40 @@ def create_stations(con: duckdb.DuckDBPyConnection, *, source: str | None = None
     )
 
 
+def _prefix_sql(column: str, prefixes: tuple[str, ...]) -> str:
+    """SQL boolean: ``column`` starts with one of ``prefixes`` (FALSE without prefix)."""
+    tests = [f"starts_with({column}, '{p.replace(chr(39), chr(39) * 2)}')" for p in prefixes]
+    return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
+
+
 def create_events(con: duckdb.DuckDBPyConnection, *, day: date, source: str | None = None) -> None:
-    """``_rail_trips`` and ``_rail_events`` of the trips running on ``day``."""
+    """``_rail_trips`` and ``_rail_events`` of the trips running on ``day``.
+
+    A trip's mode is decided by its stop points first (``service.toml``, ``car_points_arret`` and
+    ``train_points_arret``: every stop point of the trip carries a coach, resp. train, prefix),
+    by its ``route_type`` otherwise: the TER feed files coach trips under train routes.
+    """
     settings = rail_settings()
     stop_times = table_ref(source, "gtfs_stop_times")
+    coach_stop = _prefix_sql("st.stop_id", settings.coach_stop_prefixes)
+    train_stop = _prefix_sql("st.stop_id", settings.train_stop_prefixes)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rail_trips AS
-        SELECT (row_number() OVER (ORDER BY feed, trip_id))::INTEGER AS trip, feed, trip_id,
-               CASE WHEN route_type IN ({_ints(settings.train_route_types)}) THEN 'train'
-                    WHEN route_type IN ({_ints(settings.coach_route_types)}) THEN 'car'
+        WITH active AS ({active_trips_sql(day, source=source)}),
+        points AS (
+            SELECT st.feed, st.trip_id, bool_and({coach_stop}) AS all_coach,
+                   bool_and({train_stop}) AS all_train
+            FROM {stop_times} st SEMI JOIN active a ON a.feed = st.feed AND a.trip_id = st.trip_id
+            GROUP BY st.feed, st.trip_id)
+        SELECT (row_number() OVER (ORDER BY a.feed, a.trip_id))::INTEGER AS trip, a.feed,
+               a.trip_id,
+               CASE WHEN p.all_coach THEN 'car'
+                    WHEN p.all_train THEN 'train'
+                    WHEN a.route_type IN ({_ints(settings.train_route_types)}) THEN 'train'
+                    WHEN a.route_type IN ({_ints(settings.coach_route_types)}) THEN 'car'
                     ELSE 'autre' END AS mode
-        FROM ({active_trips_sql(day, source=source)})
+        FROM active a LEFT JOIN points p ON p.feed = a.feed AND p.trip_id = a.trip_id
         """
     )
     con.execute(

@@ -37,6 +37,9 @@ WORK_TABLES = (
     "_rail_prof_ret",
     "_rail_out",
     "_rail_ret",
+    "_rail_first",
+    "_rail_early",
+    "_rail_legs_mode",
 )
 
 
@@ -98,42 +101,77 @@ def create_metropoles(con: duckdb.DuckDBPyConnection, *, source: str | None = No
     )
 
 
-def create_outbound(con: duckdb.DuckDBPyConnection, *, transfer_secs: int) -> None:
-    """``_rail_prof_out`` (direct profiles) and ``_rail_out`` (journeys origin -> métropole)."""
-    direct = """
+def create_outbound(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    transfer_secs: int,
+    arrival_before_secs: int,
+    legs: str = "_rail_legs",
+) -> None:
+    """``_rail_prof_out`` (direct profiles), ``_rail_out`` (journeys origin -> métropole) and
+    ``_rail_early`` (origin, metro, departures): distinct trips leaving the origin from which the
+    métropole is reached strictly before ``arrival_before_secs``, directly or with one change
+    (dominated journeys included: each is a train a commuter can take). ``legs``: the rides table
+    (``_rail_legs`` or a subset of it, e.g. trains only)."""
+    direct = f"""
         SELECT l.from_st AS st, m.metro, l.dep, l.arr, 0 AS changes
-        FROM _rail_legs l
+        FROM {legs} l
         JOIN _rail_metro_st m ON m.station = l.to_st
         ANTI JOIN _rail_metro_st own ON own.station = l.from_st AND own.metro = m.metro
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _rail_prof_out AS " + pareto_sql(direct, ("st", "metro"))
     )
-    journeys = f"""
-        WITH first_legs AS (
-            SELECT l.from_st AS origin, l.to_st AS via, pm.metro, l.dep,
+    first_legs = f"""
+            SELECT l.trip, l.from_st AS origin, l.to_st AS via, pm.metro, l.dep,
                    l.arr + {int(transfer_secs)} AS ready
-            FROM _rail_legs l
+            FROM {legs} l
             JOIN (SELECT DISTINCT st, metro FROM _rail_prof_out) pm ON pm.st = l.to_st
             SEMI JOIN _rail_origins o ON o.station = l.from_st
-            ANTI JOIN _rail_metro_st own ON own.station = l.from_st AND own.metro = pm.metro)
+            ANTI JOIN _rail_metro_st own ON own.station = l.from_st AND own.metro = pm.metro"""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rail_first AS
+        WITH f AS ({first_legs})
+        SELECT f.trip, f.origin, f.metro, f.dep, p.arr
+        FROM f ASOF JOIN _rail_prof_out p
+            ON p.st = f.via AND p.metro = f.metro AND f.ready <= p.dep
+        """
+    )
+    journeys = """
         SELECT st AS origin, metro, dep, arr, changes FROM _rail_prof_out
         SEMI JOIN _rail_origins o ON o.station = st
         UNION ALL
-        SELECT f.origin, f.metro, f.dep, p.arr, 1 AS changes
-        FROM first_legs f ASOF JOIN _rail_prof_out p
-            ON p.st = f.via AND p.metro = f.metro AND f.ready <= p.dep
+        SELECT origin, metro, dep, arr, 1 AS changes FROM _rail_first
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _rail_out AS " + pareto_sql(journeys, ("origin", "metro"))
     )
+    before = int(arrival_before_secs)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rail_early AS
+        SELECT origin, metro, count(DISTINCT trip) AS departures FROM (
+            SELECT l.trip, l.from_st AS origin, m.metro
+            FROM {legs} l
+            JOIN _rail_metro_st m ON m.station = l.to_st
+            SEMI JOIN _rail_origins o ON o.station = l.from_st
+            ANTI JOIN _rail_metro_st own ON own.station = l.from_st AND own.metro = m.metro
+            WHERE l.arr < {before}
+            UNION ALL
+            SELECT trip, origin, metro FROM _rail_first WHERE arr < {before})
+        GROUP BY origin, metro
+        """
+    )
 
 
-def create_return(con: duckdb.DuckDBPyConnection, *, transfer_secs: int) -> None:
+def create_return(
+    con: duckdb.DuckDBPyConnection, *, transfer_secs: int, legs: str = "_rail_legs"
+) -> None:
     """``_rail_prof_ret`` (direct profiles) and ``_rail_ret`` (journeys métropole -> origin)."""
-    direct = """
+    direct = f"""
         SELECT m.metro, l.to_st AS st, l.dep, l.arr, 0 AS changes
-        FROM _rail_legs l
+        FROM {legs} l
         JOIN _rail_metro_st m ON m.station = l.from_st
         ANTI JOIN _rail_metro_st own ON own.station = l.to_st AND own.metro = m.metro
     """
@@ -144,7 +182,7 @@ def create_return(con: duckdb.DuckDBPyConnection, *, transfer_secs: int) -> None
         WITH last_legs AS (
             SELECT l.to_st AS origin, l.from_st AS via, pm.metro, l.arr,
                    l.dep - {int(transfer_secs)} AS latest
-            FROM _rail_legs l
+            FROM {legs} l
             JOIN (SELECT DISTINCT st, metro FROM _rail_prof_ret) pm ON pm.st = l.from_st
             SEMI JOIN _rail_origins o ON o.station = l.to_st
             ANTI JOIN _rail_metro_st own ON own.station = l.to_st AND own.metro = pm.metro)

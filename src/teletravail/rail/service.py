@@ -17,12 +17,15 @@ stations at once.
   ``24:10`` is 0:10 the next morning), NULL without departure;
 - feeds VARCHAR[]: feeds stopping there that day (``longue_distance``, ``ter``).
 
-``desserte_metropoles`` (one row per station and métropole reachable that day with at most one
-change; a station inside a métropole has no row for its own métropole):
+``desserte_metropoles`` (one row per station, métropole and ``mode`` reachable that day with at
+most one change; a station inside a métropole has no row for its own métropole):
 - uic, jour, metropole_siren, metropole_nom;
+- mode VARCHAR: ``train`` (journeys by train only: the headline figures) or ``train_car``
+  (journeys that may also use TER coaches, kept apart);
 - duree_min_minutes INTEGER: fastest journey (departure from the station to arrival at any station
   of the métropole), minutes;
-- allers_avant_9h INTEGER: Pareto-optimal journeys arriving strictly before 09:00;
+- allers_avant_9h INTEGER: distinct departures (trips leaving the station) from which the
+  métropole is reached strictly before 09:00, directly or with one change;
 - premiere_arrivee VARCHAR: earliest arrival in the métropole (``HH:MM``);
 - retours_apres_17h30 INTEGER: Pareto-optimal journeys leaving the métropole at 17:30 or later and
   arriving at the station the same service day;
@@ -90,15 +93,21 @@ def _create_gares(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> None:
     )
 
 
-def _create_metropoles(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> None:
+MODES = ("train", "train_car")
+
+
+def _create_metropoles(
+    con: duckdb.DuckDBPyConnection, day: date, verb: str | None, mode: str
+) -> None:
+    """Rows of ``mode`` from ``_rail_out``/``_rail_ret``/``_rail_early``: created by ``verb``
+    (``CREATE ...``) or appended (``verb`` None)."""
     settings = rail_settings()
+    head = f"{verb} desserte_metropoles AS" if verb else "INSERT INTO desserte_metropoles"
     con.execute(
         f"""
-        {verb} desserte_metropoles AS
+        {head}
         WITH outbound AS (
-            SELECT origin, metro, min(arr - dep) AS best,
-                   count(*) FILTER (WHERE arr < {settings.arrival_before_secs}) AS before,
-                   min(arr) AS first_arr
+            SELECT origin, metro, min(arr - dep) AS best, min(arr) AS first_arr
             FROM _rail_out GROUP BY origin, metro),
         fastest AS (
             SELECT j.origin, j.metro, min(j.changes) AS changes
@@ -112,8 +121,9 @@ def _create_metropoles(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> 
         names AS (SELECT DISTINCT metro, metro_nom FROM _rail_metro_st)
         SELECT st.uic, DATE '{day.isoformat()}' AS jour,
                o.metro AS metropole_siren, n.metro_nom AS metropole_nom,
+               '{mode}' AS mode,
                (o.best // 60)::INTEGER AS duree_min_minutes,
-               o.before::INTEGER AS allers_avant_9h,
+               coalesce(e.departures, 0)::INTEGER AS allers_avant_9h,
                {hhmm_sql("o.first_arr")} AS premiere_arrivee,
                coalesce(b.after, 0)::INTEGER AS retours_apres_17h30,
                {hhmm_sql("b.last_dep")} AS dernier_retour,
@@ -123,6 +133,7 @@ def _create_metropoles(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> 
         JOIN _rail_origins st ON st.station = o.origin
         JOIN names n ON n.metro = o.metro
         LEFT JOIN back b USING (origin, metro)
+        LEFT JOIN _rail_early e USING (origin, metro)
         ORDER BY st.uic, duree_min_minutes, metropole_siren
         """
     )
@@ -135,10 +146,13 @@ def compute_rail_service(
     min_transfer_minutes: int = 5,
     source: str | None = None,
     temporary: bool = False,
+    modes: tuple[str, ...] = MODES,
 ) -> None:
     """Create ``desserte_gares`` and ``desserte_metropoles`` for ``day`` (see module docstring).
 
     ``min_transfer_minutes``: minimal change time at a station (minutes, 0 to 180).
+    ``modes``: the journey modes computed (``train`` and ``train_car``; the diagnostic needs only
+    ``train``, which halves the time).
     ``day`` must lie in the validity of every feed (ConfigError otherwise).
     """
     if not 0 <= min_transfer_minutes <= MAX_TRANSFER_MINUTES:
@@ -155,9 +169,21 @@ def compute_rail_service(
         create_legs(con)
         create_metropoles(con, source=source)
         transfer = min_transfer_minutes * 60
-        create_outbound(con, transfer_secs=transfer)
-        create_return(con, transfer_secs=transfer)
         _create_gares(con, day, verb)
-        _create_metropoles(con, day, verb)
+        if not modes or any(m not in MODES for m in modes):
+            raise ConfigError(f"Modes inconnus : {modes} (attendus : {', '.join(MODES)}).")
+        for mode in modes:
+            where = "WHERE mode = 'train'" if mode == "train" else ""
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _rail_legs_mode AS SELECT * FROM _rail_legs {where}"
+            )
+            create_outbound(
+                con,
+                transfer_secs=transfer,
+                arrival_before_secs=rail_settings().arrival_before_secs,
+                legs="_rail_legs_mode",
+            )
+            create_return(con, transfer_secs=transfer, legs="_rail_legs_mode")
+            _create_metropoles(con, day, verb if mode == modes[0] else None, mode)
     finally:
         drop_work_tables(con, LEG_TABLES + SCAN_TABLES)

@@ -11,6 +11,7 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 from teletravail.rail.config import table_ref
+from teletravail.rail.proximity import commune_stations_sql, missing_networks_sql
 
 
 class MetropoleAccess(BaseModel):
@@ -40,6 +41,10 @@ class StationService(BaseModel):
     nom: str
     commune_code: str | None
     voyageurs_2023: int | None
+    # distance (km, great circle) from the nearest centre of the territory's communes; whether
+    # the station lies on the territory (else: a neighbouring commune's station within the radius)
+    distance_km: float | None = None
+    dans_territoire: bool = True
     jour: date
     desservie: bool
     departs_train: int
@@ -49,33 +54,118 @@ class StationService(BaseModel):
     dernier_depart: str | None
     flux: list[str]
     metropoles: list[MetropoleAccess]
+    # Journeys that may use TER coaches, only where they differ from the train-only ones
+    # (faster, more departures before 9:00, later return, or a métropole reachable by coach only).
+    metropoles_avec_car: list[MetropoleAccess] = []
+
+
+class MissingNetworkStation(BaseModel):
+    """An OpenStreetMap station near the territory on a network absent from the GTFS feeds.
+
+    Presence and mapped lines only: no timetable exists for it in the data.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    nom: str
+    distance_km: float | None
+    reseaux: list[str]
+    lignes: list[str]
+
+
+def _communes_of(kind: str, source: str | None) -> str:
+    members = table_ref(source, "epci_membres")
+    if kind == "commune":
+        return "SELECT $code AS commune_code"
+    return f"SELECT commune_code FROM {members} WHERE epci_siren = $code"
+
+
+def territory_station_distances(
+    con: duckdb.DuckDBPyConnection, *, kind: str, code: str, source: str | None = None
+) -> dict[str, tuple[float | None, bool]]:
+    """Stations serving a commune (``kind`` ``commune``, INSEE code) or an EPCI (``epci``, SIREN):
+    UIC -> (distance in km from the nearest member centre, station on the territory). Rule of
+    :mod:`teletravail.rail.proximity`: the stations of its communes and those within the declared
+    radius of a member commune's centre, each once."""
+    rows = con.execute(
+        f"""
+        SELECT c.uic, min(c.distance_km), bool_or(c.dans_commune)
+        FROM ({commune_stations_sql(source)}) c
+        WHERE c.commune_code IN ({_communes_of(kind, source)})
+        GROUP BY c.uic
+        """,
+        {"code": code},
+    ).fetchall()
+    return {str(r[0]): (r[1], bool(r[2])) for r in rows}
 
 
 def territory_stations(
     con: duckdb.DuckDBPyConnection, *, kind: str, code: str, source: str | None = None
 ) -> list[str]:
-    """UICs (``stations.uic``) of the stations of a commune (``kind`` ``commune``, INSEE code) or
-    an EPCI (``epci``, SIREN), busiest first (passengers 2023), then by name."""
+    """UICs (``stations.uic``) of the stations serving a commune or an EPCI (see
+    :func:`territory_station_distances`): those on the territory first, busiest first
+    (passengers 2023), then by name."""
     stations = table_ref(source, "stations")
-    members = table_ref(source, "epci_membres")
-    where = (
-        "s.commune_code = $code"
-        if kind == "commune"
-        else f"s.commune_code IN (SELECT commune_code FROM {members} WHERE epci_siren = $code)"
-    )
+    near = territory_station_distances(con, kind=kind, code=code, source=source)
+    if not near:
+        return []
     rows = con.execute(
-        f"SELECT s.uic FROM {stations} s WHERE {where} "
-        "ORDER BY s.voyageurs_2023 DESC NULLS LAST, s.nom",
+        f"SELECT uic FROM {stations} WHERE list_contains($uics, uic) "
+        "ORDER BY voyageurs_2023 DESC NULLS LAST, nom",
+        {"uics": list(near)},
+    ).fetchall()
+    uics = [str(r[0]) for r in rows]
+    return [u for u in uics if near[u][1]] + [u for u in uics if not near[u][1]]
+
+
+def territory_missing_networks(
+    con: duckdb.DuckDBPyConnection, *, kind: str, code: str, source: str | None = None
+) -> list[MissingNetworkStation]:
+    """OpenStreetMap stations serving the territory (same rule) on networks absent from the
+    feeds (RER, Transilien, Intercités, Corsican railway), nearest first. Empty when the
+    ``osm_gares`` table is absent."""
+    table = table_ref(source, "osm_gares").split(".")[-1]
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $t", {"t": table}
+    ).fetchone()
+    if not present or not present[0]:
+        return []
+    rows = con.execute(
+        f"""
+        SELECT any_value(o.nom), min(o.distance_km), any_value(o.reseaux), any_value(o.lignes)
+        FROM ({missing_networks_sql(source)}) o
+        WHERE o.commune_code IN ({_communes_of(kind, source)})
+        GROUP BY o.osm_id ORDER BY 2 NULLS LAST, 1
+        """,
         {"code": code},
     ).fetchall()
-    return [str(r[0]) for r in rows]
+    return [
+        MissingNetworkStation(
+            nom=r[0],
+            distance_km=round(r[1], 1) if r[1] is not None else None,
+            reseaux=list(r[2]),
+            lignes=list(r[3]),
+        )
+        for r in rows
+    ]
+
+
+def _km(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
 
 
 def load_station_services(
-    con: duckdb.DuckDBPyConnection, uics: Sequence[str], *, day: date, source: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    uics: Sequence[str],
+    *,
+    day: date,
+    source: str | None = None,
+    distances: dict[str, tuple[float | None, bool]] | None = None,
 ) -> list[StationService]:
     """The service of ``uics`` on ``day`` (in the given order), read from ``desserte_gares`` and
-    ``desserte_metropoles``; métropoles sorted by fastest journey."""
+    ``desserte_metropoles``; métropoles sorted by fastest journey. ``distances``: the answer of
+    :func:`territory_station_distances` (distance and on-territory flag of each station)."""
+    where = distances or {}
     if not uics:
         return []
     stations = table_ref(source, "stations")
@@ -93,16 +183,26 @@ def load_station_services(
         {"uics": ids, "day": day},
     ).fetchall()
     links: dict[str, list[MetropoleAccess]] = {}
+    coach: dict[str, list[MetropoleAccess]] = {}
     for row in con.execute(
         """
+        WITH m AS (SELECT * FROM desserte_metropoles WHERE jour = $day AND list_contains($uics, uic))
         SELECT uic, metropole_siren, metropole_nom, duree_min_minutes, correspondances,
-               allers_avant_9h, premiere_arrivee, retours_apres_17h30, dernier_retour
-        FROM desserte_metropoles WHERE jour = $day AND list_contains($uics, uic)
+               allers_avant_9h, premiere_arrivee, retours_apres_17h30, dernier_retour, mode
+        FROM m WHERE mode = 'train' OR NOT EXISTS (
+            SELECT 1 FROM m t WHERE t.mode = 'train' AND t.uic = m.uic
+              AND t.metropole_siren = m.metropole_siren
+              AND t.duree_min_minutes = m.duree_min_minutes
+              AND t.allers_avant_9h = m.allers_avant_9h
+              AND t.premiere_arrivee = m.premiere_arrivee
+              AND t.retours_apres_17h30 = m.retours_apres_17h30
+              AND t.dernier_retour IS NOT DISTINCT FROM m.dernier_retour)
         ORDER BY uic, duree_min_minutes, metropole_nom
         """,
         {"uics": ids, "day": day},
     ).fetchall():
-        links.setdefault(str(row[0]), []).append(
+        target = links if row[9] == "train" else coach
+        target.setdefault(str(row[0]), []).append(
             MetropoleAccess(
                 metropole_siren=row[1],
                 metropole_nom=row[2],
@@ -120,6 +220,8 @@ def load_station_services(
             nom=r[1],
             commune_code=r[2],
             voyageurs_2023=r[3],
+            distance_km=_km(where.get(str(r[0]), (None, True))[0]),
+            dans_territoire=where[str(r[0])][1] if str(r[0]) in where else True,
             jour=day,
             desservie=r[4],
             departs_train=r[5],
@@ -129,6 +231,7 @@ def load_station_services(
             dernier_depart=r[9],
             flux=list(r[10]),
             metropoles=links.get(str(r[0]), []),
+            metropoles_avec_car=coach.get(str(r[0]), []),
         )
         for r in base
     }

@@ -28,7 +28,11 @@ from teletravail.impact.calculator import load_modes
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
 from teletravail.opendata.catalogue import get_source
-from teletravail.rail.stations import load_station_services, territory_stations
+from teletravail.rail.stations import (
+    load_station_services,
+    territory_station_distances,
+    territory_stations,
+)
 from teletravail.reports.charts import render_bars
 from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
 from teletravail.reports.model import (
@@ -69,7 +73,8 @@ _NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimatio
 
 IDF_RAIL_NOTE = (
     "En Île-de-France, les trains Transilien et RER, absents des horaires disponibles, ne sont pas "
-    "comptés : la desserte est sous-estimée."
+    "comptés : la desserte est sous-estimée, et là où les horaires ne montrent aucun train, elle "
+    "est une donnée non disponible (gares et lignes proches d'après OpenStreetMap)."
 )
 EPCI_INCOME_NOTE = (
     "Pour un EPCI : moyenne des communes pour lesquelles l'INSEE publie la valeur, pondérée par "
@@ -479,10 +484,17 @@ def _desserte(
     con: duckdb.DuckDBPyConnection, entry: Entry, day: date
 ) -> tuple[StationService, ...]:
     uics = territory_stations(con, kind=entry.kind, code=entry.code)
-    services = load_station_services(con, uics, day=day) if uics else []
+    distances = territory_station_distances(con, kind=entry.kind, code=entry.code)
+    services = load_station_services(con, uics, day=day, distances=distances) if uics else []
     out = []
     for s in services:
         best = min(s.metropoles, key=lambda m: m.duree_min_minutes, default=None)
+        precision = []
+        if not s.dans_territoire and s.distance_km is not None:
+            km = format_number(s.distance_km, 1)
+            precision.append(f"hors du territoire, à {km} km du centre")
+        if s.desservie and "longue_distance" not in s.flux:
+            precision.append("aucun arrêt TGV dans le flux grandes lignes")
         out.append(
             StationService(
                 uic=s.uic,
@@ -493,6 +505,7 @@ def _desserte(
                 duree_min=best.duree_min_minutes if best else None,
                 allers_avant_9h=best.allers_avant_9h if best else None,
                 retours_apres_17h30=best.retours_apres_17h30 if best else None,
+                precision=" ; ".join(precision) or None,
             )
         )
     return tuple(sorted(out, key=lambda s: -(s.departs_train or 0)))

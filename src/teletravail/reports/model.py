@@ -69,6 +69,9 @@ class StationService(_Frozen):
     duree_min: int | None
     allers_avant_9h: int | None
     retours_apres_17h30: int | None
+    # French precision shown after the name: station outside the territory (distance to the
+    # centre), no TGV call in the long-distance feed
+    precision: str | None = None
 
 
 class MapBlock(_Frozen):

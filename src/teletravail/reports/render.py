@@ -84,7 +84,8 @@ def render_markdown(report: DiagnosticReport) -> str:
         ]
         for s in report.desserte:
             lines.append(
-                f"| {s.nom} | {fmt_int(s.departs_train)} | {fmt_int(s.departs_car)} | "
+                f"| {s.nom}{' (' + s.precision + ')' if s.precision else ''} | "
+                f"{fmt_int(s.departs_train)} | {fmt_int(s.departs_car)} | "
                 f"{s.metropole or '–'} | {format_fr.format_duration(s.duree_min)} | "
                 f"{fmt_int(s.allers_avant_9h)} | "
                 f"{fmt_int(s.retours_apres_17h30)} |"

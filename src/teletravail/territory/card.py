@@ -13,6 +13,7 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
+from teletravail.rail.proximity import commune_stations_sql
 from teletravail.territory.lookup import Entry
 
 SCHEMA_VERSION = "1"
@@ -90,13 +91,18 @@ class Programmes(_Frozen):
 
 
 class Gare(_Frozen):
-    """A passenger station: UIC code, DRG segment (A national, B regional, C local), 2023 ridership."""
+    """A passenger station serving the territory: UIC code, DRG segment (A national, B regional,
+    C local), 2023 ridership; ``distance_km`` from the nearest centre of the territory's communes
+    (km, great circle, one decimal); ``dans_territoire`` False for a neighbouring commune's station
+    within the radius of ``rail/service.toml`` (5 km)."""
 
     uic: str
     nom: str
     commune_code: str
     segment_drg: str | None
     voyageurs_2023: int | None
+    distance_km: float | None = None
+    dans_territoire: bool = True
     source: str = "gares"
 
 
@@ -188,13 +194,31 @@ def source_refs(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[SourceR
 def _stations(
     con: duckdb.DuckDBPyConnection, codes_sql: str, params: list[str]
 ) -> tuple[Gare, ...]:
+    """Stations serving the communes of ``codes_sql`` (rule of ``teletravail.rail.proximity``):
+    those on the territory first (busiest first), then the neighbouring ones (nearest first)."""
     rows = con.execute(
-        "SELECT uic, nom, commune_code, segment_drg, voyageurs_2023 FROM stations "
-        f"WHERE commune_code IN ({codes_sql}) ORDER BY voyageurs_2023 DESC NULLS LAST, nom",
+        f"""
+        WITH near AS (
+            SELECT uic, min(distance_km) AS km, bool_or(dans_commune) AS inside
+            FROM ({commune_stations_sql()})
+            WHERE commune_code IN ({codes_sql}) GROUP BY uic)
+        SELECT s.uic, s.nom, s.commune_code, s.segment_drg, s.voyageurs_2023, n.km, n.inside
+        FROM stations s JOIN near n ON n.uic = s.uic
+        ORDER BY n.inside DESC, CASE WHEN n.inside THEN NULL ELSE n.km END NULLS FIRST,
+                 s.voyageurs_2023 DESC NULLS LAST, s.nom
+        """,
         params,
     ).fetchall()
     return tuple(
-        Gare(uic=r[0], nom=r[1], commune_code=r[2], segment_drg=r[3], voyageurs_2023=r[4])
+        Gare(
+            uic=r[0],
+            nom=r[1],
+            commune_code=r[2],
+            segment_drg=r[3],
+            voyageurs_2023=r[4],
+            distance_km=round(r[5], 1) if r[5] is not None else None,
+            dans_territoire=bool(r[6]),
+        )
         for r in rows
     )
 
