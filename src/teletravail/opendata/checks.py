@@ -121,6 +121,15 @@ CHECKS: tuple[DataCheck, ...] = (
         "SELECT commune_code FROM grille_densite WHERE niveau_densite NOT BETWEEN 1 AND 7",
     ),
     DataCheck(
+        "navettes_estimees_valides",
+        "les navettes estimées relient des communes du COG 2026, avec des actifs et des "
+        "distances positifs",
+        "SELECT n.origine, n.destination, n.actifs, n.distance_km FROM navettes_estimees n "
+        "LEFT JOIN cog_communes a ON a.code = n.origine "
+        "LEFT JOIN cog_communes b ON b.code = n.destination "
+        "WHERE a.code IS NULL OR b.code IS NULL OR NOT n.actifs > 0 OR NOT n.distance_km >= 0",
+    ),
+    DataCheck(
         "population_positive",
         "aucune population négative",
         "SELECT code FROM communes WHERE population < 0",
