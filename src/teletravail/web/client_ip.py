@@ -28,7 +28,9 @@ def client_ip(request: HttpRequest) -> str:
     count = int(getattr(settings, "TELETRAVAIL_TRUSTED_PROXY_COUNT", 0) or 0)
     if count <= 0:
         return remote
-    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if len(forwarded) < count:
         # Fewer hops than configured: the request did not come through all our proxies.
         return remote

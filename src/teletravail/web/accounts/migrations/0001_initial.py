@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,74 +15,231 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalTerritory',
+            name="HistoricalTerritory",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'EPCI')], max_length=10, verbose_name='type')),
-                ('code', models.CharField(help_text='Code INSEE ou SIREN (COG 2026).', max_length=9, verbose_name='code')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("commune", "Commune"), ("epci", "EPCI")],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Code INSEE ou SIREN (COG 2026).",
+                        max_length=9,
+                        verbose_name="code",
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical territoire',
-                'verbose_name_plural': 'historical territoires',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical territoire",
+                "verbose_name_plural": "historical territoires",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'EPCI')], max_length=10, verbose_name='type')),
-                ('code', models.CharField(help_text='Code INSEE ou SIREN (COG 2026).', max_length=9, verbose_name='code')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("commune", "Commune"), ("epci", "EPCI")],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Code INSEE ou SIREN (COG 2026).",
+                        max_length=9,
+                        verbose_name="code",
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'territoire',
-                'verbose_name_plural': 'territoires',
-                'ordering': ('kind', 'nom'),
-                'constraints': [models.UniqueConstraint(fields=('kind', 'code'), name='territory_unique_kind_code')],
+                "verbose_name": "territoire",
+                "verbose_name_plural": "territoires",
+                "ordering": ("kind", "nom"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "code"), name="territory_unique_kind_code"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('national_admin', 'Administrateur national'), ('manager', 'Gestionnaire du territoire'), ('member', "Membre de l'équipe"), ('reader', 'Lecteur')], max_length=20, verbose_name='rôle')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
-                ('territory', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("national_admin", "Administrateur national"),
+                            ("manager", "Gestionnaire du territoire"),
+                            ("member", "Membre de l'équipe"),
+                            ("reader", "Lecteur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical appartenance',
-                'verbose_name_plural': 'historical appartenances',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical appartenance",
+                "verbose_name_plural": "historical appartenances",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('national_admin', 'Administrateur national'), ('manager', 'Gestionnaire du territoire'), ('member', "Membre de l'équipe"), ('reader', 'Lecteur')], max_length=20, verbose_name='rôle')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("national_admin", "Administrateur national"),
+                            ("manager", "Gestionnaire du territoire"),
+                            ("member", "Membre de l'équipe"),
+                            ("reader", "Lecteur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'verbose_name_plural': 'appartenances',
-                'constraints': [models.UniqueConstraint(fields=('user', 'territory'), name='membership_one_role_per_territory'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'national_admin'), ('territory__isnull', True)), models.Q(models.Q(('role', 'national_admin'), _negated=True), ('territory__isnull', False)), _connector='OR'), name='membership_territory_iff_not_national')],
+                "verbose_name": "appartenance",
+                "verbose_name_plural": "appartenances",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "territory"), name="membership_one_role_per_territory"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "national_admin"), ("territory__isnull", True)),
+                            models.Q(
+                                models.Q(("role", "national_admin"), _negated=True),
+                                ("territory__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="membership_territory_iff_not_national",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,28 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('prefix', models.CharField(editable=False, max_length=12, verbose_name='début de la clé')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='empreinte SHA-256')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('last_used', models.DateTimeField(blank=True, null=True, verbose_name='dernière utilisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "prefix",
+                    models.CharField(editable=False, max_length=12, verbose_name="début de la clé"),
+                ),
+                (
+                    "key_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="empreinte SHA-256"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "last_used",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="dernière utilisation"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "jeton d'API",
-                'verbose_name_plural': "jetons d'API",
-                'ordering': ('-created',),
+                "verbose_name": "jeton d'API",
+                "verbose_name_plural": "jetons d'API",
+                "ordering": ("-created",),
             },
         ),
     ]

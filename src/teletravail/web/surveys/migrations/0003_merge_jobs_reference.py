@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0002_jobs_and_trash'),
-        ('surveys', '0002_reference_publication'),
+        ("surveys", "0002_jobs_and_trash"),
+        ("surveys", "0002_reference_publication"),
     ]
 
-    operations = [
-    ]
+    operations = []
