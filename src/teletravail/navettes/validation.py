@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 
 from teletravail.navettes.model import INTRA_FACTOR, weighted_median
 
@@ -74,7 +75,9 @@ class Validation:
     by_pcs: dict[int, tuple[Summary, Summary]]
 
 
-def summarize(dist: np.ndarray, weights: np.ndarray, same: np.ndarray) -> Summary:  # type: ignore[type-arg]
+def summarize(
+    dist: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], same: npt.NDArray[np.bool_]
+) -> Summary:
     """:class:`Summary` of weighted distances (``same``: flow within the commune)."""
     total = float(weights.sum())
     if total <= 0:
@@ -194,8 +197,8 @@ def render_validation(v: Validation) -> str:
         f"| part au-delà de 20 km | {_pct(v.observed.beyond_20km)} | "
         f"{_pct(v.estimated.beyond_20km)} |",
     ]
-    for (label, _lo, _hi), o, e in zip(BANDS, v.observed.bands, v.estimated.bands, strict=True):
-        lines.append(f"| tranche {label} | {_pct(o)} | {_pct(e)} |")
+    for (label, _lo, _hi), ob, es in zip(BANDS, v.observed.bands, v.estimated.bands, strict=True):
+        lines.append(f"| tranche {label} | {_pct(ob)} | {_pct(es)} |")
     lines += [
         "",
         "| PCS | actifs observés | moyenne observée | moyenne estimée | médiane observée | "
