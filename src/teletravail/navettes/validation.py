@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
+from teletravail.navettes.estimate import load_parameters
 from teletravail.navettes.model import INTRA_FACTOR, weighted_median
 
 BANDS: tuple[tuple[str, float, float], ...] = (
@@ -71,6 +72,8 @@ class Validation:
     departements: dict[str, float]
     abroad_workers: float
     observed: Summary
+    observed_within_cutoff: Summary
+    cutoff_km: float
     estimated: Summary
     by_pcs: dict[int, tuple[Summary, Summary]]
 
@@ -130,6 +133,7 @@ def validate(con: duckdb.DuckDBPyConnection) -> Validation:
     total = sum(obs_od.values()) + sum(est_od.values())
     cpc = 2.0 * common / total if total > 0 else math.nan
 
+    cutoff = load_parameters().cutoff_km
     o_dist = np.array([r[4] for r in obs], dtype=float)
     o_w = np.array([r[3] for r in obs], dtype=float)
     o_same = np.array([r[0] == r[1] for r in obs])
@@ -161,6 +165,10 @@ def validate(con: duckdb.DuckDBPyConnection) -> Validation:
         ),
         abroad_workers=float(abroad_row[0]) if abroad_row else 0.0,
         observed=summarize(o_dist, o_w, o_same),
+        observed_within_cutoff=summarize(
+            o_dist[o_dist <= cutoff], o_w[o_dist <= cutoff], o_same[o_dist <= cutoff]
+        ),
+        cutoff_km=cutoff,
         estimated=summarize(e_dist, e_w, e_same),
         by_pcs=by_pcs,
     )
@@ -183,8 +191,7 @@ def render_validation(v: Validation) -> str:
     lines = [
         f"Partie commune des navetteurs (CPC) : {v.cpc:.3f}".replace(".", ","),
         f"Communes de résidence : {v.origins} ; actifs observés (hors étranger) : "
-        f"{_n(v.observed.workers)} ; travaillant à l'étranger, exclus : "
-        f"{v.abroad_workers:,.0f}".replace(",", " "),
+        f"{_n(v.observed.workers)} ; travaillant à l'étranger, exclus : {_n(v.abroad_workers)}",
         "Actifs par département de résidence : "
         + ", ".join(f"{d} : {w:,.0f}".replace(",", " ") for d, w in v.departements.items()),
         "",
@@ -197,8 +204,19 @@ def render_validation(v: Validation) -> str:
         f"| part au-delà de 20 km | {_pct(v.observed.beyond_20km)} | "
         f"{_pct(v.estimated.beyond_20km)} |",
     ]
+    w = v.observed_within_cutoff
+    lines += [
+        "",
+        f"Observé, trajets de {v.cutoff_km:.0f} km au plus (rayon du modèle) : "
+        f"{_pct(w.workers / v.observed.workers if v.observed.workers else math.nan)} des actifs, "
+        f"distance moyenne {_km(w.mean_km)}, médiane {_km(w.median_km)}, au-delà de 20 km "
+        f"{_pct(w.beyond_20km)}.",
+        "",
+        "| tranche de distance | observé | estimé |",
+        "|---|---|---|",
+    ]
     for (label, _lo, _hi), ob, es in zip(BANDS, v.observed.bands, v.estimated.bands, strict=True):
-        lines.append(f"| tranche {label} | {_pct(ob)} | {_pct(es)} |")
+        lines.append(f"| {label} | {_pct(ob)} | {_pct(es)} |")
     lines += [
         "",
         "| PCS | actifs observés | moyenne observée | moyenne estimée | médiane observée | "
