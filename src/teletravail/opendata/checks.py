@@ -121,6 +121,17 @@ CHECKS: tuple[DataCheck, ...] = (
         "SELECT commune_code FROM grille_densite WHERE niveau_densite NOT BETWEEN 1 AND 7",
     ),
     DataCheck(
+        "mobpro_detail_2014_valide",
+        "le fichier détail MOBPRO 2014 a des PCS de 1 à 6, des poids positifs et des communes "
+        "rattachées au COG 2026",
+        "SELECT m.code_residence_source, m.code_travail_source, m.cs1, m.poids "
+        "FROM mobpro_detail_2014 m LEFT JOIN cog_communes a ON a.code = m.commune_residence "
+        "LEFT JOIN cog_communes b ON b.code = m.commune_travail "
+        "WHERE m.cs1 NOT BETWEEN 1 AND 6 OR NOT m.poids >= 0 "
+        "OR (m.commune_residence IS NOT NULL AND a.code IS NULL) "
+        "OR (m.commune_travail IS NOT NULL AND b.code IS NULL)",
+    ),
+    DataCheck(
         "navettes_estimees_valides",
         "les navettes estimées relient des communes du COG 2026, avec des actifs et des "
         "distances positifs",
