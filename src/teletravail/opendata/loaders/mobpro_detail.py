@@ -94,5 +94,17 @@ def load_mobpro_detail(ctx: LoadContext) -> None:
         LEFT JOIN mobpro_detail_trav t ON t.code = m.code_trav
         ORDER BY m._line"""
     )
+    # the extract is named after the Meuse (55): say which départements it actually covers
+    for dep, rows, workers in ctx.con.execute(
+        """SELECT left(code_res, 2), count(*), sum(poids::DOUBLE) FROM mobpro_detail_raw
+        WHERE left(code_res, 2) <> '55' GROUP BY 1 ORDER BY 1"""
+    ).fetchall():
+        ctx.anomaly(
+            path,
+            dep,
+            None,
+            f"extrait dit « Meuse » : {rows} ligne(s), {workers:.0f} actifs résident dans le "
+            f"département {dep} (gardés pour la validation)",
+        )
     for table in ("mobpro_detail_raw", "mobpro_detail_res", "mobpro_detail_trav"):
         ctx.con.execute(f"DROP TABLE {table}")
