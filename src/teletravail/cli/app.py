@@ -7,6 +7,7 @@ import typer
 from teletravail.cli.data import data_app
 from teletravail.cli.diagnostic import diagnostic
 from teletravail.cli.impact import impact
+from teletravail.cli.navettes import navettes
 from teletravail.cli.rail import desserte
 from teletravail.cli.ranking import classement
 from teletravail.cli.scenario import scenario
@@ -28,5 +29,6 @@ app.command("desserte")(desserte)
 app.command("diagnostic")(diagnostic)
 app.command("classement")(classement)
 app.command("scenario")(scenario)
+app.command("navettes")(navettes)
 app.command("serve")(serve)
 app.command("createadmin")(createadmin)

@@ -8,14 +8,20 @@ when it is loaded, flows are summed per territory of residence.
 (employed residents aged 15 or over), part_actifs_travaillant_hors_territoire (% working outside
 the commune, or outside the EPCI for an EPCI, abroad included), part_actifs_travaillant_metropole
 (% working in a commune member of a métropole), distance_domicile_travail_km (flow-weighted mean
-great-circle km between commune centres, 0 within a commune, abroad excluded).
+great-circle km between commune centres, 0 within a commune, abroad excluded);
+distance_navette_moyenne_km, distance_navette_mediane_km (flow-weighted mean and median one-way
+km, intra-commune trips at the mean distance in a disc of the commune's area) and
+part_navettes_plus_20km (% of workers beyond 20 km), from the measured MOBPRO flows when loaded,
+else from the estimated flows ``navettes_estimees`` (:mod:`teletravail.navettes`).
 """
 
 from __future__ import annotations
 
+from teletravail.navettes.model import INTRA_FACTOR
+
 THEME = "mobilite"
 
-SQL = """
+_SQL = """
 WITH loaded AS (
     SELECT coalesce(bool_or(chargee), false) AS ok FROM _source_chargee WHERE id = 'mobpro'
 ), metropole_communes AS (
@@ -33,6 +39,30 @@ WITH loaded AS (
     LEFT JOIN metropole_communes mc ON mc.commune_code = f.commune_travail
     LEFT JOIN communes cr ON cr.code = f.commune_residence
     LEFT JOIN communes cw ON cw.code = f.commune_travail
+), used AS (
+    SELECT f.commune_residence AS origine, f.flux AS actifs,
+           CASE WHEN f.commune_residence = f.commune_travail
+                THEN __INTRA__ * sqrt(greatest(coalesce(k.superf, 0), 0))
+                ELSE _gc_km(cr.lat, cr.lon, cw.lat, cw.lon) END AS dist
+    FROM mobpro_flux f
+    JOIN communes cr ON cr.code = f.commune_residence
+    JOIN communes cw ON cw.code = f.commune_travail
+    LEFT JOIN comparateur_2018 k ON k.commune_code = f.commune_residence
+    WHERE (SELECT ok FROM loaded) AND NOT coalesce(f.etranger, false)
+    UNION ALL
+    SELECT origine, actifs, distance_km FROM navettes_estimees WHERE NOT (SELECT ok FROM loaded)
+), ranked AS (
+    SELECT r.niveau, r.code, u.dist, u.actifs,
+           sum(u.actifs) OVER (PARTITION BY r.niveau, r.code ORDER BY u.dist
+                               ROWS UNBOUNDED PRECEDING) AS cum,
+           sum(u.actifs) OVER (PARTITION BY r.niveau, r.code) AS tot
+    FROM used u JOIN _perimetre r ON r.commune_code = u.origine
+), dist AS (
+    SELECT niveau, code,
+           sum(actifs * dist) / nullif(sum(actifs), 0) AS moyenne,
+           min(dist) FILTER (WHERE cum >= tot / 2) AS mediane,
+           _pct(coalesce(sum(actifs) FILTER (WHERE dist > 20), 0), sum(actifs)) AS plus_20km
+    FROM ranked GROUP BY niveau, code
 ), agg AS (
     SELECT niveau, code,
            sum(flux) AS total,
@@ -47,8 +77,14 @@ SELECT p.niveau, p.code,
        CASE WHEN l.ok THEN _pct(a.sortants, a.total) END
            AS part_actifs_travaillant_hors_territoire,
        CASE WHEN l.ok THEN _pct(a.metropole, a.total) END AS part_actifs_travaillant_metropole,
-       CASE WHEN l.ok THEN a.dist END AS distance_domicile_travail_km
+       CASE WHEN l.ok THEN a.dist END AS distance_domicile_travail_km,
+       d.moyenne AS distance_navette_moyenne_km,
+       d.mediane AS distance_navette_mediane_km,
+       d.plus_20km AS part_navettes_plus_20km
 FROM (SELECT DISTINCT niveau, code FROM _perimetre) p
 CROSS JOIN loaded l
 LEFT JOIN agg a USING (niveau, code)
+LEFT JOIN dist d USING (niveau, code)
 """
+
+SQL = _SQL.replace("__INTRA__", repr(INTRA_FACTOR))

@@ -3,7 +3,9 @@
 Population: COG 2026 (``population_2023``); employed residents: INSEE RP 2018, active people aged
 15-64 minus the unemployed (``comparateur_2018``), summed over the territory's communes; telework
 rate: the territory's estimate ``taux_teletravail_estime`` (national rates by occupation applied to
-its 2011 occupational mix). Each value the user overrides is marked as such in ``origines``.
+its 2011 occupational mix); distance bands: the territory's own distribution of its residents'
+commutes (:mod:`teletravail.navettes.profile`: measured MOBPRO flows when loaded, else the
+estimated flows), the national default bands only when no flow is available. Each value the user overrides is marked as such in ``origines``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES
 from teletravail.errors import WarehouseError
 from teletravail.impact.models import ScenarioAssumptions
 from teletravail.impact.scenario import default_assumptions
+from teletravail.navettes.profile import commute_profile
 
 USER = "valeur saisie par l'utilisateur"
 
@@ -70,12 +73,25 @@ def territory_assumptions(
     }
     if flex_office_share:
         origins["part_flex_office"] = USER
+    bands = None
+    profile = commute_profile(con, kind, code, name)
+    if profile is not None:
+        bands = [(b.libelle, b.distance_moyenne_km, b.part) for b in profile.tranches]
+        word = "estimation" if profile.statut == "estimation" else "mesure"
+        origins["tranches_distance"] = (
+            f"{word} : distances domicile-travail des actifs résidents du territoire "
+            f"({profile.methode} ; {profile.reference}), à vol d'oiseau entre centres des "
+            f"communes ; distance moyenne {profile.distance_moyenne_km:.1f} km, médiane "
+            f"{profile.distance_mediane_km:.1f} km".replace(".", ",")
+            + " ; distance représentative de chaque tranche = moyenne des trajets de la tranche"
+        )
     a = default_assumptions(
         population,
         workers,
         estimate if telework_rate is None else telework_rate,
         telework_days=telework_days,
         modal_split=modal_split,
+        distance_bands=bands,
         flex_office_share=flex_office_share,
         territory=name,
         origins=origins,

@@ -23,6 +23,7 @@ import numpy as np
 
 from teletravail import __version__
 from teletravail.errors import SourceError, WarehouseError
+from teletravail.navettes.estimate import store_flows
 from teletravail.opendata.catalogue import Source, checksum_state, load_catalogue
 from teletravail.opendata.checks import CheckResult, run_checks
 from teletravail.opendata.context import Anomaly, LoadContext
@@ -250,6 +251,8 @@ def build_warehouse(root: Path, output: Path, *, progress: ProgressFn | None = N
                     con, root, workdir, states, progress, meanwhile=lambda: con.execute(sql)
                 )
             )
+            # derived step: estimated home-to-work flows (issue 10, teletravail.navettes)
+            store_flows(con)
             _write_metadata(con, states, anomalies, root)
             report.checks = run_checks(con)
             failed = [c for c in report.checks if not c.ok]

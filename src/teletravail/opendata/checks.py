@@ -146,6 +146,26 @@ CHECKS: tuple[DataCheck, ...] = (
         "WHERE t.typequ IS NULL",
     ),
     DataCheck(
+        "mobpro_detail_2014_valide",
+        "le fichier détail MOBPRO 2014 a des PCS de 1 à 6, des poids positifs et des communes "
+        "rattachées au COG 2026",
+        "SELECT m.code_residence_source, m.code_travail_source, m.cs1, m.poids "
+        "FROM mobpro_detail_2014 m LEFT JOIN cog_communes a ON a.code = m.commune_residence "
+        "LEFT JOIN cog_communes b ON b.code = m.commune_travail "
+        "WHERE m.cs1 NOT BETWEEN 1 AND 6 OR NOT m.poids >= 0 "
+        "OR (m.commune_residence IS NOT NULL AND a.code IS NULL) "
+        "OR (m.commune_travail IS NOT NULL AND b.code IS NULL)",
+    ),
+    DataCheck(
+        "navettes_estimees_valides",
+        "les navettes estimées relient des communes du COG 2026, avec des actifs et des "
+        "distances positifs",
+        "SELECT n.origine, n.destination, n.actifs, n.distance_km FROM navettes_estimees n "
+        "LEFT JOIN cog_communes a ON a.code = n.origine "
+        "LEFT JOIN cog_communes b ON b.code = n.destination "
+        "WHERE a.code IS NULL OR b.code IS NULL OR NOT n.actifs > 0 OR NOT n.distance_km >= 0",
+    ),
+    DataCheck(
         "population_positive",
         "aucune population négative",
         "SELECT code FROM communes WHERE population < 0",

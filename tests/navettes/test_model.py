@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pytest
+
+from teletravail.errors import WarehouseError
+from teletravail.navettes.model import (
+    gravity_flows,
+    haversine_km,
+    intra_distance_km,
+    neighbour_pairs,
+    weighted_median,
+)
+from teletravail.navettes.profile import flows_in_use
+
+# four communes on a line about 11.1 km apart (0.1° of latitude), one far away (another zone)
+LAT = np.array([45.0, 45.1, 45.2, 45.3, 16.2])
+LON = np.array([2.0, 2.0, 2.0, 2.0, -61.5])
+AREA = np.array([16.0, 25.0, 9.0, 4.0, 30.0])
+
+
+def test_intra_distance_is_mean_distance_in_a_disc() -> None:
+    # mean distance between two random points of a disc of radius R is 128 R / (45 π)
+    radius = math.sqrt(100.0 / math.pi)
+    assert intra_distance_km(np.array([100.0]))[0] == pytest.approx(128 * radius / (45 * math.pi))
+
+
+def test_pairs_within_cutoff_and_self() -> None:
+    pairs = neighbour_pairs(LAT, LON, AREA, 25.0)
+    got = set(zip(pairs.origin.tolist(), pairs.destination.tolist(), strict=True))
+    assert (0, 0) in got and (4, 4) in got
+    assert (0, 1) in got and (0, 2) in got and (0, 3) not in got  # 33 km > 25 km
+    assert not any(4 in (o, d) and o != d for o, d in got)
+    d01 = pairs.distance_km[(pairs.origin == 0) & (pairs.destination == 1)][0]
+    assert d01 == pytest.approx(11.12, abs=0.01)
+    assert haversine_km(LAT[:1], LON[:1], LAT[1:2], LON[1:2])[0] == pytest.approx(d01)
+
+
+def test_doubly_constrained_totals() -> None:
+    pairs = neighbour_pairs(LAT, LON, AREA, 50.0)
+    residents = np.array([1000.0, 500.0, 200.0, 300.0, 100.0])
+    jobs = np.array([300.0, 1200.0, 100.0, 400.0, 50.0])
+    zones = np.array([0, 0, 0, 0, 1], dtype=np.int32)
+    flows = gravity_flows(pairs, residents, jobs, 10.0, zones=zones, tolerance=1e-9)
+    sent = np.bincount(flows.origin, weights=flows.workers, minlength=5)
+    received = np.bincount(flows.destination, weights=flows.workers, minlength=5)
+    assert sent == pytest.approx(residents)
+    # jobs rescaled to the residents of their zone: 2000 / 2000 on the mainland, 100 / 50 overseas
+    assert received[:4] == pytest.approx(jobs[:4], rel=1e-6)
+    assert received[4] == pytest.approx(100.0)
+    assert flows.job_error < 1e-6
+
+
+def test_intra_weight_keeps_more_workers_home() -> None:
+    pairs = neighbour_pairs(LAT, LON, AREA, 50.0)
+    residents = np.array([1000.0, 500.0, 200.0, 300.0, 0.0])
+    jobs = np.array([600.0, 800.0, 300.0, 300.0, 0.0])
+    low = gravity_flows(pairs, residents, jobs, 10.0, intra_weight=1.0)
+    high = gravity_flows(pairs, residents, jobs, 10.0, intra_weight=10.0)
+
+    def home(f):  # type: ignore[no-untyped-def]
+        same = f.origin == f.destination
+        return f.workers[same].sum() / f.workers.sum()
+
+    assert home(high) > home(low)
+
+
+def test_weighted_median() -> None:
+    assert weighted_median(np.array([1.0, 2.0, 10.0]), np.array([1.0, 1.0, 3.0])) == 10.0
+    assert weighted_median(np.array([5.0, 1.0]), np.array([1.0, 3.0])) == 1.0
+    assert math.isnan(weighted_median(np.array([]), np.array([])))
+
+
+def test_measured_flows_replace_the_estimate() -> None:
+    con = duckdb.connect()
+    with pytest.raises(WarehouseError, match="navettes_estimees absente"):
+        flows_in_use(con)
+    con.execute(
+        "CREATE TABLE navettes_estimees (origine VARCHAR, destination VARCHAR, "
+        "actifs DOUBLE, distance_km DOUBLE)"
+    )
+    con.execute(
+        "CREATE TABLE mobpro_flux (commune_residence VARCHAR, commune_travail VARCHAR, "
+        "etranger BOOLEAN, flux DOUBLE, millesime VARCHAR)"
+    )
+    assert flows_in_use(con)[1] == "estimation"
+    con.execute("INSERT INTO mobpro_flux VALUES ('35360', '35238', false, 10, '2022')")
+    _sql, status, _method, reference = flows_in_use(con)
+    assert status == "mesure" and "2022" in reference
