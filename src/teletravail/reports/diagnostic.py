@@ -286,6 +286,7 @@ def _summary(
             text + " : estimation d'après les taux nationaux par catégorie sociale (2022) "
             "appliqués aux actifs du territoire, à remplacer par une enquête locale."
         )
+    lines.extend(_summary_commuting(ok))
     if region == "11":
         lines.append(IDF_RAIL_NOTE)
     fastest, metro = ok("duree_min_metropole"), ok("metropole_plus_rapide")
@@ -322,6 +323,32 @@ def _summary(
             "progressé depuis : ce chiffre ne décrit pas la couverture actuelle."
         )
     return tuple(lines)
+
+
+def _summary_commuting(ok: Callable[[str], IndicatorValue | None]) -> list[str]:
+    """The residents' commuting distances (km, one way), measured or estimated, as one line."""
+    mean, median = ok("distance_navette_moyenne_km"), ok("distance_navette_mediane_km")
+    if mean is None:
+        return []
+    far = ok("part_navettes_plus_20km")
+    text = f"Trajet domicile-travail des actifs résidents : {mean.text} en moyenne"
+    details = [
+        f"médiane {median.text}" if median else "",
+        f"{far.text} au-delà de 20 km" if far else "",
+    ]
+    details = [d for d in details if d]
+    if details:
+        text += " (" + ", ".join(details) + ")"
+    measured = any(src.id == "mobpro" and src.loaded for src in mean.sources)
+    if measured:
+        text += " : flux domicile-travail mesurés par l'INSEE (MOBPRO)"
+    else:
+        text += (
+            " : estimation d'un modèle gravitaire calé sur des chiffres nationaux (flux de moins "
+            "de 50 km), en attendant les flux mesurés de l'INSEE ; le bilan carbone du "
+            "télétravail utilise ces distances"
+        )
+    return [text + "."]
 
 
 def _summary_2021(ok: Callable[[str], IndicatorValue | None]) -> list[str]:
