@@ -121,7 +121,7 @@ def test_report_says_not_available_under_the_sales_threshold(
     figures = tuple(_figure(v) for v in values if v.theme == "marche_logement")
     price = next(f for f in _few_sales(figures, by_id) if f.id.startswith("prix_m2"))
     assert price.texte == "donnée non disponible" and not price.disponible
-    assert price.note is not None and "5 vente(s)" in price.note
+    assert price.note is not None and "5 ventes d'appartements" in price.note
     # Albi (891 sales) keeps its median.
     values = read_indicators(real, "commune", "81004")
     by_id = {v.id: v for v in values}

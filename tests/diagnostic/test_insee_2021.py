@@ -50,7 +50,7 @@ def test_coverage_and_age_shown_next_to_the_figure(diag: duckdb.DuckDBPyConnecti
     assert poverty.note is not None and poverty.note.startswith("Couverture : ")
     assert "IRIS publié" in poverty.note
     old = by_id["taux_pauvrete_2019"]
-    assert old.note is not None and "commune(s) publiée(s) sur" in old.note
+    assert old.note is not None and "communes publiées sur" in old.note
     assert "vieille de" in old.note
     approx = by_id["revenu_median_2021_approche"]
     assert approx.nature == "estimated" and "Couverture" in (approx.note or "")
@@ -98,16 +98,16 @@ def test_saint_omer_by_hand(themes: dict[tuple[str, str], dict[str, object]]) ->
     assert epci["part_residences_secondaires_2021"] == pytest.approx(2.1484, abs=1e-3)
     assert epci["taux_pauvrete_2021"] == pytest.approx(22.8936, abs=1e-3)
     assert epci["couverture_taux_pauvrete_2021"] == (
-        "18 IRIS publié(s) dans 5 commune(s) sur 53, 47 % de la population 2021"
+        "18 IRIS publiés dans 5 communes sur 53, 47 % de la population 2021"
     )
     assert epci["revenu_median_2021_approche"] == pytest.approx(20682.2, abs=0.1)
     assert epci["couverture_revenu_median_2021"] == (
-        "53 commune(s) publiée(s) sur 53, 100 % de la population 2021"
+        "53 communes publiées sur 53, 100 % de la population 2021"
     )
-    assert epci["zone_emploi"] == "Saint-Omer (3219) et 2 autre(s) zone(s)"
+    assert epci["zone_emploi"] == "Saint-Omer (3219) et 2 autres zones"
     # the figure: the 2019 rate is published for 9 of the 53 communes, 64 % of households
     assert epci["couverture_taux_pauvrete_2019"] == (
-        "9 commune(s) publiée(s) sur 53, 64 % des ménages fiscaux"
+        "9 communes publiées sur 53, 64 % des ménages fiscaux"
     )
     town = themes[("commune", "62765")]
     assert town["taux_pauvrete_2021"] == pytest.approx(29.2170, abs=1e-3)

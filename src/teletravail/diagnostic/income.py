@@ -80,8 +80,8 @@ SELECT b.niveau, b.code,
        CASE WHEN b.niveau = 'commune' THEN b.med21 END AS revenu_median_2021,
        CASE WHEN b.niveau = 'epci' THEN b.med21 END AS revenu_median_2021_approche,
        CASE WHEN b.niveau = 'epci' THEN
-           printf('%d commune(s) publiée(s) sur %d, %d %% de la population 2021',
-                  b.nb_med21, b.nb_communes,
+           printf('%d commune%s publiée%s sur %d, %d %% de la population 2021',
+                  b.nb_med21, CASE WHEN b.nb_med21 > 1 THEN 's' ELSE '' END, CASE WHEN b.nb_med21 > 1 THEN 's' ELSE '' END, b.nb_communes,
                   CAST(round(100.0 * coalesce(b.pop_med21, 0) / nullif(b.pop21, 0)) AS INTEGER))
        END AS couverture_revenu_median_2021,
        CASE WHEN b.niveau = 'commune' THEN (b.med21 / nullif(b.revenu_median_2019, 0) - 1) * 100
@@ -90,21 +90,24 @@ SELECT b.niveau, b.code,
        CASE WHEN i.nb_iris IS NULL THEN
                 'aucun IRIS publié (Filosofi par IRIS : communes de 5 000 habitants ou plus)'
             WHEN b.niveau = 'commune' THEN
-                printf('%d IRIS publié(s), %d %% de la population 2021 de la commune', i.nb_iris,
+                printf('%d IRIS publié%s, %d %% de la population 2021 de la commune', i.nb_iris,
+                       CASE WHEN i.nb_iris > 1 THEN 's' ELSE '' END,
                        CAST(round(100.0 * i.pop_iris / nullif(b.pop21, 0)) AS INTEGER))
-            ELSE printf('%d IRIS publié(s) dans %d commune(s) sur %d, %d %% de la population 2021',
-                        i.nb_iris, i.nb_communes_iris, b.nb_communes,
+            ELSE printf('%d IRIS publié%s dans %d commune%s sur %d, %d %% de la population 2021',
+                        i.nb_iris, CASE WHEN i.nb_iris > 1 THEN 's' ELSE '' END, i.nb_communes_iris,
+                        CASE WHEN i.nb_communes_iris > 1 THEN 's' ELSE '' END, b.nb_communes,
                         CAST(round(100.0 * i.pop_iris / nullif(b.pop21, 0)) AS INTEGER))
        END AS couverture_taux_pauvrete_2021,
        b.revenu_median_2019, b.taux_pauvrete_2019, b.part_menages_imposes_2019,
        CASE WHEN b.niveau = 'epci' THEN
-           printf('%d commune(s) publiée(s) sur %d, %d %% des ménages fiscaux', b.nb_tp19,
-                  b.nb_communes,
+           printf('%d commune%s publiée%s sur %d, %d %% des ménages fiscaux', b.nb_tp19,
+                  CASE WHEN b.nb_tp19 > 1 THEN 's' ELSE '' END, CASE WHEN b.nb_tp19 > 1 THEN 's' ELSE '' END, b.nb_communes,
                   CAST(round(100.0 * coalesce(b.men_tp19, 0) / nullif(b.men19, 0)) AS INTEGER))
        END AS couverture_taux_pauvrete_2019,
        CASE WHEN zp.libelle IS NULL THEN NULL
-            WHEN z.nb_zones > 1 THEN printf('%s (%s) et %d autre(s) zone(s)', zp.libelle,
-                                            zp.ze_code, z.nb_zones - 1)
+            WHEN z.nb_zones > 1 THEN printf('%s (%s) et %d autre%s zone%s', zp.libelle,
+                                            zp.ze_code, z.nb_zones - 1,
+                                            CASE WHEN z.nb_zones - 1 > 1 THEN 's' ELSE '' END, CASE WHEN z.nb_zones - 1 > 1 THEN 's' ELSE '' END)
             ELSE printf('%s (%s)', zp.libelle, zp.ze_code) END AS zone_emploi,
        z.t25 AS taux_chomage_zone_emploi_2025t4,
        z.t25 - z.t21 AS evolution_chomage_zone_emploi_2021t1_2025t4,

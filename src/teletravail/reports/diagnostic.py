@@ -24,6 +24,7 @@ from teletravail.diagnostic.reading import (
     read_indicators,
 )
 from teletravail.errors import ConfigError, WarehouseError
+from teletravail.format_fr import plural
 from teletravail.impact.calculator import load_modes
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
@@ -639,7 +640,7 @@ def _few_sales(figures: tuple[Figure, ...], by_id: dict[str, IndicatorValue]) ->
     if not isinstance(count, float) or count >= MIN_SALES:
         return figures
     note = (
-        f"{format_number(count, 0)} vente(s) d'appartements de 2022 à 2024 : en dessous de "
+        f"{format_number(count, 0)} {plural(count, 'vente')} d'appartements de 2022 à 2024 : en dessous de "
         f"{MIN_SALES} ventes, la médiane n'est pas publiée par ce diagnostic."
     )
     return tuple(
