@@ -651,6 +651,29 @@ def _few_sales(figures: tuple[Figure, ...], by_id: dict[str, IndicatorValue]) ->
     )
 
 
+def _no_missing_network(
+    figures: tuple[Figure, ...], by_id: dict[str, IndicatorValue]
+) -> tuple[Figure, ...]:
+    """Where the OpenStreetMap stations are loaded and show no network absent from the
+    timetables near the territory, the two indicators say "aucun" instead of an empty value
+    (the timetables then cover every train of the territory)."""
+    networks = by_id.get("reseaux_hors_horaires")
+    if networks is None or networks.value is not None:
+        return figures
+    if not any(src.id == "osm_gares" and src.loaded for src in networks.sources):
+        return figures
+    texts = {
+        "reseaux_hors_horaires": "aucun (ni RER, ni Transilien, ni Intercités, ni train corse)",
+        "gares_hors_horaires": "aucune",
+    }
+    return tuple(
+        f.model_copy(update={"texte": texts[f.id], "disponible": True})
+        if f.id in texts and f.valeur is None
+        else f
+        for f in figures
+    )
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     entry: Entry,
@@ -681,6 +704,8 @@ def build_report(
             figures = _with_measures(figures, measures)
         if theme.id == "marche_logement":
             figures = _few_sales(figures, by_id)
+        if theme.id == "ferroviaire":
+            figures = _no_missing_network(figures, by_id)
         if not figures:
             continue
         chart_id = THEME_CHARTS.get(theme.id)
