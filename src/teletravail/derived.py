@@ -3,14 +3,18 @@
 The warehouse holds the open data as loaded. Indicators depend on a reference day (rail service)
 and take seconds to compute, so they are computed once per (warehouse build, day, minimum transfer
 time) into a copy of the warehouse, ``<warehouse dir>/derive/<name>-<day>-<minutes>min.duckdb``,
-written atomically, and reused by every report until the warehouse is rebuilt.
+written atomically, and reused by every report until the warehouse is rebuilt or the code that
+computes them changes (fingerprint of the indicator catalogue and of the diagnostic and rail
+modules: after an upgrade, the next report recomputes them instead of showing stale columns).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -19,6 +23,22 @@ from teletravail.diagnostic.compute import compute_indicators
 from teletravail.rail.calendar import check_reference_day, default_reference_day
 from teletravail.rail.service import compute_rail_service
 from teletravail.warehouse import open_warehouse
+
+_CODE_DIRS = ("diagnostic", "rail", "navettes")
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 (hex, 16 characters) of the files that compute the derived tables: the
+    ``.py``, ``.toml`` and ``.sql`` files of the diagnostic, rail and commuting packages."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _CODE_DIRS:
+        for path in sorted((root / name).rglob("*")):
+            if path.suffix in {".py", ".toml", ".sql"} and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _built_at(con: duckdb.DuckDBPyConnection) -> str:
@@ -59,8 +79,10 @@ def _is_current(path: Path, built_at: str) -> bool:
     except duckdb.Error:
         return False
     try:
-        row = con.execute("SELECT entrepot_construit_le FROM derive_info").fetchone()
-        return row is not None and row[0] == built_at
+        row = con.execute(
+            "SELECT entrepot_construit_le, code_empreinte FROM derive_info"
+        ).fetchone()
+        return row is not None and row[0] == built_at and row[1] == code_fingerprint()
     except duckdb.Error:
         return False
     finally:
@@ -93,8 +115,8 @@ def ensure_derived(
             compute_indicators(con, day=chosen)
             con.execute(
                 "CREATE OR REPLACE TABLE derive_info AS SELECT ?::VARCHAR AS entrepot_construit_le, "
-                "?::DATE AS jour, ?::INTEGER AS correspondance_min",
-                [built_at, chosen, min_transfer_minutes],
+                "?::DATE AS jour, ?::INTEGER AS correspondance_min, ?::VARCHAR AS code_empreinte",
+                [built_at, chosen, min_transfer_minutes, code_fingerprint()],
             )
             con.execute("CHECKPOINT")
         finally:

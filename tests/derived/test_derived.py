@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from teletravail import derived
 from teletravail.derived import derived_path, ensure_derived
 from teletravail.errors import ConfigError
 from teletravail.opendata.build import build_warehouse
@@ -45,6 +46,24 @@ def test_rebuilt_after_a_new_build(warehouse: Path) -> None:
     build_warehouse(MINI_MIRROR, warehouse)  # a new build: new build_info
     again, _ = ensure_derived(warehouse, day=DAY)
     assert again == path and again.stat().st_mtime_ns != stamp
+
+
+def test_recomputed_when_the_code_changes(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that changes how indicators are computed must not leave stale columns."""
+    path, _ = ensure_derived(warehouse, day=DAY)
+    stamp = path.stat().st_mtime_ns
+    assert ensure_derived(warehouse, day=DAY)[0].stat().st_mtime_ns == stamp
+    monkeypatch.setattr(derived, "code_fingerprint", lambda: "autre-version")
+    again, _ = ensure_derived(warehouse, day=DAY)
+    assert again == path and again.stat().st_mtime_ns != stamp
+    con = duckdb.connect(str(again), read_only=True)
+    assert con.execute("SELECT code_empreinte FROM derive_info").fetchone() == ("autre-version",)
+    con.close()
+
+
+def test_code_fingerprint_is_stable_and_short() -> None:
+    assert derived.code_fingerprint() == derived.code_fingerprint()
+    assert len(derived.code_fingerprint()) == 16
 
 
 def test_transfer_time_has_its_own_copy(warehouse: Path) -> None:

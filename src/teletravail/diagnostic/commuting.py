@@ -11,7 +11,10 @@ the commune, or outside the EPCI for an EPCI, abroad included), part_actifs_trav
 great-circle km between commune centres, 0 within a commune, abroad excluded);
 distance_navette_moyenne_km, distance_navette_mediane_km (flow-weighted mean and median one-way
 km, intra-commune trips at the mean distance in a disc of the commune's area) and
-part_navettes_plus_20km (% of workers beyond 20 km), from the measured MOBPRO flows when loaded,
+part_navettes_plus_20km (% of workers beyond 20 km), part_navettes_hors_territoire (% working
+outside the commune, or outside the EPCI for an EPCI, abroad excluded) and part_navettes_metropole
+(% working in a commune member of a métropole; NULL when estimated at 0, i.e. no métropole
+within the model's reach), from the measured MOBPRO flows when loaded,
 else from the estimated flows ``navettes_estimees`` (:mod:`teletravail.navettes`).
 """
 
@@ -40,7 +43,7 @@ WITH loaded AS (
     LEFT JOIN communes cr ON cr.code = f.commune_residence
     LEFT JOIN communes cw ON cw.code = f.commune_travail
 ), used AS (
-    SELECT f.commune_residence AS origine, f.flux AS actifs,
+    SELECT f.commune_residence AS origine, f.commune_travail AS destination, f.flux AS actifs,
            CASE WHEN f.commune_residence = f.commune_travail
                 THEN __INTRA__ * sqrt(greatest(coalesce(k.superf, 0), 0))
                 ELSE _gc_km(cr.lat, cr.lon, cw.lat, cw.lon) END AS dist
@@ -50,18 +53,26 @@ WITH loaded AS (
     LEFT JOIN comparateur_2018 k ON k.commune_code = f.commune_residence
     WHERE (SELECT ok FROM loaded) AND NOT coalesce(f.etranger, false)
     UNION ALL
-    SELECT origine, actifs, distance_km FROM navettes_estimees WHERE NOT (SELECT ok FROM loaded)
+    SELECT origine, destination, actifs, distance_km FROM navettes_estimees
+    WHERE NOT (SELECT ok FROM loaded)
 ), ranked AS (
     SELECT r.niveau, r.code, u.dist, u.actifs,
+           w.commune_code IS NOT NULL AS interne,
+           mc.commune_code IS NOT NULL AS vers_metropole,
            sum(u.actifs) OVER (PARTITION BY r.niveau, r.code ORDER BY u.dist
                                ROWS UNBOUNDED PRECEDING) AS cum,
            sum(u.actifs) OVER (PARTITION BY r.niveau, r.code) AS tot
     FROM used u JOIN _perimetre r ON r.commune_code = u.origine
+    LEFT JOIN _perimetre w
+      ON w.niveau = r.niveau AND w.code = r.code AND w.commune_code = u.destination
+    LEFT JOIN metropole_communes mc ON mc.commune_code = u.destination
 ), dist AS (
     SELECT niveau, code,
            sum(actifs * dist) / nullif(sum(actifs), 0) AS moyenne,
            min(dist) FILTER (WHERE cum >= tot / 2) AS mediane,
-           _pct(coalesce(sum(actifs) FILTER (WHERE dist > 20), 0), sum(actifs)) AS plus_20km
+           _pct(coalesce(sum(actifs) FILTER (WHERE dist > 20), 0), sum(actifs)) AS plus_20km,
+           _pct(coalesce(sum(actifs) FILTER (WHERE NOT interne), 0), sum(actifs)) AS hors,
+           _pct(coalesce(sum(actifs) FILTER (WHERE vers_metropole), 0), sum(actifs)) AS metropole
     FROM ranked GROUP BY niveau, code
 ), agg AS (
     SELECT niveau, code,
@@ -80,7 +91,11 @@ SELECT p.niveau, p.code,
        CASE WHEN l.ok THEN a.dist END AS distance_domicile_travail_km,
        d.moyenne AS distance_navette_moyenne_km,
        d.mediane AS distance_navette_mediane_km,
-       d.plus_20km AS part_navettes_plus_20km
+       d.plus_20km AS part_navettes_plus_20km,
+       d.hors AS part_navettes_hors_territoire,
+       -- the model only links communes a limited distance apart: an estimated 0 means no
+       -- métropole within its reach, which it cannot say anything about (not a measured zero)
+       CASE WHEN l.ok OR d.metropole > 0 THEN d.metropole END AS part_navettes_metropole
 FROM (SELECT DISTINCT niveau, code FROM _perimetre) p
 CROSS JOIN loaded l
 LEFT JOIN agg a USING (niveau, code)
