@@ -113,6 +113,14 @@ def _check(watched: Watched, name: str, viewport: str) -> None:
         problems.append(f"police du DSFR absente : {probe['font']}")
     if not probe["coloured"]:
         problems.append("aucun élément en bleu France : feuilles de style du DSFR non appliquées")
+    # a button declared with its icon beside its text (fr-btn--icon-left/right) must show the
+    # text: inside a DSFR group, the group needs fr-btns-group--icon-left or the text is clipped
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.fr-btn[class*="fr-btn--icon-"]')]
+            .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.textContent.trim())"""
+    )
+    problems += [f"texte de bouton coupé (icône seule) : {t}" for t in clipped]
     if viewport == "mobile" and probe["scrollWidth"] > probe["clientWidth"]:
         problems.append(
             f"défilement horizontal : {probe['scrollWidth']} > {probe['clientWidth']} px"
