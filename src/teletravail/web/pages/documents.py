@@ -96,10 +96,11 @@ def _slugify(text: str) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """A second-level heading of a document: anchor and text (for the summary)."""
+    """A second-level heading of a document: anchor and its text as HTML (code kept as code), for
+    the summary."""
 
     anchor: str
-    title: str
+    title_html: str
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def render_document(text: str) -> Rendered:
                 anchor, n = f"{base}-{n}", n + 1
             used.add(anchor)
             token.attrSet("id", anchor)
-            sections.append(Section(anchor, heading.replace("`", "")))
+            sections.append(Section(anchor, _MD.renderInline(heading)))
         kept.append(token)
     _rewrite_links(kept)
     html = _MD.renderer.render(kept, _MD.options, {})
