@@ -125,3 +125,26 @@ def test_documents_ship_with_the_package() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "methodologie/*.md" in pyproject["tool"]["setuptools"]["package-data"]["teletravail"]
     assert "markdown-it-py==4.3.0" in pyproject["project"]["dependencies"]
+
+
+def test_diagnostic_links_its_themes_to_the_documents(client: Client) -> None:
+    from teletravail.web.diagnostics import service
+
+    service.clear_caches()
+    try:
+        response = client.get("/territoires/epci/200039022/diagnostic/", {"date": "2025-01-28"})
+    finally:
+        service.clear_caches()
+    assert response.status_code == 200
+    html = response.content.decode()
+    mobility = html[html.index('id="t-mobilite"') :]
+    mobility = mobility[: mobility.index("</section>")]
+    assert 'href="/methodologie/navettes/"' in mobility
+    rail = html[html.index('id="t-ferroviaire"') :]
+    rail = rail[: rail.index("</section>")]
+    assert 'href="/methodologie/desserte-ferroviaire/"' in rail
+    stations = html[html.index('id="desserte"') :]
+    assert 'href="/methodologie/desserte-ferroviaire/"' in stations[: stations.index("</section>")]
+    impact = html[html.index('id="impact"') :]
+    impact = impact[: impact.index("</section>")]
+    assert 'href="/methodologie/impact-teletravail/"' in impact
