@@ -71,6 +71,8 @@ def test_form_without_csrf_token_is_refused(page: Page, live_server: LiveServer)
         "/classement/acv/",
         "/impact/",
         "/methodologie/",
+        "/methodologie/navettes/",
+        "/methodologie/desserte-ferroviaire/",
         "/sources/",
         "/connexion/",
     ],

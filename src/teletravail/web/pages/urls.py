@@ -8,6 +8,7 @@ from teletravail.web.pages import views
 
 urlpatterns: list[URLPattern] = [
     path("methodologie/", views.methodology, name="methodology"),
+    path("methodologie/<slug:slug>/", views.methodology_document, name="methodology_document"),
     path("sources/", views.sources, name="sources"),
     path("impact/", views.impact, name="impact"),
     path("accessibilite/", views.accessibility, name="accessibility"),

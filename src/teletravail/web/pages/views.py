@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +16,7 @@ from teletravail.opendata.catalogue import Source, load_catalogue
 from teletravail.opendata.loaders.reference import package_figures
 from teletravail.reports.nature import NATURES
 from teletravail.web.pages import data
+from teletravail.web.pages.documents import DOCUMENTS, load_document
 from teletravail.web.pages.forms import ImpactForm, error_field
 from teletravail.web.pages.glossary import TERMS
 
@@ -63,7 +64,21 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "rates": cat.telework_rates,
             "figures": {f.id: f for f in package_figures()},
             "natures": [n for code, n in NATURES.items() if code != "non_disponible"],
+            "documents": DOCUMENTS,
         },
+    )
+
+
+def methodology_document(request: HttpRequest, slug: str) -> HttpResponse:
+    """One French methodology document (navettes, desserte ferroviaire…) rendered from Markdown."""
+    found = load_document(slug)
+    if found is None:
+        raise Http404("Document de méthode inconnu")
+    doc, rendered = found
+    return render(
+        request,
+        "pages/methodologie_document.html",
+        {"title": rendered.title, "doc": doc, "rendered": rendered, "documents": DOCUMENTS},
     )
 
 
@@ -263,7 +278,9 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 
 def site_map(request: HttpRequest) -> HttpResponse:
     """Links to every public page family."""
-    return render(request, "pages/plan_du_site.html", {"title": "Plan du site"})
+    return render(
+        request, "pages/plan_du_site.html", {"title": "Plan du site", "documents": DOCUMENTS}
+    )
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
