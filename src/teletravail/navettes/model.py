@@ -12,7 +12,9 @@ Distances (km): great-circle between commune centres (Earth radius 6371 km); wit
 the mean distance between two points drawn at random in a disc of the commune's area S,
 128 / (45 π) × √(S / π) ≈ 0.51 × √S (rule of the project). Sparse computation: only pairs within
 ``cutoff_km`` of each other are kept (the commune itself always); beyond it f(d) < exp(−cutoff/d0)
-is neglected.
+is neglected. Variants tried (see docs/methodologie/navettes.md, none kept): power-law and mixed
+deterrence (:func:`deterrence`), and extra pairs to the employment centres beyond the cut-off
+(:func:`hub_pairs`).
 """
 
 from __future__ import annotations
