@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--entrepot", type=Path, default=None)
     parser.add_argument("--caler", action="store_true")
     parser.add_argument("--variante", default=None)
+    parser.add_argument("--tours", type=int, default=6, help="tours de calage (défaut 6)")
     args = parser.parse_args()
     source = settings.warehouse_path(args.entrepot)
     with tempfile.TemporaryDirectory(prefix="navettes-") as tmp:
@@ -88,7 +89,9 @@ def main() -> None:
             params = variant(args.variante)
             con = duckdb.connect(str(copy))
             try:
-                scale, weight, _share, _median = calibrate(con, params=params, log=print)
+                scale, weight, _share, _median = calibrate(
+                    con, params=params, rounds=args.tours, log=print
+                )
             finally:
                 con.close()
             params = dataclasses.replace(params, scale=scale, intra_weight=weight)
@@ -112,7 +115,7 @@ def main() -> None:
             print()
             print(render_validation(validate(con)))
             if args.caler and args.variante is None:
-                d0, weight, share, median = calibrate(con, log=print)
+                d0, weight, share, median = calibrate(con, rounds=args.tours, log=print)
                 print(f"\nd0_km = {d0:.2f}\nintra_weight = {weight:.2f}")
                 print(f"(dernier ajustement : part {share:.4f}, médiane {median:.2f} km)")
         finally:
