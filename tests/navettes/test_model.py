@@ -115,3 +115,19 @@ def test_hub_pairs_only_beyond_the_neighbourhood() -> None:
     merged = merge_pairs(near, far)
     assert len(merged.origin) == len(near.origin) + 1
     assert merged.distance_km[-1] == pytest.approx(33.36, abs=0.05)
+
+
+def test_declared_model_and_benchmark_variants() -> None:
+    from benchmarks.navettes import variant
+
+    from teletravail.navettes.estimate import load_parameters
+
+    declared = load_parameters()
+    assert declared.kind == "exponentielle" and declared.exponent == 0.0
+    assert declared.hub_radius_km <= declared.cutoff_km  # no far pair in the kept model
+    far = variant("dissuasion=mixte,alpha=1,echelle=29,poles_rayon_km=150,poles_emplois_min=1e4")
+    assert (far.kind, far.exponent, far.scale) == ("mixte", 1.0, 29.0)
+    assert (far.hub_radius_km, far.hub_min_jobs) == (150.0, 10000.0)
+    assert far.intra_weight == declared.intra_weight
+    with pytest.raises(KeyError):
+        variant("gamma=2")
