@@ -8,9 +8,12 @@ import pytest
 
 from teletravail.errors import WarehouseError
 from teletravail.navettes.model import (
+    deterrence,
     gravity_flows,
     haversine_km,
+    hub_pairs,
     intra_distance_km,
+    merge_pairs,
     neighbour_pairs,
     weighted_median,
 )
@@ -90,3 +93,41 @@ def test_measured_flows_replace_the_estimate() -> None:
     con.execute("INSERT INTO mobpro_flux VALUES ('35360', '35238', false, 10, '2022')")
     _sql, status, _method, reference = flows_in_use(con)
     assert status == "mesure" and "2022" in reference
+
+
+def test_deterrence_forms() -> None:
+    d = np.array([0.5, 10.0, 20.0])
+    assert deterrence(d, "exponentielle", 10.0) == pytest.approx(np.exp(-d / 10.0))
+    # power law floored at 1 km
+    assert deterrence(d, "puissance", 2.0) == pytest.approx([1.0, 0.01, 0.0025])
+    mixed = deterrence(d, "mixte", 10.0, 1.0)
+    assert mixed == pytest.approx([math.exp(-0.05), 0.1 * math.exp(-1), 0.05 * math.exp(-2)])
+    with pytest.raises(ValueError, match="dissuasion inconnue"):
+        deterrence(d, "gaussienne", 1.0)
+
+
+def test_hub_pairs_only_beyond_the_neighbourhood() -> None:
+    hubs = np.array([3], dtype=np.int32)  # commune 3 (45.3°N) as the only employment centre
+    far = hub_pairs(LAT, LON, hubs, 25.0, 40.0)
+    got = set(zip(far.origin.tolist(), far.destination.tolist(), strict=True))
+    assert got == {(0, 3)}  # 33.4 km; communes 1 and 2 are within 25 km, commune 4 too far
+    near = neighbour_pairs(LAT, LON, AREA, 25.0)
+    merged = merge_pairs(near, far)
+    assert len(merged.origin) == len(near.origin) + 1
+    assert merged.distance_km[-1] == pytest.approx(33.36, abs=0.05)
+
+
+def test_declared_model_and_benchmark_variants() -> None:
+    from benchmarks.navettes import variant
+
+    from teletravail.navettes.estimate import load_parameters
+
+    declared = load_parameters()
+    assert declared.kind == "exponentielle" and declared.exponent == 0.0
+    assert declared.hub_radius_km <= declared.cutoff_km  # no far pair in the kept model
+    far = variant("dissuasion=mixte,alpha=1,echelle=29,poles_rayon_km=150,poles_emplois_min=1e4")
+    assert (far.kind, far.exponent, far.scale) == ("mixte", 1.0, 29.0)
+    assert (far.hub_radius_km, far.hub_min_jobs) == (150.0, 10000.0)
+    assert far.intra_weight == declared.intra_weight
+    with pytest.raises(KeyError):
+        variant("gamma=2")

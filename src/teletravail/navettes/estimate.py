@@ -30,6 +30,8 @@ from teletravail.navettes.model import (
     Flows,
     Pairs,
     gravity_flows,
+    hub_pairs,
+    merge_pairs,
     neighbour_pairs,
     self_share,
     weighted_median,
@@ -50,9 +52,13 @@ INPUTS = (
 class Parameters:
     """Model parameters (``parametres.toml``)."""
 
-    d0_km: float
+    kind: str  # "exponentielle" (scale = d0 km) or "puissance" (scale = exponent β)
+    scale: float
+    exponent: float  # power exponent of the "mixte" deterrence (0 otherwise)
     intra_weight: float
     cutoff_km: float
+    hub_radius_km: float  # 0: no pair beyond cutoff_km
+    hub_min_jobs: float
     tolerance: float
     max_iterations: int
     min_stored: float
@@ -77,10 +83,15 @@ def load_parameters() -> Parameters:
     text = resources.files("teletravail.navettes").joinpath("parametres.toml").read_text("utf-8")
     data = tomllib.loads(text)
     m = data["modele"]
+    kind = str(m["dissuasion"])
     return Parameters(
-        d0_km=float(m["d0_km"]),
+        kind=kind,
+        scale=float(m["beta"] if kind == "puissance" else m["d0_km"]),
+        exponent=float(m.get("alpha", 0.0)) if kind == "mixte" else 0.0,
         intra_weight=float(m["intra_weight"]),
         cutoff_km=float(m["cutoff_km"]),
+        hub_radius_km=float(m.get("poles_rayon_km", 0.0)),
+        hub_min_jobs=float(m.get("poles_emplois_min", math.inf)),
         tolerance=float(m["tolerance"]),
         max_iterations=int(m["max_iterations"]),
         min_stored=float(m["min_actifs_stockes"]),
@@ -117,8 +128,17 @@ def load_inputs(con: duckdb.DuckDBPyConnection) -> Inputs:
 
 
 def pairs_for(inputs: Inputs, params: Parameters) -> Pairs:
-    """Candidate pairs within the cut-off."""
-    return neighbour_pairs(inputs.lat, inputs.lon, inputs.area_km2, params.cutoff_km)
+    """Candidate pairs: within the cut-off, plus (when ``hub_radius_km`` > ``cutoff_km``) every
+    commune to the employment centres (at least ``hub_min_jobs`` jobs) between the cut-off and
+    ``hub_radius_km``, within the same zone."""
+    near = neighbour_pairs(inputs.lat, inputs.lon, inputs.area_km2, params.cutoff_km)
+    if params.hub_radius_km <= params.cutoff_km:
+        return near
+    hubs = np.flatnonzero(inputs.jobs >= params.hub_min_jobs).astype(np.int32)
+    far = hub_pairs(inputs.lat, inputs.lon, hubs, params.cutoff_km, params.hub_radius_km)
+    same_zone = inputs.zones[far.origin] == inputs.zones[far.destination]
+    far = Pairs(far.origin[same_zone], far.destination[same_zone], far.distance_km[same_zone])
+    return merge_pairs(near, far)
 
 
 def fit(
@@ -126,7 +146,7 @@ def fit(
     pairs: Pairs,
     params: Parameters,
     *,
-    d0_km: float | None = None,
+    scale: float | None = None,
     intra_weight: float | None = None,
 ) -> Flows:
     """The model's flows with the declared (or given) parameters."""
@@ -134,7 +154,9 @@ def fit(
         pairs,
         inputs.residents,
         inputs.jobs,
-        params.d0_km if d0_km is None else d0_km,
+        params.scale if scale is None else scale,
+        kind=params.kind,
+        exponent=params.exponent,
         intra_weight=params.intra_weight if intra_weight is None else intra_weight,
         zones=inputs.zones,
         tolerance=params.tolerance,
@@ -160,37 +182,49 @@ def published_targets(con: duckdb.DuckDBPyConnection, params: Parameters) -> tup
 def calibrate(
     con: duckdb.DuckDBPyConnection,
     *,
+    params: Parameters | None = None,
     rounds: int = 6,
     log: Any = None,  # noqa: ANN401
 ) -> tuple[float, float, float, float]:
-    """Fit (d0_km, intra_weight) to the published national figures; returns them with the
+    """Fit (scale, intra_weight) to the published national figures; returns them with the
     reached (share, median km). Alternating updates: the intra weight by the odds ratio of the
-    share working in their commune, d0 by the ratio of the navetteurs' median distance."""
-    params = load_parameters()
+    share working in their commune; the scale (d0 or β) by a secant step on log(median) against
+    log(scale), the first step proportional (d0 × target / median, β × median / target)."""
+    params = params or load_parameters()
     inputs = load_inputs(con)
     pairs = pairs_for(inputs, params)
     share_target, median_target = published_targets(con, params)
-    d0, weight = params.d0_km, params.intra_weight
+    scale, weight = params.scale, params.intra_weight
     share = median = math.nan
+    history: list[tuple[float, float]] = []
     for _ in range(rounds):
-        flows = fit(inputs, pairs, params, d0_km=d0, intra_weight=weight)
+        flows = fit(inputs, pairs, params, scale=scale, intra_weight=weight)
         share, median = national_figures(flows)
         if log:
             log(
-                f"d0 = {d0:.3f} km, poids propre = {weight:.3f} : part {share:.4f}, "
+                f"{params.kind} {scale:.4f}, poids propre = {weight:.3f} : part {share:.4f}, "
                 f"médiane {median:.2f} km"
             )
-        odds = (share_target / (1 - share_target)) / (share / (1 - share))
-        weight *= odds
-        d0 *= median_target / median
-    return d0, weight, share, median
+        history.append((math.log(scale), math.log(median)))
+        weight *= (share_target / (1 - share_target)) / (share / (1 - share))
+        (x1, y1) = history[-1]
+        slope = -1.0 if params.kind == "puissance" else 1.0
+        if len(history) >= 2:
+            (x0, y0) = history[-2]
+            if abs(x1 - x0) > 1e-9 and abs(y1 - y0) > 1e-9:
+                slope = (y1 - y0) / (x1 - x0)
+        scale = math.exp(x1 + (math.log(median_target) - y1) / slope)
+    return scale, weight, share, median
 
 
-def store_flows(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Estimate the flows and write ``navettes_estimees`` and ``navettes_info``; returns timings
-    and figures (seconds, pairs, iterations, job error, stored share, national share/median)."""
+def store_flows(
+    con: duckdb.DuckDBPyConnection, params: Parameters | None = None
+) -> dict[str, float]:
+    """Estimate the flows (declared parameters unless ``params``) and write ``navettes_estimees``
+    and ``navettes_info``; returns timings and figures (seconds, pairs, iterations, job error,
+    stored share, national share/median)."""
     started = time.perf_counter()
-    params = load_parameters()
+    params = params or load_parameters()
     inputs = load_inputs(con)
     pairs = pairs_for(inputs, params)
     t_pairs = time.perf_counter()
@@ -220,7 +254,9 @@ def store_flows(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     con.execute(
         """CREATE OR REPLACE TABLE navettes_info AS SELECT
         ?::VARCHAR AS methode, ?::VARCHAR AS reference, ?::VARCHAR AS donnees,
-        ?::DOUBLE AS d0_km, ?::DOUBLE AS poids_propre, ?::DOUBLE AS rayon_max_km,
+        ?::VARCHAR AS dissuasion, ?::DOUBLE AS echelle, ?::DOUBLE AS exposant,
+        ?::DOUBLE AS poids_propre, ?::DOUBLE AS rayon_max_km, ?::DOUBLE AS poles_rayon_km,
+        ?::DOUBLE AS poles_emplois_min,
         ?::INTEGER AS iterations, ?::DOUBLE AS part_emplois_mal_attribues,
         ?::DOUBLE AS part_actifs_stockes, ?::DOUBLE AS part_commune_residence,
         ?::DOUBLE AS mediane_navetteurs_km""",
@@ -228,9 +264,13 @@ def store_flows(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             METHOD,
             METHOD_REFERENCE,
             INPUTS,
-            params.d0_km,
+            params.kind,
+            params.scale,
+            params.exponent,
             params.intra_weight,
             params.cutoff_km,
+            params.hub_radius_km,
+            params.hub_min_jobs,
             flows.iterations,
             flows.job_error,
             stored / total if total > 0 else None,

@@ -12,7 +12,9 @@ Distances (km): great-circle between commune centres (Earth radius 6371 km); wit
 the mean distance between two points drawn at random in a disc of the commune's area S,
 128 / (45 π) × √(S / π) ≈ 0.51 × √S (rule of the project). Sparse computation: only pairs within
 ``cutoff_km`` of each other are kept (the commune itself always); beyond it f(d) < exp(−cutoff/d0)
-is neglected.
+is neglected. Variants tried (see docs/methodologie/navettes.md, none kept): power-law and mixed
+deterrence (:func:`deterrence`), and extra pairs to the employment centres beyond the cut-off
+(:func:`hub_pairs`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ EARTH_RADIUS_KM = 6371.0
 INTRA_FACTOR = 128.0 / (45.0 * math.pi) / math.sqrt(math.pi)  # × √(area km²) -> mean km
 CHUNK = 512
 B_BOUND = 1e12
+MIN_POWER_KM = 1.0
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -107,18 +110,80 @@ def neighbour_pairs(
     return Pairs(origin, destination, dist)
 
 
+def deterrence(
+    distance_km: FloatArray, kind: str, scale: float, exponent: float = 0.0
+) -> FloatArray:
+    """Deterrence f(d) (no unit) for distances in km.
+
+    ``kind`` "exponentielle": f(d) = exp(−d / scale), scale = d0 in km. ``kind`` "mixte":
+    f(d) = max(d, MIN_POWER_KM)^(−exponent) × exp(−d / scale) (power head, exponential tail).
+    ``kind`` "puissance":
+    f(d) = max(d, MIN_POWER_KM)^(−scale), scale = the exponent β (no unit); the floor keeps very
+    small communes from an infinite deterrence.
+    """
+    if kind == "exponentielle":
+        out: FloatArray = np.exp(-distance_km / scale)
+        return out
+    if kind == "mixte":
+        mixed: FloatArray = np.maximum(distance_km, MIN_POWER_KM) ** (-exponent) * np.exp(
+            -distance_km / scale
+        )
+        return mixed
+    if kind == "puissance":
+        power: FloatArray = np.maximum(distance_km, MIN_POWER_KM) ** (-scale)
+        return power
+    raise ValueError(f"dissuasion inconnue : {kind!r} (exponentielle, mixte ou puissance)")
+
+
+def hub_pairs(
+    lat: FloatArray, lon: FloatArray, hubs: IntArray, min_km: float, max_km: float
+) -> Pairs:
+    """Pairs (i, h) from every commune i to every hub h (indices ``hubs``, e.g. the communes with
+    many jobs) with min_km < d_ih ≤ max_km: the long commutes to employment centres beyond the
+    neighbourhood radius ``min_km`` (great-circle km)."""
+    xyz = _unit_vectors(lat, lon)
+    hub_xyz = xyz[hubs]
+    low = math.cos(min_km / EARTH_RADIUS_KM)
+    high = math.cos(max_km / EARTH_RADIUS_KM)
+    origins: list[IntArray] = []
+    dests: list[IntArray] = []
+    for start in range(0, len(lat), CHUNK * 8):
+        block = xyz[start : start + CHUNK * 8] @ hub_xyz.T
+        rows, cols = np.nonzero((block < low) & (block >= high))
+        origins.append((rows + start).astype(np.int32))
+        dests.append(hubs[cols].astype(np.int32))
+    origin = np.concatenate(origins) if origins else np.zeros(0, np.int32)
+    destination = np.concatenate(dests) if dests else np.zeros(0, np.int32)
+    dist = haversine_km(lat[origin], lon[origin], lat[destination], lon[destination])
+    return Pairs(origin, destination, dist)
+
+
+def merge_pairs(first: Pairs, second: Pairs) -> Pairs:
+    """Concatenation of two disjoint sets of pairs."""
+    return Pairs(
+        np.concatenate((first.origin, second.origin)),
+        np.concatenate((first.destination, second.destination)),
+        np.concatenate((first.distance_km, second.distance_km)),
+    )
+
+
 def gravity_flows(
     pairs: Pairs,
     residents: FloatArray,
     jobs: FloatArray,
     d0_km: float,
     *,
+    kind: str = "exponentielle",
+    exponent: float = 0.0,
     intra_weight: float = 1.0,
     zones: IntArray | None = None,
     tolerance: float = 1e-3,
     max_iterations: int = 100,
 ) -> Flows:
     """Fit the doubly constrained model on ``pairs`` (see the module docstring).
+
+    ``d0_km``: the deterrence's scale, d0 in km for the exponential ``kind``, the exponent β for
+    the power ``kind`` (see :func:`deterrence`).
 
     ``residents`` and ``jobs`` per commune (same order as the pair indices); jobs are rescaled to the
     residents' total within each zone (``zones``: a label per commune, e.g. mainland France,
@@ -127,7 +192,7 @@ def gravity_flows(
     """
     n = len(residents)
     o, d = pairs.origin, pairs.destination
-    f = np.exp(-pairs.distance_km / d0_km)
+    f = deterrence(pairs.distance_km, kind, d0_km, exponent)
     f[o == d] *= intra_weight
     zone = np.zeros(n, np.int64) if zones is None else zones.astype(np.int64)
     zone_res = np.bincount(zone, weights=residents)
