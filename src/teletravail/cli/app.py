@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from teletravail.cli.compare import comparer
 from teletravail.cli.data import data_app
 from teletravail.cli.diagnostic import diagnostic
 from teletravail.cli.impact import impact
@@ -28,6 +29,7 @@ app.command("impact")(impact)
 app.command("desserte")(desserte)
 app.command("diagnostic")(diagnostic)
 app.command("classement")(classement)
+app.command("comparer")(comparer)
 app.command("scenario")(scenario)
 app.command("navettes")(navettes)
 app.command("serve")(serve)
