@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from teletravail.diagnostic.reading import NOT_AVAILABLE, IndicatorValue, read_indicators
 from teletravail.errors import LookupFailed
 from teletravail.reports.model import Figure, MesureLocale
-from teletravail.territory.lookup import Entry, gazetteer_for
+from teletravail.territory.lookup import Entry, Gazetteer, gazetteer_for
 
 MIN_TERRITORIES = 2
 MAX_TERRITORIES = 12
@@ -190,18 +190,26 @@ def resolve_territories(warehouse: Path, queries: Sequence[str]) -> list[Entry]:
     out: list[Entry] = []
     for query in cleaned:
         entry = _resolve(gazetteer, query)
-        if any(e.kind == entry.kind and e.code == entry.code for e in out):
-            raise LookupFailed(
-                f"« {query} » désigne {entry.nom} ({entry.code}), déjà dans la comparaison."
-            )
+        check_not_repeated(out, entry, query)
         out.append(entry)
     return out
 
 
-def _resolve(gazetteer: object, query: str) -> Entry:
-    from teletravail.territory.lookup import Gazetteer
+def resolve_territory(warehouse: Path, query: str) -> Entry:
+    """The one territory named by ``query`` (name, INSEE code, SIREN or ``kind:code``);
+    LookupFailed in French, naming the query, when unknown or ambiguous."""
+    return _resolve(gazetteer_for(warehouse), query)
 
-    assert isinstance(gazetteer, Gazetteer)
+
+def check_not_repeated(entries: Sequence[Entry], entry: Entry, query: str) -> None:
+    """LookupFailed when ``entry`` (named by ``query``) is already among ``entries``."""
+    if any(e.kind == entry.kind and e.code == entry.code for e in entries):
+        raise LookupFailed(
+            f"« {query} » désigne {entry.nom} ({entry.code}), déjà dans la comparaison."
+        )
+
+
+def _resolve(gazetteer: Gazetteer, query: str) -> Entry:
     qualified = _QUALIFIED.match(query)
     if qualified:
         kind, code = qualified.group(1).lower(), qualified.group(2).upper()
