@@ -137,6 +137,7 @@ PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
     # The mini warehouse's timetables cover a few days of early 2025 (the default day is today).
     ("diagnostic", "anon", lambda s: f"/territoires/epci/{EPCI}/diagnostic/?date={DAY}"),
     ("classement-acv", "anon", lambda s: f"/classement/acv/?date={DAY}"),
+    ("comparer", "anon", lambda s: f"/comparer/?t=epci:{EPCI}&t=commune:{COMMUNE}&date={DAY}"),
     ("impact", "anon", lambda s: "/impact/"),
     ("methodologie", "anon", lambda s: "/methodologie/"),
     ("methodologie-navettes", "anon", lambda s: "/methodologie/navettes/"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 from django.http import HttpRequest, HttpResponse
@@ -74,6 +75,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     """The form (territories kept, one to add) and, from two territories, the table and exports."""
     raw = [q.strip()[:MAX_QUERY_TEXT] for q in request.GET.getlist("t") if q.strip()]
     fmt = request.GET.get("format", "").strip()[:5]
+    date_text = request.GET.get("date", "").strip()[: service.MAX_DATE_TEXT]
     error = ""
     entries: list[Entry] = []
     if fmt and fmt not in EXPORTS:
@@ -97,7 +99,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     day: date | None = None
     if not error and len(entries) >= 2:
         try:
-            derived, day = service.derived_warehouse(None)
+            derived, day = service.derived_warehouse(service.parse_day(date_text))
         except ConfigError as exc:
             error = service.web_message(exc)
         else:
@@ -115,7 +117,9 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         }
         for e in entries
     ]
-    base = "&".join(f"t={_token(e)}" for e in entries)
+    base = "&".join(f"t={_token(e)}" for e in entries) + (
+        f"&{urlencode({'date': date_text})}" if date_text else ""
+    )
     return render(
         request,
         "diagnostics/compare.html",
@@ -127,6 +131,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "error": error,
             "rejected": raw[len(entries)] if error and len(raw) > len(entries) else "",
             "max": MAX_TERRITORIES,
+            "date_text": date_text,
             "full": len(entries) >= MAX_TERRITORIES,
             "exports": {f: f"?{base}&format={f}" for f in EXPORTS} if comparison else {},
         },
