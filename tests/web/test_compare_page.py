@@ -63,7 +63,9 @@ def test_bad_parameters_give_400_under_the_field(
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_exports(client: Client, fmt: str) -> None:
-    response = client.get("/comparer/", {"t": [f"epci:{EPCI}", COMMUNE], "format": fmt, "date": DAY})
+    response = client.get(
+        "/comparer/", {"t": [f"epci:{EPCI}", COMMUNE], "format": fmt, "date": DAY}
+    )
     assert response.status_code == 200
     assert f'filename="comparaison.{fmt}"' in response["Content-Disposition"]
     content = b"".join(response.streaming_content) if response.streaming else response.content

@@ -76,11 +76,10 @@ ROWS: tuple[RowSpec, ...] = (
         ("distance_navette_moyenne_km",),
     ),
     RowSpec("co2_net", "CO2 évité par le télétravail, net (par an)", impact="co2_net"),
+    RowSpec("co2_net_tt", "CO2 évité net par télétravailleur (par an)", impact="co2_net_tt"),
     RowSpec(
-        "co2_net_tt", "CO2 évité net par télétravailleur (par an)", impact="co2_net_tt"
-    ),
-    RowSpec(
-        "score_attractivite", "Score d'attractivité pour les télétravailleurs",
+        "score_attractivite",
+        "Score d'attractivité pour les télétravailleurs",
         ("score_attractivite",),
     ),
     RowSpec("score_services", "Critère 1 : services", ("score_services",)),
@@ -354,7 +353,8 @@ def _row(spec: RowSpec, columns: Sequence[_Column]) -> ComparisonRow:
             (
                 col.by_id[i]
                 for i in spec.indicators
-                if i in col.by_id and col.by_id[i].status == "disponible"
+                if i in col.by_id
+                and col.by_id[i].status == "disponible"
                 and col.by_id[i].value is not None
             ),
             None,
@@ -362,7 +362,9 @@ def _row(spec: RowSpec, columns: Sequence[_Column]) -> ComparisonRow:
         first = chosen or next((col.by_id[i] for i in spec.indicators if i in col.by_id), None)
         if first is not None:
             unit = unit or first.unit
-            sources.update(dict.fromkeys(_source_text(s.citation, s.vintage) for s in first.sources))
+            sources.update(
+                dict.fromkeys(_source_text(s.citation, s.vintage) for s in first.sources)
+            )
         cell = _indicator_cell(chosen, col.by_id.get(spec.detail) if spec.detail else None)
         if chosen is not None and chosen.id.endswith("_approche"):
             cell = cell.model_copy(update={"texte": cell.texte + " (approximation)"})
