@@ -149,6 +149,7 @@ class ComparisonRow(_Frozen):
     nature: str
     sources: tuple[str, ...]
     cellules: tuple[ComparisonCell, ...]
+    renvois: tuple[int, ...] = ()  # 1-based numbers of ``sources`` in ``Comparison.sources``
 
 
 class ComparedTerritory(_Frozen):
@@ -167,6 +168,7 @@ class Comparison(_Frozen):
     territoires: tuple[ComparedTerritory, ...]
     lignes: tuple[ComparisonRow, ...]
     notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # every source cited by a row, numbered from 1 (renvois)
 
 
 def resolve_territories(warehouse: Path, queries: Sequence[str]) -> list[Entry]:
@@ -234,10 +236,12 @@ def _resolve(gazetteer: Gazetteer, query: str) -> Entry:
 
 def _source_text(citation: str, vintage: str) -> str:
     """A citation with its vintage, without repeating it ("INSEE, RP 2023")."""
-    vintage = vintage.strip()
-    if not vintage or vintage in citation or vintage == "inconnu":
+    from teletravail.format_fr import vintage as clean_vintage
+
+    cleaned = clean_vintage(vintage)
+    if not cleaned or cleaned in citation or cleaned == "inconnu":
         return citation
-    return f"{citation} (millésime {vintage})"
+    return f"{citation} (millésime {cleaned})"
 
 
 def _indicator_cell(v: IndicatorValue | None, detail: IndicatorValue | None) -> ComparisonCell:
@@ -306,6 +310,11 @@ def build_comparison(
             )
         )
     rows = [_row(spec, columns) for spec in ROWS]
+    cited = list(dict.fromkeys(src for r in rows for src in r.sources))
+    rows = [
+        r.model_copy(update={"renvois": tuple(cited.index(src) + 1 for src in r.sources)})
+        for r in rows
+    ]
     notes = [
         "Chaque valeur est affichée avec la nature de la ligne : « mesuré » (publié par la "
         "source), « dérivé » (calculé à partir de données publiées) ou « estimation » (modèle "
@@ -327,6 +336,7 @@ def build_comparison(
         ),
         lignes=tuple(rows),
         notes=tuple(notes),
+        sources=tuple(cited),
     )
 
 
