@@ -114,3 +114,28 @@ def test_xlsx_sheets(comparison: Comparison) -> None:
     assert ws.cell(row=2, column=1).value == ROWS[0].libelle
     sources = [c.value for c in wb["Sources"]["A"] if c.value]
     assert any("ADEME" in s for s in sources)
+
+
+def test_cli_writes_each_format_and_refuses_unknown(warehouse: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from teletravail.cli.app import app
+
+    runner = CliRunner()
+    base = [
+        "comparer",
+        f"epci:{VITRE_EPCI}",
+        "35360",
+        "--entrepot",
+        str(warehouse),
+        "--date",
+        DAY.isoformat(),
+    ]
+    for fmt, magic in (("html", b"<!DOCTYPE html>"), ("pdf", b"%PDF"), ("xlsx", b"PK")):
+        out = tmp_path / f"c.{fmt}"
+        result = runner.invoke(app, [*base, "--format", fmt, "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+    result = runner.invoke(app, [*base[:2], "Zzyzx-sur-Rien", *base[3:]])
+    assert result.exit_code == 2
+    assert "« Zzyzx-sur-Rien »" in result.output
