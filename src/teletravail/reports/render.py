@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from teletravail import format_fr
 from teletravail.reports.model import DiagnosticReport
@@ -22,7 +22,11 @@ def fmt_int(value: int | float | None) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
+        # the loader lets the report include its blocks (``_synthese.html.j2``)
+        loader=PackageLoader("teletravail.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.globals["fmt_int"] = fmt_int
     env.globals["fmt_duration"] = format_fr.format_duration

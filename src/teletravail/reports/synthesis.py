@@ -77,7 +77,8 @@ def _sources(*values: IndicatorValue | None) -> str:
     seen: dict[str, None] = {}
     for v in values:
         for s in v.sources if v is not None else ():
-            if s.loaded and s.citation:
+            # the project's table of published figures is cited in each detail, not on a tile
+            if s.loaded and s.citation and s.id != "reference":
                 seen.setdefault(s.citation, None)
     return " ; ".join(seen) or "source non chargée"
 
