@@ -217,21 +217,38 @@ def _telework_tile(
     )
 
 
+def _no_metropolis(by_id: Mapping[str, IndicatorValue]) -> bool:
+    """The timetables are loaded, cover every train near the territory (no network absent from
+    them, see ``reseaux_hors_horaires``) and reach no métropole in the day: the answer is
+    « aucune », not a missing value."""
+    duration = by_id.get("duree_min_metropole")
+    networks = _ok(by_id, "reseaux_hors_horaires")
+    return duration is not None and duration.status == "sans_valeur" and networks is None
+
+
 def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
     duration, morning = _ok(by_id, "duree_min_metropole"), _ok(by_id, "allers_avant_9h")
     metropole = _ok(by_id, "metropole_plus_rapide")
+    networks = _ok(by_id, "reseaux_hors_horaires")
     detail = []
     if metropole:
         detail.append(f"vers {metropole.text}")
     if morning:
         detail.append(f"{morning.text} arrivant avant 9 h")
+    if duration is None and networks is not None:
+        detail.append(f"réseaux absents des horaires disponibles : {networks.text}")
+    none = duration is None and _no_metropolis(by_id)
     return Tuile(
         id="train",
         libelle="Train vers la métropole la plus rapide",
-        valeur=duration.text if duration else NOT_AVAILABLE,
+        valeur=duration.text
+        if duration
+        else "aucune métropole dans la journée"
+        if none
+        else NOT_AVAILABLE,
         detail=", ".join(detail) or None,
         nature="mesure",
-        disponible=duration is not None,
+        disponible=duration is not None or none,
         comparaison=_peer_text(peers, duration, "duree_min_metropole"),
         source=_sources(by_id.get("duree_min_metropole")),
         ancre="t-ferroviaire",
@@ -387,7 +404,7 @@ def _sentences(
         else:
             text += " : le train ne permet guère d'aller-retour quotidien vers la métropole."
         out.append(text)
-    elif by_id.get("duree_min_metropole") is not None:
+    elif _no_metropolis(by_id):
         out.append(
             "Aucune métropole n'est atteignable en train dans la journée d'après les horaires "
             "disponibles : le télétravail ne peut pas s'appuyer sur le train pour les jours au bureau."
