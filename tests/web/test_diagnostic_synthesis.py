@@ -74,3 +74,14 @@ def test_print_script_is_a_static_file() -> None:
     assert "window.print()" in script.read_text("utf-8")
     css = (STATIC / "pages" / "static" / "pages" / "site.css").read_text("utf-8")
     assert "position: sticky" in css and ".diagnostic-grille" in css
+
+
+def test_pdf_button_gives_the_report_as_pdf(client: Client) -> None:
+    html = client.get("/territoires/commune/35360/diagnostic/", {"date": DAY}).content.decode()
+    link = re.search(r'href="(\?[^"]*format=pdf[^"]*)"', html)
+    assert link is not None and f"date={DAY}" in link.group(1)
+    response = client.get(
+        "/territoires/commune/35360/diagnostic/" + link.group(1).replace("&amp;", "&")
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")

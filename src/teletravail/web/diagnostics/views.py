@@ -222,6 +222,14 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         for theme in report.themes
     ]
     synthesis, themes = _synthesis_context(report, themes)
+    day_value = report.jour_reference.isoformat() if report.jour_reference else ""
+    if request.GET.get("format", "").strip() == "pdf" and not date_error:
+        # the same report as a PDF (the synthesis on its first page); WeasyPrint loaded here only
+        from teletravail.reports.render import render_pdf
+
+        response = HttpResponse(render_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
+        return response
     impact = [{"figure": f, "method": _method(f, data.methods.get(f.id))} for f in report.impact]
     stations = [
         {
@@ -247,11 +255,12 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "themes": themes,
             "impact": impact,
             "stations": stations,
-            "date_value": report.jour_reference.isoformat() if report.jour_reference else "",
+            "date_value": day_value,
             "date_text": date_text,
             "date_error": date_error,
             "rule": rule_text(),
             **synthesis,
+            "pdf_url": _query({"date": day_value}, format="pdf"),
         },
         status=400 if date_error else 200,
     )
