@@ -231,8 +231,9 @@ def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[flo
     metropole = _ok(by_id, "metropole_plus_rapide")
     networks = _ok(by_id, "reseaux_hors_horaires")
     detail = []
+    station = _ok(by_id, "gare_liaison_metropole")
     if metropole:
-        detail.append(f"vers {metropole.text}")
+        detail.append(f"vers {metropole.text}" + (f" depuis {station.text}" if station else ""))
     if morning:
         detail.append(f"{morning.text} arrivant avant 9 h")
     if duration is None and networks is not None:
@@ -340,10 +341,13 @@ def _population_tile(
 
 def _housing_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
     price, zone = _ok(by_id, "prix_m2_appartements_2022_2024"), _ok(by_id, "zone_abc")
+    share = _ok(by_id, "part_population_zone_tendue")
     detail = None
     if zone:
         tight = "marché tendu" if str(zone.value) in TIGHT_ZONES else "marché détendu"
         detail = f"zone {zone.text} du zonage ABC ({tight})"
+        if share is not None and _number(share):
+            detail += f", {share.text} de la population en zone tendue (Abis, A, B1)"
     return Tuile(
         id="logement",
         libelle="Prix médian des appartements (ventes 2022-2024)",
@@ -390,7 +394,10 @@ def _sentences(
     metropole = _ok(by_id, "metropole_plus_rapide")
     minutes, trains = _number(duration), _number(morning)
     if duration is not None and minutes is not None:
+        station = _ok(by_id, "gare_liaison_metropole")
         name = f" ({metropole.text})" if metropole else ""
+        if station is not None:
+            name = f"{name[:-1]}, depuis la gare de {station.text})" if name else name
         count = f", avec {morning.text} arrivant avant 9 h" if morning else ""
         text = (
             f"La métropole la plus rapide à rejoindre en train{name} est à {duration.text}{count}"
@@ -431,15 +438,24 @@ def _sentences(
             parts.append(text)
         if zone is not None:
             tight = str(zone.value) in TIGHT_ZONES
-            parts.append(
-                f"la zone {zone.text} "
-                + (
-                    "classe le marché comme tendu : l'accueil de télétravailleurs y pèserait sur "
-                    "les prix"
-                    if tight
-                    else "classe le marché comme détendu : il peut accueillir de nouveaux actifs"
+            share = _ok(by_id, "part_population_zone_tendue")
+            if tight:
+                text = (
+                    f"la zone {zone.text} classe le marché comme tendu : l'accueil de "
+                    "télétravailleurs y pèserait sur les prix"
                 )
-            )
+            elif share is not None and _number(share):
+                text = (
+                    f"la zone {zone.text} classe l'essentiel du territoire en marché détendu, "
+                    f"mais {share.text} de ses habitants "
+                    "vivent en zone tendue, où l'accueil de télétravailleurs pèserait sur les prix"
+                )
+            else:
+                text = (
+                    f"la zone {zone.text} classe le marché comme détendu : il peut accueillir "
+                    "de nouveaux actifs"
+                )
+            parts.append(text)
         sentence = "Logement : " + " ; ".join(parts) + "."
         out.append(sentence)
     mid, late = (
