@@ -236,8 +236,11 @@ def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[flo
         detail.append(f"vers {metropole.text}" + (f" depuis {station.text}" if station else ""))
     if morning:
         detail.append(f"{morning.text} arrivant avant 9 h")
-    if duration is None and networks is not None:
-        detail.append(f"réseaux absents des horaires disponibles : {networks.text}")
+    if networks is not None:  # RER, Transilien, Intercités… near the territory
+        detail.append(
+            f"réseaux absents des horaires disponibles : {networks.text}"
+            + (" (desserte sous-estimée)" if duration is not None else "")
+        )
     none = duration is None and _no_metropolis(by_id)
     return Tuile(
         id="train",
@@ -410,6 +413,12 @@ def _sentences(
             text += "évite surtout des trajets coûteux en temps."
         else:
             text += " : le train ne permet guère d'aller-retour quotidien vers la métropole."
+        networks = _ok(by_id, "reseaux_hors_horaires")
+        if networks is not None:
+            text += (
+                f" Les trains {networks.text}, absents des horaires disponibles, n'y sont pas "
+                "comptés : la desserte est sous-estimée."
+            )
         out.append(text)
     elif _no_metropolis(by_id):
         out.append(
