@@ -347,9 +347,11 @@ def _housing_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[
     share = _ok(by_id, "part_population_zone_tendue")
     detail = None
     if zone:
-        tight = "marché tendu" if str(zone.value) in TIGHT_ZONES else "marché détendu"
-        detail = f"zone {zone.text} du zonage ABC ({tight})"
-        if share is not None and _number(share):
+        tight = str(zone.value) in TIGHT_ZONES
+        detail = f"zone {zone.text} du zonage ABC (marché {'tendu' if tight else 'détendu'})"
+        part = _number(share)
+        # the share says more than the zone only where the territory mixes zones
+        if share is not None and part is not None and 0 < part < 100:
             detail += f", {share.text} de la population en zone tendue (Abis, A, B1)"
     return Tuile(
         id="logement",
