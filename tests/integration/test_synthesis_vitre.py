@@ -109,3 +109,23 @@ def test_vitre_rank_and_peer_median(
     assert f"médiane des {len(rates)} territoires comparables : {format_number(median, 1)} %" == (
         tiles["teletravail"].comparaison
     )
+
+
+def test_vitre_commune_rank_is_its_acv_rank(
+    vitre: tuple[DiagnosticReport, dict[str, object], Path], warehouse: Path
+) -> None:
+    from teletravail.reports.ranking import acv_ranking
+
+    _, _, derived = vitre
+    entry = next(e for e in gazetteer_for(warehouse).by_code["35360"] if e.kind == "commune")
+    con = duckdb.connect(str(derived), read_only=True)
+    try:
+        report = build_report(con, entry, day=DAY)
+        _, rows, _ = acv_ranking(con)
+    finally:
+        con.close()
+    ranked = [r for r in rows if r[0] is not None]
+    vitre_row = next(r for r in rows if r[1] == "35360")
+    assert report.synthese is not None
+    tile = next(t for t in report.synthese.tuiles if t.id == "attractivite")
+    assert tile.detail == f"{vitre_row[0]}e sur {len(ranked)} communes Action Cœur de Ville"
