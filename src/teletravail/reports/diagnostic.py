@@ -48,6 +48,7 @@ from teletravail.reports.model import (
 )
 from teletravail.reports.nature import LOCAL_SURVEY_SOURCE
 from teletravail.reports.svgmap import Area, MapPoint, render_choropleth
+from teletravail.reports.synthesis import build_synthesis
 from teletravail.territory.card import card_for, source_refs
 from teletravail.territory.lookup import Entry
 
@@ -721,7 +722,7 @@ def build_report(
         | {s.id for s in card.sources}
         | {"gtfs_ter", "gtfs_longue_distance", "contours", "impactco2", "reference"}
     )
-    return DiagnosticReport(
+    report = DiagnosticReport(
         genere_le=datetime.now(UTC).replace(microsecond=0),
         jour_reference=day,
         territoire=card,
@@ -736,3 +737,5 @@ def build_report(
         mesures_locales=tuple(measures),
         comparaisons=comparisons(measures, by_id),
     )
+    synthesis = build_synthesis(con, entry, day, by_id, report)
+    return report.model_copy(update={"synthese": synthesis})

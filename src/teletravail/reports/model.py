@@ -131,6 +131,49 @@ class Comparaison(_Frozen):
     publiee: bool = False
 
 
+class Tuile(_Frozen):
+    """A headline tile of the synthesis: one figure of the territory with what it compares to.
+
+    ``valeur``: the value as displayed (« donnée non disponible » when the data cannot say, never
+    0); ``detail``: a second line (interval, morning trains, CO2 avoided, rank…); ``nature``:
+    ``estimation`` (model applied to national rates, scenario) or ``mesure`` (computed from
+    observed data, or measured by the local survey); ``comparaison``: the same figure for the
+    comparable territories (median) or a national value; ``source``: short citations with their
+    vintage; ``ancre``: the id of the detail section in the report and the web page
+    (``t-<theme>``).
+    """
+
+    id: str
+    libelle: str
+    valeur: str
+    detail: str | None = None
+    nature: Literal["estimation", "mesure"]
+    disponible: bool = True
+    comparaison: str | None = None
+    source: str
+    ancre: str
+
+
+class Lacune(_Frozen):
+    """A gap in the data of one theme: the indicators without a value and the file or survey
+    that would provide them (``remede``); ``complet``: no indicator of the theme has a value."""
+
+    theme: str
+    titre: str
+    indicateurs: tuple[str, ...]
+    complet: bool = False
+    remede: str
+
+
+class Synthesis(_Frozen):
+    """What the diagnostic opens with: headline tiles, three to five sentences on what the
+    figures mean for the territory, and the main data gaps."""
+
+    tuiles: tuple[Tuile, ...]
+    phrases: tuple[str, ...] = ()
+    lacunes: tuple[Lacune, ...] = ()
+
+
 class DiagnosticReport(_Frozen):
     """Everything a diagnostic report shows, in reading order."""
 
@@ -148,3 +191,4 @@ class DiagnosticReport(_Frozen):
     sources: tuple[SourceRef, ...] = ()
     mesures_locales: tuple[MesureLocale, ...] = ()
     comparaisons: tuple[Comparaison, ...] = ()
+    synthese: Synthesis | None = None

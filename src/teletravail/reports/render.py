@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from teletravail import format_fr
 from teletravail.reports.model import DiagnosticReport
@@ -22,7 +22,11 @@ def fmt_int(value: int | float | None) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
+        # the loader lets the report include its blocks (``_synthese.html.j2``)
+        loader=PackageLoader("teletravail.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.globals["fmt_int"] = fmt_int
     env.globals["fmt_duration"] = format_fr.format_duration
@@ -51,6 +55,37 @@ def render_json(report: DiagnosticReport) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
+    """The synthesis as Markdown: tiles as a table, then the sentences and the data gaps."""
+    s = report.synthese
+    if s is None:
+        return []
+    lines = [
+        "",
+        "## Synthèse",
+        "",
+        "| Chiffre clé | Valeur | Précision | Comparaison | Nature | Source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in s.tuiles:
+        nature = "mesure" if t.nature == "mesure" else "estimation"
+        lines.append(
+            f"| {t.libelle} | {t.valeur} | {t.detail or '–'} | {t.comparaison or '–'} | "
+            f"{nature} | {t.source} |"
+        )
+    if s.phrases:
+        lines += ["", "Ce que cela signifie pour le territoire :", ""]
+        lines += [f"- {p}" for p in s.phrases]
+    if s.lacunes:
+        lines += ["", "Principales données manquantes :", ""]
+        lines += [
+            f"- {g.titre}{' (aucune valeur)' if g.complet else ''} — "
+            f"{', '.join(g.indicateurs)} : {g.remede}."
+            for g in s.lacunes
+        ]
+    return lines
+
+
 def render_markdown(report: DiagnosticReport) -> str:
     """A Markdown version (tables, no drawings) for notes and wikis."""
     t = report.territoire
@@ -61,6 +96,7 @@ def render_markdown(report: DiagnosticReport) -> str:
     )
     if report.jour_reference:
         lines.append(f"Desserte ferroviaire du {report.jour_reference.isoformat()}")
+    lines += _markdown_synthesis(report)
     lines += ["", "## En bref", ""] + [f"- {line}" for line in report.resume]
     for theme in report.themes:
         lines += [

@@ -6,7 +6,7 @@ Both read only the derived analytic warehouse (no private data): no account is n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 import duckdb
@@ -17,7 +17,7 @@ from django.utils import timezone
 from teletravail import format_fr
 from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed, TeletravailError
-from teletravail.reports.model import Figure, MesureLocale
+from teletravail.reports.model import DiagnosticReport, Figure, MesureLocale
 from teletravail.reports.nature import figure_nature
 from teletravail.reports.tables import Cell, export_table
 from teletravail.surveys.measure_rule import rule_text
@@ -133,6 +133,56 @@ def local_measures(request: HttpRequest, kind: str, code: str) -> tuple[MesureLo
     return service.measures_for(kind, code, team=team, today=timezone.localdate())
 
 
+MISSING_ANCHOR = "donnees-manquantes"
+
+
+def _synthesis_context(
+    report: DiagnosticReport, themes: list[dict[str, Any]]
+) -> tuple[dict[str, object], list[dict[str, Any]]]:
+    """What the synthesis and the table of contents show, and the themes shown in full.
+
+    Tiles link to their detail section (the « données manquantes » note when their theme
+    collapsed); the themes without any value collapse into that one note (each indicator still
+    with its source and method); the table of contents lists the sections in reading order.
+    ``themes``: every theme as ``{"theme": Theme, "rows": [...]}``; returns (context, the themes
+    that keep their own section).
+    """
+    synthesis = report.synthese
+    collapsed = {g.theme: g for g in (synthesis.lacunes if synthesis else ()) if g.complet}
+    rows = {t["theme"].id: t["rows"] for t in themes}
+    tiles = [
+        {
+            "tile": t,
+            "href": "#" + (MISSING_ANCHOR if t.ancre.removeprefix("t-") in collapsed else t.ancre),
+        }
+        for t in (synthesis.tuiles if synthesis else ())
+    ]
+    toc = [("synthese", "Synthèse")] if synthesis else []
+    toc.append(("resume", "En bref"))
+    if report.comparaisons:
+        toc.append(("mesures", "Estimation nationale et mesure locale"))
+    if report.carte:
+        toc.append(("carte", "Carte"))
+    toc += [(f"t-{t.id}", t.titre) for t in report.themes if t.id not in collapsed]
+    if report.desserte:
+        toc.append(("desserte", "Desserte ferroviaire des gares"))
+    if report.impact:
+        toc.append(("impact", "Bilan carbone du télétravail"))
+    if report.pairs:
+        toc.append(("pairs", "Territoires comparables"))
+    if collapsed:
+        toc.append((MISSING_ANCHOR, "Données manquantes"))
+    toc.append(("sources", "Sources et millésimes"))
+    context: dict[str, object] = {
+        "synthese": synthesis,
+        "tiles": tiles,
+        "collapsed": [{"gap": g, "rows": rows.get(g.theme, [])} for g in collapsed.values()],
+        "toc": [{"anchor": a, "label": label} for a, label in toc],
+        "missing_anchor": MISSING_ANCHOR,
+    }
+    return context, [t for t in themes if t["theme"].id not in collapsed]
+
+
 def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """The full diagnostic of a commune or an EPCI, every figure with its source and method."""
     if kind not in KIND_LABELS:
@@ -162,7 +212,7 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     data = service.diagnostic_data(kind, code, derived, day, measures)
     report = data.report
     level = report.territoire.type
-    themes = [
+    themes: list[dict[str, Any]] = [
         {
             "theme": theme,
             "rows": [
@@ -171,6 +221,15 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         }
         for theme in report.themes
     ]
+    synthesis, themes = _synthesis_context(report, themes)
+    day_value = report.jour_reference.isoformat() if report.jour_reference else ""
+    if request.GET.get("format", "").strip() == "pdf" and not date_error:
+        # the same report as a PDF (the synthesis on its first page); WeasyPrint loaded here only
+        from teletravail.reports.render import render_pdf
+
+        response = HttpResponse(render_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
+        return response
     impact = [{"figure": f, "method": _method(f, data.methods.get(f.id))} for f in report.impact]
     stations = [
         {
@@ -196,10 +255,12 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "themes": themes,
             "impact": impact,
             "stations": stations,
-            "date_value": report.jour_reference.isoformat() if report.jour_reference else "",
+            "date_value": day_value,
             "date_text": date_text,
             "date_error": date_error,
             "rule": rule_text(),
+            **synthesis,
+            "pdf_url": _query({"date": day_value}, format="pdf"),
         },
         status=400 if date_error else 200,
     )

@@ -1,0 +1,570 @@
+"""The synthesis that opens a diagnostic: a few headline tiles, what they mean, the data gaps.
+
+:func:`build_synthesis` reads only what the report already computed (indicator values of the
+territory, its comparable territories, the CO2 scenario, the local survey measures) plus the
+comparable territories' values of the tiles' indicators and the attractiveness rank, and returns a
+:class:`Synthesis`:
+
+- six tiles (``Tuile``): telework rate (estimated, or measured by the local survey with its
+  interval when the measure replaces the estimate), rail access to the métropole, commuting
+  distance with the CO2 avoided a year, attractiveness score with its rank, population trend,
+  housing pressure. Each has its value as displayed (« donnée non disponible » when the data
+  cannot say, never 0), its nature, a comparison (median of the comparable territories), its
+  sources with their vintage and the anchor of its detail section (``t-<theme>``);
+- three to five sentences generated from the figures (``phrases``);
+- the data gaps (``lacunes``): per theme, the indicators without a value and which file or survey
+  would provide them; ``complet`` marks the themes without any value (they collapse into one
+  « données manquantes » note).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Literal
+
+import duckdb
+
+from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES, load_indicator_catalogue
+from teletravail.diagnostic.reading import NOT_AVAILABLE, IndicatorValue, format_number
+from teletravail.reports.measures import interval_text, survey_source, value_text
+from teletravail.reports.model import DiagnosticReport, Lacune, Synthesis, Tuile
+from teletravail.territory.lookup import Entry
+
+#: Tiles' indicators compared with the comparable territories (median of their values).
+PEER_INDICATORS = (
+    "taux_teletravail_estime",
+    "duree_min_metropole",
+    "distance_navette_moyenne_km",
+    "score_attractivite",
+    "evolution_population_2018_2021",
+    "evolution_population_2021_2023",
+    "prix_m2_appartements_2022_2024",
+)
+#: Zones of the ABC zoning where the housing market is tight (« zones tendues »).
+TIGHT_ZONES = ("Abis", "A", "B1")
+#: Where the attractiveness score comes from, cited on its tile (the score has 13 sources).
+SCORE_SOURCE = (
+    "note du projet sur les quatre critères du Sénat (rapport n°89, 2021-2022) ; "
+    "données 2018 à 2025 (voir la section)"
+)
+SURVEY_GAP = (
+    "enquête locale de télétravail (campagne de référence du territoire, module « Enquêtes ») : "
+    "elle mesurerait le taux de télétravail et les jours télétravaillés, aujourd'hui estimés "
+    "à partir de taux nationaux"
+)
+_CLOSE = 0.05  # relative gap under which a value is « proche » of the peers' median
+
+
+def _ok(by_id: Mapping[str, IndicatorValue], ind: str) -> IndicatorValue | None:
+    v = by_id.get(ind)
+    return v if v is not None and v.status == "disponible" and v.value is not None else None
+
+
+def _number(v: IndicatorValue | None) -> float | None:
+    return float(v.value) if v is not None and isinstance(v.value, int | float) else None
+
+
+def _signed(v: IndicatorValue) -> str:
+    """A change in % with its sign (« +1,2 % », « −0,4 % »)."""
+    return ("+" if isinstance(v.value, float) and v.value > 0 else "") + v.text
+
+
+def _sources(*values: IndicatorValue | None) -> str:
+    """Short citations with their vintage of the loaded sources of ``values``, without repeats."""
+    seen: dict[str, None] = {}
+    for v in values:
+        for s in v.sources if v is not None else ():
+            # the project's table of published figures is cited in each detail, not on a tile
+            if s.loaded and s.citation and s.id != "reference":
+                seen.setdefault(s.citation, None)
+    return " ; ".join(seen) or "source non chargée"
+
+
+def _peer_values(
+    con: duckdb.DuckDBPyConnection, level: str, report: DiagnosticReport
+) -> dict[str, list[float]]:
+    """Per tile indicator, the values of the comparable territories (report's peer table)."""
+    codes = [r.code for r in (report.pairs.lignes if report.pairs else ()) if not r.est_territoire]
+    if not codes:
+        return {}
+    table, key = LEVEL_TABLES[level], LEVEL_KEYS[level]
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    columns = [c for c in PEER_INDICATORS if c in present]
+    if not columns:
+        return {}
+    rows = con.execute(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE list_contains(?, {key})", [codes]
+    ).fetchall()
+    out: dict[str, list[float]] = {c: [] for c in columns}
+    for row in rows:
+        for c, value in zip(columns, row, strict=True):
+            if isinstance(value, int | float):
+                out[c].append(float(value))
+    return out
+
+
+def _median(
+    peers: Mapping[str, list[float]], v: IndicatorValue | None, ind: str
+) -> tuple[float, str] | None:
+    """(median, its text in the indicator's unit) of the comparable territories' values."""
+    values = peers.get(ind, [])
+    if v is None or not values:
+        return None
+    median = statistics.median(values)
+    return median, replace(v, value=median, status="disponible").text
+
+
+def _peer_text(peers: Mapping[str, list[float]], v: IndicatorValue | None, ind: str) -> str | None:
+    m = _median(peers, v, ind)
+    if m is None:
+        return None
+    n = len(peers.get(ind, []))
+    return (
+        f"médiane des {n} territoires comparables : {m[1]}"
+        if n > 1
+        else (f"territoire comparable : {m[1]}")
+    )
+
+
+def _position(value: float, median: float) -> Literal["au-dessus", "en dessous", "proche"]:
+    if median == 0 or abs(value - median) <= abs(median) * _CLOSE:
+        return "proche"
+    return "au-dessus" if value > median else "en dessous"
+
+
+def _rank(
+    con: duckdb.DuckDBPyConnection, entry: Entry, score: float | None
+) -> tuple[int, int, str] | None:
+    """(rank, count, among what) of the territory's attractiveness score: among the Action Cœur
+    de Ville communes of metropolitan France for one of them (as in the ACV ranking: score, then
+    population, then code), among the communes or EPCIs of metropolitan France otherwise."""
+    if score is None:
+        return None
+    if entry.kind == "commune":
+        row = con.execute(
+            "SELECT acv, zone = 'metro' FROM communes WHERE code = ?", [entry.code]
+        ).fetchone()
+        if row is None or not row[1]:
+            return None
+        acv = bool(row[0])
+        ranked = con.execute(
+            f"""SELECT c.code FROM communes c JOIN indicateurs_commune i ON i.code = c.code
+                WHERE c.zone = 'metro' AND i.score_attractivite IS NOT NULL
+                {"AND c.acv" if acv else ""}
+                ORDER BY i.score_attractivite DESC, c.population DESC, c.code"""
+        ).fetchall()
+        codes = [r[0] for r in ranked]
+        among = "communes Action Cœur de Ville" if acv else "communes de France métropolitaine"
+    else:
+        ranked = con.execute(
+            """SELECT i.siren FROM indicateurs_epci i
+               WHERE i.score_attractivite IS NOT NULL AND i.siren IN (
+                   SELECT epci_siren FROM communes WHERE zone = 'metro' AND epci_siren IS NOT NULL)
+               ORDER BY i.score_attractivite DESC, i.population_2023 DESC NULLS LAST, i.siren"""
+        ).fetchall()
+        codes = [r[0] for r in ranked]
+        among = "EPCI de France métropolitaine"
+    if entry.code not in codes:
+        return None
+    return codes.index(entry.code) + 1, len(codes), among
+
+
+def _telework_tile(
+    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, peers: Mapping[str, list[float]]
+) -> Tuile:
+    rate = by_id.get("taux_teletravail_estime")
+    ok = _ok(by_id, "taux_teletravail_estime")
+    measured = next(
+        (
+            m
+            for m in report.mesures_locales
+            if m.indicateur == "taux_teletravail_estime" and m.remplace
+        ),
+        None,
+    )
+    comparison = _peer_text(peers, ok, "taux_teletravail_estime")
+    if measured is not None:
+        estimate = f"estimation nationale : {ok.text}" if ok else None
+        return Tuile(
+            id="teletravail",
+            libelle="Taux de télétravail des actifs (mesuré par enquête locale)",
+            valeur=value_text(measured),
+            detail=f"intervalle de confiance à 95 % : {interval_text(measured)}",
+            nature="mesure",
+            comparaison=" ; ".join(c for c in (estimate, comparison) if c) or None,
+            source=survey_source(measured),
+            ancre="t-teletravail",
+        )
+    people = _ok(by_id, "teletravailleurs_estimes")
+    return Tuile(
+        id="teletravail",
+        libelle="Taux de télétravail estimé des actifs résidents",
+        valeur=ok.text if ok else NOT_AVAILABLE,
+        detail=f"soit environ {people.text}" if people else None,
+        nature="estimation",
+        disponible=ok is not None,
+        comparaison=comparison,
+        source=_sources(rate),
+        ancre="t-teletravail",
+    )
+
+
+def _no_metropolis(by_id: Mapping[str, IndicatorValue]) -> bool:
+    """The timetables are loaded, cover every train near the territory (no network absent from
+    them, see ``reseaux_hors_horaires``) and reach no métropole in the day: the answer is
+    « aucune », not a missing value."""
+    duration = by_id.get("duree_min_metropole")
+    networks = _ok(by_id, "reseaux_hors_horaires")
+    return duration is not None and duration.status == "sans_valeur" and networks is None
+
+
+def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
+    duration, morning = _ok(by_id, "duree_min_metropole"), _ok(by_id, "allers_avant_9h")
+    metropole = _ok(by_id, "metropole_plus_rapide")
+    networks = _ok(by_id, "reseaux_hors_horaires")
+    detail = []
+    station = _ok(by_id, "gare_liaison_metropole")
+    if metropole:
+        detail.append(f"vers {metropole.text}" + (f" depuis {station.text}" if station else ""))
+    if morning:
+        detail.append(f"{morning.text} arrivant avant 9 h")
+    if networks is not None:  # RER, Transilien, Intercités… near the territory
+        detail.append(
+            f"réseaux absents des horaires disponibles : {networks.text}"
+            + (" (desserte sous-estimée)" if duration is not None else "")
+        )
+    none = duration is None and _no_metropolis(by_id)
+    return Tuile(
+        id="train",
+        libelle="Train vers la métropole la plus rapide",
+        valeur=duration.text
+        if duration
+        else "aucune métropole dans la journée"
+        if none
+        else NOT_AVAILABLE,
+        detail=", ".join(detail) or None,
+        nature="mesure",
+        disponible=duration is not None or none,
+        comparaison=_peer_text(peers, duration, "duree_min_metropole"),
+        source=_sources(by_id.get("duree_min_metropole")),
+        ancre="t-ferroviaire",
+    )
+
+
+def _commuting_tile(
+    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, peers: Mapping[str, list[float]]
+) -> Tuile:
+    distance = _ok(by_id, "distance_navette_moyenne_km")
+    co2 = next((f for f in report.impact if f.id == "co2_net"), None)
+    detail = (
+        f"télétravail : {co2.texte} évitées (scénario, net des effets rebond)"
+        if co2 is not None and co2.valeur is not None
+        else f"CO2 évité par le télétravail : {NOT_AVAILABLE}"
+    )
+    sources = _sources(by_id.get("distance_navette_moyenne_km"))
+    if co2 is not None:
+        sources += " ; " + " ; ".join(co2.sources)
+    return Tuile(
+        id="navettes",
+        libelle="Distance domicile-travail moyenne (aller) et CO2 évité par an",
+        valeur=distance.text if distance else NOT_AVAILABLE,
+        detail=detail,
+        nature="estimation",
+        disponible=distance is not None,
+        comparaison=_peer_text(peers, distance, "distance_navette_moyenne_km"),
+        source=sources,
+        ancre="t-mobilite",
+    )
+
+
+def _score_tile(
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    by_id: Mapping[str, IndicatorValue],
+    peers: Mapping[str, list[float]],
+) -> Tuile:
+    score = _ok(by_id, "score_attractivite")
+    rank = _rank(con, entry, _number(score))
+    return Tuile(
+        id="attractivite",
+        libelle="Note d'attractivité pour les télétravailleurs",
+        valeur=score.text if score else NOT_AVAILABLE,
+        detail=f"{rank[0]}{'er' if rank[0] == 1 else 'e'} sur {format_number(rank[1], 0)} {rank[2]}"
+        if rank
+        else None,
+        nature="mesure",
+        disponible=score is not None,
+        comparaison=_peer_text(peers, score, "score_attractivite"),
+        source=SCORE_SOURCE,
+        ancre="t-attractivite",
+    )
+
+
+def _population_tile(
+    by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]
+) -> Tuile:
+    mid, late = (
+        _ok(by_id, "evolution_population_2018_2021"),
+        _ok(by_id, "evolution_population_2021_2023"),
+    )
+    pop = _ok(by_id, "population_2023")
+    parts = [f"{_signed(v)} de {y}" for v, y in ((mid, "2018 à 2021"), (late, "2021 à 2023")) if v]
+    medians = [
+        f"{'+' if m[0] > 0 else ''}{m[1]} de {y}"
+        for m, y in (
+            (_median(peers, mid, "evolution_population_2018_2021"), "2018 à 2021"),
+            (_median(peers, late, "evolution_population_2021_2023"), "2021 à 2023"),
+        )
+        if m is not None
+    ]
+    return Tuile(
+        id="population",
+        libelle="Évolution de la population",
+        valeur=parts[0] if parts else NOT_AVAILABLE,
+        detail=", ".join([*parts[1:], *([f"{pop.text} en 2023"] if pop else [])]) or None,
+        nature="mesure",
+        disponible=bool(parts),
+        comparaison="médiane des territoires comparables : " + ", ".join(medians)
+        if medians
+        else None,
+        source=_sources(
+            by_id.get("evolution_population_2018_2021"), by_id.get("evolution_population_2021_2023")
+        ),
+        ancre="t-evolution",
+    )
+
+
+def _housing_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
+    price, zone = _ok(by_id, "prix_m2_appartements_2022_2024"), _ok(by_id, "zone_abc")
+    share = _ok(by_id, "part_population_zone_tendue")
+    detail = None
+    if zone:
+        tight = str(zone.value) in TIGHT_ZONES
+        detail = f"zone {zone.text} du zonage ABC (marché {'tendu' if tight else 'détendu'})"
+        part = _number(share)
+        # the share says more than the zone only where the territory mixes zones
+        if share is not None and part is not None and 0 < part < 100:
+            detail += f", {share.text} de la population en zone tendue (Abis, A, B1)"
+    return Tuile(
+        id="logement",
+        libelle="Prix médian des appartements (ventes 2022-2024)",
+        valeur=price.text if price else NOT_AVAILABLE,
+        detail=detail,
+        nature="mesure",
+        disponible=price is not None,
+        comparaison=_peer_text(peers, price, "prix_m2_appartements_2022_2024"),
+        source=_sources(by_id.get("prix_m2_appartements_2022_2024"), by_id.get("zone_abc")),
+        ancre="t-marche_logement",
+    )
+
+
+def _sentences(
+    nom: str,
+    by_id: Mapping[str, IndicatorValue],
+    report: DiagnosticReport,
+    peers: Mapping[str, list[float]],
+) -> tuple[str, ...]:
+    """Three to five sentences on what the figures mean for the territory."""
+    out: list[str] = []
+    rate = _ok(by_id, "taux_teletravail_estime")
+    measured = next(
+        (m for m in report.mesures_locales if m.indicateur == "taux_teletravail_estime"), None
+    )
+    if measured is not None and measured.remplace:
+        out.append(
+            f"L'enquête locale mesure {value_text(measured)} d'actifs qui télétravaillent "
+            f"(intervalle à 95 % : {interval_text(measured)})"
+            + (f", pour une estimation nationale de {rate.text}." if rate else ".")
+        )
+    elif rate is not None:
+        m = _median(peers, rate, "taux_teletravail_estime")
+        text = f"Le potentiel de télétravail de {nom} est estimé à {rate.text} des actifs"
+        if m is not None:
+            where = _position(float(rate.value), m[0])  # type: ignore[arg-type]
+            text += (
+                f", proche de la médiane de ses territoires comparables ({m[1]})"
+                if where == "proche"
+                else f", {where} de la médiane de ses territoires comparables ({m[1]})"
+            )
+        out.append(text + " ; une enquête locale le mesurerait avec son intervalle de confiance.")
+    duration, morning = _ok(by_id, "duree_min_metropole"), _ok(by_id, "allers_avant_9h")
+    metropole = _ok(by_id, "metropole_plus_rapide")
+    minutes, trains = _number(duration), _number(morning)
+    if duration is not None and minutes is not None:
+        station = _ok(by_id, "gare_liaison_metropole")
+        name = f" ({metropole.text})" if metropole else ""
+        if station is not None:
+            name = f"{name[:-1]}, depuis la gare de {station.text})" if name else name
+        count = f", avec {morning.text} arrivant avant 9 h" if morning else ""
+        text = (
+            f"La métropole la plus rapide à rejoindre en train{name} est à {duration.text}{count}"
+        )
+        if minutes <= 60 and (trains or 0) >= 3:
+            text += " : des allers-retours dans la journée sont réalistes pour des actifs qui "
+            text += "n'y vont que quelques jours par semaine."
+        elif minutes <= 120 and (trains or 0) >= 1:
+            text += " : l'aller-retour est possible mais long ou peu fréquent, le télétravail y "
+            text += "évite surtout des trajets coûteux en temps."
+        else:
+            text += " : le train ne permet guère d'aller-retour quotidien vers la métropole."
+        networks = _ok(by_id, "reseaux_hors_horaires")
+        if networks is not None:
+            text += (
+                f" Les trains {networks.text}, absents des horaires disponibles, n'y sont pas "
+                "comptés : la desserte est sous-estimée."
+            )
+        out.append(text)
+    elif _no_metropolis(by_id):
+        out.append(
+            "Aucune métropole n'est atteignable en train dans la journée d'après les horaires "
+            "disponibles : le télétravail ne peut pas s'appuyer sur le train pour les jours au bureau."
+        )
+    distance = _ok(by_id, "distance_navette_moyenne_km")
+    co2 = next((f for f in report.impact if f.id == "co2_net" and f.valeur is not None), None)
+    if distance is not None:
+        text = f"Les actifs résidents font en moyenne {distance.text} pour aller travailler"
+        m = _median(peers, distance, "distance_navette_moyenne_km")
+        if m is not None:
+            text += f" (territoires comparables : {m[1]})"
+        if co2 is not None:
+            text += f" ; le télétravail y éviterait environ {co2.texte}, net des effets rebond"
+        out.append(text + ".")
+    price, zone = _ok(by_id, "prix_m2_appartements_2022_2024"), _ok(by_id, "zone_abc")
+    if price is not None or zone is not None:
+        parts = []
+        if price is not None:
+            text = f"les appartements se vendent {price.text} (médiane 2022-2024)"
+            m = _median(peers, price, "prix_m2_appartements_2022_2024")
+            if m is not None:
+                text += f", {_position(float(price.value), m[0])} des territoires comparables "  # type: ignore[arg-type]
+                text += f"({m[1]})"
+            parts.append(text)
+        if zone is not None:
+            tight = str(zone.value) in TIGHT_ZONES
+            share = _ok(by_id, "part_population_zone_tendue")
+            if tight:
+                text = (
+                    f"la zone {zone.text} classe le marché comme tendu : l'accueil de "
+                    "télétravailleurs y pèserait sur les prix"
+                )
+            elif share is not None and _number(share):
+                text = (
+                    f"la zone {zone.text} classe l'essentiel du territoire en marché détendu, "
+                    f"mais {share.text} de ses habitants "
+                    "vivent en zone tendue, où l'accueil de télétravailleurs pèserait sur les prix"
+                )
+            else:
+                text = (
+                    f"la zone {zone.text} classe le marché comme détendu : il peut accueillir "
+                    "de nouveaux actifs"
+                )
+            parts.append(text)
+        sentence = "Logement : " + " ; ".join(parts) + "."
+        out.append(sentence)
+    mid, late = (
+        _ok(by_id, "evolution_population_2018_2021"),
+        _ok(by_id, "evolution_population_2021_2023"),
+    )
+    if len(out) < 5 and (mid is not None or late is not None):
+        changes = [
+            f"{_signed(v)} de {y}" for v, y in ((mid, "2018 à 2021"), (late, "2021 à 2023")) if v
+        ]
+        out.append("Population : " + ", puis ".join(changes) + ".")
+    return tuple(out[:5])
+
+
+def _gaps(values: Sequence[IndicatorValue], theme_titles: Mapping[str, str]) -> tuple[Lacune, ...]:
+    """Per theme, the indicators without a value and what would provide them."""
+    by_theme: dict[str, list[IndicatorValue]] = {}
+    for v in values:
+        by_theme.setdefault(v.theme, []).append(v)
+    out = []
+    for theme, items in by_theme.items():
+        missing = [v for v in items if v.status != "disponible"]
+        if not missing:
+            continue
+        files = dict.fromkeys(f for v in missing for f in v.missing_files)
+        unloaded = [v for v in missing if v.status == "non_disponible"]
+        if files:
+            sources = dict.fromkeys(
+                s.citation for v in unloaded for s in v.sources if not s.loaded and s.citation
+            )
+            remedy = (
+                f"déposer {', '.join(files)} ({', '.join(sources)}) dans le dossier des "
+                "données ouvertes, puis relancer « teletravail data build »"
+            )
+        elif len(missing) == len(items):
+            remedy = (
+                "les sources sont chargées mais ne publient aucune valeur pour ce territoire "
+                "(secret statistique, commune absente de la source ou sans objet)"
+            )
+        else:
+            continue  # a few empty values in a theme that has data: shown in the theme itself
+        out.append(
+            Lacune(
+                theme=theme,
+                titre=theme_titles.get(theme, theme),
+                indicateurs=tuple(v.label for v in missing),
+                complet=len(missing) == len(items),
+                remede=remedy,
+            )
+        )
+    return tuple(out)
+
+
+def build_synthesis(
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    day: date | None,
+    by_id: Mapping[str, IndicatorValue],
+    report: DiagnosticReport,
+) -> Synthesis:
+    """The synthesis of ``report`` (see the module docstring).
+
+    ``con``: the derived warehouse the report was built from (indicators computed); ``by_id``:
+    the territory's indicator values by id (``read_indicators``); ``day``: the rail reference
+    day (only cited). Reads the comparable territories' values and the attractiveness ranks.
+    """
+    level = entry.kind
+    peers = _peer_values(con, level, report)
+    tiles: tuple[Tuile, ...] = (
+        _telework_tile(by_id, report, peers),
+        _rail_tile(by_id, peers),
+        _commuting_tile(by_id, report, peers),
+        _score_tile(con, entry, by_id, peers),
+        _population_tile(by_id, peers),
+        _housing_tile(by_id, peers),
+    )
+    if day is not None:
+        tiles = tuple(
+            t.model_copy(update={"source": f"{t.source} ; horaires du {day:%d/%m/%Y}"})
+            if t.id == "train"
+            else t
+            for t in tiles
+        )
+    titles = {t.id: t.label for t in load_indicator_catalogue().themes}
+    gaps = list(_gaps(list(by_id.values()), titles))
+    measured = any(m.remplace for m in report.mesures_locales)
+    if not measured:
+        gaps.append(
+            Lacune(
+                theme="teletravail",
+                titre=titles.get("teletravail", "Télétravail"),
+                indicateurs=("Taux de télétravail et jours télétravaillés mesurés",),
+                complet=False,
+                remede=SURVEY_GAP,
+            )
+        )
+    return Synthesis(
+        tuiles=tiles,
+        phrases=_sentences(entry.nom, by_id, report, peers),
+        lacunes=tuple(gaps),
+    )
