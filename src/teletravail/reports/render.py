@@ -2,16 +2,79 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, FunctionLoader, Template, select_autoescape
 
 from teletravail import format_fr
-from teletravail.reports.model import DiagnosticReport
+from teletravail.reports.model import DiagnosticReport, Figure
 from teletravail.reports.nature import figure_nature
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+# Longest note (characters) kept in a table cell of the HTML/PDF report; a longer one (assumptions,
+# method, published rates used) goes to the appendix and the cell says « voir annexe n°k ».
+NOTE_INLINE_MAX = 120
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    """A table row that refers to an appendix entry: its HTML anchor, section and label."""
+
+    anchor: str
+    section: str
+    libelle: str
+
+
+@dataclass
+class AppendixEntry:
+    """Entry n°``number`` of « Annexe : hypothèses et méthodes »: a note and the rows citing it."""
+
+    number: int
+    text: str
+    rows: list[AppendixRow] = field(default_factory=list)
+
+
+@dataclass
+class Appendix:
+    """The long notes of a report, numbered in reading order (identical notes share a number),
+    and, for each row anchor, the number its cell refers to."""
+
+    entries: list[AppendixEntry] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+    by_text: dict[str, AppendixEntry] = field(default_factory=dict)
+
+    def add(self, anchor: str, section: str, libelle: str, text: str) -> None:
+        """Record that row ``anchor`` carries note ``text``."""
+        entry = self.by_text.get(text)
+        if entry is None:
+            entry = AppendixEntry(len(self.entries) + 1, text)
+            self.entries.append(entry)
+            self.by_text[text] = entry
+        entry.rows.append(AppendixRow(anchor, section, libelle))
+        self.numbers[anchor] = entry.number
+
+
+def row_anchor(section_id: str, figure: Figure) -> str:
+    """HTML id of a figure's table row, e.g. ``l-teletravail-taux_teletravail_estime``."""
+    return f"l-{section_id}-{figure.id}"
+
+
+def build_appendix(report: DiagnosticReport, limit: int = NOTE_INLINE_MAX) -> Appendix:
+    """Number every note longer than ``limit`` characters of the report's tables (themes, then
+    the CO2 scenario), in reading order."""
+    appendix = Appendix()
+    sections = [(t.id, t.titre, t.figures) for t in report.themes]
+    sections.append(("impact", "Bilan carbone du télétravail (scénario)", report.impact))
+    for section_id, title, figures in sections:
+        for f in figures:
+            if f.note and len(f.note) > limit:
+                appendix.add(row_anchor(section_id, f), title, f.libelle, f.note)
+    return appendix
 
 
 def fmt_int(value: int | float | None) -> str:
@@ -20,21 +83,33 @@ def fmt_int(value: int | float | None) -> str:
     return "n.d." if value is None else format_fr.format_number(round(value), 0)
 
 
-def _environment() -> Environment:
+def _template_source(name: str) -> str | None:
+    """Text of ``templates/<name>`` in the package, None when there is no such file."""
+    path = resources.files("teletravail.reports").joinpath("templates", name)
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+@cache
+def _template() -> Template:
+    """The report template, compiled once per process (its includes too: ``report.css`` and,
+    when present, ``_synthese.html``)."""
     env = Environment(
-        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
+        loader=FunctionLoader(_template_source),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.globals["fmt_int"] = fmt_int
     env.globals["fmt_duration"] = format_fr.format_duration
     env.globals["nature"] = figure_nature
-    return env
+    env.globals["row_anchor"] = row_anchor
+    return env.get_template("diagnostic.html.j2")
 
 
 def render_html(report: DiagnosticReport) -> str:
-    """A single self-contained HTML page (inline CSS and SVG, no external request)."""
-    source = resources.files("teletravail.reports").joinpath("templates/diagnostic.html.j2")
-    template = _environment().from_string(source.read_text("utf-8"))
-    html = template.render(r=report)
+    """A single self-contained HTML page (inline CSS and SVG, no external request), laid out
+    for screen and print: long notes of the tables go to « Annexe : hypothèses et méthodes »."""
+    html = _template().render(r=report, annexe=build_appendix(report), note_max=NOTE_INLINE_MAX)
     if report.jour_reference is not None:  # French weekday whatever the process locale
         english = report.jour_reference.strftime("%A")
         html = html.replace(english, _DAYS[report.jour_reference.weekday()])
@@ -120,8 +195,21 @@ def render_markdown(report: DiagnosticReport) -> str:
 
 
 def render_pdf(report: DiagnosticReport) -> bytes:
-    """PDF (A4) printed from the HTML with WeasyPrint."""
+    """PDF (A4) printed from the HTML with WeasyPrint.
+
+    Python's cyclic garbage collector is paused while WeasyPrint lays out the pages: the layout
+    allocates hundreds of thousands of small objects that stay alive until the PDF is written,
+    and the repeated full collections they trigger cost about a quarter of the time (measured on
+    the pilot EPCIs); the collector resumes afterwards (a few tens of MB more held meanwhile).
+    """
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(report)).write_pdf()
+    html = render_html(report)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        pdf: bytes = HTML(string=html).write_pdf()
+    finally:
+        if was_enabled:
+            gc.enable()
     return pdf
