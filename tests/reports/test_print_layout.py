@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from teletravail.cli import app
 from teletravail.reports.model import DiagnosticReport, Figure, Theme
-from teletravail.reports.render import NOTE_INLINE_MAX, build_appendix, render_html
+from teletravail.reports.render import NOTE_INLINE_MAX, build_appendix, css_string, render_html
 from teletravail.reports.svgmap import _wrap
 from teletravail.territory.card import Population, TerritoryCard
 
@@ -159,7 +159,7 @@ def test_print_stylesheet_break_rules() -> None:
     assert "break-inside: avoid" in _rules(css, "figure")
     assert "@media print" in css
     page_rule = css[css.index("@page") : css.index("body {")]
-    assert "counter(page)" in page_rule and "string(territoire)" in page_rule
+    assert "counter(page)" in page_rule and "@bottom-left" in page_rule
     # The stylesheet is inlined in the self-contained page.
     page = render_html(_report())
     assert "break-inside: avoid" in page and "@media print" in page
@@ -236,3 +236,17 @@ def test_pilot_pdf_pages(warehouse: Path, tmp_path: Path) -> None:
     assert len(pages) < 24
     rows = [ident for ids in pages for ident in ids]
     assert len(rows) == len(set(rows))
+
+
+def test_footer_names_the_territory() -> None:
+    assert css_string('A "b" </style>\\') == '"A \\22 b\\22  \\3C /style\\3E \\5C "'
+    page = render_html(_report())
+    assert '@bottom-left { content: "Diagnostic télétravail — CA du Grand Sénonais"; }' in page
+    odd = _report().model_copy(
+        update={
+            "territoire": TerritoryCard(
+                type="commune", code="1", nom="X </style>", population=Population(valeur=1)
+            )
+        }
+    )
+    assert "X </style>" not in render_html(odd)

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from jinja2 import Environment, FunctionLoader, Template, select_autoescape
+from markupsafe import Markup
 
 from teletravail import format_fr
 from teletravail.reports.model import DiagnosticReport, Figure
@@ -83,6 +84,13 @@ def fmt_int(value: int | float | None) -> str:
     return "n.d." if value is None else format_fr.format_number(round(value), 0)
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a double-quoted CSS string, safe inside a ``<style>`` element (quotes,
+    backslashes, line breaks and ``<`` written as CSS escapes)."""
+    escaped = "".join(f"\\{ord(c):X} " if c in '"\\<>\n\r' or ord(c) < 32 else c for c in text)
+    return Markup(f'"{escaped}"')
+
+
 def _template_source(name: str) -> str | None:
     """Text of ``templates/<name>`` in the package, None when there is no such file."""
     path = resources.files("teletravail.reports").joinpath("templates", name)
@@ -103,6 +111,7 @@ def _template() -> Template:
     env.globals["fmt_duration"] = format_fr.format_duration
     env.globals["nature"] = figure_nature
     env.globals["row_anchor"] = row_anchor
+    env.filters["css_string"] = css_string
     return env.get_template("diagnostic.html.j2")
 
 
