@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -15,7 +16,14 @@ from typer.testing import CliRunner
 
 from teletravail.cli import app
 from teletravail.reports.model import DiagnosticReport, Figure, Theme
-from teletravail.reports.render import NOTE_INLINE_MAX, build_appendix, css_string, render_html
+from teletravail.reports.render import (
+    _INLINE_SVG,
+    NOTE_INLINE_MAX,
+    _svg_as_image,
+    build_appendix,
+    css_string,
+    render_html,
+)
 from teletravail.reports.svgmap import _wrap
 from teletravail.territory.card import Population, TerritoryCard
 
@@ -250,3 +258,12 @@ def test_footer_names_the_territory() -> None:
         }
     )
     assert "X </style>" not in render_html(odd)
+
+
+def test_pdf_drawings_become_images_with_their_text_alternative() -> None:
+    html = '<p><svg role="img" aria-label="Carte &amp; gares" width="10"><title>t</title></svg></p>'
+    out = _INLINE_SVG.sub(_svg_as_image, html)
+    assert "<svg" not in out and 'alt="Carte &amp; gares"' in out
+    data = out.split("base64,", 1)[1].split('"', 1)[0]
+    svg = base64.b64decode(data).decode("utf-8")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<title>t</title>" in svg

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -203,17 +205,36 @@ def render_markdown(report: DiagnosticReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_ARIA_LABEL = re.compile(r'aria-label="([^"]*)"')
+
+
+def _svg_as_image(match: re.Match[str]) -> str:
+    """An inline ``<svg>`` drawing as an ``<img>`` with a data URI and the same text
+    alternative: WeasyPrint draws it the same way but skips the CSS cascade over its hundreds
+    of elements."""
+    svg = match.group(0)
+    head = svg[: svg.index(">")]
+    if "xmlns=" not in head:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    label = _ARIA_LABEL.search(head)
+    alt = label.group(1) if label else ""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
 def render_pdf(report: DiagnosticReport) -> bytes:
     """PDF (A4) printed from the HTML with WeasyPrint.
 
-    Python's cyclic garbage collector is paused while WeasyPrint lays out the pages: the layout
-    allocates hundreds of thousands of small objects that stay alive until the PDF is written,
-    and the repeated full collections they trigger cost about a quarter of the time (measured on
-    the pilot EPCIs); the collector resumes afterwards (a few tens of MB more held meanwhile).
+    For speed (about 1.5 s instead of 2.5 s of CPU for a pilot EPCI): the drawings are passed
+    as images rather than inline SVG, and Python's cyclic garbage collector is paused while
+    WeasyPrint lays out the pages, which allocates hundreds of thousands of small objects that
+    stay alive until the PDF is written (the repeated full collections cost about a quarter of
+    the time); the collector resumes afterwards (a few tens of MB more held meanwhile).
     """
     from weasyprint import HTML
 
-    html = render_html(report)
+    html = _INLINE_SVG.sub(_svg_as_image, render_html(report))
     was_enabled = gc.isenabled()
     gc.disable()
     try:
