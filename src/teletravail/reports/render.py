@@ -102,7 +102,7 @@ def _template_source(name: str) -> str | None:
 @cache
 def _template() -> Template:
     """The report template, compiled once per process (its includes too: ``report.css`` and,
-    when present, ``_synthese.html``)."""
+    when present, ``_synthese.html.j2``)."""
     env = Environment(
         loader=FunctionLoader(_template_source),
         autoescape=select_autoescape(["html", "j2"]),
