@@ -102,7 +102,8 @@ def render_choropleth(
     map_w = width - 190
     scale = map_w / span
     map_h = (y1 - y0) * scale
-    height = int(max(map_h, 220) + 50)
+    source_lines = _wrap(source, SOURCE_LINE_CHARS * width // 640)
+    height = int(max(map_h, 220) + 36 + 14 * len(source_lines))
     values = [a.value for a in areas if a.value is not None]
     breaks = class_breaks(values)
     out = [
@@ -138,11 +139,41 @@ def render_choropleth(
                     f'stroke="#fff">{tip}</circle>'
                 )
     out.extend(_legend(breaks, unit, map_w + 15, points))
-    out.append(
-        f'<text x="0" y="{height - 8}" font-size="10" fill="#555">{html.escape(source)}</text>'
-    )
+    for i, line in enumerate(source_lines):
+        y = height - 8 - 14 * (len(source_lines) - 1 - i)
+        out.append(f'<text x="0" y="{y}" font-size="10" fill="#555">{html.escape(line)}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+# Characters of the source line that fit in a 640-unit-wide map at font size 10 (SVG text does
+# not wrap: a longer line is cut by the viewBox, on screen and on paper).
+SOURCE_LINE_CHARS = 110
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """``text`` cut into lines of at most ``limit`` characters, at « · » separators first,
+    then at spaces (a single word longer than ``limit`` stays whole)."""
+    lines: list[str] = []
+    current = ""
+    for part in text.split(" · "):
+        candidate = f"{current} · {part}" if current else part
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for word in part.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if len(candidate) <= limit or not current:
+                current = candidate
+            else:
+                lines.append(current)
+                current = word
+    if current:
+        lines.append(current)
+    return lines
 
 
 def _class_of(value: float, breaks: list[float]) -> int:
