@@ -137,6 +137,37 @@ def render_json(report: DiagnosticReport) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
+    """The synthesis as Markdown: tiles as a table, then the sentences and the data gaps."""
+    s = report.synthese
+    if s is None:
+        return []
+    lines = [
+        "",
+        "## Synthèse",
+        "",
+        "| Chiffre clé | Valeur | Précision | Comparaison | Nature | Source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in s.tuiles:
+        nature = "mesure" if t.nature == "mesure" else "estimation"
+        lines.append(
+            f"| {t.libelle} | {t.valeur} | {t.detail or '–'} | {t.comparaison or '–'} | "
+            f"{nature} | {t.source} |"
+        )
+    if s.phrases:
+        lines += ["", "Ce que cela signifie pour le territoire :", ""]
+        lines += [f"- {p}" for p in s.phrases]
+    if s.lacunes:
+        lines += ["", "Principales données manquantes :", ""]
+        lines += [
+            f"- {g.titre}{' (aucune valeur)' if g.complet else ''} — "
+            f"{', '.join(g.indicateurs)} : {g.remede}."
+            for g in s.lacunes
+        ]
+    return lines
+
+
 def render_markdown(report: DiagnosticReport) -> str:
     """A Markdown version (tables, no drawings) for notes and wikis."""
     t = report.territoire
@@ -147,6 +178,7 @@ def render_markdown(report: DiagnosticReport) -> str:
     )
     if report.jour_reference:
         lines.append(f"Desserte ferroviaire du {report.jour_reference.isoformat()}")
+    lines += _markdown_synthesis(report)
     lines += ["", "## En bref", ""] + [f"- {line}" for line in report.resume]
     for theme in report.themes:
         lines += [
