@@ -85,7 +85,7 @@ def _web_child(runs: int) -> dict[str, float]:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     try:
-        from teletravail.web import warmup
+        from teletravail.web import warmup  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # before issue 11: nothing prepared at start
         pass
     else:
