@@ -71,9 +71,18 @@ def derived_path(warehouse: Path, day: date, min_transfer_minutes: int) -> Path:
     )
 
 
+# (derived file, its modification time in ns, warehouse build stamp, code fingerprint) already
+# found current: later checks skip opening the file
+_CURRENT: set[tuple[str, int, str, str]] = set()
+
+
 def _is_current(path: Path, built_at: str) -> bool:
-    if not path.is_file():
+    try:
+        key = (str(path), path.stat().st_mtime_ns, built_at, code_fingerprint())
+    except OSError:
         return False
+    if key in _CURRENT:
+        return True
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
@@ -82,24 +91,42 @@ def _is_current(path: Path, built_at: str) -> bool:
         row = con.execute(
             "SELECT entrepot_construit_le, code_empreinte FROM derive_info"
         ).fetchone()
-        return row is not None and row[0] == built_at and row[1] == code_fingerprint()
+        current = row is not None and row[0] == built_at and row[1] == code_fingerprint()
     except duckdb.Error:
         return False
     finally:
         con.close()
+    if current:
+        _CURRENT.add(key)
+    return current
 
 
-def ensure_derived(
-    warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
-) -> tuple[Path, date]:
-    """Path of the derived warehouse (built now if absent or stale) and its reference day."""
+def _target(warehouse: Path, day: date | None, min_transfer_minutes: int) -> tuple[Path, date, str]:
     con = open_warehouse(warehouse)
     try:
         chosen = _day(con, day)
         built_at = _built_at(con)
     finally:
         con.close()
-    target = derived_path(warehouse, chosen, min_transfer_minutes)
+    return derived_path(warehouse, chosen, min_transfer_minutes), chosen, built_at
+
+
+def current_derived(
+    warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
+) -> tuple[Path | None, date]:
+    """The reference day (``day`` checked, or the default one) and the path of its derived
+    warehouse when it exists and is current, None when it still has to be computed
+    (``ensure_derived``); ConfigError for a day the rail feeds do not cover. Takes milliseconds:
+    a web request calls it, never ``ensure_derived`` for a new day."""
+    target, chosen, built_at = _target(warehouse, day, min_transfer_minutes)
+    return (target if _is_current(target, built_at) else None), chosen
+
+
+def ensure_derived(
+    warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
+) -> tuple[Path, date]:
+    """Path of the derived warehouse (built now if absent or stale) and its reference day."""
+    target, chosen, built_at = _target(warehouse, day, min_transfer_minutes)
     if _is_current(target, built_at):
         return target, chosen
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ territory and the reference day. The ACV ranking is cached the same way.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Literal
 
 import duckdb
 
-from teletravail.derived import ensure_derived
+from teletravail.derived import current_derived, ensure_derived
 from teletravail.diagnostic.reading import IndicatorValue, read_indicators
 from teletravail.errors import ConfigError
 from teletravail.reports.diagnostic import build_report
@@ -69,6 +70,18 @@ def derived_warehouse(day: date | None) -> tuple[Path, date]:
     return ensure_derived(territory_service.warehouse(), day=day)
 
 
+def ready_warehouse(day: date | None) -> tuple[Path | None, date]:
+    """The reference day (``day``, or the default one when None) and its derived warehouse when
+    already computed, None otherwise (ConfigError for a day the rail feeds do not cover). With
+    ``TELETRAVAIL_DERIVE_IN_BACKGROUND`` off (the test settings), it is computed now instead, as
+    ``derived_warehouse`` does."""
+    from django.conf import settings
+
+    if not getattr(settings, "TELETRAVAIL_DERIVE_IN_BACKGROUND", True):
+        return derived_warehouse(day)
+    return current_derived(territory_service.warehouse(), day=day)
+
+
 @dataclass(frozen=True)
 class DiagnosticData:
     """A report and, per indicator id, its explanation (definition, formula, sources)."""
@@ -85,6 +98,11 @@ def diagnostic_data(
     return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day, measures)
 
 
+# One report built at a time per process: the start-up warm-up (a thread) and the requests share
+# matplotlib, whose figure registry is not thread-safe.
+_BUILD_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=64)
 def _diagnostic(
     derived: str,
@@ -95,12 +113,13 @@ def _diagnostic(
     measures: tuple[MesureLocale, ...],
 ) -> DiagnosticData:
     entry = territory_service.entry(kind, code)
-    con = duckdb.connect(derived, read_only=True)
-    try:
-        report = build_report(con, entry, day=day, measures=measures)
-        methods = {v.id: v for v in read_indicators(con, kind, code)}
-    finally:
-        con.close()
+    with _BUILD_LOCK:
+        con = duckdb.connect(derived, read_only=True)
+        try:
+            report = build_report(con, entry, day=day, measures=measures)
+            methods = {v.id: v for v in read_indicators(con, kind, code)}
+        finally:
+            con.close()
     return DiagnosticData(report=report, methods=methods)
 
 

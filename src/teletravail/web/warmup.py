@@ -1,0 +1,69 @@
+"""Work done when the web application starts, so that no first request pays for it.
+
+- :func:`prepare` (``teletravail serve``, before the server listens): the derived warehouse of the
+  default reference day and the gazetteer kept beside the warehouse.
+- :func:`start_worker_warmup` (each gunicorn worker, from ``wsgi.py``, in a background thread):
+  imports the report modules (matplotlib), loads the gazetteer into memory and builds the
+  diagnostics of the pilot EPCIs for the default day into the page cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+logger = logging.getLogger(__name__)
+
+# The six Fabrique Prospective pilot EPCIs (SIREN): Vitré Communauté first.
+PILOT_EPCIS = ("200039022", "248100737", "200072346", "200069037", "248900334", "200070092")
+
+
+def prepare() -> None:
+    """Build what does not depend on a request: derived warehouse of the default day (seconds,
+    once per warehouse build) and the pickled gazetteer."""
+    from teletravail.territory.lookup import gazetteer_for
+    from teletravail.web.diagnostics import service
+    from teletravail.web.territories import service as territory_service
+
+    gazetteer_for(territory_service.warehouse())
+    service.derived_warehouse(None)
+
+
+def warm_worker() -> None:
+    """Load the modules and caches a diagnostic page needs, then the pilot EPCIs' pages."""
+    from django.utils import timezone
+
+    import teletravail.reports.diagnostic  # noqa: F401  (matplotlib and the report modules)
+    from teletravail.derived import current_derived
+    from teletravail.errors import LookupFailed
+    from teletravail.territory.lookup import gazetteer_for
+    from teletravail.web.diagnostics import service
+    from teletravail.web.territories import service as territory_service
+
+    warehouse = territory_service.warehouse()
+    gazetteer_for(warehouse)
+    derived, day = current_derived(warehouse)
+    if derived is None:
+        return
+    today = timezone.localdate()
+    for siren in PILOT_EPCIS:
+        try:
+            territory_service.entry("epci", siren)
+        except LookupFailed:  # a small test warehouse lacks some pilots
+            continue
+        measures = service.measures_for("epci", siren, team=False, today=today)
+        service.diagnostic_data("epci", siren, derived, day, measures)
+
+
+def _run() -> None:
+    try:
+        warm_worker()
+    except Exception:  # a failed warm-up only leaves the work to the first requests
+        logger.exception("Préchauffage du processus web interrompu")
+
+
+def start_worker_warmup() -> threading.Thread:
+    """Run :func:`warm_worker` in a daemon thread (the worker answers requests meanwhile)."""
+    thread = threading.Thread(target=_run, name="teletravail-warmup", daemon=True)
+    thread.start()
+    return thread
