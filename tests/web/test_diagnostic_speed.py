@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from teletravail.derived import current_derived, derived_path
 from teletravail.web import warmup
@@ -27,7 +27,7 @@ OTHER_DAY = "2025-01-30"  # a Thursday every feed of the mini mirror covers
 def test_new_day_answers_at_once_then_shows_the_page(
     client: Client,  # noqa: F811
     web_warehouse: Path,  # noqa: F811
-    settings: SettingsWrapper,
+    settings: Settings,
 ) -> None:
     settings.TELETRAVAIL_DERIVE_IN_BACKGROUND = True
     day = date.fromisoformat(OTHER_DAY)
@@ -50,7 +50,7 @@ def test_new_day_answers_at_once_then_shows_the_page(
 
 def test_bad_day_is_still_a_400_in_background_mode(
     client: Client,  # noqa: F811
-    settings: SettingsWrapper,
+    settings: Settings,
 ) -> None:
     settings.TELETRAVAIL_DERIVE_IN_BACKGROUND = True
     response = client.get("/territoires/epci/200039022/diagnostic/", {"date": "2031-02-30"})
