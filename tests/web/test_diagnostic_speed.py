@@ -76,3 +76,24 @@ def test_warmup_builds_the_pilot_pages(
 def test_warmup_failure_is_only_logged(caplog: pytest.LogCaptureFixture, db: None) -> None:
     warmup._run()  # the mini mirror has no default day: ConfigError, logged, not raised
     assert "Préchauffage" in caplog.text
+
+
+def test_built_diagnostic_is_kept_on_disk_for_other_workers(
+    derived: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    day = date.fromisoformat(DAY)
+    service.clear_caches()
+    first = service.diagnostic_data("epci", "200039022", derived, day)
+    pages = list((derived.parent / "pages").rglob("epci-200039022-*.pickle"))
+    assert pages
+    service.clear_caches()  # another worker, or the next server start
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rebuilt instead of read from disk")
+
+    monkeypatch.setattr(service, "build_report", no_build)
+    again = service.diagnostic_data("epci", "200039022", derived, day)
+    assert again.report.model_dump() == first.report.model_dump()
+    assert again.methods.keys() == first.methods.keys()
+    service.clear_caches()

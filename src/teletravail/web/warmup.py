@@ -3,8 +3,9 @@
 - :func:`prepare` (``teletravail serve``, before the server listens): the derived warehouse of the
   default reference day and the gazetteer kept beside the warehouse.
 - :func:`start_worker_warmup` (each gunicorn worker, from ``wsgi.py``, in a background thread):
-  imports the report modules (matplotlib), loads the gazetteer into memory and builds the
-  diagnostics of the pilot EPCIs for the default day into the page cache.
+  imports the URLconf's views and the report modules (matplotlib), compiles the diagnostic
+  templates, loads the gazetteer into memory and builds the diagnostics of the pilot EPCIs for the
+  default day into the page cache (kept on disk too: see ``diagnostics.service``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def prepare() -> None:
 
 def warm_worker() -> None:
     """Load the modules and caches a diagnostic page needs, then the pilot EPCIs' pages."""
+    from django.template.loader import get_template
+    from django.urls import get_resolver
     from django.utils import timezone
 
     import teletravail.reports.diagnostic  # noqa: F401  (matplotlib and the report modules)
@@ -40,6 +43,9 @@ def warm_worker() -> None:
     from teletravail.web.diagnostics import service
     from teletravail.web.territories import service as territory_service
 
+    get_resolver().url_patterns  # noqa: B018  (imports every view module of the URLconf)
+    for name in ("diagnostics/diagnostic.html", "diagnostics/pending.html"):
+        get_template(name)  # compiled once into the cached template loader
     warehouse = territory_service.warehouse()
     gazetteer_for(warehouse)
     derived, day = current_derived(warehouse)
