@@ -8,7 +8,8 @@ Usage: ``python benchmarks/speed.py [--warehouse FILE] [--runs 5] [--json FILE]`
   (``teletravail.web.settings``, DEBUG off, a throw-away SQLite database migrated beforehand; only the
   static files storage is the plain one, since the test client does not run ``collectstatic``), after
   the same start-up work as ``teletravail serve`` (``teletravail.web.warmup``): CA Vitré Communauté
-  first request then warm (median), five other pilot EPCIs (first request each), then the page with
+  first request then warm (median), five other pilot EPCIs (first request each), three other
+  communautés d'agglomération never built before (their stored pages removed), then the page with
   another rail day (``?date=2025-02-04``): its derived copy already built (first request for that day)
   and, separately, absent (the time until the page answers, the background computation by the
   task worker, and the first request once it is done).
@@ -125,6 +126,7 @@ def _web_child(runs: int) -> dict[str, float]:
         out["page_others_first_median"] = statistics.median(firsts)
         firsts = []
         for code in _non_pilots():
+            _forget_stored(code)  # never built since the derived copy: the worst case
             elapsed, status = get(page(code))
             assert status == 200, (code, status)
             firsts.append(elapsed)
@@ -139,6 +141,7 @@ def _web_child(runs: int) -> dict[str, float]:
             from teletravail.derived import ensure_derived
 
             ensure_derived(warehouse, day=date.fromisoformat(OTHER_DAY))
+        _forget_stored(VITRE)  # its page for that day may be kept from an earlier run
         elapsed, status = get(page(VITRE, f"?date={OTHER_DAY}"))
         out["page_new_day_built"] = elapsed
         copy.unlink()
@@ -154,6 +157,15 @@ def _web_child(runs: int) -> dict[str, float]:
         assert status == 200, status
         out["page_new_day_after"] = elapsed
     return out
+
+
+def _forget_stored(code: str) -> None:
+    """Remove the diagnostics of ``code`` kept on disk by earlier runs (``derive/pages``)."""
+    from teletravail import settings
+
+    pages = settings.warehouse_path(None).parent / "derive" / "pages"
+    for path in pages.glob(f"*/epci-{code}-*.pickle"):
+        path.unlink()
 
 
 def _non_pilots() -> list[str]:

@@ -41,7 +41,7 @@ def test_new_day_answers_at_once_then_shows_the_page(
     assert '<meta http-equiv="refresh" content="3">' in html
     assert "jeudi 30/01/2025" in html
     assert current_derived(web_warehouse, day=day)[0] is None  # nothing computed in the request
-    derive_day.call(OTHER_DAY)  # what the task worker runs
+    derive_day.call(OTHER_DAY, "epci", "200039022")  # what the task worker runs
     assert current_derived(web_warehouse, day=day)[0] is not None
     response = client.get(url, {"date": OTHER_DAY})
     assert response.status_code == 200

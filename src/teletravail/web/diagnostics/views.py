@@ -61,7 +61,7 @@ def _pending(request: HttpRequest, kind: str, code: str, day: date) -> HttpRespo
     refreshes itself every few seconds until the diagnostic can be shown (202 Accepted)."""
     from teletravail.web.diagnostics.tasks import request_day
 
-    request_day(day)
+    request_day(day, kind, code)
     entry = territory_service.entry(kind, code)
     return render(
         request,
