@@ -90,20 +90,21 @@ def _web_child(runs: int) -> dict[str, float]:
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
-    try:
-        from teletravail.web import warmup  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # before issue 11: nothing prepared at start
-        pass
-    else:
-        warmup.prepare()  # teletravail serve, before listening
-        warmup.warm_worker()  # each worker (a thread there; waited for here)
-    out: dict[str, float] = {"web_start": time.perf_counter() - t0}
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages):
+        try:
+            from teletravail.web import warmup  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:  # before issue 11: nothing prepared at start
+            pass
+        else:
+            warmup.prepare()  # teletravail serve, before listening
+            warmup.warm_worker()  # each worker (a thread there; waited for here)
         client = Client()
+        client.handler.load_middleware()  # as gunicorn's WSGIHandler does when a worker starts
+        out: dict[str, float] = {"web_start": time.perf_counter() - t0}
 
         def get(url: str) -> tuple[float, int]:
             t = time.perf_counter()

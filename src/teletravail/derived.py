@@ -14,7 +14,7 @@ import hashlib
 import os
 import shutil
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -102,13 +102,20 @@ def _is_current(path: Path, built_at: str) -> bool:
 
 
 def _target(warehouse: Path, day: date | None, min_transfer_minutes: int) -> tuple[Path, date, str]:
-    con = open_warehouse(warehouse)
+    stat = warehouse.stat()
+    chosen, built_at = _checked_day(str(warehouse), stat.st_size, stat.st_mtime_ns, day)
+    return derived_path(warehouse, chosen, min_transfer_minutes), chosen, built_at
+
+
+@lru_cache(maxsize=256)
+def _checked_day(path: str, size: int, mtime_ns: int, day: date | None) -> tuple[date, str]:
+    """The reference day (checked, or the default one) and the build stamp of the warehouse file
+    at ``path`` (its size and modification time key the cache: a new build is read again)."""
+    con = open_warehouse(Path(path))
     try:
-        chosen = _day(con, day)
-        built_at = _built_at(con)
+        return _day(con, day), _built_at(con)
     finally:
         con.close()
-    return derived_path(warehouse, chosen, min_transfer_minutes), chosen, built_at
 
 
 def current_derived(

@@ -59,6 +59,25 @@ def warm_worker() -> None:
             continue
         measures = service.measures_for("epci", siren, team=False, today=today)
         service.diagnostic_data("epci", siren, derived, day, measures)
+    _render_once(PILOT_EPCIS[0])
+
+
+def _render_once(code: str) -> None:
+    """Render one diagnostic page without sending it: the first real request then finds the URL
+    resolver populated and the template filters' caches filled."""
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from teletravail.web.diagnostics import views
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
+    request = RequestFactory().get(f"/territoires/epci/{code}/diagnostic/", HTTP_HOST=host)
+    request.user = AnonymousUser()
+    try:
+        views.diagnostic(request, "epci", code)
+    except Exception:
+        logger.info("Page de préchauffage non rendue (%s)", code, exc_info=True)
 
 
 def _run() -> None:
