@@ -14,7 +14,7 @@ import hashlib
 import os
 import shutil
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -71,9 +71,18 @@ def derived_path(warehouse: Path, day: date, min_transfer_minutes: int) -> Path:
     )
 
 
+# (derived file, its modification time in ns, warehouse build stamp, code fingerprint) already
+# found current: later checks skip opening the file
+_CURRENT: set[tuple[str, int, str, str]] = set()
+
+
 def _is_current(path: Path, built_at: str) -> bool:
-    if not path.is_file():
+    try:
+        key = (str(path), path.stat().st_mtime_ns, built_at, code_fingerprint())
+    except OSError:
         return False
+    if key in _CURRENT:
+        return True
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
@@ -82,24 +91,49 @@ def _is_current(path: Path, built_at: str) -> bool:
         row = con.execute(
             "SELECT entrepot_construit_le, code_empreinte FROM derive_info"
         ).fetchone()
-        return row is not None and row[0] == built_at and row[1] == code_fingerprint()
+        current = row is not None and row[0] == built_at and row[1] == code_fingerprint()
     except duckdb.Error:
         return False
     finally:
         con.close()
+    if current:
+        _CURRENT.add(key)
+    return current
+
+
+def _target(warehouse: Path, day: date | None, min_transfer_minutes: int) -> tuple[Path, date, str]:
+    stat = warehouse.stat()
+    chosen, built_at = _checked_day(str(warehouse), stat.st_size, stat.st_mtime_ns, day)
+    return derived_path(warehouse, chosen, min_transfer_minutes), chosen, built_at
+
+
+@lru_cache(maxsize=256)
+def _checked_day(path: str, size: int, mtime_ns: int, day: date | None) -> tuple[date, str]:
+    """The reference day (checked, or the default one) and the build stamp of the warehouse file
+    at ``path`` (its size and modification time key the cache: a new build is read again)."""
+    con = open_warehouse(Path(path))
+    try:
+        return _day(con, day), _built_at(con)
+    finally:
+        con.close()
+
+
+def current_derived(
+    warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
+) -> tuple[Path | None, date]:
+    """The reference day (``day`` checked, or the default one) and the path of its derived
+    warehouse when it exists and is current, None when it still has to be computed
+    (``ensure_derived``); ConfigError for a day the rail feeds do not cover. Takes milliseconds:
+    a web request calls it, never ``ensure_derived`` for a new day."""
+    target, chosen, built_at = _target(warehouse, day, min_transfer_minutes)
+    return (target if _is_current(target, built_at) else None), chosen
 
 
 def ensure_derived(
     warehouse: Path, *, day: date | None = None, min_transfer_minutes: int = 5
 ) -> tuple[Path, date]:
     """Path of the derived warehouse (built now if absent or stale) and its reference day."""
-    con = open_warehouse(warehouse)
-    try:
-        chosen = _day(con, day)
-        built_at = _built_at(con)
-    finally:
-        con.close()
-    target = derived_path(warehouse, chosen, min_transfer_minutes)
+    target, chosen, built_at = _target(warehouse, day, min_transfer_minutes)
     if _is_current(target, built_at):
         return target, chosen
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -32,10 +32,13 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from teletravail.derived import ensure_derived
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_CACHE = ROOT / "var" / "test-static"
@@ -164,6 +167,9 @@ def production_site(
 ) -> Iterator[Site]:
     """``teletravail serve`` on a free port with production settings, seeded; stopped at the end."""
     var = tmp_path_factory.mktemp("serve-var")
+    # the pages' reference day, computed beforehand as the server does for its default day (a new
+    # day is otherwise computed in the background behind a "calcul en cours" page)
+    ensure_derived(web_warehouse, day=date(2025, 1, 28))
     STATIC_CACHE.mkdir(parents=True, exist_ok=True)
     (var / "static").symlink_to(STATIC_CACHE, target_is_directory=True)
     env = {

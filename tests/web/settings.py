@@ -20,3 +20,4 @@ STORAGES = {  # no manifest: the tests do not run collectstatic
 }
 
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is absent)
+TELETRAVAIL_DERIVE_IN_BACKGROUND = False  # the tests compute a new day inside the request

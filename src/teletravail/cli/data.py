@@ -16,6 +16,7 @@ from teletravail.opendata.build import build_warehouse
 from teletravail.opendata.catalogue import Source
 from teletravail.opendata.fetch import fetch_all
 from teletravail.opendata.status import source_statuses
+from teletravail.territory.lookup import gazetteer_for
 from teletravail.warehouse import open_warehouse
 
 data_app = typer.Typer(
@@ -61,6 +62,8 @@ def build(source: SourceOpt = None, output: OutputOpt = None) -> None:
             )
 
         report = build_warehouse(root, target, progress=step)
+        progress.update(task, description="Répertoire des territoires")
+        gazetteer_for(target)  # the lookup index kept beside the warehouse (territory/lookup.py)
         progress.update(
             task, completed=progress.tasks[0].total or 0, description="Chargement terminé"
         )

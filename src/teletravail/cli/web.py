@@ -162,6 +162,21 @@ def supervise(
     return server.returncode or 0
 
 
+def _prepare_pages() -> None:
+    """Before listening: the default day's derived warehouse and the gazetteer (no first request
+    pays for them); the workers then warm their own caches (``TELETRAVAIL_WARMUP``)."""
+    from teletravail.errors import TeletravailError
+    from teletravail.web.warmup import prepare
+
+    typer.echo("Préparation des diagnostics (jour de référence par défaut)…")
+    sys.stdout.flush()
+    try:
+        prepare()
+    except TeletravailError as exc:  # no warehouse yet: the pages say so, as before
+        typer.echo(f"Préparation impossible : {exc}", err=True)
+    os.environ["TELETRAVAIL_WARMUP"] = "1"
+
+
 @handle_errors
 def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port d'écoute.")] = 8000,
@@ -185,6 +200,7 @@ def serve(
     from teletravail.web.surveys.jobs import schedule_purge
 
     schedule_purge()
+    _prepare_pages()
     typer.echo(f"Application web sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
     typer.echo("Traitement de fond (imports, exports, purges) démarré.")
     sys.stdout.flush()

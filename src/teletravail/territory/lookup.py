@@ -23,16 +23,22 @@ otherwise it is ambiguous and the candidates are listed. A trailing département
 from __future__ import annotations
 
 import bisect
+import hashlib
+import heapq
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-
-import duckdb
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from teletravail.territory.normalize import normalize
-from teletravail.territory.trigram import TrigramIndex
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from teletravail.territory.trigram import TrigramIndex
 
 
 class Tier(IntEnum):
@@ -107,17 +113,26 @@ APPROX_MARGIN = 5.0
 _DEP_SUFFIX = re.compile(r"^(.*?)[\s(]+(\d{2}|2[ab]|97\d)\)?\s*$", re.IGNORECASE)
 
 
+# Beyond this many matching name suffixes, the prefix search ranks them with numpy (imported then).
+_NUMPY_FROM = 2000
+
+
 class Gazetteer:
-    """In-memory index of every current commune and EPCI, built once from the warehouse."""
+    """In-memory index of every current commune and EPCI, built once from the warehouse.
+
+    Plain Python lists and dicts, so that it pickles (``gazetteer_for`` keeps a copy beside the
+    warehouse) and a lookup in a new process needs neither numpy nor the trigram index: both are
+    built on first use (a broad prefix, a fuzzy search)."""
 
     def __init__(self, entries: list[Entry], postal: dict[str, list[str]]) -> None:
-        self.entries = entries
-        self.by_code: dict[str, list[Entry]] = {}
-        self.by_norm: dict[str, list[Entry]] = {}
-        for e in entries:
-            self.by_code.setdefault(e.code, []).append(e)
-            self.by_norm.setdefault(e.norm, []).append(e)
-        self.commune_by_siren: dict[str, Entry] = {}
+        self._columns: tuple[list[str], list[str], list[str], list[str], list[int], list[str]] = (
+            [e.kind for e in entries],
+            [e.code for e in entries],
+            [e.nom for e in entries],
+            [e.norm for e in entries],
+            [e.population for e in entries],
+            [e.detail for e in entries],
+        )
         self.postal = postal
         suffixes: list[tuple[str, int]] = []
         for i, e in enumerate(entries):
@@ -127,12 +142,102 @@ class Gazetteer:
         suffixes.sort()
         # every word-suffix of every name, sorted: a query matches a contiguous range of them
         self._suffix_keys = [s[0] for s in suffixes]
-        self._suffix_entry = np.asarray([s[1] for s in suffixes], dtype=np.int32)
-        self._population = np.asarray([e.population for e in entries], dtype=np.int64)
-        self._departement = np.asarray(
-            [e.detail if e.kind == "commune" else "" for e in entries], dtype=object
-        )
-        self._fuzzy = TrigramIndex([e.norm for e in entries])
+        self._suffix_entry = [s[1] for s in suffixes]
+        self._siren_index: dict[str, int] = {}
+        self._reset(entries)
+
+    def _reset(self, entries: list[Entry] | None) -> None:
+        """The derived, lazily built parts (not pickled)."""
+        self._entries = entries
+        self._by_code: dict[str, list[Entry]] | None = None
+        self._by_norm: dict[str, list[Entry]] | None = None
+        self._commune_by_siren: dict[str, Entry] | None = None
+        self._arrays: tuple[Any, Any, Any] | None = None
+        self._trigrams: TrigramIndex | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The state to pickle: plain lists and dicts of strings and integers (fast to load);
+        the entries, dicts, numpy arrays and trigram index are rebuilt when first used."""
+        return {
+            "columns": self._columns,
+            "postal": self.postal,
+            "suffix_keys": self._suffix_keys,
+            "suffix_entry": self._suffix_entry,
+            "siren_index": self._siren_index,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled gazetteer (see ``__getstate__``)."""
+        self._columns = state["columns"]
+        self.postal = state["postal"]
+        self._suffix_keys = state["suffix_keys"]
+        self._suffix_entry = state["suffix_entry"]
+        self._siren_index = state["siren_index"]
+        self._reset(None)
+
+    @property
+    def _population(self) -> list[int]:
+        return self._columns[4]
+
+    def _entry(self, index: int) -> Entry:
+        if self._entries is not None:
+            return self._entries[index]
+        kind, code, nom, norm, population, detail = (c[index] for c in self._columns)
+        return Entry(str(kind), str(code), str(nom), str(norm), int(population), str(detail))
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every territory, communes then EPCIs."""
+        if self._entries is None:
+            self._entries = [Entry(*row) for row in zip(*self._columns, strict=True)]
+        return self._entries
+
+    @property
+    def by_code(self) -> dict[str, list[Entry]]:
+        """Territories by INSEE code or SIREN (a code may be both a commune and an EPCI's)."""
+        if self._by_code is None:
+            self._by_code = {}
+            for e in self.entries:
+                self._by_code.setdefault(e.code, []).append(e)
+        return self._by_code
+
+    @property
+    def by_norm(self) -> dict[str, list[Entry]]:
+        """Territories by normalised name."""
+        if self._by_norm is None:
+            self._by_norm = {}
+            for e in self.entries:
+                self._by_norm.setdefault(e.norm, []).append(e)
+        return self._by_norm
+
+    @property
+    def commune_by_siren(self) -> dict[str, Entry]:
+        """Communes by their own SIREN (9 digits)."""
+        if self._commune_by_siren is None:
+            self._commune_by_siren = {s: self._entry(i) for s, i in self._siren_index.items()}
+        return self._commune_by_siren
+
+    @commune_by_siren.setter
+    def commune_by_siren(self, value: dict[str, Entry]) -> None:
+        self._commune_by_siren = value
+
+    def _exact(self, norm: str) -> list[Entry]:
+        """Territories whose whole normalised name is ``norm`` (found through the suffixes)."""
+        if self._by_norm is not None:
+            return self._by_norm.get(norm, [])
+        lo = bisect.bisect_left(self._suffix_keys, norm)
+        hi = bisect.bisect_right(self._suffix_keys, norm, lo)
+        norms = self._columns[3]
+        found = sorted({self._suffix_entry[p] for p in range(lo, hi)})
+        return [self._entry(i) for i in found if norms[i] == norm]
+
+    @property
+    def _fuzzy(self) -> TrigramIndex:
+        if self._trigrams is None:
+            from teletravail.territory.trigram import TrigramIndex
+
+            self._trigrams = TrigramIndex(list(self._columns[3]))
+        return self._trigrams
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
@@ -160,7 +265,10 @@ class Gazetteer:
         ).fetchall():
             entries.append(Entry("epci", siren, nom, normalize(nom), int(pop), typ))
         gaz = cls(entries, postal)
-        gaz.commune_by_siren = {s: gaz.by_code[c][0] for s, c in sirens.items()}
+        first: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            first.setdefault(e.code, i)
+        gaz._siren_index = {s: first[c] for s, c in sirens.items()}
         return gaz
 
     def search(self, query: str, *, limit: int = 10) -> LookupResult:
@@ -186,13 +294,13 @@ class Gazetteer:
             if key not in found or found[key].tier > tier:
                 found[key] = Match(entry, tier, similarity)
 
-        for e in self.by_norm.get(norm, []):
+        for e in self._exact(norm):
             add(e, Tier.EXACT)
         for index, tier in self._by_prefix(norm, departement, limit):
-            add(self.entries[index], tier)
+            add(self._entry(index), tier)
         if not found and len(norm) >= 3:
             for index, similarity in self._fuzzy.search(norm, limit=limit * 3):
-                add(self.entries[index], Tier.APPROX, similarity)
+                add(self._entry(index), Tier.APPROX, similarity)
         ranked = sorted(
             found.values(),
             key=lambda m: (m.tier, -m.similarity, -m.entry.population, m.entry.code),
@@ -210,17 +318,50 @@ class Gazetteer:
         if lo == hi:
             return []
         whole = bisect.bisect_left(self._suffix_keys, norm + "!", lo, hi)  # " " < "!" < "0"
-        entry = self._suffix_entry[lo:hi]
-        tier = np.where(np.arange(lo, hi) < whole, int(Tier.WORD), int(Tier.PREFIX))
-        if departement:
-            keep = self._departement[entry] == departement
-            entry, tier = entry[keep], tier[keep]
-        score = tier * 10**12 - self._population[entry]
         k = limit * 3  # an entry may match through several of its words
+        if hi - lo > _NUMPY_FROM:
+            return self._by_prefix_numpy(lo, hi, whole, departement, k)
+        scored: list[tuple[int, int, int]] = []  # (score, position, entry)
+        kinds, details = self._columns[0], self._columns[5]
+        for pos in range(lo, hi):
+            index = self._suffix_entry[pos]
+            if departement and (kinds[index] != "commune" or details[index] != departement):
+                continue
+            tier = int(Tier.WORD) if pos < whole else int(Tier.PREFIX)
+            scored.append((tier * 10**12 - self._population[index], pos, index))
+        best = heapq.nsmallest(k, scored)
+        return [(index, Tier.WORD if pos < whole else Tier.PREFIX) for _, pos, index in best]
+
+    def _by_prefix_numpy(
+        self, lo: int, hi: int, whole: int, departement: str | None, k: int
+    ) -> list[tuple[int, Tier]]:
+        """``_by_prefix`` over a wide range of suffixes (a short query), vectorised."""
+        import numpy as np
+
+        if self._arrays is None:
+            self._arrays = (
+                np.asarray(self._suffix_entry, dtype=np.int32),
+                np.asarray(self._population, dtype=np.int64),
+                np.asarray(
+                    [
+                        d if k == "commune" else ""
+                        for k, d in zip(self._columns[0], self._columns[5], strict=True)
+                    ],
+                    dtype=object,
+                ),
+            )
+        suffix_entry, population, departements = self._arrays
+        entry = suffix_entry[lo:hi]
+        position = np.arange(lo, hi)
+        tier = np.where(position < whole, int(Tier.WORD), int(Tier.PREFIX))
+        if departement:
+            keep = departements[entry] == departement
+            entry, tier, position = entry[keep], tier[keep], position[keep]
+        score = tier * 10**12 - population[entry]
         if len(score) > k:
             part = np.argpartition(score, k - 1)[:k]
-            entry, tier, score = entry[part], tier[part], score[part]
-        order = np.argsort(score, kind="stable")
+            entry, tier, score, position = entry[part], tier[part], score[part], position[part]
+        order = np.lexsort((position, score))  # score, then position: as the pure Python path
         return [(int(entry[i]), Tier(int(tier[i]))) for i in order]
 
     def _by_codes(self, compact: str) -> list[Match]:
@@ -239,17 +380,69 @@ class Gazetteer:
         return []
 
 
-_CACHE: dict[tuple[str, float], Gazetteer] = {}
+_CACHE: dict[tuple[str, int, int], Gazetteer] = {}
+_CODE_FILES = ("lookup.py", "normalize.py")
+
+
+def _code_stamp() -> str:
+    """SHA-256 (hex, 12 characters) of the modules that shape a pickled gazetteer."""
+    digest = hashlib.sha256()
+    for name in _CODE_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def index_path(path: Path) -> Path:
+    """Where the pickled gazetteer of the warehouse at ``path`` is kept (beside the derived
+    copies: ``<warehouse dir>/derive/<name>-repertoire.pickle``)."""
+    return path.parent / "derive" / f"{path.stem}-repertoire.pickle"
+
+
+def _read_index(file: Path, key: tuple[str, int, int, str]) -> Gazetteer | None:
+    try:
+        with file.open("rb") as f:
+            if pickle.load(f) != key:  # the key first: a stale file is not unpickled further
+                return None
+            gazetteer = pickle.load(f)
+    except Exception:
+        return None
+    return gazetteer if isinstance(gazetteer, Gazetteer) else None
+
+
+def _write_index(file: Path, key: tuple[str, int, int, str], gazetteer: Gazetteer) -> None:
+    """Pickle atomically; a read-only folder only costs the next process a rebuild."""
+    tmp = file.with_name(f".{file.name}.{os.getpid()}")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(gazetteer, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(file)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def gazetteer_for(path: Path) -> Gazetteer:
-    """The gazetteer of the warehouse at ``path``, cached until the file changes."""
-    key = (str(path.resolve()), path.stat().st_mtime)
+    """The gazetteer of the warehouse at ``path``, cached in memory until the file changes, and
+    pickled beside the warehouse (keyed by the warehouse file's size and modification time and by
+    the lookup code) so that a new process reads it in a few tens of milliseconds instead of
+    rebuilding it from the tables (about a second)."""
+    resolved = path.resolve()
+    stat = resolved.stat()
+    key = (str(resolved), stat.st_size, stat.st_mtime_ns)
     if key not in _CACHE:
         _CACHE.clear()
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            _CACHE[key] = Gazetteer.from_warehouse(con)
-        finally:
-            con.close()
+        file_key = (*key, _code_stamp())
+        file = index_path(resolved)
+        gazetteer = _read_index(file, file_key)
+        if gazetteer is None:
+            import duckdb
+
+            con = duckdb.connect(str(resolved), read_only=True)
+            try:
+                gazetteer = Gazetteer.from_warehouse(con)
+            finally:
+                con.close()
+            _write_index(file, file_key, gazetteer)
+        _CACHE[key] = gazetteer
     return _CACHE[key]

@@ -180,6 +180,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # Behind N reverse proxies of our own, the client is the N-th address from the right of
 # X-Forwarded-For (see teletravail.web.client_ip); 0 (default): REMOTE_ADDR.
 TELETRAVAIL_TRUSTED_PROXY_COUNT = int(os.environ.get("TELETRAVAIL_TRUSTED_PROXY_COUNT") or 0)
+# A diagnostic for a reference day not yet computed (rail service and indicators, ~12 s) is computed
+# by the task worker while the page shows "calcul en cours" (teletravail.web.diagnostics.tasks).
+TELETRAVAIL_DERIVE_IN_BACKGROUND = True
 AXES_CLIENT_IP_CALLABLE = "teletravail.web.client_ip.client_ip"
 # Survey submissions through the API, per minute (teletravail.web.api_routes.limits; 0: no limit),
 # counted in the database cache "limites" (shared by all workers; `createcachetable`).

@@ -8,3 +8,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teletravail.web.settings")
 application = get_wsgi_application()
+
+if os.environ.get("TELETRAVAIL_WARMUP") == "1":  # set by ``teletravail serve`` for its workers
+    from teletravail.web.warmup import start_worker_warmup
+
+    start_worker_warmup()

@@ -1,23 +1,31 @@
 """What the diagnostic pages need from the domain: derived warehouse, report, ranking, in a cache.
 
-``build_report`` takes about 0.6 s, so reports are kept in a small in-process LRU cache keyed by
-the derived warehouse file (path and modification time: a rebuilt warehouse is a new key), the
-territory and the reference day. The ACV ranking is cached the same way.
+``build_report`` takes about 0.6 s (mostly its matplotlib charts), so built diagnostics are kept
+in a small in-process LRU cache keyed by the derived warehouse file (path and modification time: a
+rebuilt warehouse is a new key), the territory, the reference day and the measures shown, and also
+pickled on disk beside the derived warehouse (``derive/pages/``, keyed as well by a fingerprint of
+the report code), so that the other web workers and the next server start read them in
+milliseconds. The ACV ranking is cached in memory the same way. A new reference day is never
+computed inside a request (``ready_warehouse``, ``diagnostics.tasks``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
 import duckdb
 
-from teletravail.derived import ensure_derived
+from teletravail.derived import current_derived, ensure_derived
 from teletravail.diagnostic.reading import IndicatorValue, read_indicators
 from teletravail.errors import ConfigError
 from teletravail.reports.diagnostic import build_report
@@ -69,6 +77,18 @@ def derived_warehouse(day: date | None) -> tuple[Path, date]:
     return ensure_derived(territory_service.warehouse(), day=day)
 
 
+def ready_warehouse(day: date | None) -> tuple[Path | None, date]:
+    """The reference day (``day``, or the default one when None) and its derived warehouse when
+    already computed, None otherwise (ConfigError for a day the rail feeds do not cover). With
+    ``TELETRAVAIL_DERIVE_IN_BACKGROUND`` off (the test settings), it is computed now instead, as
+    ``derived_warehouse`` does."""
+    from django.conf import settings
+
+    if not getattr(settings, "TELETRAVAIL_DERIVE_IN_BACKGROUND", True):
+        return derived_warehouse(day)
+    return current_derived(territory_service.warehouse(), day=day)
+
+
 @dataclass(frozen=True)
 class DiagnosticData:
     """A report and, per indicator id, its explanation (definition, formula, sources)."""
@@ -85,6 +105,11 @@ def diagnostic_data(
     return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day, measures)
 
 
+# One report built at a time per process: the start-up warm-up (a thread) and the requests share
+# matplotlib, whose figure registry is not thread-safe.
+_BUILD_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=64)
 def _diagnostic(
     derived: str,
@@ -94,14 +119,74 @@ def _diagnostic(
     day: date,
     measures: tuple[MesureLocale, ...],
 ) -> DiagnosticData:
+    file = _stored_path(Path(derived), stamp, kind, code, day, measures)
+    stored = _read_stored(file)
+    if stored is not None:
+        return stored
     entry = territory_service.entry(kind, code)
-    con = duckdb.connect(derived, read_only=True)
+    with _BUILD_LOCK:
+        con = duckdb.connect(derived, read_only=True)
+        try:
+            report = build_report(con, entry, day=day, measures=measures)
+            methods = {v.id: v for v in read_indicators(con, kind, code)}
+        finally:
+            con.close()
+    data = DiagnosticData(report=report, methods=methods)
+    _write_stored(file, data)
+    return data
+
+
+@cache
+def _reports_fingerprint() -> str:
+    """SHA-256 (hex, 12 characters) of the report code and templates: an upgrade of the reports
+    is a new folder of stored diagnostics (the derived warehouse's own fingerprint covers the
+    indicators)."""
+    root = Path(build_report.__code__.co_filename).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".html", ".toml", ".css", ".j2"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _stored_path(
+    derived: Path,
+    stamp: int,
+    kind: str,
+    code: str,
+    day: date,
+    measures: tuple[MesureLocale, ...],
+) -> Path:
+    """Where a built diagnostic is kept for the other workers and the next server start:
+    ``<derive>/pages/<derived copy>-<its mtime>-<reports fingerprint>/<kind>-<code>-<day>-<hash
+    of the measures shown>.pickle`` (a new derived copy or report code is a new folder)."""
+    shown = hashlib.sha256(repr(measures).encode()).hexdigest()[:12]
+    folder = derived.parent / "pages" / f"{derived.stem}-{stamp}-{_reports_fingerprint()}"
+    return folder / f"{kind}-{code}-{day.isoformat()}-{shown}.pickle"
+
+
+def _read_stored(file: Path) -> DiagnosticData | None:
     try:
-        report = build_report(con, entry, day=day, measures=measures)
-        methods = {v.id: v for v in read_indicators(con, kind, code)}
-    finally:
-        con.close()
-    return DiagnosticData(report=report, methods=methods)
+        with file.open("rb") as f:
+            data = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+    return data if isinstance(data, DiagnosticData) else None
+
+
+def _write_stored(file: Path, data: DiagnosticData) -> None:
+    """Pickle atomically; a read-only folder only means the next worker builds it again."""
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(file)
+    except (OSError, pickle.PicklingError):
+        tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

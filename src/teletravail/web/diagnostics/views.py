@@ -6,6 +6,7 @@ Both read only the derived analytic warehouse (no private data): no account is n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from teletravail.web.diagnostics import service
 from teletravail.web.territories import service as territory_service
 from teletravail.web.territories.service import KIND_LABELS
 
+PENDING_REFRESH_SECONDS = 3  # the "calcul en cours" page reloads itself this often
 RANKING_TITLE = (
     "Classement des communes Action Cœur de Ville : attractivité pour les télétravailleurs"
 )
@@ -51,6 +53,26 @@ def _error(
         "diagnostics/error.html",
         {"title": title, "message": message, "date_text": date_text, "date_error": date_error},
         status=status,
+    )
+
+
+def _pending(request: HttpRequest, kind: str, code: str, day: date) -> HttpResponse:
+    """The page that waits for the derived warehouse of ``day`` (enqueued now if needed): it
+    refreshes itself every few seconds until the diagnostic can be shown (202 Accepted)."""
+    from teletravail.web.diagnostics.tasks import request_day
+
+    request_day(day, kind, code)
+    entry = territory_service.entry(kind, code)
+    return render(
+        request,
+        "diagnostics/pending.html",
+        {
+            "title": f"Diagnostic télétravail — {entry.nom} : calcul en cours",
+            "nom": entry.nom,
+            "day": day,
+            "refresh_seconds": PENDING_REFRESH_SECONDS,
+        },
+        status=202,
     )
 
 
@@ -194,7 +216,10 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     date_error = ""
     try:  # only the day is the user's: other errors are the server's
-        derived, day = service.derived_warehouse(service.parse_day(date_text))
+        ready, day = service.ready_warehouse(service.parse_day(date_text))
+        if ready is None:  # computed in the background, never inside the request
+            return _pending(request, kind, code, day)
+        derived = ready
     except ConfigError as exc:
         # The page for the default day, with the message under the field (400).
         date_error = _date_error(exc)
