@@ -136,8 +136,9 @@ class Tuile(_Frozen):
 
     ``valeur``: the value as displayed (« donnée non disponible » when the data cannot say, never
     0); ``detail``: a second line (interval, morning trains, CO2 avoided, rank…); ``nature``:
-    ``estimation`` (model applied to national rates, scenario) or ``mesure`` (computed from
-    observed data, or measured by the local survey); ``comparaison``: the same figure for the
+    ``estimation`` (model applied to national rates, scenario), ``calcul`` (computed by the project
+    from published data: timetables, scores, changes) or ``mesure`` (a value as published, or
+    measured by the local survey); ``comparaison``: the same figure for the
     comparable territories (median) or a national value; ``source``: short citations with their
     vintage; ``ancre``: the id of the detail section in the report and the web page
     (``t-<theme>``).
@@ -147,7 +148,7 @@ class Tuile(_Frozen):
     libelle: str
     valeur: str
     detail: str | None = None
-    nature: Literal["estimation", "mesure"]
+    nature: Literal["estimation", "calcul", "mesure"]
     disponible: bool = True
     comparaison: str | None = None
     source: str

@@ -150,7 +150,7 @@ def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for t in s.tuiles:
-        nature = "mesure" if t.nature == "mesure" else "estimation"
+        nature = t.nature
         lines.append(
             f"| {t.libelle} | {t.valeur} | {t.detail or '–'} | {t.comparaison or '–'} | "
             f"{nature} | {t.source} |"

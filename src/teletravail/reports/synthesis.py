@@ -251,7 +251,7 @@ def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[flo
         if none
         else NOT_AVAILABLE,
         detail=", ".join(detail) or None,
-        nature="mesure",
+        nature="calcul",
         disponible=duration is not None or none,
         comparaison=_peer_text(peers, duration, "duree_min_metropole"),
         source=_sources(by_id.get("duree_min_metropole")),
@@ -300,7 +300,7 @@ def _score_tile(
         detail=f"{rank[0]}{'er' if rank[0] == 1 else 'e'} sur {format_number(rank[1], 0)} {rank[2]}"
         if rank
         else None,
-        nature="mesure",
+        nature="calcul",
         disponible=score is not None,
         comparaison=_peer_text(peers, score, "score_attractivite"),
         source=SCORE_SOURCE,
@@ -330,7 +330,7 @@ def _population_tile(
         libelle="Évolution de la population",
         valeur=parts[0] if parts else NOT_AVAILABLE,
         detail=", ".join([*parts[1:], *([f"{pop.text} en 2023"] if pop else [])]) or None,
-        nature="mesure",
+        nature="calcul",
         disponible=bool(parts),
         comparaison="médiane des territoires comparables : " + ", ".join(medians)
         if medians
