@@ -15,6 +15,7 @@ from rich.table import Table
 from teletravail import settings
 from teletravail.cli.errors import handle_errors
 from teletravail.errors import LookupFailed
+from teletravail.format_fr import format_number
 from teletravail.territory.card import TerritoryCard, card_for
 from teletravail.territory.lookup import LookupResult, Tier, gazetteer_for
 from teletravail.warehouse import open_warehouse
@@ -155,7 +156,7 @@ def render_card(card: TerritoryCard) -> None:
             f"{g.nom} (UIC {g.uic}, segment {g.segment_drg or '?'}) : "
             f"{_fmt_int(g.voyageurs_2023)} voyageurs en 2023"
             + (
-                f" — gare voisine, à {g.distance_km:.1f} km du centre".replace(".", ",")
+                f" — gare voisine, à {format_number(g.distance_km, 1)} km du centre"
                 if not g.dans_territoire and g.distance_km is not None
                 else ""
             )

@@ -142,7 +142,7 @@ def territory_missing_networks(
     return [
         MissingNetworkStation(
             nom=r[0],
-            distance_km=round(r[1], 1) if r[1] is not None else None,
+            distance_km=_km(r[1]),
             reseaux=list(r[2]),
             lignes=list(r[3]),
         )
@@ -221,7 +221,7 @@ def load_station_services(
             commune_code=r[2],
             voyageurs_2023=r[3],
             distance_km=_km(where.get(str(r[0]), (None, True))[0]),
-            dans_territoire=where[str(r[0])][1] if str(r[0]) in where else True,
+            dans_territoire=where.get(str(r[0]), (None, True))[1],
             jour=day,
             desservie=r[4],
             departs_train=r[5],

@@ -170,9 +170,7 @@ def _read_stored(file: Path) -> DiagnosticData | None:
     try:
         with file.open("rb") as f:
             data = pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except Exception:
+    except Exception:  # absent, partly written or from another version: rebuilt
         return None
     return data if isinstance(data, DiagnosticData) else None
 
