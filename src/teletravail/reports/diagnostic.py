@@ -34,7 +34,7 @@ from teletravail.rail.stations import (
     territory_station_distances,
     territory_stations,
 )
-from teletravail.reports.charts import render_bars
+from teletravail.reports import svgchart
 from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
 from teletravail.reports.model import (
     DiagnosticReport,
@@ -448,8 +448,13 @@ def _chart(
     for c, _ in others:
         v = values.get(c, {}).get(indicator.id)
         data.append(float(v) if isinstance(v, int | float) else None)
-    return render_bars(
-        labels, data, title=f"{indicator.label} : comparaison", unit=indicator.unit, highlight=0
+    return svgchart.bars(
+        labels,
+        data,
+        title=f"{indicator.label} : comparaison",
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        highlight=0,
     )
 
 

@@ -1,4 +1,4 @@
-"""Survey charts as inline SVG (matplotlib, the style of :mod:`teletravail.reports.charts`).
+"""Survey charts as inline SVG, drawn with matplotlib (the diagnostic's colours).
 
 The SVG carries no ``<style>`` element and no ``style`` attribute: matplotlib's inline CSS is
 turned into SVG presentation attributes (``fill``, ``stroke``, ``font-size``…), so the charts
@@ -16,19 +16,45 @@ cleaned of control characters and lone surrogates (:func:`teletravail.surveys.te
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
-from teletravail.reports.charts import BAR, STYLE_ATTRIBUTE, STYLE_ELEMENT, _attributes, _svg
+from teletravail.reports.svgchart import BAR
 from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
 from teletravail.surveys.stats import HIDDEN_REASON
 from teletravail.surveys.textcheck import clean_text
 
+plt.rcParams.update(
+    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "tt"}
+)
 ERROR = "#3a3a3a"
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _attributes(match: re.Match[str]) -> str:
+    parts = []
+    for declaration in match.group(1).split(";"):
+        if ":" not in declaration:
+            continue
+        name, value = (p.strip() for p in declaration.split(":", 1))
+        parts.append(f'{name}="{value.replace(chr(34), chr(39))}"')
+    return " ".join(parts)
 
 
 def strict_svg(svg: str) -> str:
