@@ -18,7 +18,7 @@ from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES
 from teletravail.errors import WarehouseError
 from teletravail.impact.models import ScenarioAssumptions
 from teletravail.impact.scenario import default_assumptions
-from teletravail.navettes.profile import commute_profile
+from teletravail.navettes.profile import CommuteProfile, commute_profile
 
 USER = "valeur saisie par l'utilisateur"
 
@@ -60,8 +60,12 @@ def territory_assumptions(
     telework_days: float | None = None,
     flex_office_share: float = 0.0,
     modal_split: Mapping[str, float] | None = None,
+    profile: CommuteProfile | None = None,
 ) -> ScenarioAssumptions:
-    """Assumptions from the territory's indicators, with the user's overrides (rates 0-1)."""
+    """Assumptions from the territory's indicators, with the user's overrides (rates 0-1).
+
+    ``profile``: the territory's commuting profile when the caller already has it (read from
+    the flows otherwise)."""
     population, workers, estimate = territory_inputs(con, kind, code)
     origins = {
         "population": "INSEE, COG 2026 (population municipale, recensement 2023)",
@@ -74,7 +78,8 @@ def territory_assumptions(
     if flex_office_share:
         origins["part_flex_office"] = USER
     bands = None
-    profile = commute_profile(con, kind, code, name)
+    if profile is None:
+        profile = commute_profile(con, kind, code, name)
     if profile is not None:
         bands = [(b.libelle, b.distance_moyenne_km, b.part) for b in profile.tranches]
         word = "estimation" if profile.statut == "estimation" else "mesure"

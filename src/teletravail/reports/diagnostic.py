@@ -28,6 +28,7 @@ from teletravail.format_fr import plural
 from teletravail.impact.calculator import load_modes
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
+from teletravail.navettes.profile import CommuteProfile, commute_profile
 from teletravail.opendata.catalogue import get_source
 from teletravail.rail.stations import (
     load_station_services,
@@ -35,6 +36,7 @@ from teletravail.rail.stations import (
     territory_stations,
 )
 from teletravail.reports import svgchart
+from teletravail.reports.graphs import build_graphs
 from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
 from teletravail.reports.model import (
     DiagnosticReport,
@@ -546,10 +548,13 @@ def _desserte(
 
 
 def _impact(
-    con: duckdb.DuckDBPyConnection, entry: Entry, measures: Sequence[MesureLocale] = ()
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    measures: Sequence[MesureLocale] = (),
+    profile: CommuteProfile | None = None,
 ) -> tuple[tuple[Figure, ...], tuple[str, ...]]:
     try:
-        a = territory_assumptions(con, entry.kind, entry.code, entry.nom)
+        a = territory_assumptions(con, entry.kind, entry.code, entry.nom, profile=profile)
     except WarehouseError:
         return (), ()
     # a local measurement replaces the national estimate only when the rule is met
@@ -721,7 +726,11 @@ def build_report(
             else None
         )
         themes.append(Theme(id=theme.id, titre=theme.label, figures=figures, graphique_svg=chart))
-    impact, hypotheses = _impact(con, entry, measures)
+    try:
+        profile = commute_profile(con, entry.kind, entry.code, entry.nom)
+    except WarehouseError:
+        profile = None
+    impact, hypotheses = _impact(con, entry, measures, profile)
     used = sorted(
         {s.id for v in values for s in v.sources}
         | {s.id for s in card.sources}
@@ -743,4 +752,7 @@ def build_report(
         comparaisons=comparisons(measures, by_id),
     )
     synthesis = build_synthesis(con, entry, day, by_id, report)
-    return report.model_copy(update={"synthese": synthesis})
+    graphs = build_graphs(con, entry, by_id, report, profile=profile, day=day)
+    return report.model_copy(
+        update={"synthese": synthesis.model_copy(update={"graphiques": graphs})}
+    )

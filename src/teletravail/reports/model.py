@@ -166,6 +166,22 @@ class Lacune(_Frozen):
     remede: str
 
 
+class Graphique(_Frozen):
+    """A chart of the synthesis: its SVG (drawn by :mod:`teletravail.reports.svgchart`) and the
+    same figures as a table (``colonnes``, ``lignes`` of displayed texts: the chart's accessible
+    alternative, and what the Markdown and JSON outputs carry). ``nature`` as for a tile;
+    ``source``: short citations with vintage; ``note``: how to read it, its limits."""
+
+    id: str
+    titre: str
+    svg: str
+    nature: Literal["estimation", "calcul", "mesure"]
+    source: str
+    note: str | None = None
+    colonnes: tuple[str, ...]
+    lignes: tuple[tuple[str, ...], ...]
+
+
 class Synthesis(_Frozen):
     """What the diagnostic opens with: headline tiles, three to five sentences on what the
     figures mean for the territory, and the main data gaps."""
@@ -173,6 +189,7 @@ class Synthesis(_Frozen):
     tuiles: tuple[Tuile, ...]
     phrases: tuple[str, ...] = ()
     lacunes: tuple[Lacune, ...] = ()
+    graphiques: tuple[Graphique, ...] = ()
 
 
 class DiagnosticReport(_Frozen):

@@ -165,6 +165,14 @@ def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
             f"{', '.join(g.indicateurs)} : {g.remede}."
             for g in s.lacunes
         ]
+    for g in s.graphiques:  # the charts' figures as tables (Markdown has no drawings)
+        lines += ["", f"### {g.titre}", ""]
+        lines += ["| " + " | ".join(g.colonnes) + " |", "|" + "---|" * len(g.colonnes)]
+        lines += ["| " + " | ".join(row) + " |" for row in g.lignes]
+        lines += [
+            "",
+            f"{g.nature.capitalize()}. {g.note + ' ' if g.note else ''}Source : {g.source}.",
+        ]
     return lines
 
 

@@ -285,12 +285,10 @@ def columns(
     writes one category label in that many (dense axes such as 24 hours). A category whose
     values are all missing is marked « n.d. »."""
     n = max(len(categories), 1)
-    totals = []
+    totals: list[float | None] = []
     for i in range(len(categories)):
-        vals = [s.values[i] for s in series if s.values[i] is not None]
-        totals.append(
-            (sum(v for v in vals if v is not None) if stacked else max(vals)) if vals else None
-        )
+        vals = [v for v in (s.values[i] for s in series) if v is not None]
+        totals.append((sum(vals) if stacked else max(vals)) if vals else None)
     peak = max([t for t in totals if t is not None] + [0.0])
     ticks = nice_ticks(0.0, peak if peak > 0 else 1.0)
     legend, legend_h = _legend(series, TITLE + 12) if len(series) > 1 else ([], 0.0)

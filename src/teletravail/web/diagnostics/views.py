@@ -180,6 +180,8 @@ def _synthesis_context(
         for t in (synthesis.tuiles if synthesis else ())
     ]
     toc = [("synthese", "Synthèse")] if synthesis else []
+    if synthesis and synthesis.graphiques:
+        toc.append(("graphiques", "En graphiques"))
     toc.append(("resume", "En bref"))
     if report.comparaisons:
         toc.append(("mesures", "Estimation nationale et mesure locale"))

@@ -1,0 +1,255 @@
+"""The charts of the synthesis: what people would rather look at than read.
+
+:func:`build_graphs` returns, in this order and only where the data can say something:
+
+- ``pairs``: the attractiveness score (0–100) of the territory and of its comparable
+  territories (the report's peer table), with the median of the territories it is ranked among
+  (Action Cœur de Ville communes, communes or EPCIs of metropolitan France) as a dashed line;
+- ``evolution``: population (2013, 2018, 2021, 2023) and jobs at the place of work (2013, 2018)
+  as an index, base 100 in 2013, with the département's population (2013, 2018); missing years
+  are skipped, never drawn at 0;
+- ``navettes``: the employed residents' share (%) in each one-way commuting distance band (the
+  bands of the CO2 scenario), measured (MOBPRO) or estimated (gravity model). Bands beyond the
+  model's reach (``cutoff_km`` of ``navettes/parametres.toml``) are « n.d. » for an estimate: the
+  model does not place anyone there, which is not the same as nobody going there;
+- ``journee``: train and coach departures per hour of the day from the territory's busiest
+  station (most train departures on the reference day).
+
+Each chart comes with its figures as a table (the accessible alternative), its nature and its
+sources.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import duckdb
+
+from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES
+from teletravail.diagnostic.reading import IndicatorValue
+from teletravail.format_fr import format_number
+from teletravail.navettes.estimate import load_parameters
+from teletravail.navettes.profile import SCENARIO_BANDS, CommuteProfile
+from teletravail.reports import svgchart
+from teletravail.reports.model import DiagnosticReport, Graphique
+from teletravail.reports.svgchart import Series
+from teletravail.reports.synthesis import SCORE_SOURCE
+from teletravail.reports.synthesis import _sources as sources_of
+from teletravail.territory.lookup import Entry
+
+ND = "n.d."
+POPULATION_YEARS = (
+    (2013, "population_2013"),
+    (2018, "population_2018"),
+    (2021, "population_2021"),
+    (2023, "population_2023"),
+)
+JOB_YEARS = ((2013, "emplois_2013"), (2018, "emplois_2018"))
+
+
+def _number(by_id: Mapping[str, IndicatorValue], ind: str) -> float | None:
+    v = by_id.get(ind)
+    if v is None or v.status != "disponible" or not isinstance(v.value, int | float):
+        return None
+    return float(v.value)
+
+
+def _score_population(
+    con: duckdb.DuckDBPyConnection, entry: Entry
+) -> tuple[list[float], str] | None:
+    """Scores of the territories the attractiveness rank is computed among, and their name."""
+    if entry.kind == "commune":
+        row = con.execute(
+            "SELECT acv, zone = 'metro' FROM communes WHERE code = ?", [entry.code]
+        ).fetchone()
+        if row is None or not row[1]:
+            return None
+        rows = con.execute(
+            f"""SELECT i.score_attractivite FROM communes c
+                JOIN indicateurs_commune i ON i.code = c.code
+                WHERE c.zone = 'metro' AND i.score_attractivite IS NOT NULL
+                {"AND c.acv" if row[0] else ""}"""
+        ).fetchall()
+        among = "communes Action Cœur de Ville" if row[0] else "communes de métropole"
+    else:
+        rows = con.execute(
+            """SELECT score_attractivite FROM indicateurs_epci
+               WHERE score_attractivite IS NOT NULL AND siren IN (
+                   SELECT epci_siren FROM communes WHERE zone = 'metro')"""
+        ).fetchall()
+        among = "EPCI de métropole"
+    values = [float(r[0]) for r in rows]
+    return (values, among) if values else None
+
+
+def _peer_graph(
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    by_id: Mapping[str, IndicatorValue],
+    report: DiagnosticReport,
+) -> Graphique | None:
+    score = _number(by_id, "score_attractivite")
+    peers = [r for r in (report.pairs.lignes if report.pairs else ()) if not r.est_territoire]
+    if score is None or not peers:
+        return None
+    table, key = LEVEL_TABLES[entry.kind], LEVEL_KEYS[entry.kind]
+    found = dict(
+        con.execute(
+            f"SELECT {key}, score_attractivite FROM {table} WHERE list_contains(?, {key})",
+            [[p.code for p in peers]],
+        ).fetchall()
+    )
+    labels = [entry.nom, *(p.nom for p in peers)]
+    values: list[float | None] = [score]
+    values += [
+        float(v) if isinstance(v, int | float) else None
+        for v in map(found.get, (p.code for p in peers))
+    ]
+    population = _score_population(con, entry)
+    reference = None
+    if population is not None:
+        reference = (f"médiane des {population[1]}", statistics.median(population[0]))
+    title = "Note d'attractivité pour les télétravailleurs : le territoire et ses comparables"
+    svg = svgchart.bars(
+        labels,
+        values,
+        title=title,
+        unit="sur 100",
+        decimals=0,
+        highlight=0,
+        reference=reference,
+    )
+    rows = [
+        (lab, svgchart.value_label(v, "sur 100", 0)) for lab, v in zip(labels, values, strict=True)
+    ]
+    if reference is not None:
+        rows.append((reference[0], svgchart.value_label(reference[1], "sur 100", 0)))
+    return Graphique(
+        id="pairs",
+        titre=title,
+        svg=svg,
+        nature="calcul",
+        source=SCORE_SOURCE,
+        note=f"Territoires comparables : {report.pairs.regle}." if report.pairs else None,
+        colonnes=("Territoire", "Note"),
+        lignes=tuple(rows),
+    )
+
+
+def _evolution_graph(by_id: Mapping[str, IndicatorValue]) -> Graphique | None:
+    pop = {year: _number(by_id, ind) for year, ind in POPULATION_YEARS}
+    jobs = {year: _number(by_id, ind) for year, ind in JOB_YEARS}
+    base_pop, base_jobs = pop.get(2013), jobs.get(2013)
+    known_pop = [y for y, v in pop.items() if v is not None]
+    if base_pop is None or len(known_pop) < 2:
+        return None
+    years = [y for y, _ in POPULATION_YEARS]
+
+    def index(values: Mapping[int, float | None], base: float | None) -> list[float | None]:
+        return [
+            None if base is None or values.get(y) is None else 100 * values[y] / base  # type: ignore[operator]
+            for y in years
+        ]
+
+    series = [Series("Population", index(pop, base_pop))]
+    if base_jobs is not None and jobs.get(2018) is not None:
+        series.append(Series("Emplois au lieu de travail", index(jobs, base_jobs)))
+    dept = _number(by_id, "evolution_population_departement_2013_2018")
+    if dept is not None:
+        series.append(Series("Population du département", [100.0, 100.0 + dept, None, None]))
+    title = "Population et emplois : indice base 100 en 2013"
+    svg = svgchart.lines(
+        years, series, title=title, unit="indice", decimals=1, reference=("base 100 en 2013", 100.0)
+    )
+    columns = ("Année", "Population", "Emplois au lieu de travail")
+    rows = tuple(
+        (
+            str(y),
+            format_number(pop[y], 0) if pop.get(y) is not None else ND,  # type: ignore[arg-type]
+            format_number(jobs[y], 0) if jobs.get(y) is not None else ND,  # type: ignore[arg-type]
+        )
+        for y in years
+    )
+    note = (
+        "Population : recensements 2013, 2018 et 2021, population municipale 2023 (COG 2026) ; "
+        "emplois au lieu de travail : recensements 2013 et 2018 (pas de valeur plus récente "
+        "chargée)."
+    )
+    if dept is not None:
+        note += f" Population du département de 2013 à 2018 : {format_number(dept, 1)} %."
+    return Graphique(
+        id="evolution",
+        titre=title,
+        svg=svg,
+        nature="calcul",
+        source=sources_of(
+            *(by_id.get(i) for _, i in POPULATION_YEARS), *(by_id.get(i) for _, i in JOB_YEARS)
+        ),
+        note=note,
+        colonnes=columns,
+        lignes=rows,
+    )
+
+
+def _commuting_graph(
+    profile: CommuteProfile | None, by_id: Mapping[str, IndicatorValue]
+) -> Graphique | None:
+    if profile is None:
+        return None
+    estimated = profile.statut == "estimation"
+    params = load_parameters()
+    reach = max(params.cutoff_km, params.hub_radius_km)
+    labels: list[str] = []
+    values: list[float | None] = []
+    # the profile's bands are SCENARIO_BANDS, in that order
+    for band, (_, low, high) in zip(profile.tranches, SCENARIO_BANDS, strict=True):
+        if estimated and low >= reach:
+            labels.append(band.libelle)
+            values.append(None)
+        elif estimated and high > reach:
+            labels.append(f"{band.libelle} (estimé jusqu'à {format_number(reach, 0)} km)")
+            values.append(100 * band.part)
+        else:
+            labels.append(band.libelle)
+            values.append(100 * band.part)
+    title = "Actifs résidents selon la distance domicile-travail (aller, à vol d'oiseau)"
+    note = (
+        f"Flux estimés par un {profile.methode} ({profile.reference}) : il ne place aucune "
+        f"navette au-delà de {format_number(reach, 0)} km, ces trajets ne sont pas estimés (n.d.)."
+        if estimated
+        else f"Flux mesurés : {profile.methode}."
+    )
+    svg = svgchart.bars(labels, values, title=title, unit="%", decimals=0)
+    return Graphique(
+        id="navettes",
+        titre=title,
+        svg=svg,
+        nature="estimation" if estimated else "mesure",
+        source=sources_of(by_id.get("distance_navette_moyenne_km")),
+        note=note,
+        colonnes=("Distance", "Part des actifs résidents"),
+        lignes=tuple(
+            (lab, svgchart.value_label(v, "%", 0)) for lab, v in zip(labels, values, strict=True)
+        ),
+    )
+
+
+def build_graphs(
+    con: duckdb.DuckDBPyConnection,
+    entry: Entry,
+    by_id: Mapping[str, IndicatorValue],
+    report: DiagnosticReport,
+    *,
+    profile: CommuteProfile | None,
+    day: date | None = None,
+) -> tuple[Graphique, ...]:
+    """The synthesis charts of ``report`` (see the module docstring); ``profile``: the
+    territory's commuting profile (None: no flow, the chart is left out)."""
+    graphs: Sequence[Graphique | None] = (
+        _peer_graph(con, entry, by_id, report),
+        _evolution_graph(by_id),
+        _commuting_graph(profile, by_id),
+    )
+    return tuple(g for g in graphs if g is not None)
