@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from teletravail.surveys.analysis import analyse
-from teletravail.surveys.charts import percent, render_needs, render_segment_shares, strict_svg
+from teletravail.surveys.charts import percent, render_needs, render_segment_shares
 from tests.surveys.analysis_forms import residents_form
 from tests.surveys.test_analysis import sample
 
@@ -38,15 +37,18 @@ def test_needs_ranked() -> None:
     assert len(found) == 3 and positions == sorted(positions)  # drawn top-down, largest first
 
 
-def test_strict_svg_and_percent() -> None:
-    raw = (
-        '<svg width="1"><defs><style type="text/css">*{a: b}</style></defs>'
-        "<text style=\"font-size: 9px; font-family: 'DejaVu Sans'\">x</text></svg>"
-    )
-    out = strict_svg(raw)
-    assert re.search(r'font-size="9px" font-family="\'DejaVu Sans\'"', out)
-    assert "<style" not in out and 'stroke-linejoin="round"' in out
+def test_percent() -> None:
     assert percent(0.4237) == "42,4\u202f%" and percent(0.6) == "60\u202f%"
+
+
+def test_intervals_are_drawn_as_error_bars() -> None:
+    from teletravail.surveys.charts import render_shares
+
+    svg = render_shares(["A", "B"], [0.5, None], [0.4, None], [0.6, None], title="t")
+    root = check_strict(svg)
+    paths = [e for e in root.iter("{http://www.w3.org/2000/svg}path")]
+    assert len(paths) == 1  # one interval: the hidden bar has none
+    assert "masqué : moins de 5 répondants" in svg and "50\u202f%" in svg
 
 
 def test_results_page_charts() -> None:

@@ -184,21 +184,32 @@ def bars(
     highlight: int | None = None,
     reference: tuple[str, float] | None = None,
     note: str | None = None,
+    intervals: Sequence[tuple[float | None, float | None]] | None = None,
+    texts: Sequence[str] | None = None,
+    domain: tuple[float, float] | None = None,
+    axis: Sequence[tuple[float, str]] = (),
 ) -> str:
     """Horizontal bar chart, one bar per label with its value written at its end.
 
     ``highlight``: index of the bar drawn in the darker colour (the territory itself);
     ``reference``: (label, value) drawn as a dashed vertical line (a median, a national value);
-    ``note``: a line under the chart (source, definition). Negative values extend left of the
-    zero line, their label on their left; a missing value gets no bar and « n.d. ».
+    ``note``: a line under the chart (source, definition); ``intervals``: (low, high) per bar,
+    drawn as an error bar (a confidence interval); ``texts``: the label written at each bar's end
+    instead of its value (e.g. « masqué : moins de 5 répondants »); ``domain``: the value range
+    of the axis (else from the values and 0); ``axis``: (value, label) ticks drawn under the
+    bars. Negative values extend left of the zero line, their label on their left; a missing
+    value gets no bar and « n.d. » (or its ``texts`` entry).
     """
     n = len(labels)
+    shown = list(texts) if texts is not None else [value_label(v, unit, decimals) for v in values]
+    spans = list(intervals) if intervals is not None else [(None, None)] * n
     known = [v for v in values if v is not None]
+    known += [b for pair in spans for b in pair if b is not None]
     ref_value = reference[1] if reference else None
     extent = [*known, *([ref_value] if ref_value is not None else []), 0.0]
-    lo, hi = min(extent), max(extent)
+    lo, hi = domain if domain is not None else (min(extent), max(extent))
     label_w = min(max((text_width(lab) for lab in labels), default=0.0) + 10, WIDTH * 0.38)
-    value_w = max((text_width(value_label(v, unit, decimals), SMALL) for v in values), default=0.0)
+    value_w = min(max((text_width(t, SMALL) for t in shown), default=0.0), WIDTH * 0.36)
     left_pad = value_w + 6 if lo < 0 else 0.0
     x0 = label_w + left_pad
     plot_w = WIDTH - x0 - value_w - 10
@@ -207,7 +218,8 @@ def bars(
     zero = x0 + (0 - lo) * scale
     top = TITLE + 14 + (16 if reference else 0)
     row = 24
-    height = top + n * row + 8 + (18 if note else 0)
+    bottom = top + n * row
+    height = bottom + 8 + (18 if axis else 0) + (18 if note else 0)
     parts: list[str] = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * row
@@ -216,24 +228,40 @@ def bars(
         short = _shorten(label, label_w - 10)
         tip = f"<title>{_esc(label)}</title>" if short != label else ""
         parts.append(f'<text x="0" y="{_num(y + 15)}"{weight}>{tip}{_esc(short)}</text>')
-        text = value_label(value, unit, decimals)
+        text = _shorten(shown[i], value_w + 4, SMALL)
         if value is None:
-            parts.append(_text(zero + 4, y + 15, text, size=SMALL, fill=MUTED))
+            parts.append(_text(zero + 4, y + 15, text, size=SMALL, fill=MUTED, full=shown[i]))
             continue
         x, w = (zero, value * scale) if value >= 0 else (zero + value * scale, -value * scale)
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y + 3)}" width="{_num(max(w, 0.5))}" height="16" '
-            f'fill="{colour}"><title>{_esc(label)} : {_esc(text)}</title></rect>'
+            f'fill="{colour}"><title>{_esc(label)} : {_esc(shown[i])}</title></rect>'
         )
+        end = x + w
+        low, high = spans[i]
+        if low is not None and high is not None:
+            xl, xh = zero + low * scale, zero + high * scale
+            parts.append(
+                f'<path d="M{_num(xl)} {_num(y + 11)}H{_num(xh)}M{_num(xl)} {_num(y + 6)}'
+                f'V{_num(y + 16)}M{_num(xh)} {_num(y + 6)}V{_num(y + 16)}" '
+                f'stroke="{TEXT}" stroke-width="1.2" fill="none"/>'
+            )
+            end = max(end, xh)
         if value >= 0:
-            parts.append(_text(x + w + 4, y + 15, text, size=SMALL))
+            parts.append(_text(end + 4, y + 15, text, size=SMALL, full=shown[i]))
         else:
-            parts.append(_text(x - 4, y + 15, text, size=SMALL, anchor="end"))
-    bottom = top + n * row
+            parts.append(_text(x - 4, y + 15, text, size=SMALL, anchor="end", full=shown[i]))
     parts.append(
         f'<line x1="{_num(zero)}" y1="{_num(top)}" x2="{_num(zero)}" y2="{_num(bottom)}" '
         f'stroke="{MUTED}" stroke-width="1"/>'
     )
+    for value, tick in axis:
+        tx = zero + value * scale
+        parts.append(
+            f'<line x1="{_num(tx)}" y1="{_num(bottom)}" x2="{_num(tx)}" y2="{_num(bottom + 4)}" '
+            f'stroke="{MUTED}" stroke-width="1"/>'
+        )
+        parts.append(_text(tx, bottom + 16, tick, anchor="middle", size=SMALL, fill=MUTED))
     if reference is not None:
         rx = x0 + (reference[1] - lo) * scale
         ref_text = f"{reference[0]} : {value_label(reference[1], unit, decimals)}"
@@ -247,7 +275,7 @@ def bars(
         parts.append(_text(0, height - 5, _shorten(note, WIDTH, SMALL), size=SMALL, fill=MUTED))
     description = _describe(
         title,
-        [f"{lab} {value_label(v, unit, decimals)}" for lab, v in zip(labels, values, strict=True)]
+        [f"{lab} {t}" for lab, t in zip(labels, shown, strict=True)]
         + ([f"{reference[0]} {value_label(reference[1], unit, decimals)}"] if reference else []),
     )
     return "".join([*_open(height, title, description), *parts, "</svg>"])

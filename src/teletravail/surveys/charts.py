@@ -1,67 +1,28 @@
-"""Survey charts as inline SVG, drawn with matplotlib (the diagnostic's colours).
+"""Survey charts as inline SVG, drawn by :mod:`teletravail.reports.svgchart` (the diagnostic's).
 
-The SVG carries no ``<style>`` element and no ``style`` attribute: matplotlib's inline CSS is
-turned into SVG presentation attributes (``fill``, ``stroke``, ``font-size``…), so the charts
-render under a strict Content Security Policy. Text stays text (accessible, searchable).
+The SVG carries no ``<style>`` element, no ``style`` attribute and no script, so the charts render
+under a strict Content Security Policy. Text stays text (accessible, searchable).
 
 - :func:`render_shares` / :func:`render_segment_shares`: a share per segment (horizontal bars,
   95 % interval as error bars; a hidden cell is written "masqué : moins de 5 répondants" or its
   other reason; a hidden segment's size is never printed, "moins de 5" instead);
 - :func:`render_needs`: the residents' needs ranked by share.
 
-Labels and titles may come from answers: they are drawn as plain text, never parsed as
-matplotlib's mathtext (``$…$`` would otherwise be read as a formula, and a broken one fails), and
-cleaned of control characters and lone surrogates (:func:`teletravail.surveys.textcheck.clean_text`).
+Labels and titles may come from answers: they are written as escaped plain text, never parsed
+as markup or formulas, and cleaned of control characters and lone surrogates
+(:func:`teletravail.surveys.textcheck.clean_text`).
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-
-from teletravail.reports.svgchart import BAR
+from teletravail.reports import svgchart
 from teletravail.surveys.analysis_models import Indicator, Segment, SurveyAnalysis
 from teletravail.surveys.stats import HIDDEN_REASON
 from teletravail.surveys.textcheck import clean_text
 
-plt.rcParams.update(
-    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "tt"}
-)
-ERROR = "#3a3a3a"
-STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
-STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
-
-
-def _svg(fig: Figure) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-def _attributes(match: re.Match[str]) -> str:
-    parts = []
-    for declaration in match.group(1).split(";"):
-        if ":" not in declaration:
-            continue
-        name, value = (p.strip() for p in declaration.split(":", 1))
-        parts.append(f'{name}="{value.replace(chr(34), chr(39))}"')
-    return " ".join(parts)
-
-
-def strict_svg(svg: str) -> str:
-    """``svg`` without ``<style>`` elements, its ``style`` attributes as presentation attributes."""
-    text = STYLE_ELEMENT.sub("", svg)
-    text = STYLE_ATTRIBUTE.sub(_attributes, text)
-    return text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+AXIS = ((0.0, "0 %"), (0.25, "25 %"), (0.5, "50 %"), (0.75, "75 %"), (1.0, "100 %"))
 
 
 def percent(value: float) -> str:
@@ -82,58 +43,26 @@ def render_shares(
     """Horizontal bars of shares (fractions in [0, 1]) with their 95 % intervals, as SVG.
 
     A bar without value is written ``hidden_text``, or "masqué : <reason>" when ``reasons``
-    (aligned with ``labels``) gives one. Texts are plain text (no mathtext)."""
-    with plt.rc_context({"text.parse_math": False}):
-        return _render_shares(
-            [clean_text(str(label)) for label in labels],
-            values,
-            lows,
-            highs,
-            title=clean_text(title),
-            hidden_text=hidden_text,
-            reasons=[clean_text(r) if r else r for r in reasons] if reasons else None,
-        )
-
-
-def _render_shares(
-    labels: Sequence[str],
-    values: Sequence[float | None],
-    lows: Sequence[float | None],
-    highs: Sequence[float | None],
-    *,
-    title: str,
-    hidden_text: str,
-    reasons: Sequence[str | None] | None,
-) -> str:
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(n, 1) + 0.9))
-    shown = [v if v is not None else 0.0 for v in values]
-    below = [
-        max(0.0, v - lo) if v is not None and lo is not None else 0.0
-        for v, lo in zip(values, lows, strict=True)
-    ]
-    above = [
-        max(0.0, hi - v) if v is not None and hi is not None else 0.0
-        for v, hi in zip(values, highs, strict=True)
-    ]
-    ax.barh(range(n), shown, color=BAR, xerr=[below, above], ecolor=ERROR, capsize=3)
-    ax.set_yticks(range(n), labels=list(labels))
-    ax.invert_yaxis()
+    (aligned with ``labels``) gives one."""
+    texts = []
     for i, v in enumerate(values):
-        end = shown[i] + above[i]
         reason = reasons[i] if reasons else None
         if v is not None:
-            text = percent(v)
+            texts.append(percent(v))
         elif reason and reason != HIDDEN_REASON:
-            text = f"masqué : {reason}"
+            texts.append(f"masqué : {clean_text(reason)}")
         else:
-            text = hidden_text
-        ax.text(end + 0.01, i, text, va="center", fontsize=8)
-    ax.set_xlim(0.0, 1.25)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
-    ax.set_title(title, loc="left", fontsize=10)
-    ax.spines[["top", "right"]].set_visible(False)
-    return strict_svg(_svg(fig))
+            texts.append(hidden_text)
+    return svgchart.bars(
+        [clean_text(str(label)) for label in labels],
+        values,
+        title=clean_text(title),
+        unit="%",
+        intervals=list(zip(lows, highs, strict=True)),
+        texts=texts,
+        domain=(0.0, 1.0),
+        axis=AXIS,
+    )
 
 
 def render_segment_shares(segments: Sequence[Segment], indicator_id: str, *, title: str) -> str:
