@@ -209,7 +209,7 @@ def _commuting_graph(
             labels.append(band.libelle)
             values.append(None)
         elif estimated and high > reach:
-            labels.append(f"{band.libelle} (estimé jusqu'à {format_number(reach, 0)} km)")
+            labels.append(f"{band.libelle} (≤ {format_number(reach, 0)} km)")
             values.append(100 * band.part)
         else:
             labels.append(band.libelle)

@@ -260,7 +260,8 @@ def _svg_as_image(match: re.Match[str]) -> str:
     label = _ARIA_LABEL.search(head)
     alt = label.group(1) if label else ""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+    css = ' class="graphique"' if 'class="graphique"' in head else ""
+    return f'<img{css} alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
 def render_pdf(report: DiagnosticReport) -> bytes:

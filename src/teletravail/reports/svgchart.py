@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 from teletravail.format_fr import format_number
 
-WIDTH = 640
+WIDTH = 500
 FONT = "DejaVu Sans, Marianne, Arial, sans-serif"
-SIZE = 12  # label font size, user units (≈ px on screen at full width)
-SMALL = 11
-TITLE = 13
+SIZE = 13  # label font size, user units (≈ px on screen at full width)
+SMALL = 12
+TITLE = 14
+TITLE_LINE = 18  # height of one line of the title
 BAR = "#6a6af4"  # DSFR « bleu France » tint
 HIGHLIGHT = "#000091"  # DSFR « bleu France »
 REFERENCE = "#e1000f"  # DSFR « rouge Marianne »
@@ -119,14 +120,37 @@ def _describe(title: str, parts: Sequence[str]) -> str:
 def _open(height: float, title: str, description: str) -> list[str]:
     t = _esc(title)
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="graphique" role="img" aria-label="{t}" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" width="{WIDTH}" height="{_num(height)}" '
         f'font-family="{FONT}" font-size="{SIZE}" fill="{TEXT}">',
         f"<title>{t}</title>",
         f"<desc>{_esc(description)}</desc>",
-        f'<text x="0" y="{TITLE + 2}" font-size="{TITLE}" font-weight="bold">'
-        f"{_esc(_shorten(title, WIDTH, TITLE))}</text>",
+        *(
+            f'<text x="0" y="{TITLE + 2 + k * TITLE_LINE}" font-size="{TITLE}" '
+            f'font-weight="bold">{_esc(line)}</text>'
+            for k, line in enumerate(_wrap(title))
+        ),
     ]
+
+
+def _wrap(title: str, lines: int = 2) -> list[str]:
+    """``title`` cut at spaces into at most ``lines`` lines of the drawing's width (the last one
+    shortened with « … » if needed)."""
+    out: list[str] = []
+    words = title.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", TITLE) <= WIDTH:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = _shorten(out[-1] + " " + " ".join(words), WIDTH, TITLE)
+    return out or [""]
+
+
+def _head(title: str) -> float:
+    """Height taken by the title (its baseline offset for the first element under it)."""
+    return TITLE + (len(_wrap(title)) - 1) * TITLE_LINE
 
 
 def _text(
@@ -208,7 +232,7 @@ def bars(
     ref_value = reference[1] if reference else None
     extent = [*known, *([ref_value] if ref_value is not None else []), 0.0]
     lo, hi = domain if domain is not None else (min(extent), max(extent))
-    label_w = min(max((text_width(lab) for lab in labels), default=0.0) + 10, WIDTH * 0.38)
+    label_w = min(max((text_width(lab) for lab in labels), default=0.0) + 10, WIDTH * 0.45)
     value_w = min(max((text_width(t, SMALL) for t in shown), default=0.0), WIDTH * 0.36)
     left_pad = value_w + 6 if lo < 0 else 0.0
     x0 = label_w + left_pad
@@ -216,7 +240,7 @@ def bars(
     span = (hi - lo) or 1.0
     scale = plot_w / span
     zero = x0 + (0 - lo) * scale
-    top = TITLE + 14 + (16 if reference else 0)
+    top = _head(title) + 14 + (16 if reference else 0)
     row = 24
     bottom = top + n * row
     height = bottom + 8 + (18 if axis else 0) + (18 if note else 0)
@@ -319,8 +343,9 @@ def columns(
         totals.append((sum(vals) if stacked else max(vals)) if vals else None)
     peak = max([t for t in totals if t is not None] + [0.0])
     ticks = nice_ticks(0.0, peak if peak > 0 else 1.0)
-    legend, legend_h = _legend(series, TITLE + 12) if len(series) > 1 else ([], 0.0)
-    top = TITLE + 36 + legend_h
+    head = _head(title)
+    legend, legend_h = _legend(series, head + 12) if len(series) > 1 else ([], 0.0)
+    top = head + 36 + legend_h
     plot_h = 180.0
     x0 = max(text_width(format_number(ticks[-1], _decimals_of(ticks)), SMALL) + 12, 30.0)
     x1 = WIDTH - 4
@@ -420,8 +445,9 @@ def lines(
     lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
     pad = (hi - lo) * 0.15 or abs(hi) * 0.05 or 1.0
     ticks = nice_ticks(lo - pad, hi + pad)
-    legend, legend_h = _legend(series, TITLE + 12, markers=True)
-    top = TITLE + 38 + legend_h
+    head = _head(title)
+    legend, legend_h = _legend(series, head + 12, markers=True)
+    top = head + 38 + legend_h
     plot_h = 170.0
     x0 = max(text_width(format_number(ticks[-1], _decimals_of(ticks)), SMALL) + 12, 36.0)
     x1 = WIDTH - 40
