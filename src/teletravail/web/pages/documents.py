@@ -39,6 +39,13 @@ class Document:
 
 DOCUMENTS: tuple[Document, ...] = (
     Document(
+        "synthese",
+        "synthese.md",
+        "Synthèse du diagnostic",
+        "les six chiffres clés et leurs comparaisons, les règles des phrases, les données "
+        "manquantes et la lecture des quatre graphiques.",
+    ),
+    Document(
         "navettes",
         "navettes.md",
         "Navettes domicile-travail",
