@@ -16,6 +16,7 @@ from teletravail.format_fr import format_duration, format_number
 from teletravail.reports.diagnostic import build_report
 from teletravail.reports.model import DiagnosticReport
 from teletravail.territory.lookup import gazetteer_for
+from tests.reports.test_synthesis import _expected_area_medians
 
 SIREN = "200039022"
 DAY = date(2025, 1, 28)
@@ -97,6 +98,7 @@ def test_vitre_rank_and_peer_median(
                 [peers],
             ).fetchall()
         ]
+        dep, local, france = _expected_area_medians(con, "epci", SIREN, "taux_teletravail_estime")
     finally:
         con.close()
     detail = tiles["attractivite"].detail or ""
@@ -106,8 +108,13 @@ def test_vitre_rank_and_peer_median(
     assert better + 1 <= rank <= at_least  # ties broken by population, as in the ACV ranking
     assert f"sur {format_number(count, 0)} EPCI de France métropolitaine" in detail
     median = statistics.median(rates)
-    assert f"médiane des {len(rates)} territoires comparables : {format_number(median, 1)} %" == (
-        tiles["teletravail"].comparaison
+    # then the medians of the EPCIs of its département (Ille-et-Vilaine, by population) and of
+    # metropolitan France, recomputed in Python
+    assert dep == "35" and local is not None and france is not None
+    assert tiles["teletravail"].comparaison == (
+        f"médiane des {len(rates)} territoires comparables : {format_number(median, 1)} % ; "
+        f"des EPCI d'Ille-et-Vilaine : {format_number(local, 1)} % ; "
+        f"des EPCI de France métropolitaine : {format_number(france, 1)} %"
     )
 
 

@@ -18,6 +18,12 @@ def test_cog_tables(cog_con: duckdb.DuckDBPyConnection) -> None:
     ).fetchone() == ("Vitré", True)
     metros = cog_con.execute("SELECT count(*) FROM epcis WHERE metropole").fetchone()
     assert metros == (4,)
+    # how each name takes « de »: de l'Ain, des Bouches-du-Rhône
+    links = cog_con.execute(
+        "SELECT code, type_liaison, zone FROM departements WHERE code IN ('01', '13')"
+        " ORDER BY code"
+    ).fetchall()
+    assert links == [("01", 5, "metro"), ("13", 4, "metro")]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,10 @@ Examples seen in the feed text:
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -35,6 +38,7 @@ from typer.testing import CliRunner
 from teletravail.cli.rail import desserte
 from teletravail.rail.calendar import default_reference_day
 from teletravail.rail.service import compute_rail_service
+from teletravail.rail.stations import busiest_territory_station, station_departures_by_hour
 
 DAY = date(2025, 1, 28)
 VITRE, SENS, SAINT_OMER = "87471508", "87683003", "87281444"
@@ -353,3 +357,79 @@ def test_no_tgv_stop_at_libourne_albi_saint_omer(rail: duckdb.DuckDBPyConnection
         "WHERE s.nom IN ('Libourne', 'Saint-Omer')"
     ).fetchall()
     assert sorted(feeds) == [("Libourne", ["ter"]), ("Saint-Omer", ["ter"])]
+
+
+def _raw_departures_by_hour(mirror: Path, uic: str, day: date) -> dict[int, tuple[int, int]]:
+    """Hour -> (trains, coaches) leaving station ``uic`` on ``day``, counted straight from the
+    text files of the mirror's two GTFS zips with the csv module (not from the warehouse): trips
+    whose service runs that day (calendar.txt when present, calendar_dates.txt additions and
+    removals), a call at one of the station's stop points (stop_id ending in ``-<uic>``) where
+    boarding is allowed, followed by a call at another station where alighting is allowed; hour of
+    the first such departure (``HH`` of departure_time, 24 and more after midnight); coach when
+    every stop point of the trip is « StopPoint:OCECar… » or its route_type is 3."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    ymd, weekday = day.strftime("%Y%m%d"), day.strftime("%A").lower()
+    for name in ("export-ter-gtfs-last.zip", "export_gtfs_voyages.zip"):
+        with zipfile.ZipFile(mirror / "sncf" / "gtfs" / name) as zf:
+
+            def rows(member: str, zf: zipfile.ZipFile = zf) -> Iterator[dict[str, str]]:
+                with zf.open(member) as f:
+                    yield from csv.DictReader(io.TextIOWrapper(f, encoding="utf-8-sig"))
+
+            services: set[str] = set()
+            if "calendar.txt" in zf.namelist():
+                services = {
+                    r["service_id"]
+                    for r in rows("calendar.txt")
+                    if r[weekday] == "1" and r["start_date"] <= ymd <= r["end_date"]
+                }
+            for r in rows("calendar_dates.txt"):
+                if r["date"] == ymd:
+                    (services.add if r["exception_type"] == "1" else services.discard)(
+                        r["service_id"]
+                    )
+            route_type = {r["route_id"]: r["route_type"] for r in rows("routes.txt")}
+            trips = {
+                r["trip_id"]: route_type[r["route_id"]]
+                for r in rows("trips.txt")
+                if r["service_id"] in services
+            }
+            calls: dict[str, list[tuple[int, str, str, str, str]]] = defaultdict(list)
+            for r in rows("stop_times.txt"):
+                if r["trip_id"] in trips:
+                    time = r["departure_time"] or r["arrival_time"]
+                    calls[r["trip_id"]].append(
+                        (
+                            int(r["stop_sequence"]),
+                            r["stop_id"],
+                            time,
+                            r.get("pickup_type") or "0",
+                            r.get("drop_off_type") or "0",
+                        )
+                    )
+        for trip, stops in calls.items():
+            stops.sort()
+            coach = trips[trip] == "3" or all(s[1].startswith("StopPoint:OCECar") for s in stops)
+            for i, (_seq, stop_id, time, pickup, _drop) in enumerate(stops):
+                if not stop_id.endswith(f"-{uic}") or pickup == "1":
+                    continue
+                if any(s[4] != "1" and not s[1].endswith(f"-{uic}") for s in stops[i + 1 :]):
+                    out[int(time.split(":")[0])][1 if coach else 0] += 1
+                    break
+    return {h: (v[0], v[1]) for h, v in sorted(out.items())}
+
+
+def test_vitre_departures_by_hour_from_raw_files(
+    rail: duckdb.DuckDBPyConnection, mirror: Path
+) -> None:
+    by_hand = _raw_departures_by_hour(mirror, VITRE, DAY)
+    # no train leaves Vitré at 10, 14 or 20 h that day; no coach at all
+    assert by_hand == {
+        **{5: (1, 0), 6: (4, 0), 7: (6, 0), 8: (5, 0), 9: (3, 0), 11: (2, 0), 12: (2, 0)},
+        **{13: (4, 0), 15: (2, 0), 16: (3, 0), 17: (6, 0), 18: (4, 0), 19: (5, 0), 21: (1, 0)},
+    }
+    hours = station_departures_by_hour(rail, VITRE)
+    assert {h.heure: (h.train, h.car) for h in hours if h.train or h.car} == by_hand
+    assert [h.heure for h in hours] == list(range(min(by_hand), max(by_hand) + 1))
+    assert sum(t for t, _ in by_hand.values()) == 48  # desserte_gares, test_departures_by_hand
+    assert busiest_territory_station(rail, "epci", "200039022", source="w") == (VITRE, "Vitré")

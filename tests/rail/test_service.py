@@ -118,3 +118,37 @@ def test_modes_train_only_and_unknown(network: duckdb.DuckDBPyConnection) -> Non
     assert modes == [("train",)]
     with pytest.raises(ConfigError, match="Modes inconnus"):
         compute_rail_service(network, day=DAY, modes=("bus",))
+
+
+def test_departures_by_hour_sum_to_the_day(computed: duckdb.DuckDBPyConnection) -> None:
+    gares = _rows(computed, "desserte_gares")
+    sums = {
+        r[0]: (r[1], r[2])
+        for r in computed.execute(
+            "SELECT uic, sum(departs_train), sum(departs_car) FROM departs_heure GROUP BY uic"
+        ).fetchall()
+    }
+    # every station with a departure has hours; those without departure (M2) have none
+    assert set(sums) == {u for u, g in gares.items() if g["departs_train"] + g["departs_car"]}
+    for uic, g in gares.items():
+        assert sums.get(uic, (0, 0)) == (g["departs_train"], g["departs_car"]), uic
+    (empty,) = computed.execute(
+        "SELECT count(*) FROM departs_heure WHERE departs_train + departs_car = 0"
+    ).fetchone() or (None,)
+    assert empty == 0
+
+
+def test_departures_by_hour_of_a(computed: duckdb.DuckDBPyConnection) -> None:
+    rows = computed.execute(
+        "SELECT heure, departs_train, departs_car, jour FROM departs_heure WHERE uic = ? "
+        "ORDER BY heure",
+        [UIC["A"]],
+    ).fetchall()
+    # T2 06:30 and T3 06:50; T1 07:00 and T4 07:10; coach K1 12:00; T8 24:05 (after midnight).
+    # T9 (no pick-up at A) and T10 (not running that day) are not departures.
+    assert [r[:3] for r in rows] == [(6, 2, 0), (7, 2, 0), (12, 0, 1), (24, 1, 0)]
+    assert {r[3] for r in rows} == {DAY}
+    m1 = computed.execute(
+        "SELECT heure, departs_train FROM departs_heure WHERE uic = ? ORDER BY heure", [UIC["M1"]]
+    ).fetchall()
+    assert m1 == [(18, 1), (23, 1)]  # T7 18:00, T6 23:50

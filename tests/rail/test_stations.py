@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
+from teletravail.errors import WarehouseError
 from teletravail.rail.service import compute_rail_service
 from teletravail.rail.stations import (
+    busiest_territory_station,
     load_station_services,
+    station_departures_by_hour,
     territory_station_distances,
     territory_stations,
 )
@@ -48,3 +52,33 @@ def test_station_services(network: duckdb.DuckDBPyConnection) -> None:
     assert load_station_services(network, [], day=DAY) == []
     # Another day's tables do not answer for this one.
     assert load_station_services(network, [UIC["A"]], day=DAY.replace(day=29))[0].desservie is False
+
+
+def test_departures_by_hour_zero_filled(network: duckdb.DuckDBPyConnection) -> None:
+    compute_rail_service(network, day=DAY)
+    hours = station_departures_by_hour(network, UIC["A"])
+    assert [h.heure for h in hours] == list(range(6, 25))
+    by_hour = {h.heure: (h.train, h.car) for h in hours}
+    assert (by_hour[6], by_hour[7], by_hour[12], by_hour[24]) == ((2, 0), (2, 0), (0, 1), (1, 0))
+    assert by_hour[8] == by_hour[23] == (0, 0)  # inside the service span: true zeros
+    assert sum(t for t, _ in by_hour.values()) == 5
+    assert station_departures_by_hour(network, UIC["A"], day=DAY) == hours
+    assert station_departures_by_hour(network, UIC["A"], day=DAY.replace(day=29)) == ()
+    assert station_departures_by_hour(network, UIC["M2"]) == ()  # arrivals only
+    assert station_departures_by_hour(network, UIC["Y"]) == ()  # never served
+
+
+def test_busiest_territory_station(network: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(WarehouseError, match="departs_heure"):
+        busiest_territory_station(network, "epci", "200000002")
+    compute_rail_service(network, day=DAY)
+    assert busiest_territory_station(network, "epci", "200000002") == (UIC["A"], "Gare A")
+    assert busiest_territory_station(network, "epci", METRO) == (UIC["M1"], "Gare M1")
+    assert busiest_territory_station(network, "commune", "01005") is None  # Y: never served
+    assert busiest_territory_station(network, "commune", "99999") is None  # no station
+    # B and C: one train each, no coach: the smaller UIC
+    network.execute(
+        "INSERT INTO epci_membres VALUES ('200000003', '01002'), ('200000003', '01004')"
+    )
+    assert busiest_territory_station(network, "epci", "200000003") == (UIC["B"], "Gare B")
+    assert busiest_territory_station(network, "epci", "200000002", day=DAY.replace(day=29)) is None

@@ -79,6 +79,8 @@ REQUIRED_TABLES = (
     "zonage_abc",
     "sitadel_logements",
 )
+# the rail tables the indicators read (``departs_heure``, made by the same computation, is read by
+# the reports only)
 RAIL_TABLES = ("desserte_gares", "desserte_metropoles")
 _REBUILD = "Reconstruisez l'entrepôt avec « teletravail data build »."
 

@@ -92,6 +92,35 @@ niveau (communes pour une commune, EPCI pour un EPCI), selon la règle suivante 
    40 000) ; à égalité, par code.
 """
 
+_SYNTHESIS = """\
+## Synthèse : à quoi chaque tuile est comparée
+
+La synthèse qui ouvre le diagnostic (`teletravail.reports.synthesis`) présente six tuiles (taux de
+télétravail, train vers la métropole, distance domicile-travail, note d'attractivité, évolution de
+la population, prix des appartements). Chaque tuile compare la valeur du territoire à trois
+médianes, calculées sur les territoires **du même niveau** (communes pour une commune, EPCI pour un
+EPCI) :
+
+1. **territoires comparables** : médiane des territoires comparables choisis comme ci-dessus ;
+2. **département** : médiane des communes (ou des EPCI) du département du territoire. Le
+   département d'une commune est celui du COG ; celui d'un EPCI est le département où habite la plus
+   grande part de la population de ses communes membres (population municipale ; à égalité, le plus
+   petit code), comme sur la fiche du territoire. Cette médiane n'est donnée que si au moins deux
+   territoires du département ont une valeur (jamais le territoire seul) ;
+3. **France** : médiane des communes (ou des EPCI) de France métropolitaine ; pour un territoire
+   d'un département d'outre-mer, médiane de la France métropolitaine **et des DOM** (la tuile le
+   dit). Un EPCI est rangé en France métropolitaine ou dans un DOM selon son département (règle
+   ci-dessus) ; les collectivités d'outre-mer ne sont dans aucun des deux ensembles.
+
+Chaque médiane porte sur les territoires qui ont une valeur ; une médiane sans valeur est omise de
+la tuile (jamais remplacée par 0), et la tuile n'a pas de comparaison quand le territoire lui-même
+n'a pas de valeur. Exemple : « médiane des 5 territoires comparables : 12,1 % ; des EPCI
+d'Ille-et-Vilaine : 13,6 % ; des EPCI de France métropolitaine : 12,1 % ». Les phrases de la synthèse
+situent le territoire par rapport à la médiane de ses territoires comparables et, pour le taux de
+télétravail, la distance domicile-travail et le prix des appartements, par rapport à la médiane
+française ; « proche » veut dire à moins de 5 % d'écart.
+"""
+
 
 def _source_line(source: Source | None, source_id: str) -> str:
     if source is None:
@@ -239,7 +268,7 @@ def render_methodology(cat: IndicatorCatalogue | None = None) -> str:
     for theme in cat.themes:
         body = "\n".join(_indicator_md(i, sources, figures) for i in cat.of_theme(theme.id))
         parts.append(f"## {theme.order}. {theme.label}\n\n{theme.description}\n\n{body}")
-    parts += [_rates_md(cat, figures), _score_md(cat), _PEERS]
+    parts += [_rates_md(cat, figures), _score_md(cat), _PEERS, _SYNTHESIS]
     return "\n".join(parts)
 
 

@@ -1,9 +1,10 @@
-"""Rail service of every station for one day: ``desserte_gares`` and ``desserte_metropoles``.
+"""Rail service of every station for one day: ``desserte_gares``, ``departs_heure`` and
+``desserte_metropoles``.
 
 :func:`compute_rail_service` reads the warehouse tables ``gtfs_*``, ``stations``, ``epcis`` and
 ``epci_membres`` (qualified by ``source``: ``None`` for the connection's own tables, ``"w"`` for a
-warehouse ATTACHed as ``w``), works in TEMP tables (dropped at the end) and creates two tables
-(``CREATE OR REPLACE``) in the connection's default schema, or as TEMP tables with
+warehouse ATTACHed as ``w``), works in TEMP tables (dropped at the end) and creates the three
+tables of ``OUTPUT_TABLES`` (``CREATE OR REPLACE``) in the connection's default schema, or as TEMP tables with
 ``temporary=True`` (for a warehouse opened read-only). Everything is set-based SQL over all
 stations at once.
 
@@ -16,6 +17,17 @@ stations at once.
 - premier_depart, dernier_depart VARCHAR: first and last departure ``HH:MM`` (service-day time:
   ``24:10`` is 0:10 the next morning), NULL without departure;
 - feeds VARCHAR[]: feeds stopping there that day (``longue_distance``, ``ter``).
+
+``departs_heure`` (one row per station of ``stations`` and hour of the service day with at least
+one departure; the departures of ``desserte_gares`` spread over the hours, so that the hours of a
+station sum to its ``departs_train`` and ``departs_car``):
+- uic, jour DATE;
+- heure INTEGER: hour of the service day, ``dep // 3600`` of the trip's departure from the station
+  (24 and more: after midnight, on trips that began the day before); a trip calling twice at the
+  station counts once, in the hour of its first departure;
+- departs_train, departs_car INTEGER: trips leaving the station in that hour, same definition as
+  ``desserte_gares`` (boarding allowed and a later stop where alighting is allowed; mode of
+  ``_rail_trips``).
 
 ``desserte_metropoles`` (one row per station, métropole and ``mode`` reachable that day with at
 most one change; a station inside a métropole has no row for its own métropole):
@@ -55,7 +67,7 @@ from teletravail.rail.legs import (
 from teletravail.rail.scan import WORK_TABLES as SCAN_TABLES
 from teletravail.rail.scan import create_metropoles, create_outbound, create_return
 
-OUTPUT_TABLES = ("desserte_gares", "desserte_metropoles")
+OUTPUT_TABLES = ("desserte_gares", "departs_heure", "desserte_metropoles")
 MAX_TRANSFER_MINUTES = 180
 
 
@@ -89,6 +101,25 @@ def _create_gares(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> None:
         JOIN _rail_origins o ON o.station = s.station
         LEFT JOIN deps d ON d.station = s.station
         ORDER BY o.uic
+        """
+    )
+
+
+def _create_hours(con: duckdb.DuckDBPyConnection, day: date, verb: str) -> None:
+    """``departs_heure`` from ``_rail_legs`` (see the module docstring)."""
+    con.execute(
+        f"""
+        {verb} departs_heure AS
+        WITH firsts AS (
+            SELECT from_st AS station, trip, any_value(mode) AS mode, min(dep) AS dep
+            FROM _rail_legs GROUP BY from_st, trip)
+        SELECT o.uic, DATE '{day.isoformat()}' AS jour, (f.dep // 3600)::INTEGER AS heure,
+               count(*) FILTER (WHERE f.mode = 'train')::INTEGER AS departs_train,
+               count(*) FILTER (WHERE f.mode = 'car')::INTEGER AS departs_car
+        FROM firsts f JOIN _rail_origins o ON o.station = f.station
+        WHERE f.mode IN ('train', 'car')
+        GROUP BY o.uic, heure
+        ORDER BY o.uic, heure
         """
     )
 
@@ -148,7 +179,8 @@ def compute_rail_service(
     temporary: bool = False,
     modes: tuple[str, ...] = MODES,
 ) -> None:
-    """Create ``desserte_gares`` and ``desserte_metropoles`` for ``day`` (see module docstring).
+    """Create ``desserte_gares``, ``departs_heure`` and ``desserte_metropoles`` for ``day`` (see
+    the module docstring).
 
     ``min_transfer_minutes``: minimal change time at a station (minutes, 0 to 180).
     ``modes``: the journey modes computed (``train`` and ``train_car``; the diagnostic needs only
@@ -170,6 +202,7 @@ def compute_rail_service(
         create_metropoles(con, source=source)
         transfer = min_transfer_minutes * 60
         _create_gares(con, day, verb)
+        _create_hours(con, day, verb)
         if not modes or any(m not in MODES for m in modes):
             raise ConfigError(f"Modes inconnus : {modes} (attendus : {', '.join(MODES)}).")
         for mode in modes:

@@ -1,5 +1,6 @@
 """Reading the rail service of some stations: the stations of a territory and their rows of
-``desserte_gares`` / ``desserte_metropoles`` (made by :func:`compute_rail_service`) as models.
+``desserte_gares`` / ``departs_heure`` / ``desserte_metropoles`` (made by
+:func:`teletravail.rail.service.compute_rail_service`) as models.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
+from teletravail.errors import WarehouseError
 from teletravail.rail.config import table_ref
 from teletravail.rail.proximity import commune_stations_sql, missing_networks_sql
 
@@ -57,6 +59,17 @@ class StationService(BaseModel):
     # Journeys that may use TER coaches, only where they differ from the train-only ones
     # (faster, more departures before 9:00, later return, or a métropole reachable by coach only).
     metropoles_avec_car: list[MetropoleAccess] = []
+
+
+class HourlyDepartures(BaseModel):
+    """Trips leaving a station in one hour of the service day (``heure`` 24 and more: after
+    midnight), by train and by coach (definition of ``desserte_gares``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heure: int
+    train: int
+    car: int
 
 
 class MissingNetworkStation(BaseModel):
@@ -236,3 +249,69 @@ def load_station_services(
         for r in base
     }
     return [by_uic[u] for u in ids if u in by_uic]
+
+
+def _require_hours(con: duckdb.DuckDBPyConnection) -> None:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'departs_heure'"
+    ).fetchone()
+    if not row or not row[0]:
+        raise WarehouseError(
+            "Table « departs_heure » absente : calculez la desserte du jour de référence "
+            "(teletravail.rail.service.compute_rail_service, ou la copie dérivée de l'entrepôt)."
+        )
+
+
+def station_departures_by_hour(
+    con: duckdb.DuckDBPyConnection, uic: str, *, day: date | None = None
+) -> tuple[HourlyDepartures, ...]:
+    """Departures of station ``uic`` (``stations.uic``) per hour of ``day`` (the day of the
+    ``departs_heure`` table when None), read from ``departs_heure``: every hour from the first to
+    the last departure hour, the hours in between without departure filled with zeros (a true
+    zero: the station is served that day, no train leaves in that hour); empty when no trip leaves
+    the station that day. WarehouseError when the table is absent."""
+    _require_hours(con)
+    rows = con.execute(
+        "SELECT heure, sum(departs_train)::INTEGER, sum(departs_car)::INTEGER FROM departs_heure "
+        "WHERE uic = $uic AND ($day IS NULL OR jour = $day) GROUP BY heure ORDER BY heure",
+        {"uic": uic, "day": day},
+    ).fetchall()
+    if not rows:
+        return ()
+    counts = {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
+    return tuple(
+        HourlyDepartures(heure=h, train=counts.get(h, (0, 0))[0], car=counts.get(h, (0, 0))[1])
+        for h in range(min(counts), max(counts) + 1)
+    )
+
+
+def busiest_territory_station(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    code: str,
+    *,
+    day: date | None = None,
+    source: str | None = None,
+) -> tuple[str, str] | None:
+    """(uic, nom) of the station of the territory (``kind`` ``commune`` or ``epci``, rule of
+    :func:`territory_stations`) with the most train departures on ``day`` (the day of
+    ``departs_heure`` when None); ties: most coach departures, then smallest UIC. None when no
+    station of the territory has a departure that day. WarehouseError when ``departs_heure`` is
+    absent."""
+    _require_hours(con)
+    uics = territory_stations(con, kind=kind, code=code, source=source)
+    if not uics:
+        return None
+    stations = table_ref(source, "stations")
+    row = con.execute(
+        f"""
+        SELECT h.uic, any_value(s.nom)
+        FROM departs_heure h JOIN {stations} s ON s.uic = h.uic
+        WHERE list_contains($uics, h.uic) AND ($day IS NULL OR h.jour = $day)
+        GROUP BY h.uic
+        ORDER BY sum(h.departs_train) DESC, sum(h.departs_car) DESC, h.uic
+        LIMIT 1
+        """,
+        {"uics": uics, "day": day},
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None

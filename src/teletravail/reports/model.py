@@ -139,7 +139,8 @@ class Tuile(_Frozen):
     ``estimation`` (model applied to national rates, scenario), ``calcul`` (computed by the project
     from published data: timetables, scores, changes) or ``mesure`` (a value as published, or
     measured by the local survey); ``comparaison``: the same figure for the
-    comparable territories (median) or a national value; ``source``: short citations with their
+    comparable territories, the territories of the same level in the département and in France
+    (medians, each omitted without value) or a national value; ``source``: short citations with their
     vintage; ``ancre``: the id of the detail section in the report and the web page
     (``t-<theme>``).
     """

@@ -2,15 +2,17 @@
 
 :func:`build_synthesis` reads only what the report already computed (indicator values of the
 territory, its comparable territories, the CO2 scenario, the local survey measures) plus the
-comparable territories' values of the tiles' indicators and the attractiveness rank, and returns a
-:class:`Synthesis`:
+comparable territories' values of the tiles' indicators, their medians over the département and
+over France (:func:`area_medians`) and the attractiveness rank, and returns a :class:`Synthesis`:
 
 - six tiles (``Tuile``): telework rate (estimated, or measured by the local survey with its
   interval when the measure replaces the estimate), rail access to the métropole, commuting
   distance with the CO2 avoided a year, attractiveness score with its rank, population trend,
   housing pressure. Each has its value as displayed (« donnée non disponible » when the data
-  cannot say, never 0), its nature, a comparison (median of the comparable territories), its
-  sources with their vintage and the anchor of its detail section (``t-<theme>``);
+  cannot say, never 0), its nature, a comparison (medians of the comparable territories, of the
+  territories of the same level in its département and in metropolitan France — France with the
+  DOM for a territory of a DOM —, each part omitted when it has no value), its sources with their
+  vintage and the anchor of its detail section (``t-<theme>``);
 - three to five sentences generated from the figures (``phrases``);
 - the data gaps (``lacunes``): per theme, the indicators without a value and which file or survey
   would provide them; ``complet`` marks the themes without any value (they collapse into one
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -33,7 +35,8 @@ from teletravail.reports.measures import interval_text, survey_source, value_tex
 from teletravail.reports.model import DiagnosticReport, Lacune, Synthesis, Tuile
 from teletravail.territory.lookup import Entry
 
-#: Tiles' indicators compared with the comparable territories (median of their values).
+#: Tiles' indicators compared with the comparable territories, the département and France
+#: (medians of their values).
 PEER_INDICATORS = (
     "taux_teletravail_estime",
     "duree_min_metropole",
@@ -56,6 +59,51 @@ SURVEY_GAP = (
     "à partir de taux nationaux"
 )
 _CLOSE = 0.05  # relative gap under which a value is « proche » of the peers' median
+#: « de » before a département's name after its COG ``type_liaison`` (TNCC).
+_OF = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+_LEVEL_NOUNS = {"commune": "communes", "epci": "EPCI"}
+#: Territories of each level with their département and zone (metro, drom, com). An EPCI's
+#: département is the one holding most of its members' population (as on the territory card;
+#: ties: smallest code), its zone that of those members.
+_AREAS_SQL = {
+    "commune": "SELECT code, departement, zone FROM communes",
+    "epci": """
+        SELECT code, first(departement ORDER BY pop DESC NULLS LAST, departement) AS departement,
+               first(zone ORDER BY pop DESC NULLS LAST, departement) AS zone
+        FROM (SELECT m.epci_siren AS code, c.departement, any_value(c.zone) AS zone,
+                     sum(c.population) AS pop
+              FROM epci_membres m JOIN communes c ON c.code = m.commune_code
+              GROUP BY m.epci_siren, c.departement)
+        GROUP BY code""",
+}
+
+
+@dataclass(frozen=True)
+class AreaMedians:
+    """Medians of the tile indicators over the territories of the territory's level in one area.
+
+    ``label``: the territories, as written after « des » (« EPCI d'Ille-et-Vilaine », « communes
+    de France métropolitaine »); ``medians``: indicator id -> median of the non-empty values, in
+    the indicator's unit (absent when no territory of the area has a value, or in a département
+    only the territory itself). ``kind``: ``departement`` or ``france``."""
+
+    kind: Literal["departement", "france"]
+    label: str
+    medians: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """What the tiles compare with: the comparable territories' values per indicator (``peers``)
+    and the medians of the territory's département then of France (``areas``, each absent when
+    unknown)."""
+
+    peers: Mapping[str, list[float]] = field(default_factory=dict)
+    areas: tuple[AreaMedians, ...] = ()
+
+    def france(self) -> AreaMedians | None:
+        """The France medians, None when absent."""
+        return next((a for a in self.areas if a.kind == "france"), None)
 
 
 def _ok(by_id: Mapping[str, IndicatorValue], ind: str) -> IndicatorValue | None:
@@ -122,16 +170,113 @@ def _median(
     return median, replace(v, value=median, status="disponible").text
 
 
-def _peer_text(peers: Mapping[str, list[float]], v: IndicatorValue | None, ind: str) -> str | None:
-    m = _median(peers, v, ind)
-    if m is None:
+def _as_text(v: IndicatorValue, value: float) -> str:
+    """``value`` written in the unit of indicator value ``v``."""
+    return replace(v, value=value, status="disponible").text
+
+
+def _departement_label(
+    level: str, code: str | None, nom: str | None, link: int | None
+) -> str | None:
+    """« EPCI d'Ille-et-Vilaine », « communes du Nord »… (the département's name with its « de »
+    after the COG ``type_liaison``; « du département <nom> » without it)."""
+    if code is None:
         return None
-    n = len(peers.get(ind, []))
-    return (
-        f"médiane des {n} territoires comparables : {m[1]}"
-        if n > 1
-        else (f"territoire comparable : {m[1]}")
+    noun = _LEVEL_NOUNS[level]
+    if nom is None:
+        return f"{noun} du département {code}"
+    if link not in _OF:
+        return f"{noun} du département {nom}"
+    return f"{noun} {_OF[link]}{nom}"
+
+
+def area_medians(con: duckdb.DuckDBPyConnection, level: str, code: str) -> tuple[AreaMedians, ...]:
+    """Medians of the tiles' indicators (``PEER_INDICATORS``) over the territories of ``level``
+    (``commune`` or ``epci``) in the département of territory ``code`` (at least two values: never
+    the territory alone), then over metropolitan France, or metropolitan France and the DOM for a
+    territory outside metropolitan France (zone ``drom`` or ``com`` of ``communes``; the COM are
+    never in the France set). Read from
+    ``indicateurs_commune`` / ``indicateurs_epci``, ``communes`` (``departement``, ``zone``),
+    ``epci_membres`` and ``departements`` (name and ``type_liaison``, optional), in one query.
+    Empty when the territory is unknown."""
+    table, key = LEVEL_TABLES[level], LEVEL_KEYS[level]
+    present = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE table_name IN (?, 'departements')",
+        [table],
+    ).fetchall()
+    columns = [c for c in PEER_INDICATORS if (table, c) in present]
+    if not columns:
+        return ()
+    has = {c for t, c in present if t == "departements"}
+    nom = "d.nom" if "nom" in has else "NULL"
+    link = "d.type_liaison" if "type_liaison" in has else "NULL"
+    joined = "LEFT JOIN departements d ON d.code = t.departement" if "nom" in has else ""
+    france = "t.zone = 'metro' OR (me.zone <> 'metro' AND t.zone = 'drom')"
+    aggregates = ",\n               ".join(
+        f"median(i.{c}) FILTER (WHERE t.departement = me.departement), "
+        f"count(i.{c}) FILTER (WHERE t.departement = me.departement), "
+        f"median(i.{c}) FILTER (WHERE {france})"
+        for c in columns
     )
+    row = con.execute(
+        f"""
+        WITH terr AS ({_AREAS_SQL[level]}),
+        me AS (SELECT t.departement, t.zone, {nom} AS nom, {link} AS link
+               FROM terr t {joined} WHERE t.code = $code)
+        SELECT any_value(me.departement), any_value(me.zone), any_value(me.nom),
+               any_value(me.link),
+               {aggregates}
+        FROM {table} i JOIN terr t ON t.code = i.{key} CROSS JOIN me
+        """,
+        {"code": code},
+    ).fetchone()
+    if row is None or row[0] is None:
+        return ()
+    departement, zone, name, liaison = row[:4]
+    values = row[4:]
+    local = {
+        c: float(values[3 * n])
+        for n, c in enumerate(columns)
+        if values[3 * n] is not None and values[3 * n + 1] >= 2
+    }
+    whole = {
+        c: float(values[3 * n + 2]) for n, c in enumerate(columns) if values[3 * n + 2] is not None
+    }
+    out = []
+    label = _departement_label(level, departement, name, liaison)
+    if label and local:
+        out.append(AreaMedians(kind="departement", label=label, medians=local))
+    if whole:
+        where = "France métropolitaine" if zone == "metro" else "France métropolitaine et des DOM"
+        out.append(
+            AreaMedians(kind="france", label=f"{_LEVEL_NOUNS[level]} de {where}", medians=whole)
+        )
+    return tuple(out)
+
+
+def _peer_text(bench: Benchmarks, v: IndicatorValue | None, ind: str) -> str | None:
+    """« médiane des 5 territoires comparables : 28,1 % ; des EPCI d'Ille-et-Vilaine : 25,3 % ;
+    des EPCI de France métropolitaine : 24,0 % », each part omitted without value."""
+    if v is None:
+        return None
+    parts = []
+    values = bench.peers.get(ind, [])
+    said = False  # « médiane » already written
+    if len(values) > 1:
+        parts.append(
+            f"médiane des {len(values)} territoires comparables : "
+            f"{_as_text(v, statistics.median(values))}"
+        )
+        said = True
+    elif values:
+        parts.append(f"territoire comparable : {_as_text(v, values[0])}")
+    for area in bench.areas:
+        if ind in area.medians:
+            head = "des" if said else "médiane des"
+            parts.append(f"{head} {area.label} : {_as_text(v, area.medians[ind])}")
+            said = True
+    return " ; ".join(parts) or None
 
 
 def _position(value: float, median: float) -> Literal["au-dessus", "en dessous", "proche"]:
@@ -178,7 +323,7 @@ def _rank(
 
 
 def _telework_tile(
-    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, peers: Mapping[str, list[float]]
+    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, bench: Benchmarks
 ) -> Tuile:
     rate = by_id.get("taux_teletravail_estime")
     ok = _ok(by_id, "taux_teletravail_estime")
@@ -190,7 +335,7 @@ def _telework_tile(
         ),
         None,
     )
-    comparison = _peer_text(peers, ok, "taux_teletravail_estime")
+    comparison = _peer_text(bench, ok, "taux_teletravail_estime")
     if measured is not None:
         estimate = f"estimation nationale : {ok.text}" if ok else None
         return Tuile(
@@ -226,7 +371,7 @@ def _no_metropolis(by_id: Mapping[str, IndicatorValue]) -> bool:
     return duration is not None and duration.status == "sans_valeur" and networks is None
 
 
-def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
+def _rail_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> Tuile:
     duration, morning = _ok(by_id, "duree_min_metropole"), _ok(by_id, "allers_avant_9h")
     metropole = _ok(by_id, "metropole_plus_rapide")
     networks = _ok(by_id, "reseaux_hors_horaires")
@@ -253,14 +398,14 @@ def _rail_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[flo
         detail=", ".join(detail) or None,
         nature="calcul",
         disponible=duration is not None or none,
-        comparaison=_peer_text(peers, duration, "duree_min_metropole"),
+        comparaison=_peer_text(bench, duration, "duree_min_metropole"),
         source=_sources(by_id.get("duree_min_metropole")),
         ancre="t-ferroviaire",
     )
 
 
 def _commuting_tile(
-    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, peers: Mapping[str, list[float]]
+    by_id: Mapping[str, IndicatorValue], report: DiagnosticReport, bench: Benchmarks
 ) -> Tuile:
     distance = _ok(by_id, "distance_navette_moyenne_km")
     co2 = next((f for f in report.impact if f.id == "co2_net"), None)
@@ -279,7 +424,7 @@ def _commuting_tile(
         detail=detail,
         nature="estimation",
         disponible=distance is not None,
-        comparaison=_peer_text(peers, distance, "distance_navette_moyenne_km"),
+        comparaison=_peer_text(bench, distance, "distance_navette_moyenne_km"),
         source=sources,
         ancre="t-mobilite",
     )
@@ -289,7 +434,7 @@ def _score_tile(
     con: duckdb.DuckDBPyConnection,
     entry: Entry,
     by_id: Mapping[str, IndicatorValue],
-    peers: Mapping[str, list[float]],
+    bench: Benchmarks,
 ) -> Tuile:
     score = _ok(by_id, "score_attractivite")
     rank = _rank(con, entry, _number(score))
@@ -302,29 +447,60 @@ def _score_tile(
         else None,
         nature="calcul",
         disponible=score is not None,
-        comparaison=_peer_text(peers, score, "score_attractivite"),
+        comparaison=_peer_text(bench, score, "score_attractivite"),
         source=SCORE_SOURCE,
         ancre="t-attractivite",
     )
 
 
-def _population_tile(
-    by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]
-) -> Tuile:
+def _population_comparison(
+    bench: Benchmarks, mid: IndicatorValue | None, late: IndicatorValue | None
+) -> str | None:
+    """The medians of both periods, one group after the other: « médianes de 2018 à 2021 puis de
+    2021 à 2023 — territoires comparables : +1,3 % puis +0,9 % ; EPCI d'Ille-et-Vilaine : … ;
+    EPCI de France métropolitaine : … ». Only the periods where the territory has a value; a
+    group missing one of them names the period of the other; a group without value is omitted."""
+    periods = [
+        (v, ind, years)
+        for v, ind, years in (
+            (mid, "evolution_population_2018_2021", "2018 à 2021"),
+            (late, "evolution_population_2021_2023", "2021 à 2023"),
+        )
+        if v is not None
+    ]
+    groups: list[tuple[str, Mapping[str, float]]] = [
+        (
+            "territoires comparables",
+            {i: statistics.median(vals) for i, vals in bench.peers.items() if vals},
+        ),
+        *((a.label, a.medians) for a in bench.areas),
+    ]
+    lines = []
+    for label, medians in groups:
+        found = [
+            (("+" if medians[ind] > 0 else "") + _as_text(v, medians[ind]), years)
+            for v, ind, years in periods
+            if ind in medians
+        ]
+        if not found:
+            continue
+        if len(found) == len(periods):
+            lines.append(f"{label} : " + " puis ".join(text for text, _ in found))
+        else:
+            lines.append(f"{label} : " + ", ".join(f"{t} de {y}" for t, y in found))
+    if not lines:
+        return None
+    head = "médianes " + " puis ".join(f"de {years}" for _, _, years in periods)
+    return f"{head} — " + " ; ".join(lines)
+
+
+def _population_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> Tuile:
     mid, late = (
         _ok(by_id, "evolution_population_2018_2021"),
         _ok(by_id, "evolution_population_2021_2023"),
     )
     pop = _ok(by_id, "population_2023")
     parts = [f"{_signed(v)} de {y}" for v, y in ((mid, "2018 à 2021"), (late, "2021 à 2023")) if v]
-    medians = [
-        f"{'+' if m[0] > 0 else ''}{m[1]} de {y}"
-        for m, y in (
-            (_median(peers, mid, "evolution_population_2018_2021"), "2018 à 2021"),
-            (_median(peers, late, "evolution_population_2021_2023"), "2021 à 2023"),
-        )
-        if m is not None
-    ]
     return Tuile(
         id="population",
         libelle="Évolution de la population",
@@ -332,9 +508,7 @@ def _population_tile(
         detail=", ".join([*parts[1:], *([f"{pop.text} en 2023"] if pop else [])]) or None,
         nature="calcul",
         disponible=bool(parts),
-        comparaison="médiane des territoires comparables : " + ", ".join(medians)
-        if medians
-        else None,
+        comparaison=_population_comparison(bench, mid, late),
         source=_sources(
             by_id.get("evolution_population_2018_2021"), by_id.get("evolution_population_2021_2023")
         ),
@@ -342,7 +516,7 @@ def _population_tile(
     )
 
 
-def _housing_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[float]]) -> Tuile:
+def _housing_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> Tuile:
     price, zone = _ok(by_id, "prix_m2_appartements_2022_2024"), _ok(by_id, "zone_abc")
     share = _ok(by_id, "part_population_zone_tendue")
     detail = None
@@ -360,19 +534,32 @@ def _housing_tile(by_id: Mapping[str, IndicatorValue], peers: Mapping[str, list[
         detail=detail,
         nature="mesure",
         disponible=price is not None,
-        comparaison=_peer_text(peers, price, "prix_m2_appartements_2022_2024"),
+        comparaison=_peer_text(bench, price, "prix_m2_appartements_2022_2024"),
         source=_sources(by_id.get("prix_m2_appartements_2022_2024"), by_id.get("zone_abc")),
         ancre="t-marche_logement",
     )
+
+
+def _france_clause(bench: Benchmarks, v: IndicatorValue, ind: str, lead: str) -> str:
+    """`` et au-dessus de la médiane des EPCI de France métropolitaine (24,0 %)`` (``lead``:
+    « et » after a comparison with the peers, « , » without), empty without the France median."""
+    france = bench.france()
+    if france is None or ind not in france.medians or not isinstance(v.value, int | float):
+        return ""
+    median = france.medians[ind]
+    where = _position(float(v.value), median)
+    return f"{lead} {where} de la médiane des {france.label} ({_as_text(v, median)})"
 
 
 def _sentences(
     nom: str,
     by_id: Mapping[str, IndicatorValue],
     report: DiagnosticReport,
-    peers: Mapping[str, list[float]],
+    bench: Benchmarks,
 ) -> tuple[str, ...]:
-    """Three to five sentences on what the figures mean for the territory."""
+    """Three to five sentences on what the figures mean for the territory (compared with the
+    comparable territories' medians, and with the France median where it says more)."""
+    peers = bench.peers
     out: list[str] = []
     rate = _ok(by_id, "taux_teletravail_estime")
     measured = next(
@@ -389,11 +576,8 @@ def _sentences(
         text = f"Le potentiel de télétravail de {nom} est estimé à {rate.text} des actifs"
         if m is not None:
             where = _position(float(rate.value), m[0])  # type: ignore[arg-type]
-            text += (
-                f", proche de la médiane de ses territoires comparables ({m[1]})"
-                if where == "proche"
-                else f", {where} de la médiane de ses territoires comparables ({m[1]})"
-            )
+            text += f", {where} de la médiane de ses territoires comparables ({m[1]})"
+        text += _france_clause(bench, rate, "taux_teletravail_estime", " et" if m else ",")
         out.append(text + " ; une enquête locale le mesurerait avec son intervalle de confiance.")
     duration, morning = _ok(by_id, "duree_min_metropole"), _ok(by_id, "allers_avant_9h")
     metropole = _ok(by_id, "metropole_plus_rapide")
@@ -432,8 +616,13 @@ def _sentences(
     if distance is not None:
         text = f"Les actifs résidents font en moyenne {distance.text} pour aller travailler"
         m = _median(peers, distance, "distance_navette_moyenne_km")
-        if m is not None:
-            text += f" (territoires comparables : {m[1]})"
+        france = bench.france()
+        around = [f"territoires comparables : {m[1]}"] if m is not None else []
+        if france is not None and "distance_navette_moyenne_km" in france.medians:
+            median = france.medians["distance_navette_moyenne_km"]
+            around.append(f"médiane des {france.label} : {_as_text(distance, median)}")
+        if around:
+            text += f" ({' ; '.join(around)})"
         if co2 is not None:
             text += f" ; le télétravail y éviterait environ {co2.texte}, net des effets rebond"
         out.append(text + ".")
@@ -446,6 +635,9 @@ def _sentences(
             if m is not None:
                 text += f", {_position(float(price.value), m[0])} des territoires comparables "  # type: ignore[arg-type]
                 text += f"({m[1]})"
+            text += _france_clause(
+                bench, price, "prix_m2_appartements_2022_2024", " et" if m else ","
+            )
             parts.append(text)
         if zone is not None:
             tight = str(zone.value) in TIGHT_ZONES
@@ -531,17 +723,20 @@ def build_synthesis(
 
     ``con``: the derived warehouse the report was built from (indicators computed); ``by_id``:
     the territory's indicator values by id (``read_indicators``); ``day``: the rail reference
-    day (only cited). Reads the comparable territories' values and the attractiveness ranks.
+    day (only cited). Reads the comparable territories' values, the département and France
+    medians (:func:`area_medians`, one query) and the attractiveness ranks.
     """
     level = entry.kind
-    peers = _peer_values(con, level, report)
+    bench = Benchmarks(
+        peers=_peer_values(con, level, report), areas=area_medians(con, level, entry.code)
+    )
     tiles: tuple[Tuile, ...] = (
-        _telework_tile(by_id, report, peers),
-        _rail_tile(by_id, peers),
-        _commuting_tile(by_id, report, peers),
-        _score_tile(con, entry, by_id, peers),
-        _population_tile(by_id, peers),
-        _housing_tile(by_id, peers),
+        _telework_tile(by_id, report, bench),
+        _rail_tile(by_id, bench),
+        _commuting_tile(by_id, report, bench),
+        _score_tile(con, entry, by_id, bench),
+        _population_tile(by_id, bench),
+        _housing_tile(by_id, bench),
     )
     if day is not None:
         tiles = tuple(
@@ -565,6 +760,6 @@ def build_synthesis(
         )
     return Synthesis(
         tuiles=tiles,
-        phrases=_sentences(entry.nom, by_id, report, peers),
+        phrases=_sentences(entry.nom, by_id, report, bench),
         lacunes=tuple(gaps),
     )

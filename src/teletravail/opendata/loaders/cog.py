@@ -5,7 +5,9 @@ Tables:
   population (population municipale, inhabitants), zone (metro, drom, com).
 - ``commune_codes``: code -> commune_code (current), kind (actuelle, deleguee, associee,
   arrondissement, ancien). Used to attach every other source to the COG 2026.
-- ``departements``, ``regions``, ``arrondissements``: code, nom, chef_lieu (+ region / departement).
+- ``departements``, ``regions``, ``arrondissements``: code, nom, chef_lieu (+ region / departement);
+  ``departements`` also has zone and type_liaison (INTEGER, the COG's ``TNCC``: how the name takes
+  « de » — 0 « de », 1 « d' », 2 « du », 3 « de la », 4 « des », 5 « de l' »).
 - ``epcis``: siren, nom, type (CA, CC, CU, METRO, MET69), mode_financement, population_totale,
   population_municipale (inhabitants), nb_communes, metropole (bool).
 - ``epci_membres``: epci_siren, commune_code.
@@ -80,9 +82,10 @@ def load_cog(ctx: LoadContext) -> None:
             "nom": "VARCHAR",
             "region": "VARCHAR",
             "chefLieu": "VARCHAR",
+            "typeLiaison": "INTEGER",
             "zone": "VARCHAR",
         },
-        select="code, nom, region, chefLieu AS chef_lieu, zone",
+        select="code, nom, region, chefLieu AS chef_lieu, zone, typeLiaison AS type_liaison",
         min_rows=1,
     )
     ctx.read_json_table(
