@@ -20,8 +20,7 @@ def test_cog_tables(cog_con: duckdb.DuckDBPyConnection) -> None:
     assert metros == (4,)
     # how each name takes « de »: de l'Ain, des Bouches-du-Rhône
     links = cog_con.execute(
-        "SELECT code, type_liaison, zone FROM departements WHERE code IN ('01', '13')"
-        " ORDER BY code"
+        "SELECT code, type_liaison, zone FROM departements WHERE code IN ('01', '13') ORDER BY code"
     ).fetchall()
     assert links == [("01", 5, "metro"), ("13", 4, "metro")]
 

@@ -172,3 +172,25 @@ def test_estimated_commutes_beyond_the_model_reach_are_not_zero() -> None:
     assert estimated.nature == "estimation" and measured.nature == "mesure"
     assert f"{format_number(reach, 0)} km" in (estimated.note or "")
     assert estimated.lignes[0] == ("moins de 5 km", "40 %")
+
+
+def test_rail_day_chart_is_the_busiest_station_hour_by_hour(
+    con: duckdb.DuckDBPyConnection, derived: Path
+) -> None:
+    from teletravail.rail.stations import busiest_territory_station, station_departures_by_hour
+
+    entry = _entry(derived, "epci", "200039022")
+    report = build_report(con, entry, day=DAY)
+    assert report.synthese is not None
+    graphs = {g.id: g for g in report.synthese.graphiques}
+    busiest = busiest_territory_station(con, entry.kind, entry.code)
+    assert busiest is not None  # the fixture's timetables serve Vitré
+    chart = graphs["journee"]
+    assert busiest[1] in chart.titre
+    hours = station_departures_by_hour(con, busiest[0], day=DAY)
+    assert chart.lignes == tuple((f"{h.heure} h", str(h.train), str(h.car)) for h in hours)
+    trains = con.execute(
+        "SELECT departs_train FROM desserte_gares WHERE uic = ?", [busiest[0]]
+    ).fetchone()
+    assert trains is not None and sum(int(r[1]) for r in chart.lignes) == trains[0]
+    assert chart.nature == "calcul" and "28/01/2025" in chart.source

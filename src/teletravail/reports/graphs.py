@@ -29,9 +29,12 @@ import duckdb
 
 from teletravail.diagnostic.catalogue import LEVEL_KEYS, LEVEL_TABLES
 from teletravail.diagnostic.reading import IndicatorValue
-from teletravail.format_fr import format_number
+from teletravail.errors import WarehouseError
+from teletravail.format_fr import format_number, plural
 from teletravail.navettes.estimate import load_parameters
 from teletravail.navettes.profile import SCENARIO_BANDS, CommuteProfile
+from teletravail.opendata.catalogue import get_source
+from teletravail.rail.stations import station_departures_by_hour
 from teletravail.reports import svgchart
 from teletravail.reports.model import DiagnosticReport, Graphique
 from teletravail.reports.svgchart import Series
@@ -40,6 +43,7 @@ from teletravail.reports.synthesis import _sources as sources_of
 from teletravail.territory.lookup import Entry
 
 ND = "n.d."
+TIMETABLES = ("gtfs_ter", "gtfs_longue_distance")  # the sources of the departures
 POPULATION_YEARS = (
     (2013, "population_2013"),
     (2018, "population_2018"),
@@ -236,6 +240,57 @@ def _commuting_graph(
     )
 
 
+def _rail_day_graph(
+    con: duckdb.DuckDBPyConnection,
+    by_id: Mapping[str, IndicatorValue],
+    report: DiagnosticReport,
+    day: date | None,
+) -> Graphique | None:
+    served = [s for s in report.desserte if (s.departs_train or 0) + (s.departs_car or 0) > 0]
+    if not served:
+        return None
+    station = min(served, key=lambda s: (-(s.departs_train or 0), -(s.departs_car or 0), s.uic))
+    try:
+        hours = station_departures_by_hour(con, station.uic, day=day)
+    except WarehouseError:
+        return None
+    if not hours:
+        return None
+    labels = [f"{h.heure} h" for h in hours]
+    trains = [float(h.train) for h in hours]
+    coaches = [float(h.car) for h in hours]
+    series = [Series("Trains", trains, svgchart.PALETTE[0])]
+    if any(coaches):
+        series.append(Series("Cars", coaches, svgchart.PALETTE[1]))
+    when = f" le {day:%d/%m/%Y}" if day else ""
+    title = f"Départs de la gare de {station.nom} heure par heure{when}"
+    svg = svgchart.columns(
+        labels, series, title=title, unit="départs", label_every=2 if len(hours) > 12 else 1
+    )
+    total_train, total_car = sum(h.train for h in hours), sum(h.car for h in hours)
+    coach_text = (
+        f"{format_number(total_car, 0)} {plural(total_car, 'départ')} de car"
+        if total_car
+        else "aucun départ de car"
+    )
+    note = (
+        f"{format_number(total_train, 0)} {plural(total_train, 'départ')} de train et "
+        f"{coach_text} dans la journée, depuis la gare du territoire qui a le plus de départs de "
+        "train ; heures de service (24 h et plus : après minuit)."
+    )
+    return Graphique(
+        id="journee",
+        titre=title,
+        svg=svg,
+        nature="calcul",
+        source=" ; ".join(get_source(s).citation for s in TIMETABLES)
+        + (f" ; horaires du {day:%d/%m/%Y}" if day else ""),
+        note=note,
+        colonnes=("Heure", "Trains", "Cars"),
+        lignes=tuple((f"{h.heure} h", str(h.train), str(h.car)) for h in hours),
+    )
+
+
 def build_graphs(
     con: duckdb.DuckDBPyConnection,
     entry: Entry,
@@ -251,5 +306,6 @@ def build_graphs(
         _peer_graph(con, entry, by_id, report),
         _evolution_graph(by_id),
         _commuting_graph(profile, by_id),
+        _rail_day_graph(con, by_id, report, day),
     )
     return tuple(g for g in graphs if g is not None)

@@ -346,7 +346,7 @@ def columns(
     head = _head(title)
     legend, legend_h = _legend(series, head + 12) if len(series) > 1 else ([], 0.0)
     top = head + 36 + legend_h
-    plot_h = 180.0
+    plot_h = 160.0
     x0 = max(text_width(format_number(ticks[-1], _decimals_of(ticks)), SMALL) + 12, 30.0)
     x1 = WIDTH - 4
     slot = (x1 - x0) / n
@@ -448,7 +448,7 @@ def lines(
     head = _head(title)
     legend, legend_h = _legend(series, head + 12, markers=True)
     top = head + 38 + legend_h
-    plot_h = 170.0
+    plot_h = 160.0
     x0 = max(text_width(format_number(ticks[-1], _decimals_of(ticks)), SMALL) + 12, 36.0)
     x1 = WIDTH - 40
     height = top + plot_h + 24 + (18 if note else 0)
