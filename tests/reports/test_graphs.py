@@ -177,20 +177,56 @@ def test_estimated_commutes_beyond_the_model_reach_are_not_zero() -> None:
 def test_rail_day_chart_is_the_busiest_station_hour_by_hour(
     con: duckdb.DuckDBPyConnection, derived: Path
 ) -> None:
-    from teletravail.rail.stations import busiest_territory_station, station_departures_by_hour
+    """The busiest station (most trains, then most coaches, then smallest UIC) hour by hour, from
+    ``departs_heure``; the fixture mirror has no trip that day, so the table is written here."""
+    from teletravail.reports.graphs import _rail_day_graph
+    from teletravail.reports.model import StationService
 
-    entry = _entry(derived, "epci", "200039022")
-    report = build_report(con, entry, day=DAY)
+    report = build_report(con, _entry(derived, "epci", "200039022"), day=DAY)
     assert report.synthese is not None
-    graphs = {g.id: g for g in report.synthese.graphiques}
-    busiest = busiest_territory_station(con, entry.kind, entry.code)
-    assert busiest is not None  # the fixture's timetables serve Vitré
-    chart = graphs["journee"]
-    assert busiest[1] in chart.titre
-    hours = station_departures_by_hour(con, busiest[0], day=DAY)
-    assert chart.lignes == tuple((f"{h.heure} h", str(h.train), str(h.car)) for h in hours)
-    trains = con.execute(
-        "SELECT departs_train FROM desserte_gares WHERE uic = ?", [busiest[0]]
-    ).fetchone()
-    assert trains is not None and sum(int(r[1]) for r in chart.lignes) == trains[0]
+    assert "journee" not in {g.id for g in report.synthese.graphiques}  # no departure: no chart
+
+    def station(uic: str, nom: str, train: int, car: int) -> StationService:
+        return StationService(
+            uic=uic,
+            nom=nom,
+            departs_train=train,
+            departs_car=car,
+            metropole=None,
+            duree_min=None,
+            allers_avant_9h=None,
+            retours_apres_17h30=None,
+        )
+
+    served = report.model_copy(
+        update={
+            "desserte": (
+                station("2", "Petite", 3, 9),
+                station("1", "Grande", 5, 0),
+                station("0", "Égale", 5, 0),
+            )
+        }
+    )
+    mem = duckdb.connect()
+    mem.execute(
+        "CREATE TABLE departs_heure (uic VARCHAR, jour DATE, heure INTEGER, "
+        "departs_train INTEGER, departs_car INTEGER)"
+    )
+    mem.executemany(
+        "INSERT INTO departs_heure VALUES (?, ?, ?, ?, ?)",
+        [("0", DAY, 6, 2, 0), ("0", DAY, 9, 3, 0), ("1", DAY, 7, 5, 0), ("2", DAY, 8, 3, 9)],
+    )
+    chart = _rail_day_graph(mem, {}, served, DAY)
+    assert chart is not None and "Égale" in chart.titre  # 5 trains, no coach, smallest UIC
+    # every hour from the first to the last, the empty ones as true zeros
+    assert chart.lignes == (
+        ("6 h", "2", "0"),
+        ("7 h", "0", "0"),
+        ("8 h", "0", "0"),
+        ("9 h", "3", "0"),
+    )
+    assert "5 départs de train et aucun départ de car" in (chart.note or "")
     assert chart.nature == "calcul" and "28/01/2025" in chart.source
+    # a station without any departure in the table: no chart rather than an empty one
+    mem.execute("DELETE FROM departs_heure WHERE uic = '0'")
+    assert _rail_day_graph(mem, {}, served, DAY) is None
