@@ -360,3 +360,24 @@ def test_missing_median_is_omitted_from_the_tile(con: duckdb.DuckDBPyConnection)
     )
     assert _peer_text(Benchmarks(), rate, "taux_teletravail_estime") is None
     assert _peer_text(bench, None, "taux_teletravail_estime") is None
+
+
+def test_rank_of_an_acv_commune_is_its_rank_in_the_acv_ranking(
+    con: duckdb.DuckDBPyConnection, derived: Path
+) -> None:
+    from teletravail.reports.ranking import acv_ranking
+    from teletravail.reports.synthesis import _rank
+
+    columns, rows, _ = acv_ranking(con)
+    keys = [c.key for c in columns]
+    ranked = [r for r in rows if r[keys.index("rang")] is not None]
+    checked = 0
+    for row in ranked:
+        code = str(row[keys.index("code")])
+        score = row[keys.index("score_attractivite")]
+        if not isinstance(score, int | float):
+            continue
+        found = _rank(con, _entry(derived, "commune", code), float(score))
+        assert found == (row[keys.index("rang")], len(ranked), "communes Action Cœur de Ville")
+        checked += 1
+    assert checked >= 1

@@ -289,8 +289,9 @@ def _rank(
     con: duckdb.DuckDBPyConnection, entry: Entry, score: float | None
 ) -> tuple[int, int, str] | None:
     """(rank, count, among what) of the territory's attractiveness score: among the Action Cœur
-    de Ville communes of metropolitan France for one of them (as in the ACV ranking: score, then
-    population, then code), among the communes or EPCIs of metropolitan France otherwise."""
+    de Ville communes of metropolitan France for one of them (the ACV ranking's order and count:
+    score, communes without a score last, then population, then code), among the communes or
+    EPCIs of metropolitan France with a score otherwise. Ranked in the database (one row read)."""
     if score is None:
         return None
     if entry.kind == "commune":
@@ -300,26 +301,24 @@ def _rank(
         if row is None or not row[1]:
             return None
         acv = bool(row[0])
-        ranked = con.execute(
-            f"""SELECT c.code FROM communes c JOIN indicateurs_commune i ON i.code = c.code
-                WHERE c.zone = 'metro' AND i.score_attractivite IS NOT NULL
-                {"AND c.acv" if acv else ""}
-                ORDER BY i.score_attractivite DESC, c.population DESC, c.code"""
-        ).fetchall()
-        codes = [r[0] for r in ranked]
+        sql = f"""SELECT c.code AS code,
+                     row_number() OVER (ORDER BY i.score_attractivite DESC NULLS LAST,
+                                        c.population DESC, c.code) AS rang,
+                     count(*) OVER () AS nombre
+                  FROM communes c LEFT JOIN indicateurs_commune i ON i.code = c.code
+                  WHERE c.zone = 'metro' AND {"c.acv" if acv else "i.score_attractivite IS NOT NULL"}"""
         among = "communes Action Cœur de Ville" if acv else "communes de France métropolitaine"
     else:
-        ranked = con.execute(
-            """SELECT i.siren FROM indicateurs_epci i
-               WHERE i.score_attractivite IS NOT NULL AND i.siren IN (
-                   SELECT epci_siren FROM communes WHERE zone = 'metro' AND epci_siren IS NOT NULL)
-               ORDER BY i.score_attractivite DESC, i.population_2023 DESC NULLS LAST, i.siren"""
-        ).fetchall()
-        codes = [r[0] for r in ranked]
+        sql = """SELECT i.siren AS code,
+                     row_number() OVER (ORDER BY i.score_attractivite DESC,
+                                        i.population_2023 DESC NULLS LAST, i.siren) AS rang,
+                     count(*) OVER () AS nombre
+                 FROM indicateurs_epci i
+                 WHERE i.score_attractivite IS NOT NULL AND i.siren IN (
+                     SELECT epci_siren FROM communes WHERE zone = 'metro' AND epci_siren IS NOT NULL)"""
         among = "EPCI de France métropolitaine"
-    if entry.code not in codes:
-        return None
-    return codes.index(entry.code) + 1, len(codes), among
+    found = con.execute(f"SELECT rang, nombre FROM ({sql}) WHERE code = ?", [entry.code]).fetchone()
+    return (int(found[0]), int(found[1]), among) if found else None
 
 
 def _telework_tile(
