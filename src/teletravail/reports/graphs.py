@@ -39,7 +39,7 @@ from teletravail.reports import svgchart
 from teletravail.reports.model import DiagnosticReport, Graphique
 from teletravail.reports.svgchart import Series
 from teletravail.reports.synthesis import SCORE_SOURCE
-from teletravail.reports.synthesis import _sources as sources_of
+from teletravail.reports.synthesis import sources_text as sources_of
 from teletravail.territory.lookup import Entry
 
 ND = "n.d."

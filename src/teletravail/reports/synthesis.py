@@ -120,7 +120,7 @@ def _signed(v: IndicatorValue) -> str:
     return ("+" if isinstance(v.value, float) and v.value > 0 else "") + v.text
 
 
-def _sources(*values: IndicatorValue | None) -> str:
+def sources_text(*values: IndicatorValue | None) -> str:
     """Short citations with their vintage of the loaded sources of ``values``, without repeats."""
     seen: dict[str, None] = {}
     for v in values:
@@ -356,7 +356,7 @@ def _telework_tile(
         nature="estimation",
         disponible=ok is not None,
         comparaison=comparison,
-        source=_sources(rate),
+        source=sources_text(rate),
         ancre="t-teletravail",
     )
 
@@ -398,7 +398,7 @@ def _rail_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> Tuile:
         nature="calcul",
         disponible=duration is not None or none,
         comparaison=_peer_text(bench, duration, "duree_min_metropole"),
-        source=_sources(by_id.get("duree_min_metropole")),
+        source=sources_text(by_id.get("duree_min_metropole")),
         ancre="t-ferroviaire",
     )
 
@@ -413,7 +413,7 @@ def _commuting_tile(
         if co2 is not None and co2.valeur is not None
         else f"CO2 évité par le télétravail : {NOT_AVAILABLE}"
     )
-    sources = _sources(by_id.get("distance_navette_moyenne_km"))
+    sources = sources_text(by_id.get("distance_navette_moyenne_km"))
     if co2 is not None:
         sources += " ; " + " ; ".join(co2.sources)
     return Tuile(
@@ -508,7 +508,7 @@ def _population_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> 
         nature="calcul",
         disponible=bool(parts),
         comparaison=_population_comparison(bench, mid, late),
-        source=_sources(
+        source=sources_text(
             by_id.get("evolution_population_2018_2021"), by_id.get("evolution_population_2021_2023")
         ),
         ancre="t-evolution",
@@ -534,7 +534,7 @@ def _housing_tile(by_id: Mapping[str, IndicatorValue], bench: Benchmarks) -> Tui
         nature="mesure",
         disponible=price is not None,
         comparaison=_peer_text(bench, price, "prix_m2_appartements_2022_2024"),
-        source=_sources(by_id.get("prix_m2_appartements_2022_2024"), by_id.get("zone_abc")),
+        source=sources_text(by_id.get("prix_m2_appartements_2022_2024"), by_id.get("zone_abc")),
         ancre="t-marche_logement",
     )
 
