@@ -228,6 +228,16 @@ def test_diagnostic_charts_fit_and_have_text_alternatives(
         assert chart.get_attribute("role") == "img" and named, f"graphique {i} sans nom"
         box = chart.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    # the synthesis charts: coloured bars (not the black of a CSS-less drawing) and text that
+    # stays readable on a phone (labels at least 8 px high)
+    synthesis = page.locator(".diagnostic-graphiques svg.graphique")
+    assert synthesis.count() >= 2
+    fill = page.evaluate(
+        "getComputedStyle(document.querySelector('#graphique-pairs svg rect')).fill"
+    )
+    assert fill not in ("rgb(0, 0, 0)", "none", ""), fill
+    label = synthesis.first.locator("text").nth(1).bounding_box()
+    assert label is not None and label["height"] >= 8, label
 
 
 def test_mobile_menu_reaches_login(
