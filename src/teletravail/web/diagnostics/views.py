@@ -262,6 +262,14 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
                 date_error=date_error,
             )
     measures = local_measures(request, kind, code)
+    if request.GET.get("format", "").strip() == "pdf" and not date_error:
+        # the same report as a PDF (the synthesis on its first page), kept with the stored page
+        response = HttpResponse(
+            service.diagnostic_pdf(kind, code, derived, day, measures),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
+        return response
     data = service.diagnostic_data(kind, code, derived, day, measures)
     report = data.report
     level = report.territoire.type
@@ -276,13 +284,6 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     ]
     synthesis, themes = _synthesis_context(report, themes)
     day_value = report.jour_reference.isoformat() if report.jour_reference else ""
-    if request.GET.get("format", "").strip() == "pdf" and not date_error:
-        # the same report as a PDF (the synthesis on its first page); WeasyPrint loaded here only
-        from teletravail.reports.render import render_pdf
-
-        response = HttpResponse(render_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
-        return response
     impact = [{"figure": f, "method": _method(f, data.methods.get(f.id))} for f in report.impact]
     stations = [
         {
