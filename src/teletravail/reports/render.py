@@ -267,12 +267,18 @@ def render_pdf(report: DiagnosticReport) -> bytes:
     stay alive until the PDF is written (the repeated full collections cost about a quarter of
     the time); the collector resumes afterwards (a few tens of MB more held meanwhile).
     """
+    return print_pdf(report)[0]
+
+
+def print_pdf(report: DiagnosticReport) -> tuple[bytes, int]:
+    """The PDF of :func:`render_pdf` and its number of pages (WeasyPrint's laid-out document)."""
     from weasyprint import HTML
 
     html = _INLINE_SVG.sub(_svg_as_image, render_html(report))
     with _gc_paused():
-        pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+        document = HTML(string=html).render()
+        pdf: bytes = document.write_pdf()
+    return pdf, len(document.pages)
 
 
 # The collector's switch is process-wide: in a web process, a PDF may be printed by a request
