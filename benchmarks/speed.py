@@ -2,8 +2,13 @@
 
 Usage: ``python benchmarks/speed.py [--warehouse FILE] [--runs 5] [--json FILE]``
 
+Reproducible in one run: before anything is timed, the work a deployment does once is done
+(untimed): the gazetteer beside the warehouse, the derived copies of the default day and of the
+other day (computed again when the code changed), the card of Vitré kept beside the warehouse.
+
 - CLI, new process each time (wall time, median of ``--runs``): ``teletravail --help`` and
-  ``teletravail territoire vitre``.
+  ``teletravail territoire vitre``; and, once, the same lookup with no card kept yet (the first
+  lookup of a territory after a warehouse build: DuckDB is imported and the card computed).
 - Web diagnostic page, Django test client in a new process with the production settings
   (``teletravail.web.settings``, DEBUG off, a throw-away SQLite database migrated beforehand; only the
   static files storage is the plain one, since the test client does not run ``collectstatic``), after
@@ -15,6 +20,8 @@ Usage: ``python benchmarks/speed.py [--warehouse FILE] [--runs 5] [--json FILE]`
   task worker, and the first request once it is done).
 - Reports of Vitré Communauté in process, warm (median): ``build_report`` + ``render_html``, and
   ``build_report`` + ``render_pdf``.
+- Number of pages of the PDF report of each of the six pilot EPCIs (the PDF printed by
+  WeasyPrint, counted on its laid-out document).
 
 Targets: lookup in a new process < 0.3 s; page < 0.5 s for any territory, first request included;
 new day < 1 s; HTML < 0.3 s; PDF < 2 s.
@@ -53,6 +60,7 @@ TARGETS = {
 LABELS = {
     "cli_help": "teletravail --help (nouveau processus)",
     "cli_territoire": "teletravail territoire vitre (nouveau processus)",
+    "cli_territoire_first": "teletravail territoire vitre, fiche non conservée (1 fois)",
     "web_start": "démarrage web (django.setup + préparation)",
     "page_vitre_first": "page Vitré Communauté, 1re requête",
     "page_vitre_warm": "page Vitré Communauté, à chaud",
@@ -68,15 +76,47 @@ LABELS = {
 }
 
 
-def _cli(args: list[str], runs: int) -> float:
+def _argv(args: list[str]) -> list[str]:
+    """The ``teletravail`` command line (its console script, else the interpreter)."""
     exe = shutil.which("teletravail")
-    argv = [exe, *args] if exe else [sys.executable, "-m", "teletravail", *args]
+    if exe:
+        return [exe, *args]
+    return [sys.executable, "-c", "from teletravail.cli import app; app()", *args]
+
+
+def _cli(args: list[str], runs: int) -> float:
+    argv = _argv(args)
+    subprocess.run(argv, check=True, capture_output=True)  # untimed: what it keeps is made
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         subprocess.run(argv, check=True, capture_output=True)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def _cli_first_lookup() -> float:
+    """``teletravail territoire vitre`` once, the cards kept beside the warehouse removed."""
+    from teletravail import settings
+    from teletravail.territory.card import cards_dir
+
+    shutil.rmtree(cards_dir(settings.warehouse_path(None)), ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run(_argv(["territoire", "vitre"]), check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def _prepare() -> None:
+    """The work done once per warehouse build and code version, untimed: gazetteer, derived
+    copies of the default day and of ``OTHER_DAY``."""
+    from teletravail import settings
+    from teletravail.derived import ensure_derived
+    from teletravail.territory.lookup import gazetteer_for
+
+    warehouse = settings.warehouse_path(None)
+    gazetteer_for(warehouse)
+    ensure_derived(warehouse)
+    ensure_derived(warehouse, day=date.fromisoformat(OTHER_DAY))
 
 
 def _web_child(runs: int) -> dict[str, float]:
@@ -134,19 +174,21 @@ def _web_child(runs: int) -> dict[str, float]:
         out["page_nonpilot_first_max"] = max(firsts)
 
         from teletravail import settings
-        from teletravail.derived import derived_path
+        from teletravail.derived import current_derived, derived_path
 
         warehouse = settings.warehouse_path(None)
         copy = derived_path(warehouse, date.fromisoformat(OTHER_DAY), 5)
-        if not copy.exists():  # build it first (not measured): the "present" case
-            from teletravail.derived import ensure_derived
+        if current_derived(warehouse, day=date.fromisoformat(OTHER_DAY))[0] is None:
+            from teletravail.derived import ensure_derived  # not measured: the "present" case
 
             ensure_derived(warehouse, day=date.fromisoformat(OTHER_DAY))
         _forget_stored(VITRE)  # its page for that day may be kept from an earlier run
         elapsed, status = get(page(VITRE, f"?date={OTHER_DAY}"))
+        assert status == 200, status
         out["page_new_day_built"] = elapsed
         copy.unlink()
         elapsed, status = get(page(VITRE, f"?date={OTHER_DAY}"))
+        assert status == 202, status  # "calcul en cours": the task worker computes the day
         out["page_new_day_absent"] = elapsed
         t = time.perf_counter()
         if not copy.exists():  # queued: run the task worker until the queue is empty
@@ -165,7 +207,7 @@ def _forget_stored(code: str) -> None:
     from teletravail import settings
 
     pages = settings.warehouse_path(None).parent / "derive" / "pages"
-    for path in pages.glob(f"*/epci-{code}-*.pickle"):
+    for path in pages.glob(f"*/epci-{code}-*"):
         path.unlink()
 
 
@@ -190,12 +232,14 @@ def _reports(runs: int) -> dict[str, float]:
     from teletravail import settings
     from teletravail.derived import ensure_derived
     from teletravail.reports.diagnostic import build_report
-    from teletravail.reports.render import render_html, render_pdf
+    from teletravail.reports.render import print_pdf, render_html, render_pdf
     from teletravail.territory.lookup import gazetteer_for
 
     warehouse = settings.warehouse_path(None)
     derived, day = ensure_derived(warehouse)
-    entry = gazetteer_for(warehouse).by_code[VITRE][0]
+    gazetteer = gazetteer_for(warehouse)
+    entry = gazetteer.by_code[VITRE][0]
+    out: dict[str, float] = {}
     con = duckdb.connect(str(derived), read_only=True)
     try:
         render_pdf(build_report(con, entry, day=day))  # warm-up
@@ -207,9 +251,26 @@ def _reports(runs: int) -> dict[str, float]:
             t0 = time.perf_counter()
             render_pdf(build_report(con, entry, day=day))
             pdf.append(time.perf_counter() - t0)
+        out["html_vitre"] = statistics.median(html)
+        out["pdf_vitre"] = statistics.median(pdf)
+        for code in (VITRE, *OTHERS):
+            pilot = next(e for e in gazetteer.by_code[code] if e.kind == "epci")
+            _, pages = print_pdf(build_report(con, pilot, day=day))
+            out[f"pdf_pages_{code}"] = pages
     finally:
         con.close()
-    return {"html_vitre": statistics.median(html), "pdf_vitre": statistics.median(pdf)}
+    return out
+
+
+def _pilot_names() -> dict[str, str]:
+    from teletravail import settings
+    from teletravail.territory.lookup import gazetteer_for
+
+    gazetteer = gazetteer_for(settings.warehouse_path(None))
+    return {
+        code: next(e.nom for e in gazetteer.by_code[code] if e.kind == "epci")
+        for code in (VITRE, *OTHERS)
+    }
 
 
 def main() -> None:
@@ -225,8 +286,10 @@ def main() -> None:
     if args.web_child:
         print(json.dumps(_web_child(args.runs)))
         return
+    _prepare()
     figures: dict[str, float] = {}
     figures["cli_help"] = _cli(["--help"], args.runs)
+    figures["cli_territoire_first"] = _cli_first_lookup()
     figures["cli_territoire"] = _cli(["territoire", "vitre"], args.runs)
     with tempfile.TemporaryDirectory(prefix="teletravail-speed-") as tmp:
         env = {
@@ -252,6 +315,10 @@ def main() -> None:
         mark = "" if target is None else ("ok" if figures[key] < target else "TROP LENT")
         cible = "" if target is None else f"< {target:g}"
         print(f"{label:<58} {figures[key]:>9.3f} {cible:>7} {mark}")
+    print()
+    print(f"{'rapport PDF des EPCI pilotes (WeasyPrint)':<58} {'pages':>9}")
+    for code, name in _pilot_names().items():
+        print(f"{f'{name} ({code})':<58} {figures[f'pdf_pages_{code}']:>9.0f}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

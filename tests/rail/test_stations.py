@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pytest
 
 from teletravail.errors import WarehouseError
+from teletravail.rail import stations
 from teletravail.rail.service import compute_rail_service
 from teletravail.rail.stations import (
     busiest_territory_station,
@@ -82,3 +85,25 @@ def test_busiest_territory_station(network: duckdb.DuckDBPyConnection) -> None:
     )
     assert busiest_territory_station(network, "epci", "200000003") == (UIC["B"], "Gare B")
     assert busiest_territory_station(network, "epci", "200000002", day=DAY.replace(day=29)) is None
+
+
+def test_diagnostic_service_computes_the_distances_once(
+    network: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from teletravail.reports import diagnostic
+    from teletravail.territory.lookup import Entry
+
+    compute_rail_service(network, day=DAY)
+    calls: list[str] = []
+    real = stations.territory_station_distances
+
+    def counting(*args: Any, **kwargs: Any) -> dict[str, tuple[float | None, bool]]:
+        calls.append(kwargs["code"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stations, "territory_station_distances", counting)
+    monkeypatch.setattr(diagnostic, "territory_station_distances", counting)
+    entry = Entry("epci", "200000002", "CC Test", "cc test", 1000, "CC")
+    served = diagnostic._desserte(network, entry, DAY)
+    assert calls == ["200000002"]
+    assert {s.uic for s in served} == set(territory_stations(network, kind="epci", code=entry.code))

@@ -73,3 +73,39 @@ def test_markdown_table() -> None:
 
 def test_fmt_int() -> None:
     assert fmt_int(1234567.4) == "1\u202f234\u202f567" and fmt_int(None) == "n.d."
+
+
+def test_overlapping_pdf_pauses_leave_the_collector_on() -> None:
+    """Two threads printing at once: the collector stays off until the last one ends, then is on
+    again (saving and restoring it per call left it on under the second one, or off for good)."""
+    import gc
+    import threading
+
+    from teletravail.reports import render
+
+    assert gc.isenabled()
+    first_in = threading.Event()
+    second_in = threading.Event()
+    first_out = threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with render._gc_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with render._gc_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen.append(gc.isenabled())  # the first one has ended: still paused for this one
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == [False]
+    assert gc.isenabled()

@@ -97,3 +97,29 @@ def test_built_diagnostic_is_kept_on_disk_for_other_workers(
     assert again.report.model_dump() == first.report.model_dump()
     assert again.methods.keys() == first.methods.keys()
     service.clear_caches()
+
+
+def test_comparison_of_a_new_day_is_computed_by_the_task_worker(
+    client: Client,  # noqa: F811
+    web_warehouse: Path,  # noqa: F811
+    settings: Settings,
+) -> None:
+    from teletravail.web.diagnostics import compare
+
+    settings.TELETRAVAIL_DERIVE_IN_BACKGROUND = True
+    day = date.fromisoformat(OTHER_DAY)
+    derived_path(web_warehouse, day, 5).unlink(missing_ok=True)
+    cache.clear()
+    compare._cached.cache_clear()
+    params = {"t": ["epci:200039022", "35360"], "date": OTHER_DAY}
+    response = client.get("/comparer/", params)
+    assert response.status_code == 202
+    html = response.content.decode()
+    assert "Calcul en cours" in html and "Comparer des territoires" in html
+    assert "t=epci%3A200039022&amp;t=commune%3A35360&amp;date=2025-01-30" in html  # reload link
+    assert current_derived(web_warehouse, day=day)[0] is None  # nothing computed in the request
+    derive_day.call(OTHER_DAY)  # what the task worker runs
+    response = client.get("/comparer/", params)
+    assert response.status_code == 200
+    assert "<table" in response.content.decode()
+    compare._cached.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from teletravail.web.pages import documents
 from teletravail.web.pages.documents import DOCUMENTS, documents_dir, render_document
 from tests.web.test_words import leaks, visible_text
 
@@ -148,3 +150,34 @@ def test_diagnostic_links_its_themes_to_the_documents(client: Client) -> None:
     impact = html[html.index('id="impact"') :]
     impact = impact[: impact.index("</section>")]
     assert 'href="/methodologie/impact-teletravail/"' in impact
+
+
+def test_document_is_rendered_once_per_file_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = documents.DOCUMENTS[0]
+    folder = tmp_path / "methodologie"
+    folder.mkdir()
+    file = folder / doc.filename
+    file.write_text("# Titre\n\n## Première\n\nTexte.\n", encoding="utf-8")
+    monkeypatch.setattr(documents, "documents_dir", lambda: folder)
+    documents._rendered.cache_clear()
+    calls: list[str] = []
+    real = documents.render_document
+
+    def counting(text: str) -> documents.Rendered:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(documents, "render_document", counting)
+    first = documents.load_document(doc.slug)
+    again = documents.load_document(doc.slug)
+    assert first is not None and again is not None and again[1] is first[1]
+    assert len(calls) == 1
+    file.write_text("# Titre\n\n## Seconde\n\nTexte modifié.\n", encoding="utf-8")
+    stat = file.stat()
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    edited = documents.load_document(doc.slug)
+    assert edited is not None and "modifié" in edited[1].html
+    assert len(calls) == 2
+    documents._rendered.cache_clear()

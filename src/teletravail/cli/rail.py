@@ -213,8 +213,8 @@ def desserte(
         entry = resolve_one(path, query)
         day = reference_day(con, wanted)
         compute_rail_service(con, day=day, min_transfer_minutes=correspondance_min, temporary=True)
-        uics = territory_stations(con, kind=entry.kind, code=entry.code)
         distances = territory_station_distances(con, kind=entry.kind, code=entry.code)
+        uics = territory_stations(con, kind=entry.kind, code=entry.code, distances=distances)
         services = load_station_services(con, uics, day=day, distances=distances)
         missing = territory_missing_networks(con, kind=entry.kind, code=entry.code)
     finally:

@@ -16,9 +16,9 @@ from teletravail import settings
 from teletravail.cli.errors import handle_errors
 from teletravail.errors import LookupFailed
 from teletravail.format_fr import format_number
-from teletravail.territory.card import TerritoryCard, card_for
+from teletravail.territory.card import TerritoryCard, cached_card
 from teletravail.territory.lookup import LookupResult, Tier, gazetteer_for
-from teletravail.warehouse import open_warehouse
+from teletravail.warehouse import require_warehouse_file
 
 console = Console()
 
@@ -216,34 +216,31 @@ def territoire(
 ) -> None:
     """Trouver une commune ou un EPCI et afficher sa fiche (chaque chiffre avec sa source)."""
     path = settings.warehouse_path(entrepot)
-    con = open_warehouse(path)
-    try:
-        result = gazetteer_for(path).search(query)
-        if not result.matches:
-            raise LookupFailed(
-                f"Aucun territoire ne correspond à « {query} ». Essayez le nom de la commune ou "
-                "de l'EPCI, son code INSEE (5 caractères), son SIREN (9 chiffres) ou un code postal."
-            )
-        if not result.resolved:
-            if format is Format.json:
-                typer.echo(
-                    json.dumps(
-                        {
-                            "statut": "ambigu",
-                            "requete": query,
-                            "candidats": _candidates_json(result),
-                        },
-                        ensure_ascii=False,
-                        indent=2,
-                    )
+    require_warehouse_file(path)
+    result = gazetteer_for(path).search(query)
+    if not result.matches:
+        raise LookupFailed(
+            f"Aucun territoire ne correspond à « {query} ». Essayez le nom de la commune ou "
+            "de l'EPCI, son code INSEE (5 caractères), son SIREN (9 chiffres) ou un code postal."
+        )
+    if not result.resolved:
+        if format is Format.json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "statut": "ambigu",
+                        "requete": query,
+                        "candidats": _candidates_json(result),
+                    },
+                    ensure_ascii=False,
+                    indent=2,
                 )
-            else:
-                _render_candidates(result)
-            return
-        assert result.best is not None
-        card = card_for(con, result.best)
-    finally:
-        con.close()
+            )
+        else:
+            _render_candidates(result)
+        return
+    assert result.best is not None
+    card = cached_card(path, result.best)  # DuckDB opened only the first time for a territory
     if format is Format.json:
         payload = {
             "statut": "trouve",

@@ -113,13 +113,23 @@ def territory_station_distances(
 
 
 def territory_stations(
-    con: duckdb.DuckDBPyConnection, *, kind: str, code: str, source: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    code: str,
+    source: str | None = None,
+    distances: dict[str, tuple[float | None, bool]] | None = None,
 ) -> list[str]:
     """UICs (``stations.uic``) of the stations serving a commune or an EPCI (see
     :func:`territory_station_distances`): those on the territory first, busiest first
-    (passengers 2023), then by name."""
+    (passengers 2023), then by name. ``distances``: that function's answer when the caller has
+    it already (it is then not computed again)."""
     stations = table_ref(source, "stations")
-    near = territory_station_distances(con, kind=kind, code=code, source=source)
+    near = (
+        distances
+        if distances is not None
+        else territory_station_distances(con, kind=kind, code=code, source=source)
+    )
     if not near:
         return []
     rows = con.execute(

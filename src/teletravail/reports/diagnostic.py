@@ -519,8 +519,8 @@ def _map(con: duckdb.DuckDBPyConnection, entry: Entry, indicator_id: str) -> Map
 def _desserte(
     con: duckdb.DuckDBPyConnection, entry: Entry, day: date
 ) -> tuple[StationService, ...]:
-    uics = territory_stations(con, kind=entry.kind, code=entry.code)
     distances = territory_station_distances(con, kind=entry.kind, code=entry.code)
+    uics = territory_stations(con, kind=entry.kind, code=entry.code, distances=distances)
     services = load_station_services(con, uics, day=day, distances=distances) if uics else []
     out = []
     for s in services:

@@ -6,6 +6,9 @@ import base64
 import gc
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -273,14 +276,45 @@ def render_pdf(report: DiagnosticReport) -> bytes:
     stay alive until the PDF is written (the repeated full collections cost about a quarter of
     the time); the collector resumes afterwards (a few tens of MB more held meanwhile).
     """
+    return print_pdf(report)[0]
+
+
+def print_pdf(report: DiagnosticReport) -> tuple[bytes, int]:
+    """The PDF of :func:`render_pdf` and its number of pages (WeasyPrint's laid-out document)."""
     from weasyprint import HTML
 
     html = _INLINE_SVG.sub(_svg_as_image, render_html(report))
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _gc_paused():
+        document = HTML(string=html).render()
+        pdf: bytes = document.write_pdf()
+    return pdf, len(document.pages)
+
+
+# The collector's switch is process-wide: in a web process, a PDF may be printed by a request
+# thread while another thread (the start-up warm-up, a threaded development server) prints one
+# too. Saving and restoring ``gc.isenabled()`` per call does not compose: the second call sees
+# the collector off, and the first one to end switches it back on under the other. So the pauses
+# are counted under a lock: the first to start switches it off, the last to end restores the state
+# found by the first. Other threads keep running meanwhile with the collector off for a few
+# seconds (their reference-counted objects are still freed; only cycles wait).
+_GC_LOCK = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, safely across threads."""
+    global _gc_pauses, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
-        pdf: bytes = HTML(string=html).write_pdf()
+        yield
     finally:
-        if was_enabled:
-            gc.enable()
-    return pdf
+        with _GC_LOCK:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()

@@ -7,14 +7,19 @@ The JSON form (``TerritoryCard.model_dump(mode="json")``) is stable: its schema 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 from datetime import date
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from teletravail.rail.proximity import commune_stations_sql
 from teletravail.territory.lookup import Entry
+
+if TYPE_CHECKING:  # duckdb is imported only when a card is computed (see ``cached_card``)
+    import duckdb
 
 SCHEMA_VERSION = "1"
 POPULATION_VINTAGE = "population municipale en vigueur au 1er janvier 2026 (recensement 2023)"
@@ -196,6 +201,8 @@ def _stations(
 ) -> tuple[Gare, ...]:
     """Stations serving the communes of ``codes_sql`` (rule of ``teletravail.rail.proximity``):
     those on the territory first (busiest first), then the neighbouring ones (nearest first)."""
+    from teletravail.rail.proximity import commune_stations_sql  # not needed for a stored card
+
     rows = con.execute(
         f"""
         WITH near AS (
@@ -343,3 +350,64 @@ def epci_card(con: duckdb.DuckDBPyConnection, siren: str) -> TerritoryCard:
 def card_for(con: duckdb.DuckDBPyConnection, entry: Entry) -> TerritoryCard:
     """The card of a gazetteer entry."""
     return commune_card(con, entry.code) if entry.kind == "commune" else epci_card(con, entry.code)
+
+
+# The modules and declared data that shape a card (a stored card from other code is not reused).
+_CODE_FILES = (
+    Path(__file__),
+    Path(__file__).parent.parent / "rail" / "proximity.py",
+    Path(__file__).parent.parent / "rail" / "config.py",
+    Path(__file__).parent.parent / "rail" / "service.toml",
+)
+
+
+def cards_dir(warehouse: Path) -> Path:
+    """Where the cards of the warehouse at ``warehouse`` are kept: ``<warehouse dir>/derive/
+    <name>-fiches/<key>/``, ``<key>`` naming the warehouse file (path, size, modification time)
+    and the code that computed them (SHA-256, 16 hex characters)."""
+    resolved = warehouse.resolve()
+    stat = resolved.stat()
+    digest = hashlib.sha256(f"{resolved}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for file in _CODE_FILES:
+        digest.update(file.read_bytes())
+    return resolved.parent / "derive" / f"{resolved.stem}-fiches" / digest.hexdigest()[:16]
+
+
+def cached_card(warehouse: Path, entry: Entry) -> TerritoryCard:
+    """The card of ``entry`` in the warehouse file ``warehouse``, kept as JSON beside it.
+
+    The first request for a territory computes the card (DuckDB: about 0.15 s in a new process
+    for importing the library and opening the file); the next ones, in any process, read the
+    JSON back (about 1 ms) without importing DuckDB. A new warehouse or a change of the card code
+    gives a new folder, and the folders of older keys are removed then."""
+    folder = cards_dir(warehouse)
+    file = folder / f"{entry.kind}-{entry.code}.json"
+    try:
+        return TerritoryCard.model_validate_json(file.read_bytes())
+    except (OSError, ValueError):
+        pass  # absent, unreadable or from another schema: computed again below
+    from teletravail.warehouse import open_warehouse
+
+    con = open_warehouse(warehouse)
+    try:
+        card = card_for(con, entry)
+    finally:
+        con.close()
+    _store(folder, file, card.model_dump_json().encode())
+    return card
+
+
+def _store(folder: Path, file: Path, data: bytes) -> None:
+    """Write ``data`` atomically; remove the folders of other keys when ``folder`` is new. A
+    read-only folder only costs the next process a new computation."""
+    try:
+        if not folder.is_dir():
+            for old in folder.parent.glob("*"):
+                if old.is_dir() and old.name != folder.name:
+                    shutil.rmtree(old, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        tmp.replace(file)
+    except OSError:
+        return

@@ -1,7 +1,8 @@
 """Work done when the web application starts, so that no first request pays for it.
 
 - :func:`prepare` (``teletravail serve``, before the server listens): the derived warehouse of the
-  default reference day and the gazetteer kept beside the warehouse.
+  default reference day and the gazetteer kept beside the warehouse; the stored pages of older
+  derived copies or report code are removed.
 - :func:`start_worker_warmup` (each gunicorn worker, from ``wsgi.py``, in a background thread):
   imports the URLconf's views and the report modules (matplotlib), compiles the diagnostic
   templates, loads the gazetteer into memory and builds the diagnostics of the pilot EPCIs for the
@@ -27,7 +28,8 @@ def prepare() -> None:
     from teletravail.web.territories import service as territory_service
 
     gazetteer_for(territory_service.warehouse())
-    service.derived_warehouse(None)
+    derived, _ = service.derived_warehouse(None)
+    service.prune_stored_pages(derived.parent)  # pages of older builds or report code
 
 
 def warm_worker() -> None:

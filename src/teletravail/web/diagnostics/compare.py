@@ -71,6 +71,23 @@ def _token(e: Entry) -> str:
     return f"{e.kind}:{e.code}"
 
 
+def _pending(request: HttpRequest, entries: list[Entry], day: date, fmt: str) -> HttpResponse:
+    """The "calcul en cours" page (202) while the task worker computes the derived warehouse of
+    ``day``; it reloads the same comparison (and export) until it can be shown."""
+    from teletravail.web.diagnostics.views import pending_page
+
+    tokens = [("t", _token(e)) for e in entries]
+    export = [("format", fmt)] if fmt else []
+    return pending_page(
+        request,
+        day,
+        title="Comparer des territoires",
+        shown="la comparaison",
+        reload_url="?" + urlencode([*tokens, ("date", day.isoformat()), *export]),
+        default_url="?" + urlencode(tokens),
+    )
+
+
 def compare_page(request: HttpRequest) -> HttpResponse:
     """The form (territories kept, one to add) and, from two territories, the table and exports."""
     raw = [q.strip()[:MAX_QUERY_TEXT] for q in request.GET.getlist("t") if q.strip()]
@@ -99,11 +116,13 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     day: date | None = None
     if not error and len(entries) >= 2:
         try:
-            derived, day = service.derived_warehouse(service.parse_day(date_text))
+            ready, day = service.ready_warehouse(service.parse_day(date_text))
         except ConfigError as exc:
             error = service.web_message(exc)
         else:
-            comparison = _comparison(entries, derived, day)
+            if ready is None:  # a new day: computed in the background, never in the request
+                return _pending(request, entries, day, fmt)
+            comparison = _comparison(entries, ready, day)
     if comparison is not None and fmt:
         content = render_xlsx(comparison) if fmt == "xlsx" else render_pdf(comparison)
         response = HttpResponse(content, content_type=EXPORTS[fmt])

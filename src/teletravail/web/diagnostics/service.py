@@ -2,11 +2,16 @@
 
 ``build_report`` takes about 0.6 s (mostly its matplotlib charts), so built diagnostics are kept
 in a small in-process LRU cache keyed by the derived warehouse file (path and modification time: a
-rebuilt warehouse is a new key), the territory, the reference day and the measures shown, and also
-pickled on disk beside the derived warehouse (``derive/pages/``, keyed as well by a fingerprint of
-the report code), so that the other web workers and the next server start read them in
-milliseconds. The ACV ranking is cached in memory the same way. A new reference day is never
-computed inside a request (``ready_warehouse``, ``diagnostics.tasks``).
+rebuilt warehouse is a new key), the territory, the reference day and the measures shown. The
+public view of a diagnostic (no survey measure, or only published ones without the team's links)
+is also pickled on disk beside the derived warehouse (``derive/pages/``, keyed as well by a
+fingerprint of the report code), so that the other web workers and the next server start read it
+in milliseconds, and so is its PDF export (``diagnostic_pdf``, about 2 s to print). A team's view,
+which may hold unpublished measures, stays in the memory of the process. Folders of other derived
+copies or report code are removed (``prune_stored_pages``) when the server prepares its start and
+when the task worker makes a new derived copy. The ACV ranking is cached in memory the same way.
+A new reference day is never computed inside a request (``ready_warehouse``,
+``diagnostics.tasks``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -110,6 +116,12 @@ def diagnostic_data(
 _BUILD_LOCK = threading.Lock()
 
 
+def is_public(measures: tuple[MesureLocale, ...]) -> bool:
+    """True when ``measures`` are what any visitor sees (none, or only published measures without
+    the team's links): such a view may be kept on disk; a team's view may not."""
+    return all(m.publiee and m.url is None for m in measures)
+
+
 @lru_cache(maxsize=64)
 def _diagnostic(
     derived: str,
@@ -119,8 +131,9 @@ def _diagnostic(
     day: date,
     measures: tuple[MesureLocale, ...],
 ) -> DiagnosticData:
+    public = is_public(measures)
     file = _stored_path(Path(derived), stamp, kind, code, day, measures)
-    stored = _read_stored(file)
+    stored = _read_stored(file) if public else None
     if stored is not None:
         return stored
     entry = territory_service.entry(kind, code)
@@ -132,8 +145,32 @@ def _diagnostic(
         finally:
             con.close()
     data = DiagnosticData(report=report, methods=methods)
-    _write_stored(file, data)
+    if public:  # a team's unpublished measures are never written to disk
+        _write_stored(file, data)
     return data
+
+
+def diagnostic_pdf(
+    kind: str, code: str, derived: Path, day: date, measures: tuple[MesureLocale, ...] = ()
+) -> bytes:
+    """The diagnostic of ``diagnostic_data`` printed as a PDF (A4, WeasyPrint: about 2 s). The
+    public view's PDF is kept on disk beside its stored page (same key, same removal); a team's
+    view is printed again at each request."""
+    stamp = derived.stat().st_mtime_ns
+    public = is_public(measures)
+    file = _stored_path(derived, stamp, kind, code, day, measures).with_suffix(".pdf")
+    if public:
+        try:
+            return file.read_bytes()
+        except OSError:
+            pass  # not printed yet
+    data = diagnostic_data(kind, code, derived, day, measures)
+    from teletravail.reports.render import render_pdf  # WeasyPrint loaded here only
+
+    pdf = render_pdf(data.report)
+    if public:
+        _write_atomic(file, pdf)
+    return pdf
 
 
 @cache
@@ -177,14 +214,47 @@ def _read_stored(file: Path) -> DiagnosticData | None:
 
 def _write_stored(file: Path, data: DiagnosticData) -> None:
     """Pickle atomically; a read-only folder only means the next worker builds it again."""
+    try:
+        content = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    _write_atomic(file, content)
+
+
+def _write_atomic(file: Path, content: bytes) -> None:
+    """Write ``content`` to ``file`` through a temporary file (readers never see half a file)."""
     tmp = file.with_name(f".{file.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(content)
         tmp.replace(file)
-    except (OSError, pickle.PicklingError):
+    except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def prune_stored_pages(derive_dir: Path) -> list[Path]:
+    """Remove the folders of ``<derive_dir>/pages`` that no current page can be read from: those
+    of a derived copy that no longer exists or was rebuilt since (another modification time), and
+    those of another report code (fingerprint). Returns the folders removed."""
+    removed: list[Path] = []
+    pages = derive_dir / "pages"
+    try:
+        folders = [f for f in pages.iterdir() if f.is_dir()]
+    except OSError:
+        return removed
+    fingerprint = _reports_fingerprint()
+    for folder in folders:
+        parts = folder.name.rsplit("-", 2)  # <derived copy>-<its mtime>-<fingerprint>
+        keep = False
+        if len(parts) == 3 and parts[2] == fingerprint:
+            try:
+                keep = (derive_dir / f"{parts[0]}.duckdb").stat().st_mtime_ns == int(parts[1])
+            except (OSError, ValueError):
+                keep = False
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 @dataclass(frozen=True)

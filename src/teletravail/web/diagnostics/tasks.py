@@ -33,6 +33,7 @@ def derive_day(day: str, kind: str = "", code: str = "") -> str:
     chosen = date.fromisoformat(day)
     path, _ = ensure_derived(territory_service.warehouse(), day=chosen)
     logger.info("Copie dérivée du %s prête : %s", day, path)
+    service.prune_stored_pages(path.parent)  # pages of rebuilt copies or older report code
     if kind and code:
         measures = service.measures_for(kind, code, team=False, today=timezone.localdate())
         service.diagnostic_data(kind, code, path, chosen, measures)

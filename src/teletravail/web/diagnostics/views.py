@@ -56,23 +56,51 @@ def _error(
     )
 
 
-def _pending(request: HttpRequest, kind: str, code: str, day: date) -> HttpResponse:
-    """The page that waits for the derived warehouse of ``day`` (enqueued now if needed): it
-    refreshes itself every few seconds until the diagnostic can be shown (202 Accepted)."""
+def pending_page(
+    request: HttpRequest,
+    day: date,
+    *,
+    title: str,
+    shown: str,
+    reload_url: str,
+    default_url: str,
+    kind: str = "",
+    code: str = "",
+) -> HttpResponse:
+    """The page that waits for the derived warehouse of ``day`` (enqueued now if needed, with the
+    diagnostic of ``kind``/``code`` when given): it refreshes itself every few seconds until the
+    page can be shown (202 Accepted). ``shown``: what it will show (« le diagnostic »)."""
     from teletravail.web.diagnostics.tasks import request_day
 
     request_day(day, kind, code)
-    entry = territory_service.entry(kind, code)
     return render(
         request,
         "diagnostics/pending.html",
         {
-            "title": f"Diagnostic télétravail — {entry.nom} : calcul en cours",
-            "nom": entry.nom,
+            "title": f"{title} : calcul en cours",
+            "heading": title,
+            "shown": shown,
             "day": day,
             "refresh_seconds": PENDING_REFRESH_SECONDS,
+            "reload_url": reload_url,
+            "default_url": default_url,
         },
         status=202,
+    )
+
+
+def _pending(request: HttpRequest, kind: str, code: str, day: date) -> HttpResponse:
+    """The waiting page of a territory's diagnostic for a day not computed yet (``pending_page``)."""
+    entry = territory_service.entry(kind, code)
+    return pending_page(
+        request,
+        day,
+        title=f"Diagnostic télétravail — {entry.nom}",
+        shown="le diagnostic",
+        reload_url=_query({"date": day.isoformat()}),
+        default_url="?",
+        kind=kind,
+        code=code,
     )
 
 
@@ -236,6 +264,14 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
                 date_error=date_error,
             )
     measures = local_measures(request, kind, code)
+    if request.GET.get("format", "").strip() == "pdf" and not date_error:
+        # the same report as a PDF (the synthesis on its first page), kept with the stored page
+        response = HttpResponse(
+            service.diagnostic_pdf(kind, code, derived, day, measures),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
+        return response
     data = service.diagnostic_data(kind, code, derived, day, measures)
     report = data.report
     level = report.territoire.type
@@ -250,13 +286,6 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     ]
     synthesis, themes = _synthesis_context(report, themes)
     day_value = report.jour_reference.isoformat() if report.jour_reference else ""
-    if request.GET.get("format", "").strip() == "pdf" and not date_error:
-        # the same report as a PDF (the synthesis on its first page); WeasyPrint loaded here only
-        from teletravail.reports.render import render_pdf
-
-        response = HttpResponse(render_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="diagnostic-{kind}-{code}.pdf"'
-        return response
     impact = [{"figure": f, "method": _method(f, data.methods.get(f.id))} for f in report.impact]
     stations = [
         {

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -213,5 +214,12 @@ def load_document(slug: str) -> tuple[Document, Rendered] | None:
     doc = BY_SLUG.get(slug)
     if doc is None:
         return None
-    text = (documents_dir() / doc.filename).read_text(encoding="utf-8")
-    return doc, render_document(text)
+    path = documents_dir() / doc.filename
+    return doc, _rendered(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _rendered(path: str, mtime_ns: int) -> Rendered:
+    """The document at ``path`` rendered once per process for each modification time
+    (``mtime_ns``, nanoseconds): an edited file is rendered again at its next request."""
+    return render_document(Path(path).read_text(encoding="utf-8"))
