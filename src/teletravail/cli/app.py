@@ -1,7 +1,7 @@
 """The ``teletravail`` application and its sub-commands.
 
 Each sub-command lives in its own module, imported only when that command runs: ``teletravail
---help`` and ``teletravail territoire …`` do not pay for matplotlib, the report modules, the survey
+--help`` and ``teletravail territoire …`` do not pay for DuckDB, the report modules, the survey
 tooling or Django. The command list shown by ``--help`` comes from ``COMMANDS`` below, whose help
 texts are the commands' own (a test checks they stay equal).
 """

@@ -4,7 +4,7 @@
   default reference day and the gazetteer kept beside the warehouse; the stored pages of older
   derived copies or report code are removed.
 - :func:`start_worker_warmup` (each gunicorn worker, from ``wsgi.py``, in a background thread):
-  imports the URLconf's views and the report modules (matplotlib), compiles the diagnostic
+  imports the URLconf's views and the report modules, compiles the diagnostic
   templates, loads the gazetteer into memory and builds the diagnostics of the pilot EPCIs for the
   default day into the page cache (kept on disk too: see ``diagnostics.service``).
 """
@@ -38,7 +38,7 @@ def warm_worker() -> None:
     from django.urls import get_resolver
     from django.utils import timezone
 
-    import teletravail.reports.diagnostic  # noqa: F401  (matplotlib and the report modules)
+    import teletravail.reports.diagnostic  # noqa: F401  (the report modules)
     from teletravail.derived import current_derived
     from teletravail.errors import LookupFailed
     from teletravail.territory.lookup import gazetteer_for

@@ -1,6 +1,6 @@
 """What the diagnostic pages need from the domain: derived warehouse, report, ranking, in a cache.
 
-``build_report`` takes about 0.6 s (mostly its matplotlib charts), so built diagnostics are kept
+``build_report`` takes 0.1 to 0.3 s, so built diagnostics are kept
 in a small in-process LRU cache keyed by the derived warehouse file (path and modification time: a
 rebuilt warehouse is a new key), the territory, the reference day and the measures shown. The
 public view of a diagnostic (no survey measure, or only published ones without the team's links)
@@ -111,8 +111,8 @@ def diagnostic_data(
     return _diagnostic(str(derived), derived.stat().st_mtime_ns, kind, code, day, measures)
 
 
-# One report built at a time per process: the start-up warm-up (a thread) and the requests share
-# matplotlib, whose figure registry is not thread-safe.
+# One report built at a time per process: the start-up warm-up (a thread) builds several, and a
+# request should not compete with it for the CPU and memory of a small machine.
 _BUILD_LOCK = threading.Lock()
 
 
