@@ -4,6 +4,7 @@ values never drawn as 0, the estimate's reach said."""
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -227,6 +228,13 @@ def test_rail_day_chart_is_the_busiest_station_hour_by_hour(
     )
     assert "5 départs de train et aucun départ de car" in (chart.note or "")
     assert chart.nature == "calcul" and "28/01/2025" in chart.source
+    assert "absents des horaires" not in (chart.note or "")
+    # trains of networks absent from the feeds (Transilien…) near the territory: said, not hidden
+    networks = replace(
+        _value("reseaux_hors_horaires", None), value="Transilien", status="disponible"
+    )
+    flagged = _rail_day_graph(mem, {"reseaux_hors_horaires": networks}, served, DAY)
+    assert flagged is not None and "Transilien, absents des horaires" in (flagged.note or "")
     # a station without any departure in the table: no chart rather than an empty one
     mem.execute("DELETE FROM departs_heure WHERE uic = '0'")
     assert _rail_day_graph(mem, {}, served, DAY) is None

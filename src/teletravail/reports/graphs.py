@@ -278,6 +278,13 @@ def _rail_day_graph(
         f"{coach_text} dans la journée, depuis la gare du territoire qui a le plus de départs de "
         "train ; heures de service (24 h et plus : après minuit)."
     )
+    networks = by_id.get("reseaux_hors_horaires")
+    if networks is not None and networks.status == "disponible" and networks.value is not None:
+        # RER, Transilien, Intercités… near the territory: their trains are not in the feeds
+        note += (
+            f" Les trains {networks.text}, absents des horaires disponibles, ne sont pas comptés : "
+            "la desserte réelle est plus forte."
+        )
     return Graphique(
         id="journee",
         titre=title,

@@ -86,8 +86,9 @@ def value_label(value: float | None, unit: str, decimals: int) -> str:
     return f"{format_number(value, decimals)} {unit}".strip()
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2 or 5 × 10^k steps) covering [low, high], ``count`` or so."""
+def nice_ticks(low: float, high: float, count: int = 5, *, integer: bool = False) -> list[float]:
+    """Round tick values (1, 2 or 5 × 10^k steps) covering [low, high], ``count`` or so;
+    ``integer``: steps of at least 1 (counts)."""
     if not math.isfinite(low) or not math.isfinite(high):
         return [0.0]
     if high < low:
@@ -97,6 +98,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if integer:
+        step = max(1.0, math.ceil(step))
     start = math.floor(low / step + 1e-9) * step
     ticks = []
     value = start
@@ -140,11 +143,12 @@ def _wrap(title: str, lines: int = 2) -> list[str]:
     words = title.split()
     while words and len(out) < lines:
         line = words.pop(0)
-        while words and text_width(f"{line} {words[0]}", TITLE) <= WIDTH:
+        # bold text is about a tenth wider than the regular text the estimate is made for
+        while words and text_width(f"{line} {words[0]}", TITLE) * 1.1 <= WIDTH:
             line += " " + words.pop(0)
         out.append(line)
     if words:
-        out[-1] = _shorten(out[-1] + " " + " ".join(words), WIDTH, TITLE)
+        out[-1] = _shorten(out[-1] + " " + " ".join(words), WIDTH / 1.1, TITLE)
     return out or [""]
 
 
@@ -342,7 +346,8 @@ def columns(
         vals = [v for v in (s.values[i] for s in series) if v is not None]
         totals.append((sum(vals) if stacked else max(vals)) if vals else None)
     peak = max([t for t in totals if t is not None] + [0.0])
-    ticks = nice_ticks(0.0, peak if peak > 0 else 1.0)
+    counts = all(float(v).is_integer() for s in series for v in s.values if v is not None)
+    ticks = nice_ticks(0.0, peak if peak > 0 else 1.0, integer=counts)
     head = _head(title)
     legend, legend_h = _legend(series, head + 12) if len(series) > 1 else ([], 0.0)
     top = head + 36 + legend_h
@@ -472,7 +477,10 @@ def lines(
             f'<line x1="{_num(x0)}" y1="{_num(ry)}" x2="{_num(x1)}" y2="{_num(ry)}" '
             f'stroke="{REFERENCE}" stroke-width="1" stroke-dasharray="5 3"/>'
         )
-        parts.append(_text(x1, ry - 4, reference[0], anchor="end", size=SMALL, fill=REFERENCE))
+        parts.append(
+            _text(x0 + 4, ry + 14, reference[0], anchor="start", size=SMALL, fill=REFERENCE)
+        )
+    written: set[tuple[str, str]] = set()  # (x, text) of the values already written
     for j, s in enumerate(series):
         colour = s.colour or PALETTE[j % len(PALETTE)]
         points = [
@@ -492,7 +500,9 @@ def lines(
             )
             # values of the first series above the points, of the others below
             dy = -9 if j % 2 == 0 else 18
-            if k == len(points) - 1 or len(points) <= 6:
+            key = (_num(px), format_number(v, decimals))
+            if (k == len(points) - 1 or len(points) <= 6) and key not in written:
+                written.add(key)
                 parts.append(
                     _text(
                         px,
