@@ -4,9 +4,9 @@ values never drawn as 0, the estimate's reach said."""
 from __future__ import annotations
 
 import statistics
-from dataclasses import replace
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
