@@ -165,7 +165,12 @@ def _evolution_graph(by_id: Mapping[str, IndicatorValue]) -> Graphique | None:
         series.append(Series("Population du département", [100.0, 100.0 + dept, None, None]))
     title = "Population et emplois : indice base 100 en 2013"
     svg = svgchart.lines(
-        years, series, title=title, unit="indice", decimals=1, reference=("base 100 en 2013", 100.0)
+        years,
+        series,
+        title=title,
+        unit="indice (pointillés : 100 = 2013)",
+        decimals=1,
+        reference=("", 100.0),
     )
     columns = ("Année", "Population", "Emplois au lieu de travail")
     rows = tuple(

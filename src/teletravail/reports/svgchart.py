@@ -477,9 +477,10 @@ def lines(
             f'<line x1="{_num(x0)}" y1="{_num(ry)}" x2="{_num(x1)}" y2="{_num(ry)}" '
             f'stroke="{REFERENCE}" stroke-width="1" stroke-dasharray="5 3"/>'
         )
-        parts.append(
-            _text(x0 + 4, ry + 14, reference[0], anchor="start", size=SMALL, fill=REFERENCE)
-        )
+        if reference[0]:
+            parts.append(
+                _text(x0 + 4, ry + 14, reference[0], anchor="start", size=SMALL, fill=REFERENCE)
+            )
     written: set[tuple[str, str]] = set()  # (x, text) of the values already written
     for j, s in enumerate(series):
         colour = s.colour or PALETTE[j % len(PALETTE)]
