@@ -237,7 +237,14 @@ def bars(
     extent = [*known, *([ref_value] if ref_value is not None else []), 0.0]
     lo, hi = domain if domain is not None else (min(extent), max(extent))
     label_w = min(max((text_width(lab) for lab in labels), default=0.0) + 10, WIDTH * 0.45)
-    value_w = min(max((text_width(t, SMALL) for t in shown), default=0.0), WIDTH * 0.36)
+    # texts written after a bar need a right margin; those of missing values start at zero
+    value_w = min(
+        max(
+            (text_width(t, SMALL) for t, v in zip(shown, values, strict=True) if v is not None),
+            default=0.0,
+        ),
+        WIDTH * 0.36,
+    )
     left_pad = value_w + 6 if lo < 0 else 0.0
     x0 = label_w + left_pad
     plot_w = WIDTH - x0 - value_w - 10
@@ -256,10 +263,11 @@ def bars(
         short = _shorten(label, label_w - 10)
         tip = f"<title>{_esc(label)}</title>" if short != label else ""
         parts.append(f'<text x="0" y="{_num(y + 15)}"{weight}>{tip}{_esc(short)}</text>')
-        text = _shorten(shown[i], value_w + 4, SMALL)
         if value is None:
+            text = _shorten(shown[i], WIDTH - zero - 6, SMALL)
             parts.append(_text(zero + 4, y + 15, text, size=SMALL, fill=MUTED, full=shown[i]))
             continue
+        text = _shorten(shown[i], value_w + 4, SMALL)
         x, w = (zero, value * scale) if value >= 0 else (zero + value * scale, -value * scale)
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y + 3)}" width="{_num(max(w, 0.5))}" height="16" '

@@ -129,7 +129,7 @@ def analysis_charts(analysis: SurveyAnalysis) -> list[tuple[str, str]]:
             (
                 title,
                 render_shares(
-                    [i.label for i in places],
+                    [i.label.removeprefix("Lieu de télétravail : ") for i in places],
                     [i.value for i in places],
                     [i.ci_low for i in places],
                     [i.ci_high for i in places],
