@@ -1,4 +1,5 @@
-"""Pieces shared by the commands: options, date parsing, resolving a query to one territory."""
+"""Pieces shared by the commands: options and date parsing (resolving a query to one territory is
+``teletravail.territory.resolve.resolve_one``, shared with the web pages)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from teletravail.errors import ConfigError, LookupFailed
-from teletravail.territory.lookup import Entry, gazetteer_for
+from teletravail.errors import ConfigError
 
 EntrepotOpt = Annotated[
     Path | None,
@@ -31,20 +31,3 @@ def parse_day(text: str | None) -> date | None:
             f"Date illisible « {text} » : utilisez le format AAAA-MM-JJ, par exemple "
             "--date 2025-01-28."
         ) from None
-
-
-def resolve_one(path: Path, query: str) -> Entry:
-    """The single territory matching ``query``; LookupFailed listing the candidates otherwise."""
-    result = gazetteer_for(path).search(query)
-    if not result.matches:
-        raise LookupFailed(
-            f"Aucun territoire ne correspond à « {query} ». Essayez le nom de la commune ou de "
-            "l'EPCI, son code INSEE (5 caractères) ou son SIREN (9 chiffres)."
-        )
-    if not result.resolved or result.best is None:
-        names = ", ".join(f"{m.entry.nom} ({m.entry.code})" for m in result.matches[:6])
-        raise LookupFailed(
-            f"« {query} » désigne plusieurs territoires : {names}. Précisez avec le code INSEE "
-            "ou le SIREN."
-        )
-    return result.best
