@@ -227,21 +227,8 @@ def test_cli_bad_territories_are_french_without_traceback(
 
 
 def test_published_measure_replaces_the_estimated_rate(warehouse: Path) -> None:
-    from teletravail.reports.model import MesureLocale
+    from tests.reports.test_synthesis import MEASURE as measure  # 40 %, 35 to 45 %, published
 
-    measure = MesureLocale(
-        indicateur="taux_teletravail_estime",
-        libelle="Part des actifs occupés qui télétravaillent",
-        valeur=0.4,
-        ic_bas=0.35,
-        ic_haut=0.45,
-        effectif=380,
-        campagne="Vitré 2025",
-        debut=date(2025, 3, 1),
-        fin=date(2025, 4, 30),
-        remplace=True,
-        publiee=True,
-    )
     entries = resolve_territories(warehouse, [f"epci:{VITRE_EPCI}", "35360"])
     derived, day = ensure_derived(warehouse, day=DAY)
     con = duckdb.connect(str(derived), read_only=True)
