@@ -52,5 +52,7 @@ def test_six_pilot_epcis_side_by_side(warehouse: Path) -> None:
     html = render_html(comparison)
     assert "size: A4 landscape" in html and "<script" not in html
     wb = load_workbook(io.BytesIO(render_xlsx(comparison)))
-    assert wb["Comparaison"].max_row == 1 + len(ROWS)
-    assert wb["Comparaison"].max_column == 1 + 6 + 3
+    sheet = wb["Comparaison"]
+    assert sheet.max_row == 3 + 1 + len(ROWS)  # title, date, blank line, header, figures
+    assert sheet.max_column == 1 + 6 + 3
+    assert [c.value for c in sheet[4]][1:7] == [f"{e.nom} ({e.code})" for e in entries]

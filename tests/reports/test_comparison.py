@@ -108,12 +108,28 @@ def test_xlsx_sheets(comparison: Comparison) -> None:
     wb = load_workbook(io.BytesIO(render_xlsx(comparison)))
     assert wb.sheetnames == ["Comparaison", "Sources"]
     ws = wb["Comparaison"]
-    header = [c.value for c in ws[1]]
-    assert header[0] == "Indicateur" and header[-3:] == ["Unité", "Nature", "Sources"]
-    assert ws.max_row == 1 + len(ROWS)
-    assert ws.cell(row=2, column=1).value == ROWS[0].libelle
-    sources = [c.value for c in wb["Sources"]["A"] if c.value]
-    assert any("ADEME" in s for s in sources)
+    assert ws["A1"].value.startswith("Comparaison de territoires")
+    assert ws["A2"].value.startswith("Comparaison produite le ")
+    assert "desserte ferroviaire du 28/01/2025" in ws["A2"].value
+    header = [c.value for c in ws[4]]
+    names = [f"{t.nom} ({t.code})" for t in comparison.territoires]
+    assert header == ["Indicateur", *names, "Unité", "Nature", "Sources"]
+    assert ws.freeze_panes == "A5"
+    body = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert len(body) == len(ROWS) == len(comparison.lignes)
+    for values, row in zip(body, comparison.lignes, strict=True):
+        assert values[0] == row.libelle
+        assert values[1:3] == [c.texte for c in row.cellules]  # as displayed, never empty
+        assert values[3] == (row.unite or None) and values[4] == row.nature
+        assert values[5] == (" ; ".join(row.sources) or None)
+    src = wb["Sources"]
+    assert [c.value for c in src[1]] == ["Source (millésime)", "Lignes concernées"]
+    first_column = [c.value for c in src["A"] if c.value]
+    assert set(comparison.sources) <= set(first_column)
+    assert all(note in first_column for note in comparison.notes)
+    co2 = next(r for r in comparison.lignes if r.id == "co2_net")
+    ademe = next(r for r in src.iter_rows(values_only=True) if r[0] and "ADEME" in r[0])
+    assert co2.libelle in ademe[1]
 
 
 def test_cli_writes_each_format_and_refuses_unknown(warehouse: Path, tmp_path: Path) -> None:
@@ -139,3 +155,92 @@ def test_cli_writes_each_format_and_refuses_unknown(warehouse: Path, tmp_path: P
     result = runner.invoke(app, [*base[:2], "Zzyzx-sur-Rien", *base[3:]])
     assert result.exit_code == 2
     assert "« Zzyzx-sur-Rien »" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--format", "docx"], "Format inconnu « docx » : choisissez html, pdf ou xlsx."),
+        (["--output", "/nonexistent-dir/c.html"], "le dossier « /nonexistent-dir » n'existe pas"),
+        (["--output", "{tmp}"], "est un dossier : indiquez un nom de fichier"),
+    ],
+)
+def test_cli_bad_format_or_output_is_french_without_traceback(
+    warehouse: Path, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from teletravail.cli.app import app
+
+    args = ["comparer", f"epci:{VITRE_EPCI}", "35360", "--entrepot", str(warehouse)]
+    args += [a.replace("{tmp}", str(tmp_path)) for a in extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output and "Erreur inattendue" not in result.output
+
+
+def test_cli_read_only_output_folder(warehouse: Path, tmp_path: Path) -> None:
+    import os
+
+    from typer.testing import CliRunner
+
+    from teletravail.cli.app import app
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        # root ignores the mode: then a folder where no file can be created
+        writable = os.access(folder, os.W_OK)
+        target = Path("/proc/comparaison.html") if writable else folder / "c.html"
+        args = ["comparer", f"epci:{VITRE_EPCI}", "35360", "--entrepot", str(warehouse)]
+        args += ["--date", DAY.isoformat(), "--output", str(target)]
+        result = CliRunner().invoke(app, args)
+    finally:
+        folder.chmod(0o700)
+    assert result.exit_code == 2
+    assert f"Impossible d'écrire « {target} »" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("queries", "message"),
+    [
+        (["Zzyzx-sur-Rien", "35360"], "Aucun territoire ne correspond à « Zzyzx-sur-Rien »"),
+        (["35360", "35360"], "déjà dans la comparaison"),
+        (["35360"], "Indiquez au moins 2 territoires à comparer (1 indiqué)."),
+        (["35360"] * 13, "Au plus 12 territoires peuvent être comparés (13 indiqués)."),
+    ],
+)
+def test_cli_bad_territories_are_french_without_traceback(
+    warehouse: Path, queries: list[str], message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from teletravail.cli.app import app
+
+    result = CliRunner().invoke(app, ["comparer", *queries, "--entrepot", str(warehouse)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_published_measure_replaces_the_estimated_rate(warehouse: Path) -> None:
+    from tests.reports.test_synthesis import MEASURE as measure  # 40 %, 35 to 45 %, published
+
+    entries = resolve_territories(warehouse, [f"epci:{VITRE_EPCI}", "35360"])
+    derived, day = ensure_derived(warehouse, day=DAY)
+    con = duckdb.connect(str(derived), read_only=True)
+    try:
+        c = build_comparison(con, entries, day=day, measures={VITRE_EPCI: [measure]})
+    finally:
+        con.close()
+    rate = next(r for r in c.lignes if r.id == "taux_teletravail")
+    cell = rate.cellules[0]
+    assert cell.texte == (
+        "40,0 %, intervalle 35,0 à 45,0 % (±5,0 points, Wilson à 95 %) — mesure locale"
+    )
+    assert cell.valeur == pytest.approx(40.0) and cell.nature == "mesuré"
+    assert rate.cellules[1].nature != "mesuré"  # the commune keeps its estimate
+    assert "mesuré" in rate.nature

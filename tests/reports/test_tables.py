@@ -48,3 +48,37 @@ def test_html_sortable_and_escaped() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
     assert page.count('<th scope="col"><button') == 4 and "aria-sort" in page
     assert 'data-v="1.5"' in page and "https://" not in page  # self-contained
+
+
+def test_xlsx_sheet_name_widths_and_extra_sheet() -> None:
+    from teletravail.reports.tables import Sheet
+
+    notes = Sheet("Sources", ("Source", "Lignes"), [["INSEE", "Score"], [], ["une note"]], (50, 60))
+    wb = load_workbook(
+        io.BytesIO(
+            export_table(
+                COLUMNS,
+                ROWS,
+                "xlsx",
+                title="T",
+                sheet="Comparaison",
+                widths=(10, 20, 30, 40),
+                extra_sheets=(notes,),
+            )
+        )
+    )
+    assert wb.sheetnames == ["Comparaison", "Sources"]
+    ws = wb["Comparaison"]
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [10, 20, 30, 40]
+    assert ws["A3"].alignment.wrap_text
+    src = wb["Sources"]
+    assert [[c.value for c in r] for r in src.iter_rows()] == [
+        ["Source", "Lignes"],
+        ["INSEE", "Score"],
+        [None, None],
+        ["une note", None],
+    ]
+    assert src["A1"].font.b and src.column_dimensions["B"].width == 60
+    plain = load_workbook(io.BytesIO(export_table(COLUMNS, ROWS, "xlsx", title="T")))
+    assert plain.sheetnames == ["classement"]  # the ranking's workbook is unchanged
+    assert not plain.active["A3"].alignment.wrap_text

@@ -10,6 +10,7 @@ import typer
 
 from teletravail.cli.common import DateOpt, EntrepotOpt
 from teletravail.cli.errors import handle_errors
+from teletravail.errors import ConfigError
 
 
 class ComparisonFormat(StrEnum):
@@ -29,9 +30,7 @@ def comparer(
             "(epci:200039022)."
         ),
     ],
-    format: Annotated[
-        ComparisonFormat, typer.Option("--format", help="html, pdf ou xlsx.")
-    ] = ComparisonFormat.html,
+    format_option: Annotated[str, typer.Option("--format", help="html, pdf ou xlsx.")] = "html",
     output: Annotated[
         Path | None,
         typer.Option("--output", help="Fichier produit (défaut : comparaison.html/.pdf/.xlsx)."),
@@ -45,7 +44,7 @@ def comparer(
     from rich.console import Console
 
     from teletravail import settings
-    from teletravail.cli.common import parse_day
+    from teletravail.cli.common import check_output, parse_day, write_output
     from teletravail.derived import ensure_derived
     from teletravail.reports.comparison import (
         build_comparison,
@@ -56,6 +55,14 @@ def comparer(
     )
     from teletravail.warehouse import open_warehouse
 
+    try:
+        format = ComparisonFormat(format_option.strip().lower())
+    except ValueError:
+        raise ConfigError(
+            f"Format inconnu « {format_option} » : choisissez html, pdf ou xlsx."
+        ) from None
+    target = output or Path(f"comparaison.{format.value}")
+    check_output(target)
     path = settings.warehouse_path(entrepot)
     open_warehouse(path).close()  # clear message when absent
     entries = resolve_territories(path, territoires)
@@ -65,12 +72,11 @@ def comparer(
         comparison = build_comparison(con, entries, day=day)
     finally:
         con.close()
-    target = output or Path(f"comparaison.{format.value}")
     if format is ComparisonFormat.pdf:
-        target.write_bytes(render_pdf(comparison))
+        write_output(target, render_pdf(comparison))
     elif format is ComparisonFormat.xlsx:
-        target.write_bytes(render_xlsx(comparison))
+        write_output(target, render_xlsx(comparison))
     else:
-        target.write_text(render_html(comparison), encoding="utf-8")
+        write_output(target, render_html(comparison))
     names = ", ".join(e.nom for e in entries)
     Console(stderr=True).print(f"Comparaison écrite : {target} ({names})")

@@ -11,11 +11,12 @@ import typer
 from rich.console import Console
 
 from teletravail import settings
-from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day, resolve_one
+from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day
 from teletravail.cli.errors import handle_errors
 from teletravail.derived import ensure_derived
 from teletravail.reports.diagnostic import build_report
 from teletravail.reports.render import render_html, render_json, render_markdown, render_pdf
+from teletravail.territory.resolve import resolve_one
 from teletravail.warehouse import open_warehouse
 
 console = Console(stderr=True)

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from teletravail import format_fr, settings
-from teletravail.cli.common import resolve_one
 from teletravail.cli.errors import handle_errors
 from teletravail.cli.territory import Format
 from teletravail.navettes.profile import CommuteProfile, commute_profile
+from teletravail.territory.resolve import resolve_one
 from teletravail.warehouse import open_warehouse
 
 console = Console()

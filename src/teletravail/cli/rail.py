@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from teletravail import settings
-from teletravail.cli.common import parse_day, resolve_one
+from teletravail.cli.common import parse_day
 from teletravail.cli.errors import handle_errors
 from teletravail.rail.calendar import FEED_LABELS, reference_day
 from teletravail.rail.config import rail_settings
@@ -29,6 +29,7 @@ from teletravail.rail.stations import (
     territory_stations,
 )
 from teletravail.territory.lookup import Entry
+from teletravail.territory.resolve import resolve_one
 from teletravail.warehouse import open_warehouse
 
 console = Console()

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from teletravail import settings
-from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day, resolve_one
+from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day
 from teletravail.cli.errors import handle_errors
 from teletravail.cli.territory import Format
 from teletravail.derived import ensure_derived
@@ -20,6 +20,7 @@ from teletravail.errors import ConfigError
 from teletravail.impact.models import ScenarioResult
 from teletravail.impact.scenario import scenario_for
 from teletravail.impact.territory import territory_assumptions
+from teletravail.territory.resolve import resolve_one
 from teletravail.warehouse import open_warehouse
 
 console = Console()

@@ -12,12 +12,9 @@ sources with their vintage. Renderers: :func:`render_html` (self-contained page)
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -25,14 +22,15 @@ from pydantic import BaseModel, ConfigDict
 
 from teletravail.diagnostic.reading import NOT_AVAILABLE, IndicatorValue, read_indicators
 from teletravail.errors import LookupFailed
+from teletravail.reports.measures import interval_text, value_text
 from teletravail.reports.model import Figure, MesureLocale
-from teletravail.territory.lookup import Entry, Gazetteer, gazetteer_for
+from teletravail.territory.lookup import Entry, gazetteer_for
+from teletravail.territory.resolve import resolve_in
 
 MIN_TERRITORIES = 2
 MAX_TERRITORIES = 12
 _KIND_LABELS = {"commune": "Commune", "epci": "EPCI"}
 _NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimation"}
-_QUALIFIED = re.compile(r"^(commune|epci)\s*:\s*(\S+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -190,16 +188,10 @@ def resolve_territories(warehouse: Path, queries: Sequence[str]) -> list[Entry]:
     gazetteer = gazetteer_for(warehouse)
     out: list[Entry] = []
     for query in cleaned:
-        entry = _resolve(gazetteer, query)
+        entry = resolve_in(gazetteer, query)
         check_not_repeated(out, entry, query)
         out.append(entry)
     return out
-
-
-def resolve_territory(warehouse: Path, query: str) -> Entry:
-    """The one territory named by ``query`` (name, INSEE code, SIREN or ``kind:code``);
-    LookupFailed in French, naming the query, when unknown or ambiguous."""
-    return _resolve(gazetteer_for(warehouse), query)
 
 
 def check_not_repeated(entries: Sequence[Entry], entry: Entry, query: str) -> None:
@@ -208,30 +200,6 @@ def check_not_repeated(entries: Sequence[Entry], entry: Entry, query: str) -> No
         raise LookupFailed(
             f"« {query} » désigne {entry.nom} ({entry.code}), déjà dans la comparaison."
         )
-
-
-def _resolve(gazetteer: Gazetteer, query: str) -> Entry:
-    qualified = _QUALIFIED.match(query)
-    if qualified:
-        kind, code = qualified.group(1).lower(), qualified.group(2).upper()
-        for e in gazetteer.by_code.get(code, []):
-            if e.kind == kind:
-                return e
-        label = "commune (code INSEE)" if kind == "commune" else "EPCI (SIREN)"
-        raise LookupFailed(f"« {query} » : aucune {label} n'a le code « {code} ».")
-    result = gazetteer.search(query)
-    if not result.matches:
-        raise LookupFailed(
-            f"Aucun territoire ne correspond à « {query} ». Essayez le nom de la commune ou de "
-            "l'EPCI, son code INSEE (5 caractères) ou son SIREN (9 chiffres)."
-        )
-    if not result.resolved or result.best is None:
-        names = ", ".join(f"{m.entry.nom} ({m.entry.code})" for m in result.matches[:6])
-        raise LookupFailed(
-            f"« {query} » désigne plusieurs territoires : {names}. Précisez avec le code INSEE "
-            "ou le SIREN."
-        )
-    return result.best
 
 
 def _source_text(citation: str, vintage: str) -> str:
@@ -257,11 +225,10 @@ def _indicator_cell(v: IndicatorValue | None, detail: IndicatorValue | None) -> 
 
 
 def _measured_cell(m: MesureLocale) -> ComparisonCell:
-    from teletravail.format_fr import format_number
-
-    text = f"{format_number(m.valeur * 100, 1)} %"
+    """A published local measure of the telework rate, with its 95 % interval when it has one."""
+    text = value_text(m)
     if m.ic_bas is not None and m.ic_haut is not None:
-        text += f" (IC 95 % : {format_number(m.ic_bas * 100, 1)} à {format_number(m.ic_haut * 100, 1)} %)"
+        text += f", intervalle {interval_text(m)}"
     return ComparisonCell(texte=text + " — mesure locale", valeur=m.valeur * 100, nature="mesuré")
 
 
@@ -401,22 +368,11 @@ def _unit_label(unit: str) -> str:
 # --- renderers -----------------------------------------------------------------------------
 
 
-def _template_text() -> str:
-    return (
-        resources.files("teletravail.reports")
-        .joinpath("templates/comparison.html.j2")
-        .read_text("utf-8")
-    )
-
-
 def render_html(comparison: Comparison) -> str:
     """A self-contained HTML page (one inline style sheet, no script, no external request)."""
-    from jinja2 import Environment, select_autoescape
+    from teletravail.reports.render import template_environment
 
-    env = Environment(
-        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
-    )
-    template = env.from_string(_template_text())
+    template = template_environment().get_template("comparison.html.j2")
     landscape = len(comparison.territoires) > 4
     return template.render(c=comparison, landscape=landscape, na=NOT_AVAILABLE)
 
@@ -431,66 +387,54 @@ def render_pdf(comparison: Comparison) -> bytes:
 
 
 def render_xlsx(comparison: Comparison) -> bytes:
-    """An XLSX workbook: sheet "Comparaison" (a header row, one row per figure, one column per
-    territory, then unit, nature and sources columns) and sheet "Sources" (each source with the
-    rows that use it, and the notes). Cells hold the values as displayed (French format, unit,
-    "donnée non disponible"), like the page and the PDF."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """An XLSX workbook written by ``reports.tables.export_table``: sheet "Comparaison" (title,
+    production date, then a header row, one row per figure, one column per territory, then unit,
+    nature and sources columns) and sheet "Sources" (each source with the rows that use it, then
+    the notes). Cells hold the values as displayed (French format, unit, "donnée non
+    disponible"), like the page and the PDF."""
+    from teletravail.reports.tables import Column, Sheet, export_table
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Comparaison"
-    header = (
-        ["Indicateur"]
-        + [f"{t.nom} ({t.code})" for t in comparison.territoires]
-        + ["Unité", "Nature", "Sources"]
-    )
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in comparison.lignes:
-        ws.append(
-            [row.libelle]
-            + [c.texte for c in row.cellules]
-            + [row.unite, row.nature, " ; ".join(row.sources)]
-        )
-    for r in ws.iter_rows(min_row=2):
-        for cell in r:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 42
-    n = len(comparison.territoires)
-    for i in range(n):
-        ws.column_dimensions[get_column_letter(2 + i)].width = 22
-    ws.column_dimensions[get_column_letter(2 + n)].width = 16
-    ws.column_dimensions[get_column_letter(3 + n)].width = 14
-    ws.column_dimensions[get_column_letter(4 + n)].width = 60
-    ws.freeze_panes = "B2"
-    src = wb.create_sheet("Sources")
-    src.append(["Source (millésime)", "Lignes concernées"])
-    for cell in src[1]:
-        cell.font = Font(bold=True)
+    columns = [
+        Column("indicateur", "Indicateur"),
+        *(Column(t.code, f"{t.nom} ({t.code})") for t in comparison.territoires),
+        Column("unite", "Unité"),
+        Column("nature", "Nature"),
+        Column("sources", "Sources"),
+    ]
+    rows = [
+        [
+            row.libelle,
+            *(c.texte for c in row.cellules),
+            row.unite,
+            row.nature,
+            " ; ".join(row.sources),
+        ]
+        for row in comparison.lignes
+    ]
     used: dict[str, list[str]] = {}
     for row in comparison.lignes:
         for s in row.sources:
             used.setdefault(s, []).append(row.libelle)
-    for s, rows in used.items():
-        src.append([s, " ; ".join(rows)])
-    src.append([])
-    day = comparison.jour_reference
-    src.append(
-        [
-            f"Comparaison produite le {comparison.genere_le:%d/%m/%Y}"
-            + (f", desserte ferroviaire du {day:%d/%m/%Y}" if day else "")
-        ]
+    sources = Sheet(
+        name="Sources",
+        header=("Source (millésime)", "Lignes concernées"),
+        rows=[[s, " ; ".join(labels)] for s, labels in used.items()]
+        + [[]]
+        + [[note] for note in comparison.notes],
+        widths=(70, 80),
     )
-    for note in comparison.notes:
-        src.append([note])
-    src.column_dimensions["A"].width = 70
-    src.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    day = comparison.jour_reference
+    produced = f"Comparaison produite le {comparison.genere_le:%d/%m/%Y}" + (
+        f", desserte ferroviaire du {day:%d/%m/%Y}" if day else ""
+    )
+    n = len(comparison.territoires)
+    return export_table(
+        columns,
+        rows,
+        "xlsx",
+        title="Comparaison de territoires : chiffres clés du diagnostic",
+        notes=[produced],
+        sheet="Comparaison",
+        widths=(42, *([22] * n), 16, 14, 60),
+        extra_sheets=(sources,),
+    )

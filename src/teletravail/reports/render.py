@@ -103,9 +103,10 @@ def _template_source(name: str) -> str | None:
 
 
 @cache
-def _template() -> Template:
-    """The report template, compiled once per process (its includes too: ``report.css`` and,
-    when present, ``_synthese.html.j2``)."""
+def template_environment() -> Environment:
+    """The Jinja environment of the report templates (``reports/templates``), built once per
+    process: HTML autoescaping, trimmed blocks, the French formatting helpers as globals. Shared
+    by the diagnostic and the comparison."""
     env = Environment(
         loader=FunctionLoader(_template_source),
         autoescape=select_autoescape(["html", "j2"]),
@@ -117,7 +118,14 @@ def _template() -> Template:
     env.globals["nature"] = figure_nature
     env.globals["row_anchor"] = row_anchor
     env.filters["css_string"] = css_string
-    return env.get_template("diagnostic.html.j2")
+    return env
+
+
+@cache
+def _template() -> Template:
+    """The report template, compiled once per process (its includes too: ``report.css`` and,
+    when present, ``_synthese.html.j2``)."""
+    return template_environment().get_template("diagnostic.html.j2")
 
 
 def render_html(report: DiagnosticReport) -> str:

@@ -33,6 +33,17 @@ class Column:
         return f"{self.libelle} ({self.unite})" if self.unite else self.libelle
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A further XLSX sheet after the table: a bold header row, rows, column widths (characters,
+    one per column, optional)."""
+
+    name: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[float] = ()
+
+
 def _text(value: Cell, *, decimal: str = ",") -> str:
     if value is None:
         return ""
@@ -50,8 +61,15 @@ def export_table(
     *,
     title: str,
     notes: Sequence[str] = (),
+    sheet: str = "classement",
+    widths: Sequence[float] = (),
+    extra_sheets: Sequence[Sheet] = (),
 ) -> bytes:
-    """The table in ``fmt``; ``title`` and ``notes`` (sources, method) head the HTML and XLSX."""
+    """The table in ``fmt``; ``title`` and ``notes`` (sources, method) head the HTML and XLSX.
+
+    XLSX only: ``sheet`` names the table's sheet; ``widths`` (characters, one per column) sets
+    the column widths and wraps the table's text; ``extra_sheets`` follow the table's sheet.
+    """
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -67,19 +85,27 @@ def export_table(
         }
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "xlsx":
-        return _xlsx(columns, rows, title, notes)
+        return _xlsx(columns, rows, title, notes, sheet, widths, extra_sheets)
     return _html(columns, rows, title, notes).encode("utf-8")
 
 
 def _xlsx(
-    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], title: str, notes: Sequence[str]
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    title: str,
+    notes: Sequence[str],
+    sheet: str,
+    widths: Sequence[float],
+    extra_sheets: Sequence[Sheet],
 ) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "classement"
+    assert ws is not None
+    ws.title = sheet
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     for note in notes:
@@ -93,6 +119,21 @@ def _xlsx(
         ws.append([("oui" if v else "non") if isinstance(v, bool) else v for v in row])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=ws.max_row, column=len(columns)).coordinate}"
+    if widths:
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        for table_row in ws.iter_rows(min_row=header_row):
+            for cell in table_row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for extra in extra_sheets:
+        other = wb.create_sheet(extra.name)
+        other.append(list(extra.header))
+        for cell in other[1]:
+            cell.font = Font(bold=True)
+        for extra_row in extra.rows:
+            other.append(list(extra_row))
+        for i, width in enumerate(extra.widths, start=1):
+            other.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

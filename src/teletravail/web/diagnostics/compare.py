@@ -24,10 +24,10 @@ from teletravail.reports.comparison import (
     check_not_repeated,
     render_pdf,
     render_xlsx,
-    resolve_territory,
 )
 from teletravail.reports.model import MesureLocale
 from teletravail.territory.lookup import Entry
+from teletravail.territory.resolve import resolve_one
 from teletravail.web import warehouse as web_warehouse
 from teletravail.web.diagnostics import service
 from teletravail.web.territories import service as territory_service
@@ -106,7 +106,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         path = territory_service.warehouse()
         for query in raw:  # one by one, to keep the good ones and name the bad one
             try:
-                entry = resolve_territory(path, query)
+                entry = resolve_one(path, query)
                 check_not_repeated(entries, entry, query)
             except LookupFailed as exc:
                 error = str(exc)
