@@ -244,3 +244,27 @@ def test_published_measure_replaces_the_estimated_rate(warehouse: Path) -> None:
     assert cell.valeur == pytest.approx(40.0) and cell.nature == "mesuré"
     assert rate.cellules[1].nature != "mesuré"  # the commune keeps its estimate
     assert "mesuré" in rate.nature
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["diagnostic", "35360"], ["classement", "acv", "--format", "xlsx"]],
+    ids=["diagnostic", "classement"],
+)
+def test_other_reports_refuse_an_unwritable_output_at_once(
+    warehouse: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """The diagnostic and the ranking check their --output before computing, in French."""
+    from typer.testing import CliRunner
+
+    from teletravail.cli.app import app
+
+    for target, message in (
+        (tmp_path / "absent" / "r.out", "n'existe pas"),
+        (tmp_path, "est un dossier"),
+    ):
+        args = [*command, "--entrepot", str(warehouse), "--output", str(target)]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert message in " ".join(result.output.split())
+        assert "Traceback" not in result.output and "Erreur inattendue" not in result.output

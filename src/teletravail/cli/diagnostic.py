@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from teletravail import settings
-from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day
+from teletravail.cli.common import DateOpt, EntrepotOpt, check_output, parse_day, write_output
 from teletravail.cli.errors import handle_errors
 from teletravail.derived import ensure_derived
 from teletravail.reports.diagnostic import build_report
@@ -64,6 +64,8 @@ def diagnostic(
     path = settings.warehouse_path(entrepot)
     open_warehouse(path).close()  # clear message when absent
     entry = resolve_one(path, query)
+    if output is not None:
+        check_output(output)  # before the computation, not after
     derived, day = ensure_derived(
         path, day=parse_day(date_option), min_transfer_minutes=correspondance_min
     )
@@ -77,11 +79,11 @@ def diagnostic(
         return
     target = output or Path(f"diagnostic-{entry.code}.{format.value}")
     if format is ReportFormat.pdf:
-        target.write_bytes(render_pdf(report))
+        write_output(target, render_pdf(report))
     elif format is ReportFormat.html:
-        target.write_text(render_html(report), encoding="utf-8")
+        write_output(target, render_html(report))
     elif format is ReportFormat.json:
-        target.write_text(render_json(report), encoding="utf-8")
+        write_output(target, render_json(report))
     else:
-        target.write_text(render_markdown(report), encoding="utf-8")
+        write_output(target, render_markdown(report))
     console.print(f"Rapport écrit : {target} ({entry.nom}, desserte du {day.strftime('%d/%m/%Y')})")

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from teletravail import settings
-from teletravail.cli.common import DateOpt, EntrepotOpt, parse_day
+from teletravail.cli.common import DateOpt, EntrepotOpt, check_output, parse_day, write_output
 from teletravail.cli.errors import handle_errors
 from teletravail.derived import ensure_derived
 from teletravail.errors import ConfigError
@@ -53,6 +53,8 @@ def classement(
         raise ConfigError(f"Liste inconnue « {liste} » : seule « acv » est disponible.")
     path = settings.warehouse_path(entrepot)
     open_warehouse(path).close()
+    if output is not None:
+        check_output(output)  # before the computation, not after
     derived, _ = ensure_derived(path, day=parse_day(date_option))
     con = duckdb.connect(str(derived), read_only=True)
     try:
@@ -65,5 +67,5 @@ def classement(
         typer.echo(data.decode("utf-8").lstrip("\ufeff"), nl=False)
         return
     target = output or Path(f"classement-acv.{format.value}")
-    target.write_bytes(data)
+    write_output(target, data)
     console.print(f"Classement écrit : {target} ({len(rows)} communes)")
