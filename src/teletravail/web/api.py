@@ -4,7 +4,9 @@ Bodies reuse the CLI's JSON shapes (docs/territoire-json.md). Every error has th
 ``{"erreur": {"code": ..., "message": ..., "details": [...]}}`` — 404 ``introuvable``, 422
 ``entree_invalide`` (also a body that is not a JSON object), 503 ``entrepot_indisponible``, 413
 ``trop_volumineux`` (body over 256 Ko), 429 ``trop_de_requetes``, 405 ``methode_non_autorisee``,
-500 ``erreur_interne``; errors raised outside the API's handlers get it from
+500 ``erreur_interne``. A reference day whose derived warehouse is not computed yet answers 202
+with a :class:`Pending` body and a ``Retry-After`` header (computed by the task worker, never
+inside the request). Errors raised outside the API's handlers get it from
 :class:`teletravail.web.api_errors.ApiErrorsMiddleware`.
 """
 
@@ -81,6 +83,17 @@ class Error(Schema):
     """Body of every error response."""
 
     erreur: ErrorBody
+
+
+class Pending(Schema):
+    """Body of a 202 answer: the derived warehouse of the reference day is being computed in the
+    background (10 to 30 s); ask again after ``reessayer_dans`` seconds (also the ``Retry-After``
+    header)."""
+
+    statut: Literal["calcul_en_cours"]
+    message: str
+    jour: str = Field(description="Jour de référence en cours de calcul (AAAA-MM-JJ).")
+    reessayer_dans: int = Field(description="Délai conseillé avant de réessayer, en secondes.")
 
 
 class Candidate(Schema):

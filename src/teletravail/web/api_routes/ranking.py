@@ -12,8 +12,8 @@ from pydantic import Field
 from teletravail.errors import ConfigError
 from teletravail.reports.ranking import acv_ranking
 from teletravail.reports.tables import export_table
-from teletravail.web.api import Error
-from teletravail.web.api_routes.common import day_error, json_response
+from teletravail.web.api import Error, Pending
+from teletravail.web.api_routes.common import day_error, json_response, ready_day
 from teletravail.web.pages import data
 
 router: Router = Router(tags=["classement"])
@@ -46,16 +46,19 @@ class RankingParams(Schema):
 
 @router.get(
     "/classement/acv",
-    response={200: RankingTable, 422: Error},
+    response={200: RankingTable, 202: Pending, 422: Error},
     summary="Classement des communes Action Cœur de Ville",
     url_name="classement-acv",
 )
 def acv(request: HttpRequest, params: Query[RankingParams]) -> HttpResponse:
     """The ACV communes ranked on the Senate's attractiveness criteria (score 0 to 100)."""
     try:
-        path, _ = data.derived(params.date)
+        ready = ready_day(params.date)
     except ConfigError as exc:
         return day_error(exc)
+    if isinstance(ready, HttpResponse):  # 202: computed in the background
+        return ready
+    path, _ = ready
     with data.read_only(path) as con:
         columns, rows, notes = acv_ranking(con)
     return json_response(export_table(columns, rows, "json", title=TITLE, notes=notes))

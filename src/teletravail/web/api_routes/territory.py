@@ -20,8 +20,15 @@ from teletravail.reports.diagnostic import build_report
 from teletravail.reports.measures import apply_measures
 from teletravail.reports.model import DiagnosticReport
 from teletravail.reports.render import render_json
-from teletravail.web.api import Error
-from teletravail.web.api_routes.common import day_error, error, invalid, json_response, territory
+from teletravail.web.api import Error, Pending
+from teletravail.web.api_routes.common import (
+    day_error,
+    error,
+    invalid,
+    json_response,
+    ready_day,
+    territory,
+)
 from teletravail.web.diagnostics import service as diagnostics_service
 from teletravail.web.pages import data
 
@@ -107,7 +114,7 @@ def indicator_json(v: IndicatorValue) -> dict[str, Any]:
 
 @router.get(
     "/territoires/{kind}/{code}/indicateurs",
-    response={200: list[IndicatorJson], 404: Error, 422: Error},
+    response={200: list[IndicatorJson], 202: Pending, 404: Error, 422: Error},
     summary="Indicateurs d'un territoire",
     url_name="indicateurs",
 )
@@ -117,9 +124,12 @@ def indicators(
     """Every indicator of the commune or EPCI: value, unit, sources, status, explanation."""
     entry = territory(kind, code)
     try:
-        path, _ = data.derived(params.date)
+        ready = ready_day(params.date)
     except ConfigError as exc:
         return day_error(exc)
+    if isinstance(ready, HttpResponse):  # 202: computed in the background
+        return ready
+    path, _ = ready
     with data.read_only(path) as con:
         values = read_indicators(con, kind, entry.code)
     return [indicator_json(v) for v in values]
@@ -127,7 +137,7 @@ def indicators(
 
 @router.get(
     "/territoires/{kind}/{code}/diagnostic",
-    response={200: DiagnosticReport, 404: Error, 422: Error},
+    response={200: DiagnosticReport, 202: Pending, 404: Error, 422: Error},
     summary="Rapport de diagnostic d'un territoire",
     url_name="diagnostic",
 )
@@ -137,9 +147,12 @@ def diagnostic(
     """The diagnostic report, as ``teletravail diagnostic --format json`` (without drawings)."""
     entry = territory(kind, code)
     try:
-        path, day = data.derived(params.date)
+        ready = ready_day(params.date)
     except ConfigError as exc:
         return day_error(exc)
+    if isinstance(ready, HttpResponse):  # 202: computed in the background
+        return ready
+    path, day = ready
     published = diagnostics_service.measures_for(
         entry.kind, entry.code, team=False, today=timezone.localdate()
     )  # the public sees the team's measure once published, as on the web page
@@ -167,7 +180,7 @@ class _Invalid(Exception):
 
 @router.get(
     "/territoires/{kind}/{code}/scenario",
-    response={200: ScenarioResult, 404: Error, 422: Error},
+    response={200: ScenarioResult, 202: Pending, 404: Error, 422: Error},
     summary="Scénario carbone du télétravail d'un territoire",
     url_name="scenario",
 )
@@ -185,9 +198,12 @@ def scenario(
         return invalid(str(exc), exc.champ)
     entry = territory(kind, code)
     try:
-        path, _ = data.derived(params.date)
+        ready = ready_day(params.date)
     except ConfigError as exc:
         return day_error(exc)
+    if isinstance(ready, HttpResponse):  # 202: computed in the background
+        return ready
+    path, _ = ready
     with data.read_only(path) as con:
         try:
             a = territory_assumptions(

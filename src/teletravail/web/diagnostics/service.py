@@ -271,10 +271,10 @@ class Ranking:
     density_names: tuple[tuple[int, str], ...]  # (level, label), 1 to 7
 
 
-def ranking(day: date | None) -> Ranking:
-    """The ACV ranking on the derived warehouse of ``day`` (default reference day when None)."""
-    derived, chosen = derived_warehouse(day)
-    return _ranking(str(derived), derived.stat().st_mtime_ns, chosen)
+def ranking(derived: Path, day: date) -> Ranking:
+    """The ACV ranking on ``derived``, the derived warehouse of ``day`` already computed
+    (``ready_warehouse``: a request never builds it)."""
+    return _ranking(str(derived), derived.stat().st_mtime_ns, day)
 
 
 @lru_cache(maxsize=8)

@@ -357,11 +357,29 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
     date_text = get.get("date", "").strip()[: service.MAX_DATE_TEXT]
     title = "Classement : paramètre invalide"
     try:
-        day = service.parse_day(date_text)
-        ranking = service.ranking(day)
+        ready, day = service.ready_warehouse(service.parse_day(date_text))
     except ConfigError as exc:
         message = _date_error(exc)
         return _error(request, message, title=title, date_text=date_text, date_error=message)
+    if ready is None:  # a new day: computed in the background, never inside the request
+        return pending_page(
+            request,
+            day,
+            title="Classement des communes Action Cœur de Ville",
+            shown="le classement",
+            reload_url=_query(
+                {
+                    "region": region,
+                    "densite": densite,
+                    "tri": tri,
+                    "ordre": ordre,
+                    "format": fmt,
+                    "date": day.isoformat(),
+                }
+            ),
+            default_url=_query({"region": region, "densite": densite, "tri": tri, "ordre": ordre}),
+        )
+    ranking = service.ranking(ready, day)
     keys = [c.key for c in ranking.columns]
     problems = []
     if tri and tri not in keys:

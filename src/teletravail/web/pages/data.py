@@ -1,7 +1,8 @@
 """What the public pages and the API share: warehouse connections, derived data, source states.
 
 The base warehouse is the ``TELETRAVAIL_WAREHOUSE`` Django setting, opened read-only; indicators
-come from the derived copy for a reference day (``teletravail.derived.ensure_derived``).
+come from the derived copy for a reference day, computed by the task worker when a request asks for
+a new day (``teletravail.web.api_routes.common.ready_day``), never inside the request.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from teletravail import settings as project_settings
-from teletravail.derived import ensure_derived
 from teletravail.errors import TeletravailError
 from teletravail.impact.calculator import load_modes
 from teletravail.opendata.status import SourceStatus, source_statuses
@@ -33,14 +33,6 @@ def base_connection() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
-
-
-def derived(day: date | None = None) -> tuple[Path, date]:
-    """The derived warehouse of ``day`` (default: the reference day), built when missing.
-
-    ConfigError when the rail feeds do not cover ``day`` (or no default day exists).
-    """
-    return ensure_derived(service.warehouse(), day=day)
 
 
 @contextmanager
