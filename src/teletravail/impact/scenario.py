@@ -19,6 +19,7 @@ labelled project assumptions. Units: kgCO2e/an and km/an, rounded to 3 decimals.
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -60,7 +61,10 @@ def _cite(fig: Figure) -> str:
     return f"{fig.source}, {fig.year}" if fig.year else fig.source
 
 
+@functools.cache
 def _defaults() -> tuple[dict[str, Any], dict[str, Figure]]:
+    """The package's default assumptions and published figures, read once per process (two TOML
+    files shipped with the package; callers only read them)."""
     text = resources.files("teletravail.impact").joinpath(DEFAULTS_FILE).read_text("utf-8")
     figures = {f.id: f for f in package_figures()}
     return tomllib.loads(text), figures
