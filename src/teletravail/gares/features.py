@@ -13,8 +13,13 @@ Sources and rules, field by field:
   when an OpenStreetMap station of a network absent from the feeds (RER, Transilien, Intercités,
   Corsican railway: :func:`teletravail.rail.proximity.missing_networks_sql`) serves the station's
   commune, a zero (train departures, trips before 9:00 or after 17:30) means "not known" and is
-  None; other values are then lower bounds. When the rail tables hold no row for the day, every
-  rail field is None.
+  None; other values are lower bounds. A station ON the RER or Transilien (an OpenStreetMap
+  station of type ``rer`` or ``transilien``, ``service.toml``, within ``ON_NETWORK_KM``:
+  Fontainebleau - Avon on Transilien R) has ``departs_train``, ``allers_avant_9h`` and
+  ``retours_apres_17h30`` None whatever the feeds count (they miss most of its trains); its
+  fastest métropole and journey time are those of the feeds (a faster journey may exist).
+  A stop of an Intercités line keeps its counts (lower bounds: the feeds hold its TER and
+  TGV trains, the bulk of the service at Lyon, Bordeaux or Nantes). When the rail tables hold no row for the day, every rail field is None.
 - fastest métropole by train (``desserte_metropoles``, mode ``train``, at most one change): the
   shortest journey (ties: more arrivals before 9:00, then name); ``allers_avant_9h`` and
   ``retours_apres_17h30`` are those of that métropole; all None without any link.
@@ -32,8 +37,9 @@ Sources and rules, field by field:
   plus the OpenStreetMap rail stations (types ``train``, ``rer``, ``transilien``) lying more than
   ``SAME_STATION_KM`` from every SNCF station (else they are one of them), counted once per name;
   ``lignes_urbaines_1km``: the tram, metro and RER lines of the OpenStreetMap stops (types
-  ``tram``, ``metro``, ``rer``), labelled ``Tram T1``, ``Métro 8``, ``RER B``, or only the mode
-  when no stop of that mode names its lines; [] when none, None when ``osm_gares`` is empty.
+  ``tram``, ``metro``, ``rer``), labelled ``Tram T1``, ``Métro 8``, ``RER B`` (references that
+  look like a line: ``_RER_REF``, ``_LINE_REF``; the other values of the field, stop codes or
+  train services, are left out), or only the mode when no stop of that mode names a line; [] when none, None when ``osm_gares`` is empty.
   All None for a station without position, and each None when its source table is empty.
 - ``distance_centre_km``: station to the centre of its commune (``communes`` lat/lon), km.
 - commune of the station (COG 2026): ``friches_commune`` (Cartofriches sites; 0 for a commune
@@ -60,6 +66,7 @@ from pydantic import BaseModel, ConfigDict
 from teletravail.diagnostic.housing_market import MIN_SALES
 from teletravail.errors import WarehouseError
 from teletravail.navettes.profile import flows_in_use
+from teletravail.rail.config import rail_settings
 from teletravail.rail.proximity import KM_PER_DEGREE_LAT, gc_km_sql, missing_networks_sql
 
 RADIUS_KM = 1.0
@@ -68,11 +75,19 @@ RADIUS_KM = 1.0
 SAME_STATION_KM = 0.3
 """An OpenStreetMap rail station this close to an SNCF station is that station (km)."""
 
+ON_NETWORK_KM = 0.5
+"""A station with an OpenStreetMap RER or Transilien station this close is on that network (km)."""
+
 _WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 _SLOT = r"^(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})$"
 _SEPARATORS = r"\s*[,;/+]\s*|\s+et\s+"
 _URBAN_LABELS = {"tram": "Tram", "metro": "Métro", "rer": "RER"}
 _RAIL_TYPES = ("train", "rer", "transilien")
+# line references kept from OpenStreetMap (the field also holds stop codes, train services and
+# destinations ``A → ANGERS ROSERAIE``, cut at the arrow): RER A to E; tram and metro lines such as
+# ``T1``, ``T3b``, ``A``, ``L2``, ``17``, ``7bis`` (letters case-insensitive)
+_RER_REF = r"(RER )?[A-E]"
+_LINE_REF = r"[a-z]{1,2}[0-9]{0,2}[a-z]?|[0-9]{1,2}(bis|[a-z])?"
 
 
 class StationFeatures(BaseModel):
@@ -204,6 +219,7 @@ def _sql(flows: str, status: str) -> str:
     labels = " ".join(f"WHEN {_lit(t)} THEN {_lit(label)}" for t, label in _URBAN_LABELS.items())
     urban_types = ", ".join(_lit(t) for t in _URBAN_LABELS)
     rail_types = ", ".join(_lit(t) for t in _RAIL_TYPES)
+    suburban_types = ", ".join(_lit(t) for t, _ in rail_settings().missing_network_types)
     pos = "SELECT uic AS key, lat, lon FROM st WHERE lat IS NOT NULL AND lon IS NOT NULL"
     all_pos = "SELECT uic AS key, lat, lon FROM stations WHERE lat IS NOT NULL AND lon IS NOT NULL"
     osm_rail = (
@@ -226,6 +242,12 @@ WITH st AS (
     SELECT count(*) > 0 AS ok FROM desserte_gares WHERE jour = $day
 ), absent AS (
     SELECT DISTINCT commune_code FROM ({missing_networks_sql()})
+), absent_osm AS (
+    SELECT o.osm_id AS key, o.lat, o.lon FROM osm_gares o
+    WHERE o.lat IS NOT NULL AND o.lon IS NOT NULL
+      AND o.type IN ({suburban_types})
+), on_absent AS (
+    SELECT DISTINCT point_key AS uic FROM ({_within_sql(pos, "SELECT * FROM absent_osm", ON_NETWORK_KM)})
 ), g AS (
     SELECT uic, any_value(departs_train) AS dt, any_value(departs_car) AS dc,
            any_value(premier_depart) AS premier, any_value(dernier_depart) AS dernier
@@ -277,10 +299,16 @@ WITH st AS (
 ), urban_stops AS (
     SELECT w.point_key AS uic, o.type, o.lignes
     FROM ({_within_sql(pos, osm_urban, RADIUS_KM)}) w JOIN osm_gares o ON o.osm_id = w.target_key
-), urban_lines AS (
-    SELECT uic, type, CASE type {labels} END || ' ' || l AS label
+), urban_refs AS (
+    SELECT uic, type, trim(split_part(l, '→', 1)) AS l
     FROM (SELECT uic, type, unnest(lignes) AS l FROM urban_stops)
-    WHERE l IS NOT NULL AND trim(l) <> ''
+), urban_lines AS (
+    SELECT uic, type,
+           CASE WHEN type = 'rer' THEN 'RER ' || right(l, 1)
+                ELSE CASE type {labels} END || ' ' || l END AS label
+    FROM urban_refs
+    WHERE CASE WHEN type = 'rer' THEN regexp_full_match(l, '{_RER_REF}')
+               ELSE regexp_full_match(l, '{_LINE_REF}', 'i') END
 ), urban_bare AS (
     SELECT DISTINCT u.uic, u.type, CASE u.type {labels} END AS label FROM urban_stops u
     WHERE NOT EXISTS (SELECT 1 FROM urban_lines l WHERE l.uic = u.uic AND l.type = u.type)
@@ -316,7 +344,7 @@ WITH st AS (
     WHERE f.origine IN (SELECT commune_code FROM st) GROUP BY f.origine
 )
 SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
-       CASE WHEN flag.ok THEN
+       CASE WHEN flag.ok AND oa.uic IS NULL THEN
            CASE WHEN coalesce(g.dt, 0) = 0 AND ab.commune_code IS NOT NULL THEN NULL
                 ELSE coalesce(g.dt, 0) END END AS departs_train,
        CASE WHEN flag.ok THEN coalesce(g.dc, 0) END AS departs_car,
@@ -324,9 +352,11 @@ SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
        CASE WHEN flag.ok THEN left(g.dernier, 5) END AS dernier_depart,
        CASE WHEN flag.ok THEN m.nom END AS metropole_nom,
        CASE WHEN flag.ok THEN m.duree END AS duree_metropole_min,
-       CASE WHEN flag.ok THEN nullif(m.allers, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
+       CASE WHEN flag.ok AND oa.uic IS NULL
+            THEN nullif(m.allers, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
        END AS allers_avant_9h,
-       CASE WHEN flag.ok THEN nullif(m.retours, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
+       CASE WHEN flag.ok AND oa.uic IS NULL
+            THEN nullif(m.retours, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
        END AS retours_apres_17h30,
        fr.v2015, fr.v2023,
        CASE WHEN fr.v2015 > 0 THEN round(100.0 * (fr.v2023 - fr.v2015) / fr.v2015, 1) END,
@@ -350,6 +380,7 @@ FROM st s
 CROSS JOIN flag CROSS JOIN loaded
 LEFT JOIN communes c ON c.code = s.commune_code
 LEFT JOIN absent ab ON ab.commune_code = s.commune_code
+LEFT JOIN on_absent oa ON oa.uic = s.uic
 LEFT JOIN g ON g.uic = s.uic
 LEFT JOIN m ON m.uic = s.uic
 LEFT JOIN freq fr ON fr.uic = s.uic
