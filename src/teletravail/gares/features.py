@@ -72,7 +72,7 @@ from teletravail.rail.proximity import KM_PER_DEGREE_LAT, gc_km_sql, missing_net
 RADIUS_KM = 1.0
 """Radius of the station district for the counts around the station (km, great circle)."""
 
-SAME_STATION_KM = 0.3
+SAME_STATION_KM = 0.5
 """An OpenStreetMap rail station this close to an SNCF station is that station (km)."""
 
 ON_NETWORK_KM = 0.5
