@@ -38,6 +38,7 @@ GARES = [
     (SAINT_OMER, DAY, 30, 4, 12, "05:40", "22:10", ["ter"]),
     (SENS, DAY, 20, 0, 5, "06:00", "21:00", ["ter"]),  # beside a Transilien station
     (RENNES, DAY, 200, 10, 80, "05:00", "23:50", ["ter"]),
+    (BOURSE, DAY, 5, 0, 2, "07:00", "20:00", ["ter"]),  # Île-de-France, no position
     (VITRE, date(2025, 1, 29), 5, 0, 2, "07:00", "20:00", ["ter"]),  # another day
 ]
 METROPOLES = [
@@ -153,6 +154,9 @@ def test_networks_absent_from_the_feeds_are_not_known(con: duckdb.DuckDBPyConnec
         "SELECT list_contains(lignes, 'IC 413') FROM osm_gares WHERE commune_code = '81004'"
     ).fetchone() == (True,)
     assert albi.departs_train is None
+    # every station of Île-de-France is on the Transilien or the RER, even without OSM match
+    assert rows[BOURSE].lat is None and rows[BOURSE].departs_train is None
+    assert rows[RENNES].departs_train == 200
 
 
 def test_rail_fields_without_rows_for_the_day(derived: Path) -> None:

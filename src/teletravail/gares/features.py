@@ -15,7 +15,7 @@ Sources and rules, field by field:
   commune, a zero (train departures, trips before 9:00 or after 17:30) means "not known" and is
   None; other values are lower bounds. A station ON the RER or Transilien (an OpenStreetMap
   station of type ``rer`` or ``transilien``, ``service.toml``, within ``ON_NETWORK_KM``:
-  Fontainebleau - Avon on Transilien R) has ``departs_train``, ``allers_avant_9h`` and
+  Fontainebleau - Avon on Transilien R; and every station of Île-de-France, ``ILE_DE_FRANCE``) has ``departs_train``, ``allers_avant_9h`` and
   ``retours_apres_17h30`` None whatever the feeds count (they miss most of its trains); its
   fastest métropole and journey time are those of the feeds (a faster journey may exist).
   A stop of an Intercités line keeps its counts (lower bounds: the feeds hold its TER and
@@ -74,6 +74,11 @@ RADIUS_KM = 1.0
 
 SAME_STATION_KM = 0.5
 """An OpenStreetMap rail station this close to an SNCF station is that station (km)."""
+
+ILE_DE_FRANCE = "11"
+"""Region (COG) whose every passenger station is served by the Transilien, the RER or a tram-train
+of Île-de-France Mobilités, absent from the feeds (Esbly, Crécy-la-Chapelle: OpenStreetMap does
+not always type them ``transilien``)."""
 
 ON_NETWORK_KM = 0.5
 """A station with an OpenStreetMap RER or Transilien station this close is on that network (km)."""
@@ -344,7 +349,7 @@ WITH st AS (
     WHERE f.origine IN (SELECT commune_code FROM st) GROUP BY f.origine
 )
 SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
-       CASE WHEN flag.ok AND oa.uic IS NULL THEN
+       CASE WHEN flag.ok AND oa.uic IS NULL AND NOT s.suburban THEN
            CASE WHEN coalesce(g.dt, 0) = 0 AND ab.commune_code IS NOT NULL THEN NULL
                 ELSE coalesce(g.dt, 0) END END AS departs_train,
        CASE WHEN flag.ok THEN coalesce(g.dc, 0) END AS departs_car,
@@ -352,10 +357,10 @@ SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
        CASE WHEN flag.ok THEN left(g.dernier, 5) END AS dernier_depart,
        CASE WHEN flag.ok THEN m.nom END AS metropole_nom,
        CASE WHEN flag.ok THEN m.duree END AS duree_metropole_min,
-       CASE WHEN flag.ok AND oa.uic IS NULL
+       CASE WHEN flag.ok AND oa.uic IS NULL AND NOT s.suburban
             THEN nullif(m.allers, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
        END AS allers_avant_9h,
-       CASE WHEN flag.ok AND oa.uic IS NULL
+       CASE WHEN flag.ok AND oa.uic IS NULL AND NOT s.suburban
             THEN nullif(m.retours, CASE WHEN ab.commune_code IS NOT NULL THEN 0 END)
        END AS retours_apres_17h30,
        fr.v2015, fr.v2023,
@@ -376,7 +381,8 @@ SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
             THEN round(fl.vers_metropole, 1) END,
        CASE WHEN fl.actifs > 0 AND NOT ({estimated} AND fl.vers_metropole = 0)
             THEN {_lit(status)} END
-FROM st s
+FROM (SELECT st.*, coalesce(k.region = {_lit(ILE_DE_FRANCE)}, FALSE) AS suburban
+      FROM st LEFT JOIN communes k ON k.code = st.commune_code) s
 CROSS JOIN flag CROSS JOIN loaded
 LEFT JOIN communes c ON c.code = s.commune_code
 LEFT JOIN absent ab ON ab.commune_code = s.commune_code
