@@ -9,17 +9,19 @@ Sources and rules, field by field:
 
 - rail service (SNCF GTFS TER and long-distance feeds, reference day ``jour``): ``departs_train``,
   ``departs_car``, ``premier_depart``, ``dernier_depart`` from ``desserte_gares``; a station absent
-  from it has no trip that day (0). As in the diagnostic (:mod:`teletravail.diagnostic.rail`),
-  when an OpenStreetMap station of a network absent from the feeds (RER, Transilien, Intercités,
-  Corsican railway: :func:`teletravail.rail.proximity.missing_networks_sql`) serves the station's
-  commune, a zero (train departures, trips before 9:00 or after 17:30) means "not known" and is
-  None; other values are lower bounds. A station ON the RER or Transilien (an OpenStreetMap
-  station of type ``rer`` or ``transilien``, ``service.toml``, within ``ON_NETWORK_KM``:
-  Fontainebleau - Avon on Transilien R; and every station of Île-de-France, ``ILE_DE_FRANCE``) has ``departs_train``, ``allers_avant_9h`` and
-  ``retours_apres_17h30`` None whatever the feeds count (they miss most of its trains); its
-  fastest métropole and journey time are those of the feeds (a faster journey may exist).
-  A stop of an Intercités line keeps its counts (lower bounds: the feeds hold its TER and
-  TGV trains, the bulk of the service at Lyon, Bordeaux or Nantes). When the rail tables hold no row for the day, every rail field is None.
+  from it has no trip that day (0 departures, no first or last departure). As in the diagnostic
+  (:mod:`teletravail.diagnostic.rail`), when an OpenStreetMap station of a network absent from
+  the feeds (RER, Transilien, Intercités, Corsican railway:
+  :func:`teletravail.rail.proximity.missing_networks_sql`) serves the station's commune, a zero
+  (train departures, trips before 9:00 or after 17:30) means "not known" and is None; other
+  values are then lower bounds. A station ON the RER or the Transilien (an OpenStreetMap station
+  of type ``rer`` or ``transilien``, ``service.toml``, within ``ON_NETWORK_KM``: Fontainebleau -
+  Avon on Transilien R; and every station of Île-de-France, ``ILE_DE_FRANCE``) has
+  ``departs_train``, ``allers_avant_9h`` and ``retours_apres_17h30`` None whatever the feeds
+  count (they miss most of its trains); its fastest métropole and journey time are those of the
+  feeds (a faster journey may exist). A stop of an Intercités line keeps its counts (lower
+  bounds: the feeds hold its TER and TGV trains, the bulk of the service at Lyon, Bordeaux or
+  Nantes). When the rail tables hold no row for the day, every rail field is None.
 - fastest métropole by train (``desserte_metropoles``, mode ``train``, at most one change): the
   shortest journey (ties: more arrivals before 9:00, then name); ``allers_avant_9h`` and
   ``retours_apres_17h30`` are those of that métropole; all None without any link.
@@ -39,11 +41,12 @@ Sources and rules, field by field:
   ``lignes_urbaines_1km``: the tram, metro and RER lines of the OpenStreetMap stops (types
   ``tram``, ``metro``, ``rer``), labelled ``Tram T1``, ``Métro 8``, ``RER B`` (references that
   look like a line: ``_RER_REF``, ``_LINE_REF``; the other values of the field, stop codes or
-  train services, are left out), or only the mode when no stop of that mode names a line; [] when none, None when ``osm_gares`` is empty.
-  All None for a station without position, and each None when its source table is empty.
+  train services, are left out), or only the mode when no stop of that mode names a line;
+  [] when none, None when ``osm_gares`` is empty. All three None for a station without
+  position; ``france_services_1km`` None when ``france_services`` is empty.
 - ``distance_centre_km``: station to the centre of its commune (``communes`` lat/lon), km.
 - commune of the station (COG 2026): ``friches_commune`` (Cartofriches sites; 0 for a commune
-  absent from the inventory, None when it is not loaded), ``taux_vacance_commune_pct`` (LOVAC,
+  absent from the inventory, None when it is not loaded or the station has no commune), ``taux_vacance_commune_pct`` (LOVAC,
   % of private dwellings vacant; several rows for a merged commune: the row of the commune's own
   code, else their mean), ``zone_abc`` (tightest zone), ``prix_m2_appartements`` (DVF 2022-2024
   median price of apartment sales, €/m², None under
