@@ -46,8 +46,8 @@ Sources and rules, field by field:
   position; ``france_services_1km`` None when ``france_services`` is empty.
 - ``distance_centre_km``: station to the centre of its commune (``communes`` lat/lon), km.
 - commune of the station (COG 2026): ``friches_commune`` (Cartofriches sites; 0 for a commune
-  absent from the inventory, None when it is not loaded or the station has no commune), ``taux_vacance_commune_pct`` (LOVAC,
-  % of private dwellings vacant; several rows for a merged commune: the row of the commune's own
+  absent from the inventory, None when it is not loaded or the station has no commune),
+  ``taux_vacance_commune_pct`` (LOVAC, % of private dwellings vacant; several rows for a merged commune: the row of the commune's own
   code, else their mean), ``zone_abc`` (tightest zone), ``prix_m2_appartements`` (DVF 2022-2024
   median price of apartment sales, €/m², None under
   :data:`teletravail.diagnostic.housing_market.MIN_SALES` sales; merged communes: sales-weighted
@@ -255,7 +255,8 @@ WITH st AS (
     WHERE o.lat IS NOT NULL AND o.lon IS NOT NULL
       AND o.type IN ({suburban_types})
 ), on_absent AS (
-    SELECT DISTINCT point_key AS uic FROM ({_within_sql(pos, "SELECT * FROM absent_osm", ON_NETWORK_KM)})
+    SELECT DISTINCT point_key AS uic
+    FROM ({_within_sql(pos, "SELECT * FROM absent_osm", ON_NETWORK_KM)})
 ), g AS (
     SELECT uic, any_value(departs_train) AS dt, any_value(departs_car) AS dc,
            any_value(premier_depart) AS premier, any_value(dernier_depart) AS dernier
