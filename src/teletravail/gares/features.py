@@ -44,12 +44,13 @@ Sources and rules, field by field:
   train services, are left out), or only the mode when no stop of that mode names a line;
   [] when none, None when ``osm_gares`` is empty. All three None for a station without
   position; ``france_services_1km`` None when ``france_services`` is empty.
-- ``distance_centre_km``: station to the centre of its commune (``communes`` lat/lon), km.
+- ``distance_centre_km``: station to the centre of its commune (``communes`` lat/lon: the
+  geographic centre of geo.api.gouv.fr, not the town hall), km.
 - commune of the station (COG 2026): ``friches_commune`` (Cartofriches sites; 0 for a commune
   absent from the inventory, None when it is not loaded or the station has no commune),
   ``taux_vacance_commune_pct`` (LOVAC, % of private dwellings vacant; several rows for a merged
-  commune: the row of the commune's own code, else their mean), ``zone_abc`` (tightest zone), ``prix_m2_appartements`` (DVF 2022-2024
-  median price of apartment sales, €/m², None under
+  commune: the row of the commune's own code, else their mean), ``zone_abc`` (tightest zone),
+  ``prix_m2_appartements`` (DVF 2022-2024 median price of apartment sales, €/m², None under
   :data:`teletravail.diagnostic.housing_market.MIN_SALES` sales; merged communes: sales-weighted
   mean of the medians) — the rules of the diagnostic.
 - ``navetteurs_metropole``: workers living in the commune and working in a commune member of a
