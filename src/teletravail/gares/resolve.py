@@ -117,9 +117,13 @@ def resolve_station(
     if exact:
         partial = exact
     else:
-        if territory is not None and result.matches[0].tier <= Tier.EXACT:
-            return _busiest(con, territory, day)
         partial = [s for s in stations if norm and _word_start(normalize(s[1]), norm)]
+        if territory is not None and result.matches[0].tier <= Tier.EXACT:
+            try:
+                return _busiest(con, territory, day)
+            except LookupFailed:
+                if not partial:  # else: the stations of that name are listed below
+                    raise
         if len(partial) == 1 and territory is None:
             only = partial[0]
             return StationChoice(uic=only[0], nom=only[1], par="nom", regle="nom de la gare")
