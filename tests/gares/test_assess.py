@@ -55,9 +55,12 @@ def _level(feature_id: str, value: object) -> int | None:
         # booleen: oui 2, non 0
         ("wifi_gare", True, 2),
         ("wifi_gare", False, 0),
-        # liste: non vide 3, vide 1
+        # liste: non vide 3, vide 2
         ("lignes_urbaines", ["T1", "T2"], 3),
-        ("lignes_urbaines", [], 1),
+        ("lignes_urbaines", [], 2),
+        # croissant where 0 is already satisfying: 0, 0, 1
+        ("autres_gares", 0, 2),
+        ("autres_gares", 1, 3),
         # unknown: never 0
         ("trains_par_jour", None, None),
         ("wifi_gare", None, None),
@@ -119,7 +122,7 @@ def test_assessment_levels_themes_gaps_and_checklist() -> None:
         "duree_metropole_min": 37,  # 3
         "allers_avant_9h": 7,  # 3
         "retours_apres_17h30": 5,  # 2
-        "lignes_urbaines_1km": [],  # 1
+        "lignes_urbaines_1km": [],  # 2
         "autres_gares_1km": None,  # unknown
         "wifi": True,  # 2
         "voyageurs_2023": 1_094_295,  # 3
@@ -134,16 +137,16 @@ def test_assessment_levels_themes_gaps_and_checklist() -> None:
     assert by_id["stationnement_velo"].niveau_libelle == "à renforcer"
     assert by_id["mixite_usages"].statut == "non_observe"
     themes = {t.id: t for t in result.themes}
-    # pôle multimodal: 3, 0, 3, 3, 3, 3, 2, 1 and the bike parking 1 -> 19 / 9 = 2.11 -> 2
+    # pôle multimodal: 3, 0, 3, 3, 3, 3, 2, 2 and the bike parking 1 -> 20 / 9 = 2.22 -> 2
     pole = themes["pole_multimodal"]
-    assert (pole.niveau, pole.moyenne, pole.connues, pole.inconnues) == (2, 2.11, 9, 4)
+    assert (pole.niveau, pole.moyenne, pole.connues, pole.inconnues) == (2, 2.22, 9, 4)
     assert pole.niveau_libelle == "satisfaisant"
     # services: wifi 2 and the workspace 3 -> 2.5 -> 2
     assert (themes["services_en_gare"].niveau, themes["services_en_gare"].connues) == (2, 2)
     assert themes["quartier"].niveau is None and themes["quartier"].inconnues == 8
     assert themes["usages"].niveau == 3
     gaps = {g.id: g for g in result.ecarts}
-    assert set(gaps) == {"cars_par_jour", "lignes_urbaines", "stationnement_velo"}
+    assert set(gaps) == {"cars_par_jour", "stationnement_velo"}
     assert gaps["cars_par_jour"].niveau_libelle == "absent"
     velo = gaps["stationnement_velo"].actions
     assert velo[0].texte.startswith("Installer une consigne vélo sécurisée")

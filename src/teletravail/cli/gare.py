@@ -27,6 +27,7 @@ from teletravail.opendata.catalogue import load_catalogue
 
 console = Console()
 _JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WHOLE_UNITS = frozenset({"€/m²", "actifs", "voyageurs par an"})
 _OBSERVATION = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*=\s*(-?\d+)\s*$")
 
 
@@ -93,7 +94,7 @@ def _value_text(level: FeatureLevel, fields: dict[str, Any]) -> str:
         return ", ".join(value) if value else "aucune"
     if isinstance(value, str):
         return _hhmm(value) if level.unite == "heure" else value
-    decimals = 0 if isinstance(value, int) else 1
+    decimals = 0 if isinstance(value, int) or level.unite in _WHOLE_UNITS else 1
     text = f"{format_number(value, decimals)} {agree_unit(value, level.unite or '')}".strip()
     if level.champ == "duree_metropole_min" and fields.get("metropole_nom"):
         text += f" ({fields['metropole_nom']})"
