@@ -175,6 +175,11 @@ def test_command_text_and_json(mini: tuple[Path, Path], tmp_path: Path) -> None:
     assert "Écarts au portrait-robot et actions" in out
     assert "Installer une consigne vélo sécurisée" in out
     assert "Observations à faire sur place" in out
+    text_file = tmp_path / "vitre.txt"
+    code, _, err = _run(mini, "Vitré", "--output", str(text_file))
+    assert code == 0, err
+    written = text_file.read_text("utf-8")
+    assert "Portrait de la gare Vitré (UIC 87471300)" in written and "\x1b[" not in written
     target = tmp_path / "vitre.json"
     code, _, err = _run(mini, "87471300", "--format", "json", "--output", str(target))
     assert code == 0, err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date
@@ -125,16 +126,13 @@ def _render(
     fields: dict[str, Any],
     assessment: Assessment,
     portrait: Portrait,
+    out: Console,
 ) -> None:
     commune = fields.get("commune_nom")
     where = f" — {commune} ({fields.get('commune_code')})" if commune else ""
-    console.print(f"[bold]Portrait de la gare {choice.nom} (UIC {choice.uic}){where}[/]")
-    console.print(
-        f"Gare retenue : {choice.regle}. Horaires du {_JOURS[day.weekday()]} {day:%d/%m/%Y}."
-    )
-    console.print(
-        "Échelle : " + ", ".join(f"{lv.valeur} {lv.libelle}" for lv in portrait.levels) + "."
-    )
+    out.print(f"[bold]Portrait de la gare {choice.nom} (UIC {choice.uic}){where}[/]")
+    out.print(f"Gare retenue : {choice.regle}. Horaires du {_JOURS[day.weekday()]} {day:%d/%m/%Y}.")
+    out.print("Échelle : " + ", ".join(f"{lv.valeur} {lv.libelle}" for lv in portrait.levels) + ".")
     citations = {s.id: s.citation for s in load_catalogue()}
     for theme in portrait.themes:
         table = Table(
@@ -155,22 +153,22 @@ def _render(
             table.add_row(
                 level.libelle, _value_text(level, fields), shown, _source_text(level, citations)
             )
-        console.print(table)
+        out.print(table)
     if assessment.ecarts:
-        console.print("[bold]Écarts au portrait-robot et actions[/]")
+        out.print("[bold]Écarts au portrait-robot et actions[/]")
         for gap in assessment.ecarts:
-            console.print(f"- {gap.libelle} : niveau {gap.niveau} « {gap.niveau_libelle} »")
+            out.print(f"- {gap.libelle} : niveau {gap.niveau} « {gap.niveau_libelle} »")
             for action in gap.actions:
-                console.print(f"    • {action.texte} Porteurs : {', '.join(action.porteurs)}.")
+                out.print(f"    • {action.texte} Porteurs : {', '.join(action.porteurs)}.")
     else:
-        console.print("Aucun écart parmi les caractéristiques évaluées.")
+        out.print("Aucun écart parmi les caractéristiques évaluées.")
     if assessment.a_observer:
-        console.print("[bold]Observations à faire sur place[/]")
+        out.print("[bold]Observations à faire sur place[/]")
         for item in assessment.a_observer:
-            console.print(f"- {item.libelle} (« {item.id} ») : {item.question}")
+            out.print(f"- {item.libelle} (« {item.id} ») : {item.question}")
             for n, answer in enumerate(item.reponses):
-                console.print(f"    {n}. {answer}")
-    console.print(
+                out.print(f"    {n}. {answer}")
+    out.print(
         f"[dim]Règle des thèmes : {assessment.regle_theme}. Méthode : document « Portrait-robot "
         "du quartier de gare » (/methodologie/portrait-gare/).[/]"
     )
@@ -240,8 +238,9 @@ def gare(
             write_output(output, text + "\n")
         return
     if output is not None:
-        with console.capture() as captured:
-            _render(choice, day, fields, assessment, load_portrait())
-        write_output(output, captured.get())
+        buffer = io.StringIO()
+        plain = Console(file=buffer, width=120, color_system=None, force_terminal=False)
+        _render(choice, day, fields, assessment, load_portrait(), plain)
+        write_output(output, buffer.getvalue())
         return
-    _render(choice, day, fields, assessment, load_portrait())
+    _render(choice, day, fields, assessment, load_portrait(), console)
