@@ -55,6 +55,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "classement",
         "Classer les communes Action Cœur de Ville selon les critères d'attractivité du Sénat.",
     ),
+    "gare": LazyCommand(
+        "teletravail.cli.gare",
+        "gare",
+        "Portrait d'une gare face au portrait-robot du quartier de gare : niveaux, écarts, actions.",
+    ),
     "comparer": LazyCommand(
         "teletravail.cli.compare",
         "comparer",

@@ -76,6 +76,14 @@ DOCUMENTS: tuple[Document, ...] = (
         "calcul de chaque résultat, intervalles de confiance, secret statistique et règle selon "
         "laquelle une enquête remplace l'estimation nationale.",
     ),
+    Document(
+        "portrait-gare",
+        "portrait-gare.md",
+        "Portrait-robot du quartier de gare",
+        "l'échelle des niveaux, chaque caractéristique du quartier de gare (calculée ou observée "
+        "sur place), ses seuils, son intérêt pour le télétravail et les actions qui comblent un "
+        "écart.",
+    ),
 )
 BY_SLUG = {d.slug: d for d in DOCUMENTS}
 
