@@ -4,7 +4,6 @@ command's French errors. The station features come from the data side
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -28,7 +27,6 @@ from tests.rail.network import DAY as NETWORK_DAY
 from tests.rail.network import UIC, build_network
 
 DAY = date(2025, 1, 28)  # a Tuesday on which every feed of the mini mirror runs
-HAS_FEATURES = importlib.util.find_spec("teletravail.gares.features") is not None
 
 
 @pytest.fixture(scope="module")
@@ -159,13 +157,6 @@ def test_command_errors_exit_2_in_french(mini: tuple[Path, Path]) -> None:
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(HAS_FEATURES, reason="le module de données des gares est présent")
-def test_command_says_when_the_data_side_is_missing(mini: tuple[Path, Path]) -> None:
-    code, _, err = _run(mini, "Vitré")
-    assert code == 2 and "Le calcul des caractéristiques des gares" in err
-
-
-@pytest.mark.skipif(not HAS_FEATURES, reason="module de données des gares pas encore fusionné")
 def test_command_text_and_json(mini: tuple[Path, Path], tmp_path: Path) -> None:
     code, out, err = _run(mini, "Vitré", "--observation", "stationnement_velo=1")
     assert code == 0, err
@@ -190,3 +181,21 @@ def test_command_text_and_json(mini: tuple[Path, Path], tmp_path: Path) -> None:
     trains = payload["caracteristiques_gare"]["departs_train"]
     assert levels["trains_par_jour"]["valeur"] == trains
     assert len(payload["evaluation"]["themes"]) == 4
+
+
+def test_command_html_and_pdf_with_the_district_map(
+    mini: tuple[Path, Path], tmp_path: Path
+) -> None:
+    page = tmp_path / "vitre.html"
+    code, out, err = _run(mini, "Vitré", "--format", "html", "--output", str(page))
+    assert code == 0, err
+    assert "Portrait écrit" in out
+    html = page.read_text("utf-8")
+    assert 'class="carte-gare"' in html and "500 m" in html  # the district map
+    for theme in ("Pôle multimodal", "Services en gare", "Quartier", "Usages"):
+        assert theme in html
+    assert "Écarts au portrait-robot et actions" in html and "<script" not in html
+    pdf = tmp_path / "vitre.pdf"
+    code, _, err = _run(mini, "87471300", "--format", "pdf", "--output", str(pdf))
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF")

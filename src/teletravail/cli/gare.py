@@ -19,16 +19,23 @@ from rich.table import Table
 from teletravail import settings
 from teletravail.cli.common import DateOpt, EntrepotOpt, check_output, parse_day, write_output
 from teletravail.cli.errors import handle_errors
-from teletravail.errors import InputError, LookupFailed, WarehouseError
-from teletravail.format_fr import agree_unit, format_number
-from teletravail.gares.assess import Assessment, FeatureLevel, assess
+from teletravail.errors import InputError, LookupFailed
+from teletravail.gares.assess import Assessment, assess
+from teletravail.gares.carte import district_map
 from teletravail.gares.catalogue import Portrait, load_portrait
+from teletravail.gares.display import (
+    JOURS,
+    render_station_html,
+    render_station_pdf,
+    source_text,
+    theme_title,
+    value_text,
+)
+from teletravail.gares.features import station_features
 from teletravail.gares.resolve import StationChoice, resolve_station
 from teletravail.opendata.catalogue import load_catalogue
 
 console = Console()
-_JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WHOLE_UNITS = frozenset({"€/m²", "actifs", "voyageurs par an"})
 _OBSERVATION = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*=\s*(-?\d+)\s*$")
 
 
@@ -37,6 +44,8 @@ class Format(StrEnum):
 
     text = "text"
     json = "json"
+    html = "html"
+    pdf = "pdf"
 
 
 def parse_observations(items: list[str]) -> dict[str, int | None]:
@@ -56,68 +65,11 @@ def parse_observations(items: list[str]) -> dict[str, int | None]:
 
 
 def _station_features(con: duckdb.DuckDBPyConnection, uic: str) -> dict[str, Any]:
-    """The station's fields (``StationFeatures`` as a JSON-ready dict), imported lazily: the data
-    side of the profile lives in its own module."""
-    try:
-        from teletravail.gares.features import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
-            station_features,
-        )
-    except ModuleNotFoundError as exc:
-        if exc.name != "teletravail.gares.features":
-            raise
-        raise WarehouseError(
-            "Le calcul des caractéristiques des gares (module teletravail.gares.features) n'est "
-            "pas installé dans cette version."
-        ) from None
+    """The station's fields (``StationFeatures`` as a JSON-ready dict)."""
     rows = station_features(con, uic=uic)
     if not rows:
         raise LookupFailed(f"La gare {uic} n'est pas une gare de voyageurs de l'entrepôt.")
     return dict(rows[0].model_dump(mode="json"))
-
-
-def _hhmm(value: str) -> str:
-    hours, _, minutes = value.partition(":")
-    if hours.isdigit() and int(hours) >= 24:
-        return f"{int(hours) - 24:02d}:{minutes} (lendemain)"
-    return value
-
-
-def _value_text(level: FeatureLevel, fields: dict[str, Any]) -> str:
-    """A feature's value for people, with its unit and what qualifies it."""
-    value = level.valeur
-    if level.observation == "terrain":
-        return "observé sur place" if value is not None else "à observer sur place"
-    if value is None:
-        return "donnée non disponible"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return ", ".join(value) if value else "aucune"
-    if isinstance(value, str):
-        return _hhmm(value) if level.unite == "heure" else value
-    decimals = 0 if isinstance(value, int) or level.unite in _WHOLE_UNITS else 1
-    text = f"{format_number(value, decimals)} {agree_unit(value, level.unite or '')}".strip()
-    if level.champ == "duree_metropole_min" and fields.get("metropole_nom"):
-        text += f" ({fields['metropole_nom']})"
-    if level.champ == "navetteurs_metropole" and fields.get("navetteurs_statut"):
-        text += f" ({fields['navetteurs_statut']})"
-    return text
-
-
-def _source_text(level: FeatureLevel, citations: dict[str, str]) -> str:
-    if level.observation == "terrain":
-        return "observation de l'équipe" if level.niveau is not None else "—"
-    return " ; ".join(citations.get(s, s) for s in level.sources)
-
-
-def _theme_title(assessment: Assessment, theme_id: str) -> str:
-    t = next(t for t in assessment.themes if t.id == theme_id)
-    level = f"niveau {t.niveau} « {t.niveau_libelle} »" if t.niveau is not None else "non évalué"
-    mean = f", moyenne {format_number(t.moyenne, 2)}" if t.moyenne is not None else ""
-    return (
-        f"{t.libelle} : {level}{mean} ({t.connues} caractéristique(s) évaluée(s), "
-        f"{t.inconnues} sans niveau)"
-    )
 
 
 def _render(
@@ -131,12 +83,12 @@ def _render(
     commune = fields.get("commune_nom")
     where = f" — {commune} ({fields.get('commune_code')})" if commune else ""
     out.print(f"[bold]Portrait de la gare {choice.nom} (UIC {choice.uic}){where}[/]")
-    out.print(f"Gare retenue : {choice.regle}. Horaires du {_JOURS[day.weekday()]} {day:%d/%m/%Y}.")
+    out.print(f"Gare retenue : {choice.regle}. Horaires du {JOURS[day.weekday()]} {day:%d/%m/%Y}.")
     out.print("Échelle : " + ", ".join(f"{lv.valeur} {lv.libelle}" for lv in portrait.levels) + ".")
     citations = {s.id: s.citation for s in load_catalogue()}
     for theme in portrait.themes:
         table = Table(
-            title=_theme_title(assessment, theme.id), title_justify="left", box=box.SIMPLE_HEAD
+            title=theme_title(assessment, theme.id), title_justify="left", box=box.SIMPLE_HEAD
         )
         table.add_column("Caractéristique", overflow="fold")
         table.add_column("Valeur", overflow="fold")
@@ -151,7 +103,7 @@ def _render(
                 else level.niveau_libelle
             )
             table.add_row(
-                level.libelle, _value_text(level, fields), shown, _source_text(level, citations)
+                level.libelle, value_text(level, fields), shown, source_text(level, citations)
             )
         out.print(table)
     if assessment.ecarts:
@@ -196,7 +148,9 @@ def gare(
     query: Annotated[
         str, typer.Argument(help="Gare (nom ou code UIC) ou commune (sa gare la plus desservie).")
     ],
-    format: Annotated[Format, typer.Option("--format", help="text ou json.")] = Format.text,
+    format: Annotated[
+        Format, typer.Option("--format", help="text, json, html ou pdf.")
+    ] = Format.text,
     observation: Annotated[
         list[str] | None,
         typer.Option(
@@ -227,9 +181,16 @@ def gare(
     try:
         choice = resolve_station(con, gazetteer_for(path), query, day=day)
         fields = _station_features(con, choice.uic)
+        map_svg = district_map(con, choice.uic) if format in (Format.html, Format.pdf) else None
     finally:
         con.close()
     assessment = assess(fields, observations)
+    if format in (Format.html, Format.pdf):
+        page = render_station_html(choice, day, fields, assessment, load_portrait(), map_svg)
+        target = output or Path(f"gare-{choice.uic}.{format.value}")
+        write_output(target, render_station_pdf(page) if format is Format.pdf else page)
+        console.print(f"Portrait écrit : {target} (gare {choice.nom}, horaires du {day:%d/%m/%Y})")
+        return
     if format is Format.json:
         text = _payload(choice, day, fields, assessment)
         if output is None:

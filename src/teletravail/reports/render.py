@@ -289,11 +289,16 @@ def render_pdf(report: DiagnosticReport) -> bytes:
 
 def print_pdf(report: DiagnosticReport) -> tuple[bytes, int]:
     """The PDF of :func:`render_pdf` and its number of pages (WeasyPrint's laid-out document)."""
+    return html_to_pdf(render_html(report))
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """A4 PDF of a self-contained report page and its number of pages: inline SVG drawings passed
+    as images, the collector paused during the layout (see :func:`render_pdf`)."""
     from weasyprint import HTML
 
-    html = _INLINE_SVG.sub(_svg_as_image, render_html(report))
     with _gc_paused():
-        document = HTML(string=html).render()
+        document = HTML(string=_INLINE_SVG.sub(_svg_as_image, html)).render()
         pdf: bytes = document.write_pdf()
     return pdf, len(document.pages)
 

@@ -1,0 +1,108 @@
+"""How a station's portrait is shown to people: values with units, sources, theme titles, and the
+HTML and PDF report (``reports/templates/gare.html.j2``, with the district map).
+
+Shared by ``teletravail gare`` (text, HTML, PDF) and, later, the web pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from teletravail.format_fr import agree_unit, format_number
+from teletravail.gares.assess import Assessment, FeatureLevel
+from teletravail.gares.catalogue import Portrait
+from teletravail.gares.resolve import StationChoice
+
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WHOLE_UNITS = frozenset({"€/m²", "actifs", "voyageurs par an"})
+
+
+def hhmm(value: str) -> str:
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and int(hours) >= 24:
+        return f"{int(hours) - 24:02d}:{minutes} (lendemain)"
+    return value
+
+
+def value_text(level: FeatureLevel, fields: dict[str, Any]) -> str:
+    """A feature's value for people, with its unit and what qualifies it."""
+    value = level.valeur
+    if level.observation == "terrain":
+        return "observé sur place" if value is not None else "à observer sur place"
+    if value is None:
+        return "donnée non disponible"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "aucune"
+    if isinstance(value, str):
+        return hhmm(value) if level.unite == "heure" else value
+    decimals = 0 if isinstance(value, int) or level.unite in _WHOLE_UNITS else 1
+    text = f"{format_number(value, decimals)} {agree_unit(value, level.unite or '')}".strip()
+    if level.champ == "duree_metropole_min" and fields.get("metropole_nom"):
+        text += f" ({fields['metropole_nom']})"
+    if level.champ == "navetteurs_metropole" and fields.get("navetteurs_statut"):
+        text += f" ({fields['navetteurs_statut']})"
+    return text
+
+
+def source_text(level: FeatureLevel, citations: dict[str, str]) -> str:
+    if level.observation == "terrain":
+        return "observation de l'équipe" if level.niveau is not None else "—"
+    return " ; ".join(citations.get(s, s) for s in level.sources)
+
+
+def theme_title(assessment: Assessment, theme_id: str) -> str:
+    t = next(t for t in assessment.themes if t.id == theme_id)
+    level = f"niveau {t.niveau} « {t.niveau_libelle} »" if t.niveau is not None else "non évalué"
+    mean = f", moyenne {format_number(t.moyenne, 2)}" if t.moyenne is not None else ""
+    return (
+        f"{t.libelle} : {level}{mean} ({t.connues} caractéristique(s) évaluée(s), "
+        f"{t.inconnues} sans niveau)"
+    )
+
+
+def render_station_html(
+    choice: StationChoice,
+    day: date,
+    fields: dict[str, Any],
+    assessment: Assessment,
+    portrait: Portrait,
+    map_svg: str | None,
+) -> str:
+    """The portrait as a self-contained HTML page (also the source of the PDF)."""
+    from teletravail.opendata.catalogue import load_catalogue
+    from teletravail.reports.render import template_environment
+
+    citations = {s.id: s.citation for s in load_catalogue()}
+    themes = []
+    for theme in portrait.themes:
+        rows = [
+            {
+                "libelle": level.libelle,
+                "valeur": value_text(level, fields),
+                "niveau": level.niveau,
+                "niveau_libelle": level.niveau_libelle,
+                "source": source_text(level, citations),
+            }
+            for level in assessment.caracteristiques
+            if level.theme == theme.id
+        ]
+        themes.append({"id": theme.id, "titre": theme_title(assessment, theme.id), "rows": rows})
+    template = template_environment().get_template("gare.html.j2")
+    return template.render(
+        choice=choice,
+        jour=f"{JOURS[day.weekday()]} {day:%d/%m/%Y}",
+        fields=fields,
+        assessment=assessment,
+        levels=portrait.levels,
+        themes=themes,
+        carte=map_svg,
+    )
+
+
+def render_station_pdf(html: str) -> bytes:
+    """The PDF (A4) of :func:`render_station_html`'s page."""
+    from teletravail.reports.render import html_to_pdf
+
+    return html_to_pdf(html)[0]
