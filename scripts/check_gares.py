@@ -84,12 +84,16 @@ def _raw(od: Path, name: str) -> dict[str, Any]:
         if "87" + r["UIC"].strip().zfill(6) in uics
     ]
     out["wifi"] = None if not wifi else "Oui" in wifi
-    out["equipements_accessibilite"] = len(
-        {
-            r["Accessibilité"].strip()
-            for r in _rows(od / "sncf/equipements-accessibilite-en-gares.csv", ";")
-            if r["UIC"].strip() in uics and r["Accessibilité"].strip()
-        }
+    # a station absent from the file (it lists 221 stations) is not known: None, not 0
+    out["equipements_accessibilite"] = (
+        len(
+            {
+                r["Accessibilité"].strip()
+                for r in _rows(od / "sncf/equipements-accessibilite-en-gares.csv", ";")
+                if r["UIC"].strip() in uics and r["Accessibilité"].strip()
+            }
+        )
+        or None
     )
     slots = {
         (r["jour_de_la_semaine"], r["horaire_en_jour_normal"])

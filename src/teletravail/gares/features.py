@@ -33,7 +33,8 @@ Sources and rules, field by field:
   24 h). None for a station without any row, or with a text that is not understood
   (:func:`opening_hours_sql`).
 - ``wifi``, ``equipements_accessibilite``: the ``stations`` table (wifi None when the station is
-  absent from the wifi list).
+  absent from the wifi list). The accessibility file lists only 221 stations (La Défense and
+  Juvisy are not in it): a station absent from it has None (not known), never 0 equipment.
 - within 1 km (great circle, :func:`teletravail.rail.proximity.gc_km_sql`) of the station:
   ``france_services_1km`` (ANCT sites); ``autres_gares_1km``: the other SNCF passenger stations,
   plus the OpenStreetMap rail stations (types ``train``, ``rer``, ``transilien``) lying more than
@@ -371,7 +372,7 @@ SELECT s.uic, s.nom, s.commune_code, c.nom AS commune_nom, s.lat, s.lon,
        fr.v2015, fr.v2023,
        CASE WHEN fr.v2015 > 0 THEN round(100.0 * (fr.v2023 - fr.v2015) / fr.v2015, 1) END,
        round(h.h, 2),
-       s.wifi, s.nb_equipements_accessibilite,
+       s.wifi, nullif(s.nb_equipements_accessibilite, 0),
        CASE WHEN s.lat IS NOT NULL AND s.lon IS NOT NULL AND loaded.fs
             THEN coalesce(fsn.n, 0) END,
        CASE WHEN s.lat IS NOT NULL AND s.lon IS NOT NULL
