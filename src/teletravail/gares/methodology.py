@@ -9,10 +9,9 @@ Usage: ``python -m teletravail.gares.methodology [--output FILE] [--check]``.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
+from teletravail.docgen import generate
 from teletravail.format_fr import agree_unit, format_number
 from teletravail.gares.catalogue import DIRECTION_LABELS, Feature, Portrait, load_portrait
 from teletravail.opendata.catalogue import Source, load_catalogue
@@ -165,26 +164,12 @@ def render_methodology(portrait: Portrait | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the methodology (or, with ``--check``, exit 1 when the file is stale)."""
-    parser = argparse.ArgumentParser(description="Génère docs/methodologie/portrait-gare.md")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument(
-        "--check", action="store_true", help="vérifie que le fichier est à jour sans l'écrire"
+    return generate(
+        argv,
+        render=render_methodology,
+        default_output=DEFAULT_OUTPUT,
+        module="teletravail.gares.methodology",
     )
-    args = parser.parse_args(argv)
-    text = render_methodology()
-    if args.check:
-        current = args.output.read_text("utf-8") if args.output.is_file() else ""
-        if current != text:
-            print(
-                f"{args.output} n'est plus à jour : relancez python -m teletravail.gares.methodology",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, "utf-8")
-    print(f"{args.output} écrit ({len(text.splitlines())} lignes)")
-    return 0
 
 
 if __name__ == "__main__":
