@@ -1,4 +1,5 @@
-"""``teletravail classement acv``: the 245 Action Cœur de Ville communes ranked on attractiveness."""
+"""``teletravail classement acv|gares``: the 245 Action Cœur de Ville communes ranked on
+attractiveness, or their main stations against the portrait-robot of the station district."""
 
 from __future__ import annotations
 
@@ -33,7 +34,13 @@ class TableFormat(StrEnum):
 
 @handle_errors
 def classement(
-    liste: Annotated[str, typer.Argument(help="Liste à classer : acv (Action Cœur de Ville).")],
+    liste: Annotated[
+        str,
+        typer.Argument(
+            help="Liste à classer : acv (communes Action Cœur de Ville) ou gares (leurs gares "
+            "principales face au portrait-robot du quartier de gare)."
+        ),
+    ],
     format: Annotated[TableFormat, typer.Option("--format", help="csv, xlsx, html ou json.")] = (
         TableFormat.html
     ),
@@ -41,7 +48,7 @@ def classement(
         Path | None,
         typer.Option(
             "--output",
-            help="Fichier produit (défaut : classement-acv.FORMAT ; csv et "
+            help="Fichier produit (défaut : classement-LISTE.FORMAT ; csv et "
             "json sur la sortie standard).",
         ),
     ] = None,
@@ -49,8 +56,12 @@ def classement(
     entrepot: EntrepotOpt = None,
 ) -> None:
     """Classer les communes Action Cœur de Ville selon les critères d'attractivité du Sénat."""
-    if liste.lower() != "acv":
-        raise ConfigError(f"Liste inconnue « {liste} » : seule « acv » est disponible.")
+    which = liste.strip().lower()
+    if which not in ("acv", "gares"):
+        raise ConfigError(
+            f"Liste inconnue « {liste} » : choisissez « acv » (communes Action Cœur de Ville) "
+            "ou « gares » (leurs gares principales)."
+        )
     path = settings.warehouse_path(entrepot)
     open_warehouse(path).close()
     if output is not None:
@@ -58,14 +69,26 @@ def classement(
     derived, _ = ensure_derived(path, day=parse_day(date_option))
     con = duckdb.connect(str(derived), read_only=True)
     try:
-        columns, rows, notes = acv_ranking(con)
+        if which == "gares":
+            from teletravail.gares.ranking import acv_station_ranking
+
+            columns, rows, notes = acv_station_ranking(con)
+            title = (
+                "Gares principales des communes Action Cœur de Ville face au portrait-robot du "
+                "quartier de gare"
+            )
+        else:
+            columns, rows, notes = acv_ranking(con)
+            title = (
+                "Classement des communes Action Cœur de Ville : attractivité pour les "
+                "télétravailleurs"
+            )
     finally:
         con.close()
-    title = "Classement des communes Action Cœur de Ville : attractivité pour les télétravailleurs"
     data = export_table(columns, rows, format.value, title=title, notes=notes)
     if output is None and format in (TableFormat.csv, TableFormat.json):
         typer.echo(data.decode("utf-8").lstrip("\ufeff"), nl=False)
         return
-    target = output or Path(f"classement-acv.{format.value}")
+    target = output or Path(f"classement-{which}.{format.value}")
     write_output(target, data)
     console.print(f"Classement écrit : {target} ({len(rows)} communes)")
