@@ -89,3 +89,23 @@ def test_command_and_unknown_list(warehouse: Path, tmp_path: Path) -> None:
     assert header.startswith("Rang;Code INSEE;Commune;Département;Gare principale")
     result = CliRunner().invoke(app, ["classement", "trains", "--entrepot", str(warehouse)])
     assert result.exit_code == 2 and "Liste inconnue « trains »" in result.output
+
+
+def test_percentiles_among_the_acv_main_stations(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from teletravail.gares import ranking
+
+    main = ranking.acv_main_stations(con)
+    features = {f.uic: f.model_dump(mode="json") for f in station_features(con)}
+    values = [features[u]["voyageurs_2023"] for u in main if features[u]["voyageurs_2023"]]
+    monkeypatch.setattr(ranking, "MIN_PEERS", 2)
+    station = next(features[u] for u in main if features[u]["voyageurs_2023"])
+    got = ranking.acv_percentiles(con, station)
+    mine = station["voyageurs_2023"]
+    below = sum(1 for v in values if v < mine)
+    equal = sum(1 for v in values if v == mine)
+    assert got["voyageurs_2023"] == round(100 * (below + equal / 2) / len(values))
+    assert "lat" not in got and "wifi" not in got  # position and booleans have no percentile
+    monkeypatch.setattr(ranking, "MIN_PEERS", 10_000)
+    assert ranking.acv_percentiles(con, station) == {}  # too few stations to say

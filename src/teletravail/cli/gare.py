@@ -24,6 +24,7 @@ from teletravail.gares.assess import Assessment, assess
 from teletravail.gares.carte import district_map
 from teletravail.gares.catalogue import Portrait, load_portrait
 from teletravail.gares.display import (
+    CENTILE_NOTE,
     JOURS,
     render_station_html,
     render_station_pdf,
@@ -32,6 +33,7 @@ from teletravail.gares.display import (
     value_text,
 )
 from teletravail.gares.features import station_features
+from teletravail.gares.ranking import acv_percentiles
 from teletravail.gares.resolve import StationChoice, resolve_station
 from teletravail.opendata.catalogue import load_catalogue
 
@@ -79,12 +81,15 @@ def _render(
     assessment: Assessment,
     portrait: Portrait,
     out: Console,
+    centiles: dict[str, int] | None = None,
 ) -> None:
     commune = fields.get("commune_nom")
     where = f" — {commune} ({fields.get('commune_code')})" if commune else ""
     out.print(f"[bold]Portrait de la gare {choice.nom} (UIC {choice.uic}){where}[/]")
     out.print(f"Gare retenue : {choice.regle}. Horaires du {JOURS[day.weekday()]} {day:%d/%m/%Y}.")
     out.print("Échelle : " + ", ".join(f"{lv.valeur} {lv.libelle}" for lv in portrait.levels) + ".")
+    if centiles:
+        out.print(CENTILE_NOTE)
     citations = {s.id: s.citation for s in load_catalogue()}
     for theme in portrait.themes:
         table = Table(
@@ -103,7 +108,10 @@ def _render(
                 else level.niveau_libelle
             )
             table.add_row(
-                level.libelle, value_text(level, fields), shown, source_text(level, citations)
+                level.libelle,
+                value_text(level, fields, centiles),
+                shown,
+                source_text(level, citations),
             )
         out.print(table)
     if assessment.ecarts:
@@ -127,7 +135,11 @@ def _render(
 
 
 def _payload(
-    choice: StationChoice, day: date, fields: dict[str, Any], assessment: Assessment
+    choice: StationChoice,
+    day: date,
+    fields: dict[str, Any],
+    assessment: Assessment,
+    centiles: dict[str, int] | None = None,
 ) -> str:
     portrait = load_portrait()
     return json.dumps(
@@ -137,6 +149,7 @@ def _payload(
             "echelle": [lv.model_dump(mode="json") for lv in portrait.levels],
             "caracteristiques_gare": fields,
             "evaluation": assessment.model_dump(mode="json"),
+            "centiles_acv": centiles or {},
         },
         ensure_ascii=False,
         indent=2,
@@ -182,17 +195,20 @@ def gare(
         choice = resolve_station(con, gazetteer_for(path), query, day=day)
         fields = _station_features(con, choice.uic)
         map_svg = district_map(con, choice.uic) if format in (Format.html, Format.pdf) else None
+        centiles = acv_percentiles(con, fields)
     finally:
         con.close()
     assessment = assess(fields, observations)
     if format in (Format.html, Format.pdf):
-        page = render_station_html(choice, day, fields, assessment, load_portrait(), map_svg)
+        page = render_station_html(
+            choice, day, fields, assessment, load_portrait(), map_svg, centiles
+        )
         target = output or Path(f"gare-{choice.uic}.{format.value}")
         write_output(target, render_station_pdf(page) if format is Format.pdf else page)
         console.print(f"Portrait écrit : {target} (gare {choice.nom}, horaires du {day:%d/%m/%Y})")
         return
     if format is Format.json:
-        text = _payload(choice, day, fields, assessment)
+        text = _payload(choice, day, fields, assessment, centiles)
         if output is None:
             typer.echo(text)
         else:
@@ -201,7 +217,7 @@ def gare(
     if output is not None:
         buffer = io.StringIO()
         plain = Console(file=buffer, width=120, color_system=None, force_terminal=False)
-        _render(choice, day, fields, assessment, load_portrait(), plain)
+        _render(choice, day, fields, assessment, load_portrait(), plain, centiles)
         write_output(output, buffer.getvalue())
         return
-    _render(choice, day, fields, assessment, load_portrait(), console)
+    _render(choice, day, fields, assessment, load_portrait(), console, centiles)

@@ -5,6 +5,7 @@ Shared by ``teletravail gare`` (text, HTML, PDF) and, later, the web pages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,16 @@ def hhmm(value: str) -> str:
     return value
 
 
-def value_text(level: FeatureLevel, fields: dict[str, Any]) -> str:
+CENTILE_NOTE = (
+    "Centile ACV : part des gares principales des communes Action Cœur de Ville dont la valeur "
+    "est plus basse (ex æquo comptés pour moitié) ; il situe la valeur, il ne dit pas si elle "
+    "est bonne."
+)
+
+
+def value_text(
+    level: FeatureLevel, fields: dict[str, Any], centiles: Mapping[str, int] | None = None
+) -> str:
     """A feature's value for people, with its unit and what qualifies it."""
     value = level.valeur
     if level.observation == "terrain":
@@ -43,6 +53,8 @@ def value_text(level: FeatureLevel, fields: dict[str, Any]) -> str:
         text += f" ({fields['metropole_nom']})"
     if level.champ == "navetteurs_metropole" and fields.get("navetteurs_statut"):
         text += f" ({fields['navetteurs_statut']})"
+    if centiles and level.champ is not None and level.champ in centiles:
+        text += f" · centile ACV {centiles[level.champ]}"
     return text
 
 
@@ -69,8 +81,10 @@ def render_station_html(
     assessment: Assessment,
     portrait: Portrait,
     map_svg: str | None,
+    centiles: Mapping[str, int] | None = None,
 ) -> str:
-    """The portrait as a self-contained HTML page (also the source of the PDF)."""
+    """The portrait as a self-contained HTML page (also the source of the PDF); ``centiles``:
+    the station's percentiles among the ACV communes' main stations, per field."""
     from teletravail.opendata.catalogue import load_catalogue
     from teletravail.reports.render import template_environment
 
@@ -80,7 +94,7 @@ def render_station_html(
         rows = [
             {
                 "libelle": level.libelle,
-                "valeur": value_text(level, fields),
+                "valeur": value_text(level, fields, centiles),
                 "niveau": level.niveau,
                 "niveau_libelle": level.niveau_libelle,
                 "source": source_text(level, citations),
@@ -98,6 +112,7 @@ def render_station_html(
         levels=portrait.levels,
         themes=themes,
         carte=map_svg,
+        centile_note=CENTILE_NOTE if centiles else None,
     )
 
 

@@ -17,6 +17,8 @@ incomplete when it is not 0), departs_train (a day), duree_metropole_min (minute
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 
 from teletravail.gares.assess import assess
@@ -45,6 +47,43 @@ WHERE c.acv
 GROUP BY c.code, c.nom, c.departement_nom
 ORDER BY c.code
 """
+
+
+def acv_main_stations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """UICs of the main stations of the ACV communes (one per commune served, see the module
+    docstring), in commune code order, without repeats."""
+    return list(dict.fromkeys(str(r[3]) for r in con.execute(_MAIN).fetchall() if r[3]))
+
+
+#: Percentiles are given only among at least this many stations with a value.
+MIN_PEERS = 10
+
+
+def acv_percentiles(con: duckdb.DuckDBPyConnection, fields: Mapping[str, object]) -> dict[str, int]:
+    """Per numeric field of ``fields`` that the profile uses (a station's
+    :class:`StationFeatures` as a dict), its
+    percentile (0-100) among the ACV communes' main stations that have a value: the share of
+    them with a lower value, ties counted for half. Fields with fewer than :data:`MIN_PEERS`
+    values are left out. A percentile says where the value stands, not whether it is good (a
+    lower journey time is better)."""
+    profiled = {f.champ for f in load_portrait().features if f.champ}
+    peers = set(acv_main_stations(con))
+    rows = [f.model_dump(mode="json") for f in station_features(con) if f.uic in peers]
+    out: dict[str, int] = {}
+    for key, value in fields.items():
+        if key not in profiled or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        values = [
+            float(r[key])
+            for r in rows
+            if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)
+        ]
+        if len(values) < MIN_PEERS:
+            continue
+        below = sum(1 for v in values if v < value)
+        equal = sum(1 for v in values if v == value)
+        out[key] = round(100 * (below + equal / 2) / len(values))
+    return out
 
 
 def acv_station_ranking(
