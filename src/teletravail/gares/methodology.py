@@ -141,6 +141,29 @@ def _feature_md(portrait: Portrait, feature: Feature, sources: dict[str, Source]
     return "\n".join(lines) + "\n"
 
 
+_COMPARISON = """## Comparaison avec les gares des communes Action Cœur de Ville
+
+**Gare principale d'une commune.** Parmi les gares qui desservent la commune (sur son territoire ou
+à moins de 5 km de son centre, règle du diagnostic), celle qui a le plus de départs de trains le jour
+de référence ; à égalité, le plus de départs de cars, puis le plus de voyageurs en 2023, puis le plus
+petit code UIC. Une commune dont aucune gare n'a de départ dans les horaires disponibles (réseaux
+absents des horaires, lignes fermées) garde sa gare la plus fréquentée, et la ligne le dit ; une
+commune qu'aucune gare ne dessert est listée à la fin, sans rang.
+
+**Centile ACV.** Pour chaque valeur chiffrée du portrait : la part des gares principales des
+communes Action Cœur de Ville dont la valeur est plus basse, les ex æquo comptés pour moitié, parmi
+celles qui ont une valeur (au moins 10). Le centile situe la valeur ; il ne dit pas si elle est bonne
+(un trajet plus court est meilleur, un centile bas l'est donc).
+
+**Classement des gares** (« teletravail classement gares »). Chaque gare principale est évaluée sur
+les caractéristiques calculées à partir des données ouvertes (les observations de terrain ne sont pas
+connues) ; le rang suit la moyenne des niveaux connus (0 à 3), puis le nombre de départs de trains,
+puis le code de la commune. La colonne « caractéristiques sans donnée » dit combien de
+caractéristiques n'ont pas de valeur : la ligne est alors marquée « incomplet », et sa moyenne porte
+sur les autres.
+"""
+
+
 def render_methodology(portrait: Portrait | None = None) -> str:
     """The full Markdown text of the profile's methodology."""
     cat = portrait or load_portrait()
@@ -159,6 +182,7 @@ def render_methodology(portrait: Portrait | None = None) -> str:
     for n, t in enumerate(cat.themes, start=1):
         body = "\n".join(_feature_md(cat, f, sources) for f in cat.of_theme(t.id))
         parts.append(f"## {n}. {t.libelle}\n\n{t.description}\n\n{body}")
+    parts.append(_COMPARISON)
     return "\n".join(parts)
 
 
