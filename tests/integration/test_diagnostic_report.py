@@ -115,7 +115,7 @@ def test_markdown_report(warehouse: Path) -> None:
         (["diagnostic", "Saint-Denis"], "plusieurs territoires"),
         (["diagnostic", "Vitré", "--date", "2030-01-01"], "hors de la période"),
         (["diagnostic", "Vitré", "--date", "demain"], "AAAA-MM-JJ"),
-        (["classement", "pvd"], "seule « acv »"),
+        (["classement", "pvd"], "choisissez « acv »"),
     ],
 )
 def test_errors_are_clear(warehouse: Path, args: list[str], message: str) -> None:
