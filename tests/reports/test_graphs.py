@@ -77,7 +77,7 @@ def test_peer_chart_is_the_score_of_the_territory_and_its_peers(
         ).fetchall()
     ]
     assert chart.lignes[-1] == (
-        "médiane des EPCI de métropole",
+        "médiane des EPCI de France métropolitaine",
         f"{format_number(statistics.median(scores), 0)} sur 100",
     )
     ET.fromstring(chart.svg)

@@ -38,7 +38,7 @@ from teletravail.rail.stations import station_departures_by_hour
 from teletravail.reports import svgchart
 from teletravail.reports.model import DiagnosticReport, Graphique
 from teletravail.reports.svgchart import Series
-from teletravail.reports.synthesis import SCORE_SOURCE
+from teletravail.reports.synthesis import SCORE_SOURCE, rank_population
 from teletravail.reports.synthesis import sources_text as sources_of
 from teletravail.territory.lookup import Entry
 
@@ -64,26 +64,11 @@ def _score_population(
     con: duckdb.DuckDBPyConnection, entry: Entry
 ) -> tuple[list[float], str] | None:
     """Scores of the territories the attractiveness rank is computed among, and their name."""
-    if entry.kind == "commune":
-        row = con.execute(
-            "SELECT acv, zone = 'metro' FROM communes WHERE code = ?", [entry.code]
-        ).fetchone()
-        if row is None or not row[1]:
-            return None
-        rows = con.execute(
-            f"""SELECT i.score_attractivite FROM communes c
-                JOIN indicateurs_commune i ON i.code = c.code
-                WHERE c.zone = 'metro' AND i.score_attractivite IS NOT NULL
-                {"AND c.acv" if row[0] else ""}"""
-        ).fetchall()
-        among = "communes Action Cœur de Ville" if row[0] else "communes de métropole"
-    else:
-        rows = con.execute(
-            """SELECT score_attractivite FROM indicateurs_epci
-               WHERE score_attractivite IS NOT NULL AND siren IN (
-                   SELECT epci_siren FROM communes WHERE zone = 'metro')"""
-        ).fetchall()
-        among = "EPCI de métropole"
+    population = rank_population(con, entry)
+    if population is None:
+        return None
+    sql, among = population
+    rows = con.execute(f"SELECT score FROM ({sql}) WHERE score IS NOT NULL").fetchall()
     values = [float(r[0]) for r in rows]
     return (values, among) if values else None
 

@@ -285,15 +285,12 @@ def _position(value: float, median: float) -> Literal["au-dessus", "en dessous",
     return "au-dessus" if value > median else "en dessous"
 
 
-def _rank(
-    con: duckdb.DuckDBPyConnection, entry: Entry, score: float | None
-) -> tuple[int, int, str] | None:
-    """(rank, count, among what) of the territory's attractiveness score: among the Action Cœur
-    de Ville communes of metropolitan France for one of them (the ACV ranking's order and count:
-    score, communes without a score last, then population, then code), among the communes or
-    EPCIs of metropolitan France with a score otherwise. Ranked in the database (one row read)."""
-    if score is None:
-        return None
+def rank_population(con: duckdb.DuckDBPyConnection, entry: Entry) -> tuple[str, str] | None:
+    """The territories the attractiveness rank of ``entry`` is computed among, as (SQL, their
+    name): the SQL selects ``code``, ``score`` and ``population`` of the Action Cœur de Ville
+    communes of metropolitan France for one of them (all of them, as in the ACV ranking, a score
+    or not), of the communes or EPCIs of metropolitan France with a score otherwise. None for a
+    commune outside metropolitan France or unknown."""
     if entry.kind == "commune":
         row = con.execute(
             "SELECT acv, zone = 'metro' FROM communes WHERE code = ?", [entry.code]
@@ -301,23 +298,35 @@ def _rank(
         if row is None or not row[1]:
             return None
         acv = bool(row[0])
-        sql = f"""SELECT c.code AS code,
-                     row_number() OVER (ORDER BY i.score_attractivite DESC NULLS LAST,
-                                        c.population DESC, c.code) AS rang,
-                     count(*) OVER () AS nombre
+        sql = f"""SELECT c.code AS code, i.score_attractivite AS score, c.population AS population
                   FROM communes c LEFT JOIN indicateurs_commune i ON i.code = c.code
                   WHERE c.zone = 'metro' AND {"c.acv" if acv else "i.score_attractivite IS NOT NULL"}"""
-        among = "communes Action Cœur de Ville" if acv else "communes de France métropolitaine"
-    else:
-        sql = """SELECT i.siren AS code,
-                     row_number() OVER (ORDER BY i.score_attractivite DESC,
-                                        i.population_2023 DESC NULLS LAST, i.siren) AS rang,
-                     count(*) OVER () AS nombre
-                 FROM indicateurs_epci i
-                 WHERE i.score_attractivite IS NOT NULL AND i.siren IN (
-                     SELECT epci_siren FROM communes WHERE zone = 'metro' AND epci_siren IS NOT NULL)"""
-        among = "EPCI de France métropolitaine"
-    found = con.execute(f"SELECT rang, nombre FROM ({sql}) WHERE code = ?", [entry.code]).fetchone()
+        return sql, "communes Action Cœur de Ville" if acv else "communes de France métropolitaine"
+    sql = """SELECT i.siren AS code, i.score_attractivite AS score, i.population_2023 AS population
+             FROM indicateurs_epci i
+             WHERE i.score_attractivite IS NOT NULL AND i.siren IN (
+                 SELECT epci_siren FROM communes WHERE zone = 'metro' AND epci_siren IS NOT NULL)"""
+    return sql, "EPCI de France métropolitaine"
+
+
+def _rank(
+    con: duckdb.DuckDBPyConnection, entry: Entry, score: float | None
+) -> tuple[int, int, str] | None:
+    """(rank, count, among what) of the territory's attractiveness score among
+    :func:`rank_population` (the ACV ranking's order: score, territories without a score last,
+    then population, then code). Ranked in the database (one row read)."""
+    population = rank_population(con, entry) if score is not None else None
+    if population is None:
+        return None
+    sql, among = population
+    found = con.execute(
+        f"""SELECT rang, nombre FROM (
+                SELECT code, row_number() OVER (ORDER BY score DESC NULLS LAST,
+                                                population DESC NULLS LAST, code) AS rang,
+                       count(*) OVER () AS nombre
+                FROM ({sql})) WHERE code = ?""",
+        [entry.code],
+    ).fetchone()
     return (int(found[0]), int(found[1]), among) if found else None
 
 
