@@ -17,7 +17,7 @@ incomplete when it is not 0), departs_train (a day), duree_metropole_min (minute
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -59,24 +59,40 @@ def acv_main_stations(con: duckdb.DuckDBPyConnection) -> list[str]:
 MIN_PEERS = 10
 
 
-def acv_percentiles(con: duckdb.DuckDBPyConnection, fields: Mapping[str, object]) -> dict[str, int]:
-    """Per numeric field of ``fields`` that the profile uses (a station's
-    :class:`StationFeatures` as a dict), its
-    percentile (0-100) among the ACV communes' main stations that have a value: the share of
-    them with a lower value, ties counted for half. Fields with fewer than :data:`MIN_PEERS`
-    values are left out. A percentile says where the value stands, not whether it is good (a
-    lower journey time is better)."""
-    profiled = {f.champ for f in load_portrait().features if f.champ}
+def acv_peer_rows(
+    con: duckdb.DuckDBPyConnection, features: Sequence[StationFeatures] | None = None
+) -> list[dict[str, object]]:
+    """The fields (``StationFeatures`` as JSON-ready dicts) of the ACV communes' main stations;
+    ``features``: every station's features when the caller already has them (not read again)."""
     peers = set(acv_main_stations(con))
-    rows = [f.model_dump(mode="json") for f in station_features(con) if f.uic in peers]
+    every = features if features is not None else station_features(con)
+    return [f.model_dump(mode="json") for f in every if f.uic in peers]
+
+
+def acv_percentiles(con: duckdb.DuckDBPyConnection, fields: Mapping[str, object]) -> dict[str, int]:
+    """The station's percentiles among the ACV communes' main stations
+    (:func:`percentiles_among` over :func:`acv_peer_rows`)."""
+    return percentiles_among(acv_peer_rows(con), fields)
+
+
+def percentiles_among(
+    peers: Sequence[Mapping[str, object]], fields: Mapping[str, object]
+) -> dict[str, int]:
+    """Per numeric field of ``fields`` that the profile uses (a station's
+    :class:`StationFeatures` as a dict), its percentile (0-100) among ``peers`` (the ACV
+    communes' main stations) that have a value: the share of them with a lower value, ties
+    counted for half. Fields with fewer than :data:`MIN_PEERS` values are left out. A percentile
+    says where the value stands, not whether it is good (a lower journey time is better)."""
+    profiled = {f.champ for f in load_portrait().features if f.champ}
+    rows = peers
     out: dict[str, int] = {}
     for key, value in fields.items():
         if key not in profiled or isinstance(value, bool) or not isinstance(value, int | float):
             continue
         values = [
-            float(r[key])
-            for r in rows
-            if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)
+            float(v)
+            for v in (r.get(key) for r in rows)
+            if isinstance(v, int | float) and not isinstance(v, bool)
         ]
         if len(values) < MIN_PEERS:
             continue

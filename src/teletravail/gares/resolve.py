@@ -143,3 +143,37 @@ def resolve_station(
         f"Aucune gare ni commune ne correspond à « {query} ». Essayez le nom de la gare, son code "
         "UIC (8 chiffres, 87xxxxxx) ou le nom ou le code INSEE de sa commune."
     )
+
+
+def station_candidates(
+    con: duckdb.DuckDBPyConnection,
+    gazetteer: Gazetteer,
+    query: str,
+    *,
+    day: date | None = None,
+    limit: int = 20,
+) -> list[StationChoice]:
+    """The stations a search box should offer for ``query``: the one of :func:`resolve_station`
+    when it finds a single answer; otherwise the stations whose name has a word starting with the
+    query (alphabetical, at most ``limit``), then the busiest station of each territory the
+    gazetteer finds (at most six), each station once. LookupFailed in French when nothing
+    matches."""
+    try:
+        return [resolve_station(con, gazetteer, query, day=day)]
+    except LookupFailed:
+        norm = normalize(query.strip())
+        if not norm:
+            raise
+        found: dict[str, StationChoice] = {}
+        for uic, nom, _ in _stations(con):
+            if len(found) < limit and _word_start(normalize(nom), norm):
+                found[uic] = StationChoice(uic=uic, nom=nom, par="nom", regle="nom de la gare")
+        for match in gazetteer.search(query).matches[:_LISTED]:
+            try:
+                choice = _busiest(con, match.entry, day)
+            except LookupFailed:
+                continue
+            found.setdefault(choice.uic, choice)
+        if not found:
+            raise
+        return list(found.values())

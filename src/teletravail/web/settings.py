@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "teletravail.web.diagnostics",
     "teletravail.web.pages",
     "teletravail.web.surveys",
+    "teletravail.web.gares",
 ]
 
 MIDDLEWARE = [

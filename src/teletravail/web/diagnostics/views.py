@@ -20,7 +20,7 @@ from teletravail.diagnostic.reading import IndicatorValue, format_number
 from teletravail.errors import ConfigError, LookupFailed, TeletravailError
 from teletravail.reports.model import DiagnosticReport, Figure, MesureLocale
 from teletravail.reports.nature import figure_nature
-from teletravail.reports.tables import Cell, export_table
+from teletravail.reports.tables import Cell, Column, export_table
 from teletravail.surveys.measure_rule import rule_text
 from teletravail.web.accounts.models import Territory
 from teletravail.web.diagnostics import service
@@ -346,6 +346,37 @@ def _query(params: dict[str, str], **changes: str) -> str:
     return "?" + urlencode(merged) if merged else "?"
 
 
+def sort_headers(
+    columns: Sequence[Column], params: dict[str, str], tri: str, descending: bool
+) -> list[dict[str, object]]:
+    """The headers of a table sorted server-side: each links to the page sorted by its column
+    (``tri``/``ordre`` added to ``params``), the active one with its ``aria-sort``."""
+    headers: list[dict[str, object]] = []
+    for column in columns:
+        active = column.key == tri
+        next_order = "asc" if active and descending else ("desc" if active else "asc")
+        headers.append(
+            {
+                "column": column,
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+                "href": _query(params, tri=column.key, ordre=next_order),
+                "next": "croissant" if next_order == "asc" else "décroissant",
+            }
+        )
+    return headers
+
+
+def table_cells(columns: Sequence[Column], row: Sequence[Cell]) -> list[dict[str, object]]:
+    """A table row's cells as shown: French numbers, durations, « – » for a missing value."""
+    return [
+        {
+            "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v),
+            "num": isinstance(v, int | float) and not isinstance(v, bool),
+        }
+        for column, v in zip(columns, row, strict=True)
+    ]
+
+
 def acv_ranking_page(request: HttpRequest) -> HttpResponse:
     """The ACV ranking: server-side sorting, filters by region and density level, exports."""
     get = request.GET
@@ -428,29 +459,9 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
 
     params = {"region": region, "densite": densite, "date": date_text}
     sorted_params = {**params, "tri": tri, "ordre": ordre}
-    headers = []
-    for column in ranking.columns:
-        active = column.key == tri
-        next_order = "asc" if active and descending else ("desc" if active else "asc")
-        headers.append(
-            {
-                "column": column,
-                "aria_sort": ("descending" if descending else "ascending") if active else "",
-                "href": _query(params, tri=column.key, ordre=next_order),
-                "next": "croissant" if next_order == "asc" else "décroissant",
-            }
-        )
+    headers = sort_headers(ranking.columns, params, tri, descending)
     body = [
-        {
-            "code": str(row[code_index]),
-            "cells": [
-                {
-                    "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v),
-                    "num": isinstance(v, int | float) and not isinstance(v, bool),
-                }
-                for column, v in zip(ranking.columns, row, strict=True)
-            ],
-        }
+        {"code": str(row[code_index]), "cells": table_cells(ranking.columns, row)}
         for row in rows
     ]
     name_index = keys.index("commune")
