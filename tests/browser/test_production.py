@@ -22,6 +22,7 @@ __all__ = ["production_site"]
 VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
 BLUE_FRANCE = "rgb(0, 0, 145)"
 DAY = "2025-01-28"  # a Tuesday of the fixtures' timetables
+STATION = "87471300"  # Vitré station in the fixtures
 WATCH_CSP = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -138,6 +139,10 @@ PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
     ("diagnostic", "anon", lambda s: f"/territoires/epci/{EPCI}/diagnostic/?date={DAY}"),
     ("classement-acv", "anon", lambda s: f"/classement/acv/?date={DAY}"),
     ("comparer", "anon", lambda s: f"/comparer/?t=epci:{EPCI}&t=commune:{COMMUNE}&date={DAY}"),
+    ("gares", "anon", lambda s: f"/gares/?q=Paris&date={DAY}"),
+    ("gare", "anon", lambda s: f"/gares/{STATION}/?date={DAY}"),
+    ("gares-classement", "anon", lambda s: f"/gares/classement/?date={DAY}"),
+    ("methodologie-portrait-gare", "anon", lambda s: "/methodologie/portrait-gare/"),
     ("impact", "anon", lambda s: "/impact/"),
     ("methodologie", "anon", lambda s: "/methodologie/"),
     ("methodologie-navettes", "anon", lambda s: "/methodologie/navettes/"),
@@ -157,6 +162,7 @@ PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
     ("campagne-nouvelle", "manager", lambda s: f"/enquetes/epci/{EPCI}/nouvelle/"),
     ("campagne", "manager", lambda s: f"/enquetes/{s.campaign}/"),
     ("campagne-resultats", "manager", lambda s: f"/enquetes/{s.campaign}/resultats/"),
+    ("gare-evaluation", "manager", lambda s: f"/gares/{STATION}/equipes/epci/{EPCI}/?date={DAY}"),
 ]
 
 
@@ -255,3 +261,32 @@ def test_mobile_menu_reaches_login(
     assert modal.get_by_role("link", name=re.compile("Méthodologie")).is_visible()
     assert login.count() >= 1
     screenshot(page, "prod-menu-mobile")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_team_records_station_observations(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """From the station search to the team's assessment: the manager records a field observation
+    and gets its gap and actions; the district map fits the screen."""
+    watched = pages(viewport, "manager")
+    page = watched.page
+    watched.reset()
+    page.goto(f"{production_site.url}/gares/?q=Vitré&date={DAY}")
+    assert page.url.startswith(f"{production_site.url}/gares/{STATION}/")
+    box = page.locator("main svg.carte-gare").bounding_box()
+    assert box is not None and box["x"] >= 0
+    assert box["x"] + box["width"] <= VIEWPORTS[viewport][0], box
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Évaluation de l'équipe")).first.click()
+    level = "0" if viewport == "desktop" else "1"
+    page.locator(f"#f-stationnement_velo-{level}").check(force=True)
+    page.locator("#c-stationnement_velo").fill(f"Relevé {viewport}")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Enregistrer les observations").click()
+    assert navigation.value is not None and navigation.value.status == 200
+    main = page.locator("main").inner_text()
+    assert "Observations enregistrées" in main and f"Relevé {viewport}" in main
+    gaps = page.locator("#ecarts ~ ul").first.inner_text()
+    assert "Stationnement vélo sécurisé" in gaps and "Porteurs" in gaps
+    _check(watched, "gare-evaluation-enregistree", viewport)

@@ -31,7 +31,8 @@ from teletravail.format_fr import format_number
 from teletravail.reports.svgmap import _transformer
 
 SIZE = 480  # drawing of the map square, user units
-LEGEND = 180  # legend column on the right
+LEGEND = 3 * 24 + 12  # legend under the map: three rows of two items
+LEGEND_FONT = 14  # about 10 px on a 390 px phone, where the drawing shrinks to 0.75
 HALF_M = 1250.0  # half-width of the frame, metres
 CENTRE_MAX_M = 5000.0  # the commune's centre is shown (frame widened) within this distance
 STATION = "#e1000f"
@@ -148,11 +149,11 @@ def _draw(
         return (x - sx + half) * scale, (sy + half - y) * scale, math.hypot(x - sx, y - sy)
 
     title = f"Quartier de la gare de {station.nom} : 500 m et 1 km autour de la gare"
-    height = SIZE + 30
+    height = SIZE + 30 + LEGEND + 14
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="carte-gare" role="img" '
-        f'aria-label="{_esc(title)}" viewBox="0 0 {SIZE + LEGEND} {height}" '
-        f'width="{SIZE + LEGEND}" height="{height}" font-family="{FONT}" font-size="11">',
+        f'aria-label="{_esc(title)}" viewBox="0 0 {SIZE} {height}" '
+        f'width="{SIZE}" height="{height}" font-family="{FONT}" font-size="12">',
         f"<title>{_esc(title)}</title>",
         f'<rect x="0" y="0" width="{SIZE}" height="{SIZE}" fill="#f6f6f6" stroke="#cccccc"/>',
     ]
@@ -234,9 +235,9 @@ def _draw(
         ("#161616", "cross", "centre de la commune"),
         ("#666666", "line", "limite de la commune"),
     )
-    lx = SIZE + 12
     for i, (colour, shape, label) in enumerate(items):
-        y = 20 + i * 22
+        lx = 10 + (i % 2) * (SIZE // 2)
+        y = SIZE + 48 + (i // 2) * 24
         if shape == "circle":
             out.append(f'<circle cx="{lx + 6}" cy="{y}" r="5" fill="{colour}"/>')
         elif shape == "square":
@@ -248,9 +249,9 @@ def _draw(
             )
         else:
             out.append(f'<path d="M{lx} {y}H{lx + 12}" stroke="{colour}" stroke-width="1.5"/>')
-        out.append(f'<text x="{lx + 18}" y="{y + 4}">{label}</text>')
+        out.append(f'<text x="{lx + 18}" y="{y + 5}" font-size="{LEGEND_FONT}">{label}</text>')
     out.append(
-        f'<text x="0" y="{height - 2}" font-size="9" fill="#555555">Fond : IGN Admin Express ; '
+        f'<text x="0" y="{height - 2}" font-size="10" fill="#555555">Fond : IGN Admin Express ; '
         "gares : SNCF, OpenStreetMap ; France services : ANCT 2024</text>"
     )
     out.append("</svg>")

@@ -82,9 +82,12 @@ def render_station_html(
     portrait: Portrait,
     map_svg: str | None,
     centiles: Mapping[str, int] | None = None,
+    team: Mapping[str, Any] | None = None,
 ) -> str:
     """The portrait as a self-contained HTML page (also the source of the PDF); ``centiles``:
-    the station's percentiles among the ACV communes' main stations, per field."""
+    the station's percentiles among the ACV communes' main stations, per field; ``team``: a
+    team's assessment (``nom``, ``notes``, ``commentaires`` per feature id, ``modifiee``: a
+    datetime or None), shown with its comments and notes."""
     from teletravail.opendata.catalogue import load_catalogue
     from teletravail.reports.render import template_environment
 
@@ -98,6 +101,7 @@ def render_station_html(
                 "niveau": level.niveau,
                 "niveau_libelle": level.niveau_libelle,
                 "source": source_text(level, citations),
+                "commentaire": (team or {}).get("commentaires", {}).get(level.id, ""),
             }
             for level in assessment.caracteristiques
             if level.theme == theme.id
@@ -113,6 +117,7 @@ def render_station_html(
         themes=themes,
         carte=map_svg,
         centile_note=CENTILE_NOTE if centiles else None,
+        team=team,
     )
 
 

@@ -36,7 +36,9 @@ fréquentation et équipements des gares, services, foncier et logement de la co
 des quatre réponses proposées.
 
 La commande `teletravail gare` évalue une gare désignée par son nom, son code UIC ou sa commune (la
-gare de la commune qui a le plus de départs de trains le jour de référence).
+gare de la commune qui a le plus de départs de trains le jour de référence). Dans l'application web,
+la page « Quartiers de gare » (`/gares/`) cherche une gare de la même façon et affiche son portrait ;
+l'API en donne le même contenu en JSON.
 """
 
 _RULES = """\
@@ -161,6 +163,23 @@ connues) ; le rang suit la moyenne des niveaux connus (0 à 3), puis le nombre d
 puis le code de la commune. La colonne « caractéristiques sans donnée » dit combien de
 caractéristiques n'ont pas de valeur : la ligne est alors marquée « incomplet », et sa moyenne porte
 sur les autres.
+
+## Évaluation par l'équipe d'un territoire
+
+L'équipe d'une commune ou d'un EPCI que la gare dessert (gare sur son territoire ou à moins de 5 km
+du centre d'une de ses communes, règle du diagnostic) enregistre ses observations de terrain sur la
+page d'évaluation de la gare : une réponse (niveau 0 à 3) par caractéristique observée sur place,
+« non observé » tant qu'elle ne l'a pas vue, un commentaire facultatif par caractéristique et des
+notes. Les niveaux des thèmes, les écarts et les actions sont alors recalculés avec ces réponses ; le
+portrait public, lui, ne montre que les données ouvertes.
+
+- **Droits** : les membres et gestionnaires de l'équipe enregistrent, les lecteurs consultent ; les
+  autres comptes n'y ont pas accès. Les notes ne doivent pas contenir de données personnelles.
+- **Historique** : chaque enregistrement est conservé (date, auteur, niveaux posés ou modifiés,
+  commentaires et notes modifiés).
+- **Enregistrements simultanés** : si un collègue a enregistré entre le moment où la page a été
+  ouverte et l'enregistrement, celui-ci est refusé sans rien perdre de la saisie, pour que personne
+  n'écrase sans le savoir les observations d'un autre.
 """
 
 

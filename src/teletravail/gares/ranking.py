@@ -186,6 +186,6 @@ def acv_station_ranking(
         "3 exemplaire) des caractéristiques du portrait-robot connues par les données ouvertes ; "
         "les observations de terrain ne sont pas comptées. Une ligne « incomplet » a des "
         "caractéristiques sans donnée : son niveau porte sur les autres.",
-        "Méthode : portrait-robot du quartier de gare (docs/methodologie/portrait-gare.md).",
+        "Méthode : document « Portrait-robot du quartier de gare » de la méthodologie.",
     ]
     return columns, rows + unranked, notes

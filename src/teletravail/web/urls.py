@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(("teletravail.web.diagnostics.urls", "diagnostics"))),  # diagnostic, ACV
     path("", include("teletravail.web.pages.urls")),  # methodology, sources, impact
     path("enquetes/", include(("teletravail.web.surveys.urls", "surveys"))),  # survey campaigns
+    path("gares/", include(("teletravail.web.gares.urls", "gares"))),  # station districts
 ]

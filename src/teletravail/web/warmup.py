@@ -5,8 +5,8 @@
   derived copies or report code are removed.
 - :func:`start_worker_warmup` (each gunicorn worker, from ``wsgi.py``, in a background thread):
   imports the URLconf's views and the report modules, compiles the diagnostic
-  templates, loads the gazetteer into memory and builds the diagnostics of the pilot EPCIs for the
-  default day into the page cache (kept on disk too: see ``diagnostics.service``).
+  templates, loads the gazetteer into memory, computes every station's features for the station
+  pages and builds the diagnostics of the pilot EPCIs for the default day into the page cache (kept on disk too: see ``diagnostics.service``).
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ def warm_worker() -> None:
     derived, day = current_derived(warehouse)
     if derived is None:
         return
+    from teletravail.web.gares import service as station_service
+
+    station_service.station_data(derived, day)  # every station's features (station pages)
     today = timezone.localdate()
     for siren in PILOT_EPCIS:
         try:

@@ -461,8 +461,7 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
     sorted_params = {**params, "tri": tri, "ordre": ordre}
     headers = sort_headers(ranking.columns, params, tri, descending)
     body = [
-        {"code": str(row[code_index]), "cells": table_cells(ranking.columns, row)}
-        for row in rows
+        {"code": str(row[code_index]), "cells": table_cells(ranking.columns, row)} for row in rows
     ]
     name_index = keys.index("commune")
     return render(

@@ -187,7 +187,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "").strip()[:5]
     problems = []
     if tri and tri not in keys:
-        problems.append(f"Colonne de tri inconnue « {tri} » : choisissez parmi {', '.join(keys)}.")
+        labels = ", ".join(f"« {c.libelle} »" for c in table.columns)
+        problems.append(
+            f"Colonne de tri inconnue « {tri} » : cliquez sur l'en-tête d'une colonne du tableau "
+            f"({labels})."
+        )
     if ordre and ordre not in ("asc", "desc"):
         problems.append(f"Ordre de tri inconnu « {ordre} » : « asc » ou « desc ».")
     if fmt and fmt not in EXPORTS:
