@@ -17,6 +17,9 @@ import duckdb
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
 
 from teletravail.derived import ensure_derived
 from teletravail.gares.assess import assess
@@ -27,6 +30,7 @@ from teletravail.gares.resolve import StationChoice
 from teletravail.web.accounts.models import Membership, Role, Territory
 from teletravail.web.accounts.tokens import create_token
 from teletravail.web.gares.models import StationAssessment
+from tests.web.test_api_fuzz import _operation
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +306,29 @@ def test_openapi_lists_the_station_paths() -> None:
     assert {"get", "put"} <= set(team)
     assert {"401", "403", "404", "409", "422"} <= set(team["put"]["responses"])
     assert team["get"]["security"] and team["put"]["security"]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize("path", ["/api/v1/gares", "/api/v1/gares/{uic}"])
+def test_public_station_routes_never_fail_with_a_server_error(
+    path: str, mode: GenerationMode
+) -> None:
+    operation = _operation(path)
+    seen: list[int] = []
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=10,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: Any) -> None:
+        response = case.call()
+        seen.append(response.status_code)
+        assert response.status_code < 500, f"{case.formatted_path} -> {response.text[:500]}"
+        case.validate_response(response, checks=[not_a_server_error])
+
+    check()
+    assert seen
