@@ -258,7 +258,9 @@ def _team_body(
     territory: Territory, derived: Path, day: dt.date, uic: str, found: StationAssessment | None
 ) -> dict[str, Any]:
     observations: dict[str, int] = dict(found.observations) if found else {}
-    shown = service.portrait(derived, day, uic, observations)
+    # levels of features still in the profile (one removed since the save is not applied)
+    applied, *_ = assessments.check(observations, {}, None)
+    shown = service.portrait(derived, day, uic, applied)
     updated_by = found.updated_by if found else None
     return {
         "territoire": {"type": territory.kind, "code": territory.code, "nom": territory.nom},
