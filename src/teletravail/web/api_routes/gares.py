@@ -180,7 +180,7 @@ def _ready(day: dt.date | None) -> tuple[Path, dt.date] | HttpResponse:
 def _bad_uic(uic: str) -> HttpResponse | None:
     if UIC.match(uic):
         return None
-    return invalid(f"Code UIC invalide « {uic[:40]} » : 8 chiffres, par exemple 87471300.", "uic")
+    return invalid(f"Code UIC invalide « {uic[:40]} » : 8 chiffres, par exemple 87471508.", "uic")
 
 
 def _portrait_url(uic: str, day: dt.date | None) -> str:
@@ -195,8 +195,9 @@ def _portrait_url(uic: str, day: dt.date | None) -> str:
     url_name="gares",
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse | list[Any]:
-    """Passenger stations matching ``q`` (404 ``introuvable`` when none); a commune or an EPCI
-    gives its stations, the busiest first."""
+    """Passenger stations matching ``q`` (404 ``introuvable`` when none): the one station when
+    ``q`` names a single one; otherwise those whose name has a word starting with ``q`` (20 at
+    most), then the busiest station of each commune or EPCI found (6 at most)."""
     ready = _ready(params.date)
     if isinstance(ready, HttpResponse):
         return ready
