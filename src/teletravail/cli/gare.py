@@ -26,6 +26,7 @@ from teletravail.gares.catalogue import Portrait, load_portrait
 from teletravail.gares.display import (
     CENTILE_NOTE,
     JOURS,
+    portrait_payload,
     render_station_html,
     render_station_pdf,
     source_text,
@@ -134,28 +135,6 @@ def _render(
     )
 
 
-def _payload(
-    choice: StationChoice,
-    day: date,
-    fields: dict[str, Any],
-    assessment: Assessment,
-    centiles: dict[str, int] | None = None,
-) -> str:
-    portrait = load_portrait()
-    return json.dumps(
-        {
-            "gare": choice.model_dump(mode="json"),
-            "jour": day.isoformat(),
-            "echelle": [lv.model_dump(mode="json") for lv in portrait.levels],
-            "caracteristiques_gare": fields,
-            "evaluation": assessment.model_dump(mode="json"),
-            "centiles_acv": centiles or {},
-        },
-        ensure_ascii=False,
-        indent=2,
-    )
-
-
 @handle_errors
 def gare(
     query: Annotated[
@@ -208,7 +187,11 @@ def gare(
         console.print(f"Portrait écrit : {target} (gare {choice.nom}, horaires du {day:%d/%m/%Y})")
         return
     if format is Format.json:
-        text = _payload(choice, day, fields, assessment, centiles)
+        text = json.dumps(
+            portrait_payload(choice, day, fields, assessment, centiles),
+            ensure_ascii=False,
+            indent=2,
+        )
         if output is None:
             typer.echo(text)
         else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from teletravail.format_fr import agree_unit, format_number
 from teletravail.gares.assess import Assessment, FeatureLevel
-from teletravail.gares.catalogue import Portrait
+from teletravail.gares.catalogue import Portrait, load_portrait
 from teletravail.gares.resolve import StationChoice
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -23,6 +23,29 @@ def hhmm(value: str) -> str:
     if hours.isdigit() and int(hours) >= 24:
         return f"{int(hours) - 24:02d}:{minutes} (lendemain)"
     return value
+
+
+def portrait_payload(
+    choice: StationChoice,
+    day: date,
+    fields: dict[str, Any],
+    assessment: Assessment,
+    centiles: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """A station's portrait as JSON-ready data (``teletravail gare --format json`` and the API's
+    ``/api/v1/gares/{uic}``): ``gare`` (the chosen station and the rule), ``jour`` (AAAA-MM-JJ),
+    ``echelle`` (the levels 0 to 3), ``caracteristiques_gare`` (``StationFeatures``),
+    ``evaluation`` (``Assessment``) and ``centiles_acv`` (feature field -> percentile 0 to 100
+    among the ACV communes' main stations)."""
+    portrait = load_portrait()
+    return {
+        "gare": choice.model_dump(mode="json"),
+        "jour": day.isoformat(),
+        "echelle": [lv.model_dump(mode="json") for lv in portrait.levels],
+        "caracteristiques_gare": fields,
+        "evaluation": assessment.model_dump(mode="json"),
+        "centiles_acv": dict(centiles or {}),
+    }
 
 
 CENTILE_NOTE = (

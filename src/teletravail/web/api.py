@@ -4,7 +4,9 @@ Bodies reuse the CLI's JSON shapes (docs/territoire-json.md). Every error has th
 ``{"erreur": {"code": ..., "message": ..., "details": [...]}}`` — 404 ``introuvable``, 422
 ``entree_invalide`` (also a body that is not a JSON object), 503 ``entrepot_indisponible``, 413
 ``trop_volumineux`` (body over 256 Ko), 429 ``trop_de_requetes``, 405 ``methode_non_autorisee``,
-500 ``erreur_interne``. A reference day whose derived warehouse is not computed yet answers 202
+500 ``erreur_interne``; with a token (routes under ``/equipes``), 401 ``non_authentifie``, 403
+``interdit`` and 409 ``conflit`` (a team's record saved by someone else since the ``version``
+sent: reload it, then send again). A reference day whose derived warehouse is not computed yet answers 202
 with a :class:`Pending` body and a ``Retry-After`` header (computed by the task worker, never
 inside the request). Errors raised outside the API's handlers get it from
 :class:`teletravail.web.api_errors.ApiErrorsMiddleware`.
@@ -253,3 +255,9 @@ api.add_router("", _impact_routes.router)
 from teletravail.web.api_routes import surveys as _survey_routes  # noqa: E402
 
 api.add_router("", _survey_routes.router)
+
+# Station district portrait: public routes, and the team's assessments under /equipes.
+from teletravail.web.api_routes import gares as _gares_routes  # noqa: E402
+
+api.add_router("", _gares_routes.router)
+api.add_router("/equipes", _gares_routes.team_router)

@@ -7,8 +7,8 @@ larger than Django's limit, an unexpected exception. :class:`ApiErrorsMiddleware
 same body, keyed by status:
 
 - 400 ``requete_invalide``, 404 ``introuvable``, 405 ``methode_non_autorisee`` (``Allow`` kept),
-  413 ``trop_volumineux``, 429 ``trop_de_requetes``, 500 ``erreur_interne``, any other status
-  ``erreur``.
+  409 ``conflit``, 413 ``trop_volumineux``, 429 ``trop_de_requetes``, 500 ``erreur_interne``, any
+  other status ``erreur``.
 
 Texts are cleaned (:func:`teletravail.surveys.textcheck.clean_value`) so that an error quoting the
 input never fails to encode.
@@ -37,6 +37,10 @@ MESSAGES: dict[int, tuple[str, str]] = {
         "Adresse inconnue de l'API : la liste des adresses est sur /api/v1/docs.",
     ),
     405: ("methode_non_autorisee", "Méthode non autorisée sur cette adresse."),
+    409: (
+        "conflit",
+        "Conflit : la ressource a changé depuis votre lecture ; relisez-la puis renvoyez.",
+    ),
     413: (
         "trop_volumineux",
         f"Requête trop volumineuse : au plus {MAX_BODY_BYTES // 1024} Ko (262 144 octets).",

@@ -156,6 +156,8 @@ def save(
         found.commentaires = texts
         found.notes = note_text
         found.updated_by = user
+        # the history's author even without a session (API token: no request.user to read)
+        found._history_user = user
         found.save()
     return found
 
