@@ -8,6 +8,7 @@ for a national administrator, and a refused action changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from teletravail.web.accounts.models import (
     Territory,
 )
 from teletravail.web.accounts.tokens import create_token
+from teletravail.web.gares.models import StationAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,10 @@ remove_member | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 resend_invite | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 revoke_invite | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 api_team      | 401/401     | ok/403  | ok/403  | ok/403  | ok/ok
+station_page  | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+station_save  | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+api_station   | 401/401     | ok/403  | ok/403  | ok/403  | ok/ok
+api_station_save | 401/401  | 403/403 | ok/403  | ok/403  | ok/ok
 """
 # Routes without a territory: one outcome per role.
 GLOBAL_MATRIX = """
@@ -71,6 +77,10 @@ GLOBAL_CASES = [
     for route, by_role in _parse(GLOBAL_MATRIX).items()
     for role, outcomes in by_role.items()
 ]
+# A station serving each territory (in the mini mirror) and the reference day of its timetables.
+STATIONS = {"own": "87471300", "other": "87683003"}  # Vitré, Sens
+DAY = "2025-01-28"
+PRIVATE_NOTE = "note privée de l'équipe B"
 PRIVATE_B = "secret-b@example.org"  # the e-mail of the other territory's manager
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -84,6 +94,7 @@ class World:
     targets: dict[str, Membership]  # a reader of each territory, to change or remove
     newcomer: User
     invitations: dict[str, Invitation]  # a pending invitation of each territory
+    sens: Territory  # the other team for the station routes (a commune Sens station serves)
 
 
 @pytest.fixture
@@ -111,7 +122,12 @@ def world() -> World:
         "own": invite(own, "invite-own@example.org", Role.READER, users["manager"])[0],
         "other": invite(other, "invite-other@example.org", Role.READER, boss_b)[0],
     }
-    return World(own, other, users, keys, targets, newcomer, pending)
+    sens = Territory.objects.create(kind="commune", code="89387", nom="Sens")
+    Membership.objects.create(user=boss_b, territory=sens, role=Role.MANAGER)
+    StationAssessment.objects.create(
+        territory=sens, uic=STATIONS["other"], gare_nom="Sens", notes=PRIVATE_NOTE
+    )
+    return World(own, other, users, keys, targets, newcomer, pending, sens)
 
 
 def _client(world: World, role: str) -> Client:
@@ -122,9 +138,40 @@ def _client(world: World, role: str) -> Client:
 
 
 def _snapshot(territory: Territory) -> set[tuple[object, ...]]:
-    return set(territory.memberships.values_list("user_id", "role")) | set(
-        territory.invitations.values_list("email", "role", "token_hash", "revoked_at")
+    return (
+        set(territory.memberships.values_list("user_id", "role"))
+        | set(territory.invitations.values_list("email", "role", "token_hash", "revoked_at"))
+        | {
+            (a.uic, json.dumps(a.observations, sort_keys=True), a.notes)
+            for a in StationAssessment.objects.filter(territory=territory)
+        }
     )
+
+
+def _territory_of(world: World, route: str, where: str) -> Territory:
+    """The territory a route acts on: the station routes' other team is Sens (commune)."""
+    if where == "own":
+        return world.own
+    return world.sens if "station" in route else world.other
+
+
+def _station_request(world: World, route: str, role: str, where: str) -> HttpResponse:
+    t = _territory_of(world, route, where)
+    uic = STATIONS[where]
+    if route.startswith("api_"):
+        headers: dict[str, Any] = {}
+        if role != "anonymous":
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {world.keys[role]}"
+        url = f"/api/v1/equipes/{t.kind}/{t.code}/gares/{uic}?date={DAY}"
+        if route == "api_station":
+            return Client().get(url, **headers)
+        body = {"observations": {"mixite_usages": 2}, "commentaires": {}, "notes": "api"}
+        return Client().put(url, body, content_type="application/json", **headers)
+    url = f"/gares/{uic}/equipes/{t.kind}/{t.code}/?date={DAY}"
+    client = _client(world, role)
+    if route == "station_page":
+        return client.get(url)
+    return client.post(url, {"niveau_mixite_usages": "2", "notes": "page"})
 
 
 def _territory_request(world: World, route: str, role: str, where: str) -> HttpResponse:
@@ -145,6 +192,8 @@ def _territory_request(world: World, route: str, role: str, where: str) -> HttpR
         return client.post(base + f"invitations/{invitation.pk}/renvoyer/")
     if route == "revoke_invite":
         return client.post(base + f"invitations/{invitation.pk}/annuler/")
+    if route.startswith(("station_", "api_station")):
+        return _station_request(world, route, role, where)
     assert route == "api_team"
     headers: dict[str, Any] = {}
     if role != "anonymous":
@@ -167,18 +216,28 @@ def _assert_outcome(response: HttpResponse, expected: str, *, ok_location: str =
 
 @pytest.mark.parametrize(("route", "role", "where", "expected"), TERRITORY_CASES)
 def test_territory_routes(world: World, route: str, role: str, where: str, expected: str) -> None:
-    t = world.own if where == "own" else world.other
+    t = _territory_of(world, route, where)
     before = _snapshot(t)
     response = _territory_request(world, route, role, where)
     ok_location = f"/equipes/{t.kind}/{t.code}/"
+    if route == "station_save":
+        ok_location = f"/gares/{STATIONS[where]}/equipes/{t.kind}/{t.code}/?date={DAY}"
     _assert_outcome(response, expected, ok_location=ok_location)
     content = response.content.decode()
     if where == "other" and not (expected == "ok" and role == "national_admin"):
         assert PRIVATE_B not in content
         assert "cible-other" not in content
         assert "invite-other@example.org" not in content
+        assert PRIVATE_NOTE not in content
     if expected != "ok":
         assert _snapshot(t) == before, "a refused request changed the team"
+    elif route in ("station_save", "api_station_save"):
+        saved = StationAssessment.objects.get(territory=t, uic=STATIONS[where])
+        assert saved.observations == {"mixite_usages": 2}
+    elif route == "station_page":
+        assert "Historique" in content
+    elif route == "api_station":
+        assert response.json()["gare"]["uic"] == STATIONS[where]
     elif route == "team_page":
         assert world.targets[where].user.email in content
     elif route == "api_team":
@@ -200,7 +259,7 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
         assert not Membership.objects.filter(pk=world.targets[where].pk).exists()
     if expected == "401":
         assert response.json()["erreur"]["code"] == "non_authentifie"
-    if expected == "403" and route == "api_team":
+    if expected == "403" and route.startswith("api_"):
         assert response.json()["erreur"]["code"] == "interdit"
 
 
