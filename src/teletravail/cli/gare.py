@@ -33,8 +33,8 @@ from teletravail.gares.display import (
     theme_title,
     value_text,
 )
-from teletravail.gares.features import station_features
-from teletravail.gares.ranking import acv_percentiles
+from teletravail.gares.features import StationFeatures, station_features
+from teletravail.gares.ranking import acv_peer_rows, percentiles_among
 from teletravail.gares.resolve import StationChoice, resolve_station
 from teletravail.opendata.catalogue import load_catalogue
 
@@ -67,12 +67,12 @@ def parse_observations(items: list[str]) -> dict[str, int | None]:
     return found
 
 
-def _station_features(con: duckdb.DuckDBPyConnection, uic: str) -> dict[str, Any]:
-    """The station's fields (``StationFeatures`` as a JSON-ready dict)."""
-    rows = station_features(con, uic=uic)
-    if not rows:
-        raise LookupFailed(f"La gare {uic} n'est pas une gare de voyageurs de l'entrepôt.")
-    return dict(rows[0].model_dump(mode="json"))
+def _station_features(every: list[StationFeatures], uic: str) -> dict[str, Any]:
+    """The station's fields (``StationFeatures`` as a JSON-ready dict) among every station's."""
+    for row in every:
+        if row.uic == uic:
+            return dict(row.model_dump(mode="json"))
+    raise LookupFailed(f"La gare {uic} n'est pas une gare de voyageurs de l'entrepôt.")
 
 
 def _render(
@@ -172,9 +172,10 @@ def gare(
     con = duckdb.connect(str(derived), read_only=True)
     try:
         choice = resolve_station(con, gazetteer_for(path), query, day=day)
-        fields = _station_features(con, choice.uic)
+        every = station_features(con)  # once: the station and its ACV peers
+        fields = _station_features(every, choice.uic)
         map_svg = district_map(con, choice.uic) if format in (Format.html, Format.pdf) else None
-        centiles = acv_percentiles(con, fields)
+        centiles = percentiles_among(acv_peer_rows(con, every), fields)
     finally:
         con.close()
     assessment = assess(fields, observations)
