@@ -165,3 +165,14 @@ def test_concurrent_save_is_refused_and_keeps_the_input(team: dict[str, User]) -
     assert stale.status_code == 409 and "modifiée par gestion" in text
     assert StationAssessment.objects.get().observations == {"mixite_usages": 1}
     assert 'value="3" checked' in text  # the member's input is still in the form
+
+
+def test_team_page_lists_the_territory_stations_and_their_assessment(
+    team: dict[str, User],
+) -> None:
+    client = _client(team["lecteur"])
+    before = client.get(f"/equipes/epci/{EPCI}/").content.decode()
+    assert f"/gares/{VITRE}/equipes/epci/{EPCI}/" in before and "pas encore commencée" in before
+    _client(team["membre"]).post(URL, {"version": "0", "niveau_mixite_usages": "2"})
+    after = client.get(f"/equipes/epci/{EPCI}/").content.decode()
+    assert "1 observation de terrain" in after

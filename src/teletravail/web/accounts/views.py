@@ -97,6 +97,15 @@ def _team_page(
         (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}") if can_manage else None)
         for m in memberships
     ]
+    from teletravail.web.gares.models import StationAssessment
+    from teletravail.web.gares.service import territory_station_names
+
+    assessed = {a.uic: a for a in StationAssessment.objects.filter(territory=territory)}
+    stations = [
+        {"uic": uic, "nom": nom, "assessment": assessed.pop(uic, None)}
+        for uic, nom in territory_station_names(territory.kind, territory.code)
+    ]
+    stations += [{"uic": a.uic, "nom": a.gare_nom, "assessment": a} for a in assessed.values()]
     return render(
         request,
         "accounts/team.html",
@@ -109,6 +118,7 @@ def _team_page(
             "now": timezone.now(),
             "invitation_days": invitations.INVITATION_DAYS,
             "form": form or AddMemberForm(),
+            "stations": stations,
         },
         status=status,
     )
