@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "teletravail.web.pages",
     "teletravail.web.surveys",
     "teletravail.web.gares",
+    "teletravail.web.grille",
 ]
 
 MIDDLEWARE = [
