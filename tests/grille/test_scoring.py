@@ -1,0 +1,154 @@
+"""Aggregation of several assessors' scores, weights, AHP consistency."""
+
+from __future__ import annotations
+
+import pytest
+
+from teletravail.errors import InputError
+from teletravail.grille.catalogue import load_grid
+from teletravail.grille.evaluation import evaluate
+from teletravail.grille.model import PairwiseComparison, Project, Score, Site, Weights
+from teletravail.grille.weights import ahp_weights, effective_weights
+
+GRID = load_grid()
+
+
+def _project(notes: list[tuple[str, str, str, int | None]], **kw: object) -> Project:
+    sites = [Site(id="a", nom="Gare"), Site(id="b", nom="Centre")]
+    return Project(
+        nom="Test",
+        sites=sites,
+        notes=[Score(evaluateur=e, site=s, critere=c, note=n) for e, s, c, n in notes],
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_median_spread_and_disagreement() -> None:
+    project = _project(
+        [
+            ("Ana", "a", "acces_gare", 1),
+            ("Ben", "a", "acces_gare", 3),
+            ("Chloé", "a", "acces_gare", 2),
+            ("Dan", "a", "acces_gare", None),
+            ("Ana", "a", "horaires", 2),
+            ("Ben", "a", "horaires", 3),
+            ("Ana", "b", "horaires", 4),
+        ]
+    )
+    result = evaluate(project, draws=0)
+    site = {s.site: s for s in result.sites}["a"]
+    gare = next(a for a in site.criteres if a.critere == "acces_gare")
+    assert gare.notes == {"Ana": 1, "Ben": 3, "Chloé": 2, "Dan": None}
+    assert (gare.nombre, gare.mediane, gare.minimum, gare.maximum) == (3, 2.0, 1, 3)
+    assert (gare.q1, gare.q3, gare.etendue) == (1.5, 2.5, 2)
+    assert gare.desaccord
+    horaires = next(a for a in site.criteres if a.critere == "horaires")
+    assert horaires.mediane == 2.5 and not horaires.desaccord  # range 1
+    alone = next(a for a in result.sites[1].criteres if a.critere == "horaires")
+    assert alone.nombre == 1 and not alone.desaccord  # one assessor cannot disagree
+    blank = next(a for a in site.criteres if a.critere == "recettes")
+    assert blank.mediane is None and blank.nombre == 0 and not blank.desaccord
+    assert site.desaccords == ["acces_gare"]
+
+
+def test_theme_and_overall_scores_skip_blanks_never_count_zero() -> None:
+    project = _project(
+        [("Ana", "a", "acces_gare", 4), ("Ana", "a", "proximite_centre", 2),
+         ("Ana", "a", "recettes", 0)]
+    )
+    site = evaluate(project, draws=0).sites[0]
+    themes = {t.theme: t for t in site.themes}
+    assert themes["localisation"].score == pytest.approx(3.0)
+    assert (themes["localisation"].notes, themes["localisation"].non_notes) == (2, 3)
+    assert themes["modele_economique"].score == 0.0
+    assert themes["besoin"].score is None
+    # equal theme weights: the overall score is the mean of the two scored themes
+    assert site.score_global == pytest.approx(1.5)
+    assert [f.critere for f in site.forces] == ["acces_gare"]
+    assert [f.critere for f in site.faiblesses] == ["recettes"]
+    assert site.faiblesses[0].recommandations == GRID.criterion("recettes").recommandations
+
+
+def test_default_weights_are_equal_per_theme_then_per_criterion() -> None:
+    w = effective_weights(_project([]), GRID)
+    assert w.mode == "egaux"
+    assert sum(w.criteres.values()) == pytest.approx(1.0)
+    n_themes = len(GRID.themes)
+    assert w.criteres["acces_gare"] == pytest.approx(1 / n_themes / 5)
+    assert w.criteres["postes_travail"] == pytest.approx(1 / n_themes / 6)
+
+
+def test_entered_weights() -> None:
+    weights = Weights(themes={"localisation": 3, "besoin": 1} | {
+        t.id: 0 for t in GRID.themes if t.id not in ("localisation", "besoin")
+    }, criteres={"acces_gare": 2})
+    w = effective_weights(_project([], poids=weights), GRID)
+    assert w.mode == "saisis"
+    assert w.themes["localisation"] == pytest.approx(0.75)
+    assert w.criteres["acces_gare"] == pytest.approx(0.75 * 2 / 6)
+    assert w.criteres["recettes"] == 0.0
+
+
+def test_ahp_saaty_textbook_matrix() -> None:
+    # A classic 3 × 3 example: weights 0.637, 0.105, 0.258, λmax 3.0385, CR 0.033
+    result = ahp_weights(
+        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 5, 3], [1 / 5, 1, 1 / 3], [1 / 3, 3, 1]])
+    )
+    assert [round(v, 3) for v in result.poids.values()] == [0.637, 0.105, 0.258]
+    assert result.lambda_max == pytest.approx(3.0385, abs=1e-4)
+    assert result.rc == pytest.approx(0.033, abs=5e-4)
+    assert not result.incoherent
+
+
+def test_ahp_inconsistent_matrix_is_flagged_and_consistent_one_is_exact() -> None:
+    bad = ahp_weights(
+        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
+    )
+    assert bad.incoherent and bad.rc > 0.10
+    good = ahp_weights(
+        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])
+    )
+    assert good.rc == pytest.approx(0.0, abs=1e-9)
+    assert [round(v, 6) for v in good.poids.values()] == [round(4 / 7, 6), round(2 / 7, 6), round(1 / 7, 6)]
+
+
+def test_ahp_on_themes_sets_the_theme_weights() -> None:
+    ids = [t.id for t in GRID.themes]
+    matrix = [[1.0] * len(ids) for _ in ids]
+    matrix[0][1], matrix[1][0] = 3.0, 1 / 3
+    w = effective_weights(_project([], ahp=PairwiseComparison(themes=ids, matrice=matrix)), GRID)
+    assert w.mode == "ahp" and w.ahp is not None
+    assert w.themes["besoin"] > w.themes["sobriete"] > w.themes["localisation"]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "message"),
+    [
+        ([[1, 2], [2, 1]], "attendu 0.5"),
+        ([[1, 0], [0, 1]], "non strictement positive"),
+        ([[2, 1], [1, 1]], "la diagonale vaut 1"),
+        ([[1, 2]], "matrice carrée"),
+    ],
+)
+def test_ahp_errors(matrix: list[list[float]], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        ahp_weights(PairwiseComparison(themes=["x", "y"], matrice=matrix))
+
+
+@pytest.mark.parametrize(
+    ("notes", "message"),
+    [
+        ([("Ana", "a", "acces_gare", 5)], "attendu 0 à 4"),
+        ([("Ana", "z", "acces_gare", 1)], "site inconnu « z »"),
+        ([("Ana", "a", "vue_sur_mer", 1)], "critère inconnu « vue_sur_mer »"),
+        ([("Ana", "a", "acces_gare", 1), ("Ana", "a", "acces_gare", 2)], "note deux fois"),
+    ],
+)
+def test_project_errors(notes: list[tuple[str, str, str, int | None]], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        evaluate(_project(notes), draws=0)
+
+
+def test_negative_weight_is_refused() -> None:
+    with pytest.raises(InputError, match="poids négatif"):
+        evaluate(_project([], poids=Weights(themes={"besoin": -1})), draws=0)
