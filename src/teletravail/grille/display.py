@@ -17,6 +17,11 @@ from teletravail.grille.ranking import METHOD_LABELS
 from teletravail.grille.scoring import CriterionAggregate, SiteResult
 
 ND = "n.d."
+WEIGHT_MODES = {
+    "egaux": "égaux",
+    "saisis": "saisis",
+    "ahp": "thèmes par comparaison par paires (AHP)",
+}
 METHOD_NOTE = (
     "Méthodes de la bibliothèque pymcdm 1.4.0 : somme pondérée (notes sur 4), TOPSIS "
     "(normalisation min-max), PROMETHEE II (critère usuel). Rang 1 = meilleur site."
@@ -58,7 +63,7 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
     g = grid or load_grid()
     out = [
         f"Grille d'analyse — projet « {ev.projet} »",
-        f"Évaluateurs : {', '.join(ev.evaluateurs) or 'aucun'} ; poids : {ev.poids.mode}.",
+        f"Évaluateurs : {', '.join(ev.evaluateurs) or 'aucun'} ; poids : {WEIGHT_MODES[ev.poids.mode]}.",
     ]
     if ev.poids.ahp is not None:
         a = ev.poids.ahp

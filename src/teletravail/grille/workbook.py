@@ -104,9 +104,9 @@ def _letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def write_template(grid: Grid | None = None, *, assessors: int = 3) -> bytes:
-    """The empty workbook (XLSX bytes): headers, drop-down lists, default weights, an AHP sheet
-    with a diagonal of 1 and ``assessors`` example rows (nothing filled)."""
+def write_template(grid: Grid | None = None) -> bytes:
+    """The empty workbook (XLSX bytes): headers, drop-down lists, default weights (1) and an AHP
+    sheet with a diagonal of 1 (not used until B1 says « oui »)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill

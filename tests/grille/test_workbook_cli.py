@@ -1,0 +1,153 @@
+"""The offline workbook: modele → filled by openpyxl → evaluer, wrong cells listed with sheet, row
+and column, and the ``teletravail grille`` commands in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from teletravail.cli.app import app
+from teletravail.grille.catalogue import load_grid
+from teletravail.grille.workbook import WorkbookError, read_workbook, write_template
+
+GRID = load_grid()
+N = len(GRID.criteria)
+runner = CliRunner()
+
+
+def _filled(tmp_path: Path, *, bad: bool = False, ahp: bool = False) -> Path:
+    """The template filled as a person would: two sites, two assessors."""
+    result = runner.invoke(app, ["grille", "modele", "--output", str(tmp_path / "projet.xlsx")])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(tmp_path / "projet.xlsx")
+    sites = wb["sites"]
+    sites.append(["gare", "Ancienne halle de la gare", "1 place de la Gare", "Vitré", 48.12,
+                  -1.21, 2500, 400, 0.2])
+    sites.append(["centre", "Médiathèque", "", "Vitré", "48,124", None])
+    ev = wb["evaluations"]
+    ev.append(["Ana", "gare", *([4] * N)])
+    ev.append(["Ana", "centre", *([1] * (N - 1)), None])
+    ev.append(["Ben", "gare", *([2] * N)])
+    ev.append(["Ben", "centre", *([1] * N)])
+    if bad:
+        ev.append(["Chloé", "friche", 5, "trois", *([2] * (N - 2))])
+        sites.append(["gare", "Doublon", "", "", 95, None])
+        wb["poids"]["D3"] = -2
+    if ahp:
+        sheet = wb["ahp"]
+        sheet["B1"] = "oui"
+        n = len(GRID.themes)
+        for i in range(n):
+            for j in range(i + 1, n):
+                sheet.cell(i + 4, j + 2, 3 if i == 0 else 1)
+    wb["poids"]["D2"] = 2  # theme « besoin » weighs twice
+    path = tmp_path / "rempli.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_template_sheets_and_validation() -> None:
+    wb = load_workbook(io.BytesIO(write_template()))
+    assert wb.sheetnames == ["lisez-moi", "sites", "evaluations", "poids", "ahp"]
+    ev = wb["evaluations"]
+    assert [c.value for c in ev[3]][2:] == [c.id for c in GRID.criteria]
+    assert any('"0,1,2,3,4"' in (dv.formula1 or "") for dv in ev.data_validations.dataValidation)
+    assert [c.value for c in wb["sites"][1]][:6] == ["id", "nom", "adresse", "commune", "lat", "lon"]
+    assert wb["poids"]["D2"].value == 1
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    project = read_workbook(_filled(tmp_path).read_bytes(), "rempli.xlsx")
+    assert [s.id for s in project.sites] == ["gare", "centre"]
+    assert project.sites[1].lat == pytest.approx(48.124) and project.sites[1].lon is None
+    assert project.sites[0].faits["actifs_navetteurs_20km"] == 2500
+    assert project.sites[0].faits["distance_gare_km"] == 0.2
+    assert project.assessors == ["Ana", "Ben"]
+    assert len(project.notes) == 4 * N
+    blank = [n for n in project.notes if n.evaluateur == "Ana" and n.site == "centre"][-1]
+    assert blank.note is None
+    assert project.poids.themes == {"besoin": 2.0} | {
+        t.id: 1.0 for t in GRID.themes if t.id != "besoin"
+    }
+
+
+def test_wrong_cells_are_all_listed(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(_filled(tmp_path, bad=True).read_bytes(), "rempli.xlsx")
+    texts = [p.text() for p in info.value.problems]
+    assert "feuille « evaluations », ligne 8, colonne B : site absent de la feuille « sites » (valeur lue : « friche »)" in texts
+    assert "feuille « evaluations », ligne 8, colonne C : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « 5 »)" in texts
+    assert "feuille « evaluations », ligne 8, colonne D : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « trois »)" in texts
+    assert "feuille « sites », ligne 4, colonne A : identifiant déjà utilisé ligne 2 (valeur lue : « gare »)" in texts
+    assert "feuille « sites », ligne 4, colonne E : hors de [-90, 90] (valeur lue : « 95 »)" in texts
+    assert "feuille « poids », ligne 3, colonne D : nombre positif ou nul attendu (valeur lue : « -2 »)" in texts
+    assert len(texts) == 6
+    assert str(info.value).startswith("Classeur « rempli.xlsx » : 6 cellule(s) à corriger")
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    fake = tmp_path / "x.xlsx"
+    fake.write_text("bonjour")
+    result = runner.invoke(app, ["grille", "evaluer", str(fake)])
+    assert result.exit_code == 2
+    assert "n'est pas un classeur XLSX lisible" in result.output
+
+
+def test_cli_text_and_json(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    result = runner.invoke(app, ["grille", "evaluer", str(path), "--tirages", "200"])
+    assert result.exit_code == 0, result.output
+    assert "Site Ancienne halle de la gare (gare) : note globale" in result.output
+    assert "Désaccords entre évaluateurs" in result.output  # Ana 4, Ben 2 on every criterion
+    assert "Sensibilité : 200 tirages" in result.output
+    result = runner.invoke(
+        app, ["grille", "evaluer", str(path), "--format", "json", "--methode", "wsm,topsis"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [m["methode"] for m in data["classement"]["methodes"]] == ["wsm", "topsis"]
+    gare = next(s for s in data["sites"] if s["site"] == "gare")
+    assert gare["score_global"] == pytest.approx(3.0)
+    suggested = {a["critere"]: a["note_suggeree"] for a in gare["criteres"]}
+    assert suggested["navetteurs_longue_distance"] == 3 and suggested["acces_gare"] == 4
+    rank = {m["methode"]: m["rangs"] for m in data["classement"]["methodes"]}
+    assert rank["wsm"] == {"gare": 1.0, "centre": 2.0}
+    # the criterion left blank by Ana for « centre » still has Ben's score: no criterion is dropped
+    assert data["classement"]["criteres_ecartes"] == []
+
+
+def test_cli_ahp_and_outputs(tmp_path: Path) -> None:
+    path = _filled(tmp_path, ahp=True)
+    result = runner.invoke(app, ["grille", "evaluer", str(path), "--tirages", "0"])
+    assert result.exit_code == 0, result.output
+    assert "Comparaison par paires (AHP) : ratio de cohérence" in result.output
+    for fmt in ("html", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        result = runner.invoke(
+            app, ["grille", "evaluer", str(path), "--format", fmt, "--output", str(out),
+                  "--tirages", "50"]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    html = (tmp_path / "r.html").read_text("utf-8")
+    assert html.count('role="img"') == 2 and "style=" not in html.split("</style>", 1)[1]
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["synthese", "criteres", "classement", "sensibilite", "poids"]
+
+
+def test_cli_errors(tmp_path: Path) -> None:
+    path = _filled(tmp_path, bad=True)
+    result = runner.invoke(app, ["grille", "evaluer", str(path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "ligne 8, colonne C" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["grille", "evaluer", str(tmp_path / "absent.xlsx")])
+    assert result.exit_code == 2 and "introuvable" in result.output
+    result = runner.invoke(app, ["grille", "evaluer", str(_filled(tmp_path)), "--methode", "electre"])
+    assert result.exit_code == 2 and "Méthode inconnue" in result.output
+    result = runner.invoke(app, ["grille", "modele", "--output", str(tmp_path / "nope" / "x.xlsx")])
+    assert result.exit_code == 2 and "n'existe pas" in result.output
