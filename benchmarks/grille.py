@@ -32,15 +32,32 @@ def _sites(rng: np.random.Generator) -> list[SiteResult]:
         medians = rng.integers(0, 9, size=CRITERIA) / 2.0
         aggs = [
             CriterionAggregate(
-                site=f"s{i}", critere=f"c{j}", theme="t", notes={}, nombre=3,
-                mediane=float(m), minimum=None, maximum=None, q1=None, q3=None, etendue=None,
+                site=f"s{i}",
+                critere=f"c{j}",
+                theme="t",
+                notes={},
+                nombre=3,
+                mediane=float(m),
+                minimum=None,
+                maximum=None,
+                q1=None,
+                q3=None,
+                etendue=None,
                 desaccord=False,
             )
             for j, m in enumerate(medians)
         ]
         out.append(
-            SiteResult(site=f"s{i}", nom=f"Site {i}", criteres=aggs, themes=[],
-                       score_global=None, forces=[], faiblesses=[], desaccords=[])
+            SiteResult(
+                site=f"s{i}",
+                nom=f"Site {i}",
+                criteres=aggs,
+                themes=[],
+                score_global=None,
+                forces=[],
+                faiblesses=[],
+                desaccords=[],
+            )
         )
     return out
 

@@ -157,8 +157,10 @@ def test_no_ranking_for_one_site_or_without_common_criteria() -> None:
     apart = Project(
         nom="x",
         sites=[Site(id="a", nom="A"), Site(id="b", nom="B")],
-        notes=[Score(evaluateur="Ana", site="a", critere="acces_gare", note=2),
-               Score(evaluateur="Ana", site="b", critere="horaires", note=2)],
+        notes=[
+            Score(evaluateur="Ana", site="a", critere="acces_gare", note=2),
+            Score(evaluateur="Ana", site="b", critere="horaires", note=2),
+        ],
     )
     result = evaluate(apart)
     assert result.classement is None

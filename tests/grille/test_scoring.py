@@ -53,8 +53,11 @@ def test_median_spread_and_disagreement() -> None:
 
 def test_theme_and_overall_scores_skip_blanks_never_count_zero() -> None:
     project = _project(
-        [("Ana", "a", "acces_gare", 4), ("Ana", "a", "proximite_centre", 2),
-         ("Ana", "a", "recettes", 0)]
+        [
+            ("Ana", "a", "acces_gare", 4),
+            ("Ana", "a", "proximite_centre", 2),
+            ("Ana", "a", "recettes", 0),
+        ]
     )
     site = evaluate(project, draws=0).sites[0]
     themes = {t.theme: t for t in site.themes}
@@ -79,9 +82,11 @@ def test_default_weights_are_equal_per_theme_then_per_criterion() -> None:
 
 
 def test_entered_weights() -> None:
-    weights = Weights(themes={"localisation": 3, "besoin": 1} | {
-        t.id: 0 for t in GRID.themes if t.id not in ("localisation", "besoin")
-    }, criteres={"acces_gare": 2})
+    weights = Weights(
+        themes={"localisation": 3.0, "besoin": 1.0}
+        | {t.id: 0.0 for t in GRID.themes if t.id not in ("localisation", "besoin")},
+        criteres={"acces_gare": 2.0},
+    )
     w = effective_weights(_project([], poids=weights), GRID)
     assert w.mode == "saisis"
     assert w.themes["localisation"] == pytest.approx(0.75)
@@ -92,7 +97,9 @@ def test_entered_weights() -> None:
 def test_ahp_saaty_textbook_matrix() -> None:
     # A classic 3 × 3 example: weights 0.637, 0.105, 0.258, λmax 3.0385, CR 0.033
     result = ahp_weights(
-        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 5, 3], [1 / 5, 1, 1 / 3], [1 / 3, 3, 1]])
+        PairwiseComparison(
+            themes=["x", "y", "z"], matrice=[[1, 5, 3], [1 / 5, 1, 1 / 3], [1 / 3, 3, 1]]
+        )
     )
     assert [round(v, 3) for v in result.poids.values()] == [0.637, 0.105, 0.258]
     assert result.lambda_max == pytest.approx(3.0385, abs=1e-4)
@@ -102,14 +109,22 @@ def test_ahp_saaty_textbook_matrix() -> None:
 
 def test_ahp_inconsistent_matrix_is_flagged_and_consistent_one_is_exact() -> None:
     bad = ahp_weights(
-        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
+        PairwiseComparison(
+            themes=["x", "y", "z"], matrice=[[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+        )
     )
     assert bad.incoherent and bad.rc > 0.10
     good = ahp_weights(
-        PairwiseComparison(themes=["x", "y", "z"], matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])
+        PairwiseComparison(
+            themes=["x", "y", "z"], matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]
+        )
     )
     assert good.rc == pytest.approx(0.0, abs=1e-9)
-    assert [round(v, 6) for v in good.poids.values()] == [round(4 / 7, 6), round(2 / 7, 6), round(1 / 7, 6)]
+    assert [round(v, 6) for v in good.poids.values()] == [
+        round(4 / 7, 6),
+        round(2 / 7, 6),
+        round(1 / 7, 6),
+    ]
 
 
 def test_ahp_on_themes_sets_the_theme_weights() -> None:

@@ -26,8 +26,19 @@ def _filled(tmp_path: Path, *, bad: bool = False, ahp: bool = False) -> Path:
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "projet.xlsx")
     sites = wb["sites"]
-    sites.append(["gare", "Ancienne halle de la gare", "1 place de la Gare", "Vitré", 48.12,
-                  -1.21, 2500, 400, 0.2])
+    sites.append(
+        [
+            "gare",
+            "Ancienne halle de la gare",
+            "1 place de la Gare",
+            "Vitré",
+            48.12,
+            -1.21,
+            2500,
+            400,
+            0.2,
+        ]
+    )
     sites.append(["centre", "Médiathèque", "", "Vitré", "48,124", None])
     ev = wb["evaluations"]
     ev.append(["Ana", "gare", *([4] * N)])
@@ -57,7 +68,14 @@ def test_template_sheets_and_validation() -> None:
     ev = wb["evaluations"]
     assert [c.value for c in ev[3]][2:] == [c.id for c in GRID.criteria]
     assert any('"0,1,2,3,4"' in (dv.formula1 or "") for dv in ev.data_validations.dataValidation)
-    assert [c.value for c in wb["sites"][1]][:6] == ["id", "nom", "adresse", "commune", "lat", "lon"]
+    assert [c.value for c in wb["sites"][1]][:6] == [
+        "id",
+        "nom",
+        "adresse",
+        "commune",
+        "lat",
+        "lon",
+    ]
     assert wb["poids"]["D2"].value == 1
 
 
@@ -80,12 +98,29 @@ def test_wrong_cells_are_all_listed(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as info:
         read_workbook(_filled(tmp_path, bad=True).read_bytes(), "rempli.xlsx")
     texts = [p.text() for p in info.value.problems]
-    assert "feuille « evaluations », ligne 8, colonne B : site absent de la feuille « sites » (valeur lue : « friche »)" in texts
-    assert "feuille « evaluations », ligne 8, colonne C : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « 5 »)" in texts
-    assert "feuille « evaluations », ligne 8, colonne D : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « trois »)" in texts
-    assert "feuille « sites », ligne 4, colonne A : identifiant déjà utilisé ligne 2 (valeur lue : « gare »)" in texts
-    assert "feuille « sites », ligne 4, colonne E : hors de [-90, 90] (valeur lue : « 95 »)" in texts
-    assert "feuille « poids », ligne 3, colonne D : nombre positif ou nul attendu (valeur lue : « -2 »)" in texts
+    assert (
+        "feuille « evaluations », ligne 8, colonne B : site absent de la feuille « sites » (valeur lue : « friche »)"
+        in texts
+    )
+    assert (
+        "feuille « evaluations », ligne 8, colonne C : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « 5 »)"
+        in texts
+    )
+    assert (
+        "feuille « evaluations », ligne 8, colonne D : note attendue : 0, 1, 2, 3, 4 ou vide (valeur lue : « trois »)"
+        in texts
+    )
+    assert (
+        "feuille « sites », ligne 4, colonne A : identifiant déjà utilisé ligne 2 (valeur lue : « gare »)"
+        in texts
+    )
+    assert (
+        "feuille « sites », ligne 4, colonne E : hors de [-90, 90] (valeur lue : « 95 »)" in texts
+    )
+    assert (
+        "feuille « poids », ligne 3, colonne D : nombre positif ou nul attendu (valeur lue : « -2 »)"
+        in texts
+    )
     assert len(texts) == 6
     assert str(info.value).startswith("Classeur « rempli.xlsx » : 6 cellule(s) à corriger")
 
@@ -129,8 +164,18 @@ def test_cli_ahp_and_outputs(tmp_path: Path) -> None:
     for fmt in ("html", "xlsx"):
         out = tmp_path / f"r.{fmt}"
         result = runner.invoke(
-            app, ["grille", "evaluer", str(path), "--format", fmt, "--output", str(out),
-                  "--tirages", "50"]
+            app,
+            [
+                "grille",
+                "evaluer",
+                str(path),
+                "--format",
+                fmt,
+                "--output",
+                str(out),
+                "--tirages",
+                "50",
+            ],
         )
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 1000
@@ -147,7 +192,9 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert "ligne 8, colonne C" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["grille", "evaluer", str(tmp_path / "absent.xlsx")])
     assert result.exit_code == 2 and "introuvable" in result.output
-    result = runner.invoke(app, ["grille", "evaluer", str(_filled(tmp_path)), "--methode", "electre"])
+    result = runner.invoke(
+        app, ["grille", "evaluer", str(_filled(tmp_path)), "--methode", "electre"]
+    )
     assert result.exit_code == 2 and "Méthode inconnue" in result.output
     result = runner.invoke(app, ["grille", "modele", "--output", str(tmp_path / "nope" / "x.xlsx")])
     assert result.exit_code == 2 and "n'existe pas" in result.output

@@ -35,9 +35,9 @@ class Format(StrEnum):
 @grille_app.command("modele")
 @handle_errors
 def modele(
-    output: Annotated[
-        Path, typer.Option("--output", help="Classeur à écrire (.xlsx).")
-    ] = Path("projet.xlsx"),
+    output: Annotated[Path, typer.Option("--output", help="Classeur à écrire (.xlsx).")] = Path(
+        "projet.xlsx"
+    ),
 ) -> None:
     """Écrire le classeur à remplir hors ligne : sites, évaluations, poids, AHP, mode d'emploi."""
     from teletravail.grille.workbook import write_template
@@ -72,8 +72,11 @@ def evaluer(
     ] = Format.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", help="Fichier produit (défaut : sortie standard pour text et "
-                     "json, grille-<classeur>.<format> sinon)."),
+        typer.Option(
+            "--output",
+            help="Fichier produit (défaut : sortie standard pour text et "
+            "json, grille-<classeur>.<format> sinon).",
+        ),
     ] = None,
     methode: Annotated[
         list[str] | None,
@@ -102,8 +105,9 @@ def evaluer(
     except FileNotFoundError:
         raise InputError(f"Classeur introuvable : « {classeur} ».", field="classeur") from None
     except IsADirectoryError:
-        raise InputError(f"« {classeur} » est un dossier, pas un classeur.",
-                         field="classeur") from None
+        raise InputError(
+            f"« {classeur} » est un dossier, pas un classeur.", field="classeur"
+        ) from None
     project = read_workbook(data, classeur.name)
     ev = evaluate(
         project,

@@ -15,6 +15,7 @@ key and the bad value; ``parse_grid(text, name)`` does the same on any text (tes
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from functools import cache
@@ -241,9 +242,9 @@ def _fact_problems(c: Criterion) -> list[tuple[str, str | None, str]]:
         s = c.seuils
         if len(s) != len(LEVELS) - 1:
             found.append(("seuils", str(s), "il faut quatre seuils (niveaux 1, 2, 3 et 4)"))
-        elif c.sens == "croissant" and not all(a <= b for a, b in zip(s, s[1:], strict=False)):
+        elif c.sens == "croissant" and not all(a <= b for a, b in itertools.pairwise(s)):
             found.append(("seuils", str(s), "les seuils d'un sens croissant doivent croître"))
-        elif c.sens == "decroissant" and not all(a >= b for a, b in zip(s, s[1:], strict=False)):
+        elif c.sens == "decroissant" and not all(a >= b for a, b in itertools.pairwise(s)):
             found.append(("seuils", str(s), "les seuils d'un sens décroissant doivent décroître"))
     return found
 
@@ -282,8 +283,10 @@ def grid_problems(grid: Grid) -> list[tuple[str, str, str | None, str]]:
         if c.id in seen:
             found.append((where, "id", c.id, "identifiant en double"))
         seen.add(c.id)
-        found += [(where, key, value, problem) for key, value, problem in
-                  _criterion_problems(c, theme_ids)]
+        found += [
+            (where, key, value, problem)
+            for key, value, problem in _criterion_problems(c, theme_ids)
+        ]
     for t in grid.theme:
         if not grid.of_theme(t.id):
             found.append((f"thème « {t.id} »", "id", t.id, "aucun critère"))

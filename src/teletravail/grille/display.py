@@ -42,9 +42,7 @@ def spread_text(a: CriterionAggregate) -> str:
     """« 1 à 3 (IQR 1,5-2,5) » or « n.d. »."""
     if a.minimum is None or a.maximum is None:
         return ND
-    return (
-        f"{a.minimum} à {a.maximum} (quartiles {score_text(a.q1, 2)} – {score_text(a.q3, 2)})"
-    )
+    return f"{a.minimum} à {a.maximum} (quartiles {score_text(a.q1, 2)} – {score_text(a.q3, 2)})"
 
 
 def site_radar(result: SiteResult, grid: Grid) -> str:
@@ -68,7 +66,9 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
     if ev.poids.ahp is not None:
         a = ev.poids.ahp
         flag = " — INCOHÉRENT (> 0,10) : revoir les comparaisons" if a.incoherent else ""
-        out.append(f"Comparaison par paires (AHP) : ratio de cohérence {score_text(a.rc, 3)}{flag}.")
+        out.append(
+            f"Comparaison par paires (AHP) : ratio de cohérence {score_text(a.rc, 3)}{flag}."
+        )
     for s in ev.sites:
         out += ["", f"Site {s.nom} ({s.site}) : note globale {score_text(s.score_global, 2)} sur 4"]
         for t in s.themes:
@@ -77,20 +77,28 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
                 f"({t.notes} critère(s) noté(s), {t.non_notes} non noté(s))"
             )
         if s.forces:
-            out.append("  Points forts : " + ", ".join(
-                f"{f.libelle} ({score_text(f.mediane)})" for f in s.forces))
+            out.append(
+                "  Points forts : "
+                + ", ".join(f"{f.libelle} ({score_text(f.mediane)})" for f in s.forces)
+            )
         if s.faiblesses:
             out.append("  Points faibles et recommandations :")
             for f in s.faiblesses:
                 out.append(f"  - {f.libelle} ({score_text(f.mediane)})")
                 out += [f"      • {r}" for r in f.recommandations]
         if s.desaccords:
-            out.append("  Désaccords entre évaluateurs : " + ", ".join(
-                g.criterion(c).libelle for c in s.desaccords))
+            out.append(
+                "  Désaccords entre évaluateurs : "
+                + ", ".join(g.criterion(c).libelle for c in s.desaccords)
+            )
         suggested = [a for a in s.criteres if a.note_suggeree is not None]
         if suggested:
-            out.append("  Notes suggérées par les faits : " + ", ".join(
-                f"{g.criterion(a.critere).libelle} {a.note_suggeree}" for a in suggested))
+            out.append(
+                "  Notes suggérées par les faits : "
+                + ", ".join(
+                    f"{g.criterion(a.critere).libelle} {a.note_suggeree}" for a in suggested
+                )
+            )
     out.append("")
     out.append(f"Règle de désaccord : {ev.regle_desaccord}.")
     r = ev.classement
@@ -98,13 +106,20 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
         out.append(f"Classement : {ev.classement_absent}.")
         return "\n".join(out) + "\n"
     names = {s.site: s.nom for s in ev.sites}
-    out.append(f"Classement sur {len(r.criteres_utilises)} critère(s) notés pour tous les sites"
-               + (f" ({len(r.criteres_ecartes)} écarté(s))" if r.criteres_ecartes else "") + " :")
+    out.append(
+        f"Classement sur {len(r.criteres_utilises)} critère(s) notés pour tous les sites"
+        + (f" ({len(r.criteres_ecartes)} écarté(s))" if r.criteres_ecartes else "")
+        + " :"
+    )
     for m in r.methodes:
         order = sorted(m.rangs, key=lambda k: (m.rangs[k], k))
-        out.append(f"  {m.libelle} : " + " ; ".join(
-            f"{score_text(m.rangs[k], 1)}. {names[k]} ({format_number(m.preferences[k], 3)})"
-            for k in order))
+        out.append(
+            f"  {m.libelle} : "
+            + " ; ".join(
+                f"{score_text(m.rangs[k], 1)}. {names[k]} ({format_number(m.preferences[k], 3)})"
+                for k in order
+            )
+        )
     if r.sensibilite is not None:
         sens = r.sensibilite
         out.append(
@@ -141,8 +156,9 @@ def render_html(ev: Evaluation, grid: Grid | None = None) -> str:
     names = {s.site: s.nom for s in ev.sites}
     sites = []
     for s in ev.sites:
-        rows = [_Row(g.theme_of(a.theme).libelle, g.criterion(a.critere).libelle, a)
-                for a in s.criteres]
+        rows = [
+            _Row(g.theme_of(a.theme).libelle, g.criterion(a.critere).libelle, a) for a in s.criteres
+        ]
         sites.append({"r": s, "radar": site_radar(s, g), "rows": rows})
     template = template_environment().get_template("grille.html.j2")
     return template.render(
@@ -178,26 +194,72 @@ def render_xlsx(ev: Evaluation, grid: Grid | None = None) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "synthese"
-    ws.append(["site", "nom", "note globale (0-4)", *(t.libelle for t in g.themes),
-               "points forts", "points faibles", "désaccords"])
+    ws.append(
+        [
+            "site",
+            "nom",
+            "note globale (0-4)",
+            *(t.libelle for t in g.themes),
+            "points forts",
+            "points faibles",
+            "désaccords",
+        ]
+    )
     for s in ev.sites:
-        ws.append([
-            s.site, s.nom, s.score_global, *(t.score for t in s.themes),
-            ", ".join(f.libelle for f in s.forces), ", ".join(f.libelle for f in s.faiblesses),
-            ", ".join(g.criterion(c).libelle for c in s.desaccords),
-        ])
+        ws.append(
+            [
+                s.site,
+                s.nom,
+                s.score_global,
+                *(t.score for t in s.themes),
+                ", ".join(f.libelle for f in s.forces),
+                ", ".join(f.libelle for f in s.faiblesses),
+                ", ".join(g.criterion(c).libelle for c in s.desaccords),
+            ]
+        )
     crit = wb.create_sheet("criteres")
-    crit.append(["site", "thème", "critère", "libellé", *ev.evaluateurs, "notes", "médiane",
-                 "minimum", "maximum", "q1", "q3", "étendue", "désaccord", "fait",
-                 "valeur du fait", "note suggérée"])
+    crit.append(
+        [
+            "site",
+            "thème",
+            "critère",
+            "libellé",
+            *ev.evaluateurs,
+            "notes",
+            "médiane",
+            "minimum",
+            "maximum",
+            "q1",
+            "q3",
+            "étendue",
+            "désaccord",
+            "fait",
+            "valeur du fait",
+            "note suggérée",
+        ]
+    )
     for s in ev.sites:
         for a in s.criteres:
-            crit.append([
-                s.site, a.theme, a.critere, g.criterion(a.critere).libelle,
-                *(a.notes.get(e) for e in ev.evaluateurs), a.nombre, a.mediane, a.minimum,
-                a.maximum, a.q1, a.q3, a.etendue, "oui" if a.desaccord else "non", a.fait,
-                a.fait_valeur, a.note_suggeree,
-            ])
+            crit.append(
+                [
+                    s.site,
+                    a.theme,
+                    a.critere,
+                    g.criterion(a.critere).libelle,
+                    *(a.notes.get(e) for e in ev.evaluateurs),
+                    a.nombre,
+                    a.mediane,
+                    a.minimum,
+                    a.maximum,
+                    a.q1,
+                    a.q3,
+                    a.etendue,
+                    "oui" if a.desaccord else "non",
+                    a.fait,
+                    a.fait_valeur,
+                    a.note_suggeree,
+                ]
+            )
     rank = wb.create_sheet("classement")
     rank.append(["méthode", "site", "préférence", "rang"])
     sens = wb.create_sheet("sensibilite")
@@ -208,8 +270,15 @@ def render_xlsx(ev: Evaluation, grid: Grid | None = None) -> bytes:
                 rank.append([m.libelle, k, m.preferences[k], m.rangs[k]])
         if ev.classement.sensibilite is not None:
             for row in ev.classement.sensibilite.sites:
-                sens.append([METHOD_LABELS[row.methode], row.site, row.rang_base,
-                             row.part_rang_conserve, row.part_premier])
+                sens.append(
+                    [
+                        METHOD_LABELS[row.methode],
+                        row.site,
+                        row.rang_base,
+                        row.part_rang_conserve,
+                        row.part_premier,
+                    ]
+                )
     else:
         rank.append([ev.classement_absent])
     weights = wb.create_sheet("poids")

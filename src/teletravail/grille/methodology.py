@@ -51,9 +51,7 @@ d'emploi) ; `teletravail grille evaluer projet.xlsx` l'évalue (texte, HTML, PDF
 
 
 def _rules() -> str:
-    ri = ", ".join(
-        f"{n} : {format_number(v, 2)}" for n, v in RANDOM_INDEX.items() if 3 <= n <= 10
-    )
+    ri = ", ".join(f"{n} : {format_number(v, 2)}" for n, v in RANDOM_INDEX.items() if 3 <= n <= 10)
     amplitude = format_number(DEFAULT_AMPLITUDE * 100, 0)
     return f"""\
 ## Notation et agrégation
@@ -142,8 +140,11 @@ def _fact_lines(grid: Grid, c: Criterion) -> list[str]:
         f"- **Fait calculé** : `{c.fait}` ({c.unite}) ; note suggérée "
         f"({DIRECTION_LABELS[c.sens or 'croissant']}) :",
         f"  - 0 « {grid.level_label(0)} » : "
-        + ("en dessous du seuil du niveau 1" if c.sens == "croissant" else "au-delà du seuil du "
-           "niveau 1"),
+        + (
+            "en dessous du seuil du niveau 1"
+            if c.sens == "croissant"
+            else "au-delà du seuil du niveau 1"
+        ),
     ]
     for level, seuil in enumerate(c.seuils, start=1):
         lines.append(f"  - {level} « {grid.level_label(level)} » : {word} {_value(c, seuil)}")
@@ -156,10 +157,7 @@ def _criterion_md(grid: Grid, c: Criterion) -> str:
         "",
         f"- **Question** : {c.question}",
         "- **Niveaux** :",
-        *(
-            f"  - {n} « {grid.level_label(n)} » : {text}"
-            for n, text in enumerate(c.niveaux)
-        ),
+        *(f"  - {n} « {grid.level_label(n)} » : {text}" for n, text in enumerate(c.niveaux)),
         f"- **Preuves attendues** : {c.preuves}",
         *_fact_lines(grid, c),
         "- **Recommandations si le critère est faible** :",

@@ -113,10 +113,10 @@ def check_project(project: Project, grid: Grid | None = None) -> None:
             problems.append(
                 f"note {s.note} de « {s.evaluateur} » ({s.site}, {s.critere}) : attendu 0 à 4"
             )
-        key = (s.evaluateur, s.site, s.critere)
-        if key in seen:
+        triple = (s.evaluateur, s.site, s.critere)
+        if triple in seen:
             problems.append(f"« {s.evaluateur} » note deux fois {s.critere} pour {s.site}")
-        seen.add(key)
+        seen.add(triple)
     for kind, weights, known in (
         ("thème", project.poids.themes, themes),
         ("critère", project.poids.criteres, criteria),

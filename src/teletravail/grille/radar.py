@@ -54,16 +54,22 @@ def radar(
 
     parts: list[str] = []
     for ring in range(1, MAX_SCORE + 1):
-        pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in (point(k, RADIUS * ring / MAX_SCORE)
-                                                           for k in range(n)))
+        pts = " ".join(
+            f"{_num(x)},{_num(y)}"
+            for x, y in (point(k, RADIUS * ring / MAX_SCORE) for k in range(n))
+        )
         parts.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="1"/>')
         x, y = point(0, RADIUS * ring / MAX_SCORE)
-        parts.append(f'<text x="{_num(x + 4)}" y="{_num(y + 4)}" font-size="{SMALL - 2}" '
-                     f'fill="{MUTED}">{ring}</text>')
+        parts.append(
+            f'<text x="{_num(x + 4)}" y="{_num(y + 4)}" font-size="{SMALL - 2}" '
+            f'fill="{MUTED}">{ring}</text>'
+        )
     for k, label in enumerate(labels):
         x, y = point(k, RADIUS)
-        parts.append(f'<line x1="{_num(cx)}" y1="{_num(cy)}" x2="{_num(x)}" y2="{_num(y)}" '
-                     f'stroke="{GRID}" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{_num(cx)}" y1="{_num(cy)}" x2="{_num(x)}" y2="{_num(y)}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         lx, ly = point(k, RADIUS + 16)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         room = WIDTH - lx - 2 if anchor == "start" else (lx - 2 if anchor == "end" else 160)
@@ -72,17 +78,24 @@ def radar(
         dy = -4 if ly < cy - 10 else (12 if ly > cy + 10 else 4)
         value = values[k]
         shown = value_label(value, "", 1)
-        parts.append(f'<text x="{_num(lx)}" y="{_num(ly + dy)}" text-anchor="{anchor}" '
-                     f'font-size="{SMALL}">{tip}{_esc(short)}</text>')
-        parts.append(f'<text x="{_num(lx)}" y="{_num(ly + dy + 14)}" text-anchor="{anchor}" '
-                     f'font-size="{SMALL}" font-weight="bold" '
-                     f'fill="{MUTED if value is None else HIGHLIGHT}">{_esc(shown)}</text>')
+        parts.append(
+            f'<text x="{_num(lx)}" y="{_num(ly + dy)}" text-anchor="{anchor}" '
+            f'font-size="{SMALL}">{tip}{_esc(short)}</text>'
+        )
+        parts.append(
+            f'<text x="{_num(lx)}" y="{_num(ly + dy + 14)}" text-anchor="{anchor}" '
+            f'font-size="{SMALL}" font-weight="bold" '
+            f'fill="{MUTED if value is None else HIGHLIGHT}">{_esc(shown)}</text>'
+        )
     known = [(k, v) for k, v in enumerate(values) if v is not None]
     if n and len(known) == n:
-        pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in (point(k, RADIUS * v / MAX_SCORE)
-                                                           for k, v in known))
-        parts.append(f'<polygon points="{pts}" fill="{HIGHLIGHT}" fill-opacity="0.15" '
-                     f'stroke="{HIGHLIGHT}" stroke-width="2"/>')
+        pts = " ".join(
+            f"{_num(x)},{_num(y)}" for x, y in (point(k, RADIUS * v / MAX_SCORE) for k, v in known)
+        )
+        parts.append(
+            f'<polygon points="{pts}" fill="{HIGHLIGHT}" fill-opacity="0.15" '
+            f'stroke="{HIGHLIGHT}" stroke-width="2"/>'
+        )
     else:
         for k, v in known:
             nxt = (k + 1) % n
@@ -91,16 +104,22 @@ def radar(
                 continue
             x1, y1 = point(k, RADIUS * v / MAX_SCORE)
             x2, y2 = point(nxt, RADIUS * w / MAX_SCORE)
-            parts.append(f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" '
-                         f'y2="{_num(y2)}" stroke="{HIGHLIGHT}" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" '
+                f'y2="{_num(y2)}" stroke="{HIGHLIGHT}" stroke-width="2"/>'
+            )
     for k, v in known:
         x, y = point(k, RADIUS * v / MAX_SCORE)
-        parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4" fill="{HIGHLIGHT}">'
-                     f"<title>{_esc(labels[k])} : {_esc(value_label(v, 'sur 4', 1))}</title>"
-                     "</circle>")
+        parts.append(
+            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4" fill="{HIGHLIGHT}">'
+            f"<title>{_esc(labels[k])} : {_esc(value_label(v, 'sur 4', 1))}</title>"
+            "</circle>"
+        )
     if note:
-        parts.append(f'<text x="0" y="{_num(height - 5)}" font-size="{SMALL}" fill="{MUTED}">'
-                     f"{_esc(_shorten(note, WIDTH, SMALL))}</text>")
+        parts.append(
+            f'<text x="0" y="{_num(height - 5)}" font-size="{SMALL}" fill="{MUTED}">'
+            f"{_esc(_shorten(note, WIDTH, SMALL))}</text>"
+        )
     description = (
         f"{title} : "
         + " ; ".join(

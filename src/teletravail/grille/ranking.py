@@ -172,9 +172,7 @@ def pymcdm_preferences(matrix: FloatArray, weights: FloatArray, method: Method) 
     return np.asarray(body(matrix, weights, types, validation=False), dtype=float)
 
 
-def perturbed_weights(
-    weights: FloatArray, draws: int, amplitude: float, seed: int
-) -> FloatArray:
+def perturbed_weights(weights: FloatArray, draws: int, amplitude: float, seed: int) -> FloatArray:
     """``draws`` × criteria weights: each multiplied by U(1 − a, 1 + a), rows renormalised."""
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1.0 - amplitude, 1.0 + amplitude, size=(draws, weights.size))
@@ -205,8 +203,9 @@ def rank_sites(
     if draws < 0:
         raise InputError("Le nombre de tirages doit être positif ou nul.", field="tirages")
     if not 0 <= amplitude < 1:
-        raise InputError("L'amplitude doit être comprise entre 0 et 1 (0,2 = ±20 %).",
-                         field="amplitude")
+        raise InputError(
+            "L'amplitude doit être comprise entre 0 et 1 (0,2 = ±20 %).", field="amplitude"
+        )
     matrix, kept, left, w = decision_matrix(sites, weights)
     if not kept:
         raise InputError(

@@ -100,8 +100,18 @@ def _aggregate(
     given = np.array([v for v in notes.values() if v is not None], dtype=float)
     if given.size == 0:
         return CriterionAggregate(
-            site=site, critere=criterion_id, theme=theme, notes=notes, nombre=0, mediane=None,
-            minimum=None, maximum=None, q1=None, q3=None, etendue=None, desaccord=False,
+            site=site,
+            critere=criterion_id,
+            theme=theme,
+            notes=notes,
+            nombre=0,
+            mediane=None,
+            minimum=None,
+            maximum=None,
+            q1=None,
+            q3=None,
+            etendue=None,
+            desaccord=False,
         )
     lo, hi = int(given.min()), int(given.max())
     q1, med, q3 = np.percentile(given, [25, 50, 75])
@@ -169,10 +179,12 @@ def aggregate_project(project: Project, grid: Grid, weights: EffectiveWeights) -
             assert a.mediane is not None
             return (sign * a.mediane, -weights.criteres[a.critere], order[a.critere])
 
-        strong = sorted((a for a in scored if (a.mediane or 0) >= STRENGTH_MIN),
-                        key=lambda a: key(a, -1.0))
-        weak = sorted((a for a in scored if (a.mediane or 0) < WEAKNESS_BELOW),
-                      key=lambda a: key(a, 1.0))
+        strong = sorted(
+            (a for a in scored if (a.mediane or 0) >= STRENGTH_MIN), key=lambda a: key(a, -1.0)
+        )
+        weak = sorted(
+            (a for a in scored if (a.mediane or 0) < WEAKNESS_BELOW), key=lambda a: key(a, 1.0)
+        )
         results.append(
             SiteResult(
                 site=site.id,
@@ -181,8 +193,11 @@ def aggregate_project(project: Project, grid: Grid, weights: EffectiveWeights) -
                 themes=themes,
                 score_global=overall,
                 forces=[
-                    Finding(critere=a.critere, libelle=grid.criterion(a.critere).libelle,
-                            mediane=a.mediane or 0.0)
+                    Finding(
+                        critere=a.critere,
+                        libelle=grid.criterion(a.critere).libelle,
+                        mediane=a.mediane or 0.0,
+                    )
                     for a in strong[:MAX_LISTED]
                 ],
                 faiblesses=[

@@ -94,8 +94,9 @@ def ahp_weights(comparison: PairwiseComparison) -> AhpResult:
                     f"(attendu {1 / v:.3g})"
                 )
     if problems:
-        raise InputError("Comparaison par paires invalide : " + " ; ".join(problems) + ".",
-                         field="ahp")
+        raise InputError(
+            "Comparaison par paires invalide : " + " ; ".join(problems) + ".", field="ahp"
+        )
     values, vectors = np.linalg.eig(m)
     k = int(np.argmax(values.real))
     lam = float(values[k].real)

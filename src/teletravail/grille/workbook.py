@@ -34,8 +34,25 @@ from teletravail.grille.model import PairwiseComparison, Project, Score, Site, W
 
 SITE_COLUMNS = ("id", "nom", "adresse", "commune", "lat", "lon")
 FIRST_SCORE_ROW = 4
-SAATY = ("1/9", "1/8", "1/7", "1/6", "1/5", "1/4", "1/3", "1/2", "1", "2", "3", "4", "5", "6",
-         "7", "8", "9")
+SAATY = (
+    "1/9",
+    "1/8",
+    "1/7",
+    "1/6",
+    "1/5",
+    "1/4",
+    "1/3",
+    "1/2",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+)
 _HEAD_FILL = "DDDDF5"
 
 README = [
@@ -133,7 +150,9 @@ def write_template(grid: Grid | None = None) -> bytes:
     for cell in sites[1]:
         cell.font, cell.fill = bold, fill
     for k, (key, unit) in enumerate(FACTS.items(), start=len(SITE_COLUMNS) + 1):
-        sites.cell(1, k).comment = Comment(f"Fait calculé « {key} » ({unit}), facultatif.", "grille")
+        sites.cell(1, k).comment = Comment(
+            f"Fait calculé « {key} » ({unit}), facultatif.", "grille"
+        )
     for col, width in zip("ABCDEF", (12, 30, 36, 20, 10, 10), strict=True):
         sites.column_dimensions[col].width = width
     sites.freeze_panes = "A2"
@@ -177,8 +196,13 @@ def write_template(grid: Grid | None = None) -> bytes:
         weights.append(["theme", t.id, t.libelle, 1])
         for c in g.of_theme(t.id):
             weights.append(["critere", c.id, f"  {c.libelle}", 1])
-    positive = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                              showErrorMessage=True, error="Un nombre positif ou nul.")
+    positive = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        showErrorMessage=True,
+        error="Un nombre positif ou nul.",
+    )
     positive.add(f"D2:D{weights.max_row}")
     weights.add_data_validation(positive)
     for col, width in zip("ABCD", (10, 28, 46, 10), strict=True):
@@ -290,8 +314,15 @@ def _read_sites(ws: Any, r: _Reader) -> list[Site]:  # noqa: ANN401 - openpyxl w
             except (ValueError, ZeroDivisionError):
                 r.bad("sites", n, col[key] + 1, get(key), "nombre attendu ou case vide")
         out.append(
-            Site(id=sid, nom=nom, adresse=_text(get("adresse")), commune=_text(get("commune")),
-                 lat=position["lat"], lon=position["lon"], faits=facts)
+            Site(
+                id=sid,
+                nom=nom,
+                adresse=_text(get("adresse")),
+                commune=_text(get("commune")),
+                lat=position["lat"],
+                lon=position["lon"],
+                faits=facts,
+            )
         )
     if not out:
         r.bad("sites", 2, 1, "", "aucun site : remplissez au moins une ligne")
@@ -315,8 +346,9 @@ def _read_scores(ws: Any, grid: Grid, site_ids: set[str], r: _Reader) -> list[Sc
         r.bad("evaluations", 3, 3, "", "ligne 3 sans identifiant de critère (ne la modifiez pas)")
     out: list[Score] = []
     seen: dict[tuple[str, str], int] = {}
-    for n, row in enumerate(ws.iter_rows(min_row=FIRST_SCORE_ROW, values_only=True),
-                            start=FIRST_SCORE_ROW):
+    for n, row in enumerate(
+        ws.iter_rows(min_row=FIRST_SCORE_ROW, values_only=True), start=FIRST_SCORE_ROW
+    ):
         cells = list(row)
         if all(v is None or _text(v) == "" for v in cells):
             continue
@@ -330,8 +362,13 @@ def _read_scores(ws: Any, grid: Grid, site_ids: set[str], r: _Reader) -> list[Sc
             r.bad("evaluations", n, 2, site, "site absent de la feuille « sites »")
         if who and site:
             if (who, site) in seen:
-                r.bad("evaluations", n, 1, who,
-                      f"cet évaluateur a déjà noté ce site ligne {seen[(who, site)]}")
+                r.bad(
+                    "evaluations",
+                    n,
+                    1,
+                    who,
+                    f"cet évaluateur a déjà noté ce site ligne {seen[(who, site)]}",
+                )
             seen.setdefault((who, site), n)
         for k, cid in columns.items():
             value = cells[k - 1] if k - 1 < len(cells) else None
@@ -405,8 +442,13 @@ def _read_ahp(ws: Any, grid: Grid, r: _Reader) -> PairwiseComparison | None:  # 
             except (ValueError, ZeroDivisionError):
                 value = -1.0
             if value is None or not 1 / 9 - 1e-9 <= value <= 9 + 1e-9:
-                r.bad("ahp", i + 4, j + 2, cell.value,
-                      "comparaison attendue de 1/9 à 9 (échelle de Saaty)")
+                r.bad(
+                    "ahp",
+                    i + 4,
+                    j + 2,
+                    cell.value,
+                    "comparaison attendue de 1/9 à 9 (échelle de Saaty)",
+                )
                 continue
             matrix[i][j], matrix[j][i] = value, 1 / value
     return PairwiseComparison(themes=ids, matrice=matrix)
