@@ -79,6 +79,12 @@ def test_default_weights_are_equal_per_theme_then_per_criterion() -> None:
     n_themes = len(GRID.themes)
     assert w.criteres["acces_gare"] == pytest.approx(1 / n_themes / 5)
     assert w.criteres["postes_travail"] == pytest.approx(1 / n_themes / 6)
+    # the same weight typed everywhere (the workbook's 1s) is still « égaux »
+    same = Weights(
+        themes={t.id: 2.0 for t in GRID.themes}, criteres={c.id: 5.0 for c in GRID.criteria}
+    )
+    again = effective_weights(_project([], poids=same), GRID)
+    assert again.mode == "egaux" and again.criteres == pytest.approx(w.criteres)
 
 
 def test_entered_weights() -> None:

@@ -140,6 +140,8 @@ def test_cli_text_and_json(tmp_path: Path) -> None:
     assert "Site Ancienne halle de la gare (gare) : note globale" in result.output
     assert "Désaccords entre évaluateurs" in result.output  # Ana 4, Ben 2 on every criterion
     assert "Sensibilité : 200 tirages" in result.output
+    assert "Accès à pied depuis la gare : 0,2 km (note suggérée 4)" in result.output
+    assert "Lutte contre la vacance : donnée non disponible" in result.output
     result = runner.invoke(
         app, ["grille", "evaluer", str(path), "--format", "json", "--methode", "wsm,topsis"]
     )

@@ -9,8 +9,8 @@ import io
 import json
 from dataclasses import dataclass
 
-from teletravail.format_fr import format_number
-from teletravail.grille.catalogue import Grid, load_grid
+from teletravail.format_fr import agree_unit, format_number
+from teletravail.grille.catalogue import FACTS, Grid, load_grid
 from teletravail.grille.evaluation import Evaluation
 from teletravail.grille.radar import radar
 from teletravail.grille.ranking import METHOD_LABELS
@@ -43,6 +43,20 @@ def spread_text(a: CriterionAggregate) -> str:
     if a.minimum is None or a.maximum is None:
         return ND
     return f"{a.minimum} à {a.maximum} (quartiles {score_text(a.q1, 2)} – {score_text(a.q3, 2)})"
+
+
+def fact_text(a: CriterionAggregate) -> str:
+    """« 2 500 actifs (note suggérée 3) », « donnée non disponible » or « — » (no fact)."""
+    if a.fait is None:
+        return "—"
+    if a.fait_valeur is None:
+        return "donnée non disponible"
+    value = a.fait_valeur
+    decimals = 0 if float(value).is_integer() else 1
+    text = f"{format_number(value, decimals)} {agree_unit(value, FACTS[a.fait])}".strip()
+    if a.note_suggeree is not None:
+        text += f" (note suggérée {a.note_suggeree})"
+    return text
 
 
 def site_radar(result: SiteResult, grid: Grid) -> str:
@@ -91,14 +105,10 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
                 "  Désaccords entre évaluateurs : "
                 + ", ".join(g.criterion(c).libelle for c in s.desaccords)
             )
-        suggested = [a for a in s.criteres if a.note_suggeree is not None]
-        if suggested:
-            out.append(
-                "  Notes suggérées par les faits : "
-                + ", ".join(
-                    f"{g.criterion(a.critere).libelle} {a.note_suggeree}" for a in suggested
-                )
-            )
+        facts = [a for a in s.criteres if a.fait is not None]
+        if any(a.fait_valeur is not None for a in facts):
+            out.append("  Faits calculés :")
+            out += [f"  - {g.criterion(a.critere).libelle} : {fact_text(a)}" for a in facts]
     out.append("")
     out.append(f"Règle de désaccord : {ev.regle_desaccord}.")
     r = ev.classement
@@ -160,9 +170,15 @@ def render_html(ev: Evaluation, grid: Grid | None = None) -> str:
             _Row(g.theme_of(a.theme).libelle, g.criterion(a.critere).libelle, a) for a in s.criteres
         ]
         sites.append({"r": s, "radar": site_radar(s, g), "rows": rows})
+    stability = (
+        {(row.methode, row.site): row for row in ev.classement.sensibilite.sites}
+        if ev.classement is not None and ev.classement.sensibilite is not None
+        else {}
+    )
     template = template_environment().get_template("grille.html.j2")
     return template.render(
         ev=ev,
+        stability=stability,
         grid=g,
         sites=sites,
         names=names,
@@ -172,6 +188,7 @@ def render_html(ev: Evaluation, grid: Grid | None = None) -> str:
         score=score_text,
         share=share_text,
         spread=spread_text,
+        fact=fact_text,
         method_note=METHOD_NOTE,
     )
 

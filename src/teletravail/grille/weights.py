@@ -56,7 +56,8 @@ class AhpResult(BaseModel):
 
 class EffectiveWeights(BaseModel):
     """Effective weights: per criterion (sum 1), per theme (sum 1), how they were set
-    (``egaux``, ``saisis`` or ``ahp``) and the AHP result when used."""
+    (``egaux``: all themes equal and, in each theme, all criteria equal, whether by default or
+    entered so; ``saisis``; ``ahp``) and the AHP result when used."""
 
     model_config = _FROZEN
 
@@ -138,7 +139,11 @@ def effective_weights(project: Project, grid: Grid) -> EffectiveWeights:
         mode: Literal["egaux", "saisis", "ahp"] = "ahp"
     else:
         theme_raw = {t.id: raw.themes.get(t.id, 1.0) for t in grid.themes}
-        mode = "saisis" if raw.themes or raw.criteres else "egaux"
+        uniform = len(set(theme_raw.values())) == 1 and all(
+            len({raw.criteres.get(c.id, 1.0) for c in grid.of_theme(t.id)}) == 1
+            for t in grid.themes
+        )
+        mode = "egaux" if uniform and theme_raw[grid.themes[0].id] > 0 else "saisis"
     total = sum(theme_raw.values())
     if not total > 0:
         raise InputError("Poids : au moins un thème doit avoir un poids positif.", field="poids")
