@@ -104,7 +104,7 @@ def test_ahp_saaty_textbook_matrix() -> None:
     # A classic 3 × 3 example: weights 0.637, 0.105, 0.258, λmax 3.0385, CR 0.033
     result = ahp_weights(
         PairwiseComparison(
-            themes=["x", "y", "z"], matrice=[[1, 5, 3], [1 / 5, 1, 1 / 3], [1 / 3, 3, 1]]
+            elements=["x", "y", "z"], matrice=[[1, 5, 3], [1 / 5, 1, 1 / 3], [1 / 3, 3, 1]]
         )
     )
     assert [round(v, 3) for v in result.poids.values()] == [0.637, 0.105, 0.258]
@@ -116,13 +116,13 @@ def test_ahp_saaty_textbook_matrix() -> None:
 def test_ahp_inconsistent_matrix_is_flagged_and_consistent_one_is_exact() -> None:
     bad = ahp_weights(
         PairwiseComparison(
-            themes=["x", "y", "z"], matrice=[[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+            elements=["x", "y", "z"], matrice=[[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
         )
     )
     assert bad.incoherent and bad.rc > 0.10
     good = ahp_weights(
         PairwiseComparison(
-            themes=["x", "y", "z"], matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]
+            elements=["x", "y", "z"], matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]
         )
     )
     assert good.rc == pytest.approx(0.0, abs=1e-9)
@@ -137,9 +137,28 @@ def test_ahp_on_themes_sets_the_theme_weights() -> None:
     ids = [t.id for t in GRID.themes]
     matrix = [[1.0] * len(ids) for _ in ids]
     matrix[0][1], matrix[1][0] = 3.0, 1 / 3
-    w = effective_weights(_project([], ahp=PairwiseComparison(themes=ids, matrice=matrix)), GRID)
+    w = effective_weights(_project([], ahp=PairwiseComparison(elements=ids, matrice=matrix)), GRID)
     assert w.mode == "ahp" and w.ahp is not None
     assert w.themes["besoin"] > w.themes["sobriete"] > w.themes["localisation"]
+
+
+def test_ahp_within_a_theme_sets_its_criteria_shares() -> None:
+    crits = [c.id for c in GRID.of_theme("environnement")]  # 3 criteria
+    comparison = PairwiseComparison(
+        elements=crits, matrice=[[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]
+    )
+    w = effective_weights(_project([], ahp_criteres={"environnement": comparison}), GRID)
+    assert w.mode == "ahp" and w.ahp is None
+    share = 1 / len(GRID.themes)
+    assert w.themes["environnement"] == pytest.approx(share)
+    assert [w.criteres[c] for c in crits] == pytest.approx(
+        [share * 4 / 7, share * 2 / 7, share * 1 / 7]
+    )
+    assert w.ahp_criteres["environnement"].rc == pytest.approx(0.0, abs=1e-9)
+    assert sum(w.criteres.values()) == pytest.approx(1.0)
+    wrong = PairwiseComparison(elements=crits[:2], matrice=[[1, 2], [1 / 2, 1]])
+    with pytest.raises(InputError, match="manquants : acces_sobre"):
+        effective_weights(_project([], ahp_criteres={"environnement": wrong}), GRID)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +172,7 @@ def test_ahp_on_themes_sets_the_theme_weights() -> None:
 )
 def test_ahp_errors(matrix: list[list[float]], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        ahp_weights(PairwiseComparison(themes=["x", "y"], matrice=matrix))
+        ahp_weights(PairwiseComparison(elements=["x", "y"], matrice=matrix))
 
 
 @pytest.mark.parametrize(

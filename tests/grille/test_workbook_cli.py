@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +19,14 @@ from teletravail.grille.workbook import WorkbookError, read_workbook, write_temp
 GRID = load_grid()
 N = len(GRID.criteria)
 runner = CliRunner()
+
+
+def _block_row(sheet: Any, key: str) -> int:
+    return next(
+        r
+        for r in range(1, sheet.max_row + 1)
+        if sheet.cell(r, 1).value == "comparaison" and sheet.cell(r, 2).value == key
+    )
 
 
 def _filled(tmp_path: Path, *, bad: bool = False, ahp: bool = False) -> Path:
@@ -51,11 +60,17 @@ def _filled(tmp_path: Path, *, bad: bool = False, ahp: bool = False) -> Path:
         wb["poids"]["D3"] = -2
     if ahp:
         sheet = wb["ahp"]
-        sheet["B1"] = "oui"
+        top = _block_row(sheet, "themes")
+        sheet.cell(top, 4, "oui")
         n = len(GRID.themes)
         for i in range(n):
             for j in range(i + 1, n):
-                sheet.cell(i + 4, j + 2, 3 if i == 0 else 1)
+                sheet.cell(top + 2 + i, j + 2, 3 if i == 0 else 1)
+        env = _block_row(sheet, "environnement")
+        sheet.cell(env, 4, "oui")
+        sheet.cell(env + 2, 3, "2")  # km_evites vs co2_evite
+        sheet.cell(env + 2, 4, 4)
+        sheet.cell(env + 3, 4, "1/2")  # co2_evite vs acces_sobre: inconsistent on purpose
     wb["poids"]["D2"] = 2  # theme « besoin » weighs twice
     path = tmp_path / "rempli.xlsx"
     wb.save(path)
@@ -160,9 +175,17 @@ def test_cli_text_and_json(tmp_path: Path) -> None:
 
 def test_cli_ahp_and_outputs(tmp_path: Path) -> None:
     path = _filled(tmp_path, ahp=True)
+    project = read_workbook(path.read_bytes(), "rempli.xlsx")
+    assert project.ahp is not None and project.ahp.matrice[0][1] == 3.0
+    assert project.ahp.matrice[1][0] == pytest.approx(1 / 3)
+    env = project.ahp_criteres["environnement"]
+    assert env.elements == ["km_evites", "co2_evite", "acces_sobre"]
+    assert env.matrice[1][2] == 0.5 and env.matrice[2][1] == 2.0
     result = runner.invoke(app, ["grille", "evaluer", str(path), "--tirages", "0"])
     assert result.exit_code == 0, result.output
-    assert "Comparaison par paires (AHP) : ratio de cohérence" in result.output
+    assert "Comparaison par paires des thèmes (AHP) : ratio de cohérence 0,000" in result.output
+    assert "critères du thème « Bilan environnemental » (AHP) : ratio de cohérence" in result.output
+    assert "INCOHÉRENT" in result.output  # 2, 4 and 1/2 contradict each other
     for fmt in ("html", "xlsx"):
         out = tmp_path / f"r.{fmt}"
         result = runner.invoke(

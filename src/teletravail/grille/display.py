@@ -15,12 +15,13 @@ from teletravail.grille.evaluation import Evaluation
 from teletravail.grille.radar import radar
 from teletravail.grille.ranking import METHOD_LABELS
 from teletravail.grille.scoring import CriterionAggregate, SiteResult
+from teletravail.grille.weights import AhpResult
 
 ND = "n.d."
 WEIGHT_MODES = {
     "egaux": "égaux",
     "saisis": "saisis",
-    "ahp": "thèmes par comparaison par paires (AHP)",
+    "ahp": "par comparaison par paires (AHP)",
 }
 METHOD_NOTE = (
     "Méthodes de la bibliothèque pymcdm 1.4.0 : somme pondérée (notes sur 4), TOPSIS "
@@ -43,6 +44,17 @@ def spread_text(a: CriterionAggregate) -> str:
     if a.minimum is None or a.maximum is None:
         return ND
     return f"{a.minimum} à {a.maximum} (quartiles {score_text(a.q1, 2)} – {score_text(a.q3, 2)})"
+
+
+def ahp_results(ev: Evaluation, grid: Grid) -> list[tuple[str, AhpResult]]:
+    """(« Comparaison par paires des thèmes » or « … des critères du thème « X » », result)."""
+    out = []
+    if ev.poids.ahp is not None:
+        out.append(("Comparaison par paires des thèmes", ev.poids.ahp))
+    for tid, a in ev.poids.ahp_criteres.items():
+        label = f"Comparaison par paires des critères du thème « {grid.theme_of(tid).libelle} »"
+        out.append((label, a))
+    return out
 
 
 def fact_text(a: CriterionAggregate) -> str:
@@ -77,12 +89,9 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
         f"Grille d'analyse — projet « {ev.projet} »",
         f"Évaluateurs : {', '.join(ev.evaluateurs) or 'aucun'} ; poids : {WEIGHT_MODES[ev.poids.mode]}.",
     ]
-    if ev.poids.ahp is not None:
-        a = ev.poids.ahp
+    for label, a in ahp_results(ev, g):
         flag = " — INCOHÉRENT (> 0,10) : revoir les comparaisons" if a.incoherent else ""
-        out.append(
-            f"Comparaison par paires (AHP) : ratio de cohérence {score_text(a.rc, 3)}{flag}."
-        )
+        out.append(f"{label} (AHP) : ratio de cohérence {score_text(a.rc, 3)}{flag}.")
     for s in ev.sites:
         out += ["", f"Site {s.nom} ({s.site}) : note globale {score_text(s.score_global, 2)} sur 4"]
         for t in s.themes:
@@ -189,6 +198,8 @@ def render_html(ev: Evaluation, grid: Grid | None = None) -> str:
         share=share_text,
         spread=spread_text,
         fact=fact_text,
+        ahp=ahp_results(ev, g),
+        weight_mode=WEIGHT_MODES[ev.poids.mode],
         method_note=METHOD_NOTE,
     )
 

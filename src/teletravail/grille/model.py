@@ -57,17 +57,21 @@ class Weights(BaseModel):
 
 
 class PairwiseComparison(BaseModel):
-    """AHP pairwise comparison of the themes: ``matrice[i][j]`` says how much more important
-    theme ``themes[i]`` is than ``themes[j]`` on Saaty's 1-9 scale (reciprocal matrix)."""
+    """AHP pairwise comparison of ``elements`` (theme ids, or the criterion ids of one theme):
+    ``matrice[i][j]`` says how much more important ``elements[i]`` is than ``elements[j]`` on
+    Saaty's 1-9 scale (reciprocal matrix)."""
 
     model_config = _FROZEN
 
-    themes: list[str]
+    elements: list[str]
     matrice: list[list[float]]
 
 
 class Project(BaseModel):
-    """A project of a place adapted to telework and its candidate sites, scored with the grid."""
+    """A project of a place adapted to telework and its candidate sites, scored with the grid.
+    ``ahp``: optional pairwise comparison of the themes (their weights then come from it);
+    ``ahp_criteres``: optional pairwise comparisons of the criteria of a theme (theme id ->
+    comparison of its criteria)."""
 
     model_config = _FROZEN
 
@@ -76,6 +80,7 @@ class Project(BaseModel):
     notes: list[Score] = Field(default_factory=list)
     poids: Weights = Field(default_factory=Weights)
     ahp: PairwiseComparison | None = None
+    ahp_criteres: dict[str, PairwiseComparison] = Field(default_factory=dict)
 
     @property
     def assessors(self) -> list[str]:

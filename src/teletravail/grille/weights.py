@@ -1,5 +1,5 @@
-"""Weights of the themes and criteria: equal by default, entered by hand, or the themes' weights
-from an AHP pairwise comparison (Saaty) with its consistency ratio.
+"""Weights of the themes and criteria: equal by default, entered by hand, or from AHP pairwise
+comparisons (Saaty) of the themes and of the criteria of a theme, with their consistency ratio.
 
 Effective weight of a criterion = its theme's share of the theme weights × its share of the
 weights of the criteria of its theme; the effective weights sum to 1.
@@ -57,7 +57,8 @@ class AhpResult(BaseModel):
 class EffectiveWeights(BaseModel):
     """Effective weights: per criterion (sum 1), per theme (sum 1), how they were set
     (``egaux``: all themes equal and, in each theme, all criteria equal, whether by default or
-    entered so; ``saisis``; ``ahp``) and the AHP result when used."""
+    entered so; ``saisis``; ``ahp``: at least one pairwise comparison used) and the AHP results
+    (themes; criteria per theme id)."""
 
     model_config = _FROZEN
 
@@ -65,13 +66,14 @@ class EffectiveWeights(BaseModel):
     themes: dict[str, float]
     mode: Literal["egaux", "saisis", "ahp"]
     ahp: AhpResult | None = None
+    ahp_criteres: dict[str, AhpResult] = {}
 
 
 def ahp_weights(comparison: PairwiseComparison) -> AhpResult:
     """Principal-eigenvector weights and consistency ratio of a reciprocal comparison matrix.
     InputError when the matrix is not square, has a non-positive value, a diagonal other than 1
     or is not reciprocal (``a[j][i] = 1/a[i][j]`` within 1 %)."""
-    ids = comparison.themes
+    ids = comparison.elements
     n = len(ids)
     m = np.asarray(comparison.matrice, dtype=float) if n else np.zeros((0, 0))
     problems: list[str] = []
@@ -81,7 +83,7 @@ def ahp_weights(comparison: PairwiseComparison) -> AhpResult:
             field="ahp",
         )
     if len(set(ids)) != n:
-        problems.append("thème en double")
+        problems.append("élément en double")
     for i in range(n):
         for j in range(n):
             v = m[i, j]
@@ -116,34 +118,58 @@ def ahp_weights(comparison: PairwiseComparison) -> AhpResult:
     )
 
 
+def _covering(result: AhpResult, expected: list[str], what: str) -> None:
+    """InputError unless the comparison covers exactly ``expected`` ids."""
+    missing = [i for i in expected if i not in result.poids]
+    extra = [i for i in result.poids if i not in expected]
+    if missing or extra:
+        raise InputError(
+            f"Comparaison par paires {what} : elle doit porter sur tous ses éléments "
+            f"(manquants : {', '.join(missing) or 'aucun'} ; inconnus : "
+            f"{', '.join(extra) or 'aucun'}).",
+            field="ahp",
+        )
+
+
 def effective_weights(project: Project, grid: Grid) -> EffectiveWeights:
     """The effective weights of the project's criteria (see the module's docstring).
 
-    Theme weights come from the AHP comparison when the project has one (it must cover every
-    theme), else from ``project.poids.themes`` (missing = 1). InputError when all theme weights
+    Theme weights come from the AHP comparison of the themes when the project has one (it must
+    cover every theme), else from ``project.poids.themes`` (missing = 1); the criteria's shares
+    in a theme come from that theme's AHP comparison when there is one (it must cover the
+    theme's criteria), else from ``project.poids.criteres``. InputError when all theme weights
     are 0, or when a theme weighs more than 0 while all its criteria weigh 0."""
     raw = project.poids
+    theme_ids = [t.id for t in grid.themes]
+    unknown = [k for k in project.ahp_criteres if k not in theme_ids]
+    if unknown:
+        raise InputError(
+            f"Comparaison par paires des critères d'un thème inconnu : {', '.join(unknown)}.",
+            field="ahp",
+        )
     result: AhpResult | None = None
     if project.ahp is not None:
         result = ahp_weights(project.ahp)
-        missing = [t.id for t in grid.themes if t.id not in result.poids]
-        extra = [t for t in result.poids if t not in {t.id for t in grid.themes}]
-        if missing or extra:
-            raise InputError(
-                "Comparaison par paires : elle doit porter sur tous les thèmes de la grille "
-                f"(manquants : {', '.join(missing) or 'aucun'} ; inconnus : "
-                f"{', '.join(extra) or 'aucun'}).",
-                field="ahp",
-            )
+        _covering(result, theme_ids, "des thèmes")
         theme_raw = dict(result.poids)
-        mode: Literal["egaux", "saisis", "ahp"] = "ahp"
     else:
-        theme_raw = {t.id: raw.themes.get(t.id, 1.0) for t in grid.themes}
-        uniform = len(set(theme_raw.values())) == 1 and all(
-            len({raw.criteres.get(c.id, 1.0) for c in grid.of_theme(t.id)}) == 1
-            for t in grid.themes
+        theme_raw = {t: raw.themes.get(t, 1.0) for t in theme_ids}
+    per_theme: dict[str, AhpResult] = {}
+    for tid, comparison in project.ahp_criteres.items():
+        per_theme[tid] = ahp_weights(comparison)
+        _covering(
+            per_theme[tid],
+            [c.id for c in grid.of_theme(tid)],
+            f"des critères du thème « {grid.theme_of(tid).libelle} »",
         )
-        mode = "egaux" if uniform and theme_raw[grid.themes[0].id] > 0 else "saisis"
+    mode: Literal["egaux", "saisis", "ahp"]
+    if result is not None or per_theme:
+        mode = "ahp"
+    else:
+        uniform = len(set(theme_raw.values())) == 1 and all(
+            len({raw.criteres.get(c.id, 1.0) for c in grid.of_theme(t)}) == 1 for t in theme_ids
+        )
+        mode = "egaux" if uniform and theme_raw[theme_ids[0]] > 0 else "saisis"
     total = sum(theme_raw.values())
     if not total > 0:
         raise InputError("Poids : au moins un thème doit avoir un poids positif.", field="poids")
@@ -151,7 +177,10 @@ def effective_weights(project: Project, grid: Grid) -> EffectiveWeights:
     criteria: dict[str, float] = {}
     for t in grid.themes:
         crits = grid.of_theme(t.id)
-        cw = {c.id: raw.criteres.get(c.id, 1.0) for c in crits}
+        if t.id in per_theme:
+            cw = dict(per_theme[t.id].poids)
+        else:
+            cw = {c.id: raw.criteres.get(c.id, 1.0) for c in crits}
         sub = sum(cw.values())
         if sub <= 0 and themes[t.id] > 0:
             raise InputError(
@@ -159,6 +188,8 @@ def effective_weights(project: Project, grid: Grid) -> EffectiveWeights:
                 "ont un poids nul.",
                 field="poids",
             )
-        for cid, v in cw.items():
-            criteria[cid] = themes[t.id] * v / sub if sub > 0 else 0.0
-    return EffectiveWeights(criteres=criteria, themes=themes, mode=mode, ahp=result)
+        for c in crits:
+            criteria[c.id] = themes[t.id] * cw[c.id] / sub if sub > 0 else 0.0
+    return EffectiveWeights(
+        criteres=criteria, themes=themes, mode=mode, ahp=result, ahp_criteres=per_theme
+    )

@@ -13,8 +13,8 @@ Sheets:
   row 4, with a drop-down list 0-4;
 - ``poids``: one row per theme and per criterion: ``type`` (theme / critere), ``id``, label,
   ``poids`` (1 by default: equal weights);
-- ``ahp`` (optional): the pairwise comparison of the themes (Saaty scale, upper triangle), used
-  when cell B1 says « oui ».
+- ``ahp`` (optional): pairwise comparisons on Saaty's scale (upper triangle), one block for the
+  themes and one for the criteria of each theme, each used when its column D says « oui ».
 
 :func:`read_workbook` lists every wrong cell (sheet, row, column letter, reason) in one
 :class:`WorkbookError`, not only the first.
@@ -26,14 +26,18 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from teletravail.errors import InputError
 from teletravail.grille.catalogue import FACTS, LEVELS, Grid, load_grid
 from teletravail.grille.model import PairwiseComparison, Project, Score, Site, Weights
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 SITE_COLUMNS = ("id", "nom", "adresse", "commune", "lat", "lon")
 FIRST_SCORE_ROW = 4
+AHP_THEMES = "themes"
 SAATY = (
     "1/9",
     "1/8",
@@ -73,11 +77,12 @@ README = [
     "son libellé (ligne 2).",
     "3. Feuille « poids » : un poids par thème et par critère (1 partout par défaut : poids "
     "égaux). Un poids 0 écarte le thème ou le critère.",
-    "4. Feuille « ahp » (facultative) : pour pondérer les thèmes par comparaison par paires, "
-    "écrivez « oui » en B1 puis, au-dessus de la diagonale, combien le thème de la ligne est plus "
-    "important que celui de la colonne (1 = autant, 3 = modérément, 5 = fortement, 7 = très "
+    "4. Feuille « ahp » (facultative) : pour pondérer les thèmes, ou les critères d'un thème, par "
+    "comparaison par paires, écrivez « oui » en colonne D du bloc puis, au-dessus de la "
+    "diagonale, combien l'élément de la ligne est plus important que celui de la colonne (1 = autant, 3 = modérément, 5 = fortement, 7 = très "
     "fortement, 9 = extrêmement ; 1/3, 1/5… dans l'autre sens). Le dessous de la diagonale est "
-    "déduit. Un ratio de cohérence au-delà de 0,10 est signalé.",
+    "déduit. Un bloc utilisé remplace les poids correspondants de la feuille « poids ». Un "
+    "ratio de cohérence au-delà de 0,10 est signalé : revoyez alors les comparaisons.",
     "5. Évaluer : teletravail grille evaluer projet.xlsx (aussi --format html, pdf, json, xlsx).",
     "",
     "Échelle des notes :",
@@ -208,22 +213,7 @@ def write_template(grid: Grid | None = None) -> bytes:
     for col, width in zip("ABCD", (10, 28, 46, 10), strict=True):
         weights.column_dimensions[col].width = width
 
-    ahp = wb.create_sheet("ahp")
-    ahp["A1"], ahp["B1"] = "utiliser", "non"
-    ahp["A1"].font = bold
-    use = DataValidation(type="list", formula1='"oui,non"', allow_blank=False)
-    use.add("B1")
-    ahp.add_data_validation(use)
-    ahp["A2"] = "Ligne plus importante que colonne (échelle de Saaty), au-dessus de la diagonale."
-    ids = [t.id for t in g.themes]
-    for k, tid in enumerate(ids):
-        ahp.cell(3, k + 2, tid).font = bold
-        ahp.cell(k + 4, 1, tid).font = bold
-        ahp.cell(k + 4, k + 2, 1)
-    saaty = DataValidation(type="list", formula1='"' + ",".join(SAATY) + '"', allow_blank=True)
-    saaty.add(f"B4:{_letter(len(ids) + 1)}{len(ids) + 3}")
-    ahp.add_data_validation(saaty)
-    ahp.column_dimensions["A"].width = 20
+    _write_ahp(wb.create_sheet("ahp"), g)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -267,7 +257,7 @@ class _Reader:
         self.problems.append(CellProblem(sheet, row, _letter(col), _text(value), reason))
 
 
-def _read_sites(ws: Any, r: _Reader) -> list[Site]:  # noqa: ANN401 - openpyxl worksheet
+def _read_sites(ws: Worksheet, r: _Reader) -> list[Site]:
     header = [_text(c.value) for c in ws[1]]
     for k, name in enumerate(header, start=1):
         if name and name not in SITE_COLUMNS and name not in FACTS:
@@ -329,7 +319,7 @@ def _read_sites(ws: Any, r: _Reader) -> list[Site]:  # noqa: ANN401 - openpyxl w
     return out
 
 
-def _read_scores(ws: Any, grid: Grid, site_ids: set[str], r: _Reader) -> list[Score]:  # noqa: ANN401
+def _read_scores(ws: Worksheet, grid: Grid, site_ids: set[str], r: _Reader) -> list[Score]:
     known = {c.id for c in grid.criteria}
     header = [_text(c.value) for c in ws[3]]
     columns: dict[int, str] = {}
@@ -390,7 +380,7 @@ def _read_scores(ws: Any, grid: Grid, site_ids: set[str], r: _Reader) -> list[Sc
     return out
 
 
-def _read_weights(ws: Any, grid: Grid, r: _Reader) -> Weights:  # noqa: ANN401
+def _read_weights(ws: Worksheet, grid: Grid, r: _Reader) -> Weights:
     themes = {t.id for t in grid.themes}
     criteria = {c.id for c in grid.criteria}
     out: dict[str, dict[str, float]] = {"theme": {}, "critere": {}}
@@ -419,24 +409,68 @@ def _read_weights(ws: Any, grid: Grid, r: _Reader) -> Weights:  # noqa: ANN401
     return Weights(themes=out["theme"], criteres=out["critere"])
 
 
-def _read_ahp(ws: Any, grid: Grid, r: _Reader) -> PairwiseComparison | None:  # noqa: ANN401
-    use = _text(ws["B1"].value).lower()
-    if use in ("", "non"):
-        return None
-    if use != "oui":
-        r.bad("ahp", 1, 2, use, "« oui » ou « non » attendu")
-        return None
-    ids = [t.id for t in grid.themes]
+def _blocks(grid: Grid) -> list[tuple[str, list[str]]]:
+    """(block key, compared ids) of the AHP sheet: the themes, then the criteria of each theme
+    with at least two criteria."""
+    out = [(AHP_THEMES, [t.id for t in grid.themes])]
+    out += [
+        (t.id, [c.id for c in grid.of_theme(t.id)])
+        for t in grid.themes
+        if len(grid.of_theme(t.id)) > 1
+    ]
+    return out
+
+
+def _write_ahp(ws: Worksheet, grid: Grid) -> None:
+    """One block per comparison: a header row (« comparaison », key, « utiliser », non), the
+    ids in a row and a column, a diagonal of 1, drop-down lists on the Saaty scale."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    ws["A1"] = (
+        "Comparaisons par paires (facultatives) : écrivez « oui » en colonne D d'un bloc pour "
+        "l'utiliser, puis, au-dessus de la diagonale, combien l'élément de la ligne est plus "
+        "important que celui de la colonne (échelle de Saaty de 1/9 à 9)."
+    )
+    use = DataValidation(type="list", formula1='"oui,non"', allow_blank=False)
+    saaty = DataValidation(type="list", formula1='"' + ",".join(SAATY) + '"', allow_blank=True)
+    row = 3
+    for key, ids in _blocks(grid):
+        ws.cell(row, 1, "comparaison").font = bold
+        ws.cell(row, 2, key).font = bold
+        ws.cell(row, 3, "utiliser")
+        ws.cell(row, 4, "non")
+        use.add(f"D{row}")
+        for k, ident in enumerate(ids):
+            ws.cell(row + 1, k + 2, ident).font = bold
+            ws.cell(row + 2 + k, 1, ident).font = bold
+            ws.cell(row + 2 + k, k + 2, 1)
+        saaty.add(f"B{row + 2}:{_letter(len(ids) + 1)}{row + 1 + len(ids)}")
+        row += len(ids) + 3
+    ws.add_data_validation(use)
+    ws.add_data_validation(saaty)
+    ws.column_dimensions["A"].width = 26
+    for k in range(2, 12):
+        ws.column_dimensions[_letter(k)].width = 14
+
+
+def _read_block(
+    ws: Worksheet,
+    row: int,
+    ids: list[str],
+    r: _Reader,
+) -> PairwiseComparison:
     n = len(ids)
-    for k, tid in enumerate(ids):
-        if _text(ws.cell(3, k + 2).value) != tid:
-            r.bad("ahp", 3, k + 2, ws.cell(3, k + 2).value, f"thème « {tid} » attendu")
-        if _text(ws.cell(k + 4, 1).value) != tid:
-            r.bad("ahp", k + 4, 1, ws.cell(k + 4, 1).value, f"thème « {tid} » attendu")
+    for k, ident in enumerate(ids):
+        if _text(ws.cell(row + 1, k + 2).value) != ident:
+            r.bad("ahp", row + 1, k + 2, ws.cell(row + 1, k + 2).value, f"« {ident} » attendu")
+        if _text(ws.cell(row + 2 + k, 1).value) != ident:
+            r.bad("ahp", row + 2 + k, 1, ws.cell(row + 2 + k, 1).value, f"« {ident} » attendu")
     matrix = [[1.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1, n):
-            cell = ws.cell(i + 4, j + 2)
+            cell = ws.cell(row + 2 + i, j + 2)
             try:
                 value = _number(cell.value)
             except (ValueError, ZeroDivisionError):
@@ -444,14 +478,45 @@ def _read_ahp(ws: Any, grid: Grid, r: _Reader) -> PairwiseComparison | None:  # 
             if value is None or not 1 / 9 - 1e-9 <= value <= 9 + 1e-9:
                 r.bad(
                     "ahp",
-                    i + 4,
+                    row + 2 + i,
                     j + 2,
                     cell.value,
                     "comparaison attendue de 1/9 à 9 (échelle de Saaty)",
                 )
                 continue
             matrix[i][j], matrix[j][i] = value, 1 / value
-    return PairwiseComparison(themes=ids, matrice=matrix)
+    return PairwiseComparison(elements=ids, matrice=matrix)
+
+
+def _read_ahp(
+    ws: Worksheet,
+    grid: Grid,
+    r: _Reader,
+) -> tuple[PairwiseComparison | None, dict[str, PairwiseComparison]]:
+    """(comparison of the themes, comparisons of criteria per theme) of the blocks marked
+    « oui »."""
+    expected = dict(_blocks(grid))
+    themes: PairwiseComparison | None = None
+    per_theme: dict[str, PairwiseComparison] = {}
+    for row in range(1, ws.max_row + 1):
+        if _text(ws.cell(row, 1).value) != "comparaison":
+            continue
+        key = _text(ws.cell(row, 2).value)
+        use = _text(ws.cell(row, 4).value).lower()
+        if use in ("", "non"):
+            continue
+        if use != "oui":
+            r.bad("ahp", row, 4, use, "« oui » ou « non » attendu")
+            continue
+        if key not in expected:
+            r.bad("ahp", row, 2, key, "bloc inconnu (themes ou identifiant d'un thème)")
+            continue
+        block = _read_block(ws, row, expected[key], r)
+        if key == AHP_THEMES:
+            themes = block
+        else:
+            per_theme[key] = block
+    return themes, per_theme
 
 
 def read_workbook(data: bytes, name: str = "projet.xlsx", grid: Grid | None = None) -> Project:
@@ -479,7 +544,14 @@ def read_workbook(data: bytes, name: str = "projet.xlsx", grid: Grid | None = No
     sites = _read_sites(wb["sites"], r)
     scores = _read_scores(wb["evaluations"], g, {s.id for s in sites}, r)
     weights = _read_weights(wb["poids"], g, r) if "poids" in wb.sheetnames else Weights()
-    ahp = _read_ahp(wb["ahp"], g, r) if "ahp" in wb.sheetnames else None
+    ahp, ahp_criteria = _read_ahp(wb["ahp"], g, r) if "ahp" in wb.sheetnames else (None, {})
     if r.problems:
         raise WorkbookError(name, r.problems)
-    return Project(nom=Path(name).stem, sites=sites, notes=scores, poids=weights, ahp=ahp)
+    return Project(
+        nom=Path(name).stem,
+        sites=sites,
+        notes=scores,
+        poids=weights,
+        ahp=ahp,
+        ahp_criteres=ahp_criteria,
+    )
