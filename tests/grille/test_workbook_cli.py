@@ -210,6 +210,26 @@ def test_cli_ahp_and_outputs(tmp_path: Path) -> None:
     assert wb.sheetnames == ["synthese", "criteres", "classement", "sensibilite", "poids"]
 
 
+def test_cli_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "grille",
+            "evaluer",
+            str(_filled(tmp_path)),
+            "--format",
+            "pdf",
+            "--output",
+            str(out),
+            "--tirages",
+            "20",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF") and "Évaluation écrite" in result.output
+
+
 def test_cli_errors(tmp_path: Path) -> None:
     path = _filled(tmp_path, bad=True)
     result = runner.invoke(app, ["grille", "evaluer", str(path)], env={"COLUMNS": "300"})

@@ -81,10 +81,12 @@ def _rules() -> str:
 - **Saisis** : un poids par thème et par critère (nombres positifs ou nuls, non forcément
   normalisés). Le poids effectif d'un critère est la part de son thème dans le total des thèmes
   multipliée par sa part dans le total des critères de son thème ; les poids effectifs font 1.
-- **Comparaison par paires (AHP, Saaty)** : pour chaque paire de thèmes, on dit combien l'un est
-  plus important que l'autre sur l'échelle de 1 (égale importance) à 9 (importance extrême),
-  l'inverse dans l'autre sens (1/3 quand l'autre thème est modérément plus important). Les poids
-  des thèmes sont le vecteur propre principal normalisé de la matrice. **Cohérence** : indice
+- **Comparaison par paires (AHP, Saaty)**, facultative, des thèmes entre eux et, dans un thème,
+  de ses critères entre eux : pour chaque paire, on dit combien l'un est plus important que
+  l'autre sur l'échelle de 1 (égale importance) à 9 (importance extrême), l'inverse dans l'autre
+  sens (1/3 quand l'autre est modérément plus important). Les poids sont le vecteur propre
+  principal normalisé de la matrice ; une comparaison utilisée remplace les poids saisis
+  correspondants (ceux des thèmes, ou ceux des critères du thème). **Cohérence** : indice
   IC = (λmax − n) / (n − 1), ratio RC = IC / IA avec l'indice aléatoire de Saaty (n = {ri}) ;
   les comparaisons sont signalées incohérentes quand RC dépasse
   {format_number(CR_LIMIT, 2)} : il faut alors les revoir.
