@@ -174,3 +174,22 @@ def test_bad_method_and_amplitude() -> None:
         rank_sites(sites, weights, methods=["electre"])  # type: ignore[list-item]
     with pytest.raises(InputError, match="amplitude"):
         rank_sites(sites, weights, amplitude=1.5)
+
+
+def test_identical_sites_tie_with_every_method() -> None:
+    project = Project(
+        nom="x",
+        sites=[Site(id="a", nom="A"), Site(id="b", nom="B")],
+        notes=[
+            Score(evaluateur="Ana", site=k, critere=c, note=2)
+            for k in ("a", "b")
+            for c in ("acces_gare", "horaires")
+        ],
+    )
+    ranking = evaluate(project, draws=20).classement
+    assert ranking is not None and ranking.sensibilite is not None
+    for m in ranking.methodes:
+        assert m.rangs == {"a": 1.5, "b": 1.5}, m.methode
+    assert all(
+        r.part_rang_conserve == 1.0 and r.part_premier == 1.0 for r in ranking.sensibilite.sites
+    )

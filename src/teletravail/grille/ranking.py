@@ -169,7 +169,8 @@ def pymcdm_preferences(matrix: FloatArray, weights: FloatArray, method: Method) 
         body = TOPSIS()
     else:
         body = PROMETHEE_II("usual")
-    return np.asarray(body(matrix, weights, types, validation=False), dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 of TOPSIS: NaN, handled above
+        return np.asarray(body(matrix, weights, types, validation=False), dtype=float)
 
 
 def perturbed_weights(weights: FloatArray, draws: int, amplitude: float, seed: int) -> FloatArray:
@@ -217,6 +218,8 @@ def rank_sites(
     base_ranks: dict[Method, FloatArray] = {}
     for m in methods:
         pref = pymcdm_preferences(matrix, w, m)
+        # TOPSIS when every site scores the same everywhere: pymcdm divides 0 by 0
+        pref = np.where(np.isfinite(pref), pref, preferences(matrix, w, m)[0])
         r = ranks(pref)
         base_ranks[m] = r
         results.append(
