@@ -25,12 +25,25 @@ from teletravail.reports.svgchart import (
     _num,
     _shorten,
     _wrap,
+    text_width,
     value_label,
 )
 
 WIDTH = 500
 RADIUS = 105.0
 MAX_SCORE = 4
+
+
+def _two_lines(label: str, width: float) -> list[str]:
+    """``label`` on one line, or cut at a space into two lines of ``width`` (the second
+    shortened with « … » if needed)."""
+    if text_width(label, SMALL) <= width or " " not in label:
+        return [_shorten(label, width, SMALL)]
+    words = label.split()
+    line = words.pop(0)
+    while words and text_width(f"{line} {words[0]}", SMALL) <= width:
+        line += " " + words.pop(0)
+    return [line, _shorten(" ".join(words), width, SMALL)] if words else [line]
 
 
 def radar(
@@ -73,17 +86,21 @@ def radar(
         lx, ly = point(k, RADIUS + 16)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         room = WIDTH - lx - 2 if anchor == "start" else (lx - 2 if anchor == "end" else 160)
-        short = _shorten(label, min(room, 200), SMALL)
-        tip = f"<title>{_esc(label)}</title>" if short != label else ""
-        dy = -4 if ly < cy - 10 else (12 if ly > cy + 10 else 4)
+        rows = _two_lines(label, min(room, 200))
         value = values[k]
         shown = value_label(value, "", 1)
+        # labels above the centre grow upwards, the others downwards
+        first = ly + (-4 - 14 * len(rows) if ly < cy - 10 else (12 if ly > cy + 10 else 4))
+        if ly < cy - 10:
+            first += 14
+        tip = f"<title>{_esc(label)}</title>" if " ".join(rows) != label else ""
+        for i, text in enumerate(rows):
+            parts.append(
+                f'<text x="{_num(lx)}" y="{_num(first + 14 * i)}" text-anchor="{anchor}" '
+                f'font-size="{SMALL}">{tip if i == 0 else ""}{_esc(text)}</text>'
+            )
         parts.append(
-            f'<text x="{_num(lx)}" y="{_num(ly + dy)}" text-anchor="{anchor}" '
-            f'font-size="{SMALL}">{tip}{_esc(short)}</text>'
-        )
-        parts.append(
-            f'<text x="{_num(lx)}" y="{_num(ly + dy + 14)}" text-anchor="{anchor}" '
+            f'<text x="{_num(lx)}" y="{_num(first + 14 * len(rows))}" text-anchor="{anchor}" '
             f'font-size="{SMALL}" font-weight="bold" '
             f'fill="{MUTED if value is None else HIGHLIGHT}">{_esc(shown)}</text>'
         )

@@ -169,7 +169,7 @@ def pymcdm_preferences(matrix: FloatArray, weights: FloatArray, method: Method) 
         body = TOPSIS()
     else:
         body = PROMETHEE_II("usual")
-    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 of TOPSIS: NaN, handled above
+    with np.errstate(invalid="ignore", divide="ignore"):  # TOPSIS 0/0: NaN, replaced in rank_sites
         return np.asarray(body(matrix, weights, types, validation=False), dtype=float)
 
 
