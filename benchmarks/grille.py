@@ -2,7 +2,8 @@
 TOPSIS, PROMETHEE II), 1,000 weight draws (±20 %), as ``teletravail grille evaluer`` runs them.
 
 Prints the import time of pymcdm (paid once per process), the base ranking by pymcdm, the
-vectorised sensitivity, and the whole ``rank_sites`` call (best of 5 runs).
+vectorised sensitivity, the whole ``rank_sites`` call, and a whole ``evaluate`` of a project of
+50 sites scored by 3 assessors on the real grid (best of 5 runs each).
 
 Usage: ``python benchmarks/grille.py``.
 """
@@ -13,6 +14,9 @@ import time
 
 import numpy as np
 
+from teletravail.grille.catalogue import load_grid
+from teletravail.grille.evaluation import evaluate
+from teletravail.grille.model import Project, Score, Site
 from teletravail.grille.ranking import (
     METHODS,
     perturbed_weights,
@@ -100,6 +104,23 @@ def main() -> None:
     print(f"  classement de base par pymcdm : {_best(base) * 1000:.1f} ms")
     print(f"  sensibilité vectorisée (numpy) : {_best(sensitivity) * 1000:.1f} ms")
     print(f"  rank_sites complet : {_best(whole) * 1000:.1f} ms (objectif < 200 ms)")
+
+    grid = load_grid()
+    project = Project(
+        nom="banc",
+        sites=[Site(id=f"s{i}", nom=f"Site {i}") for i in range(SITES)],
+        notes=[
+            Score(evaluateur=a, site=f"s{i}", critere=c.id, note=int(rng.integers(0, 5)))
+            for a in ("Ana", "Ben", "Chloé")
+            for i in range(SITES)
+            for c in grid.criteria
+        ],
+    )
+    print(
+        f"evaluate (grille de {len(grid.criteria)} critères, {SITES} sites, 3 évaluateurs : "
+        f"agrégation + classement + {DRAWS} tirages) : "
+        f"{_best(lambda: evaluate(project, grid, draws=DRAWS)) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

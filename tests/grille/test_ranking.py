@@ -193,3 +193,11 @@ def test_identical_sites_tie_with_every_method() -> None:
     assert all(
         r.part_rang_conserve == 1.0 and r.part_premier == 1.0 for r in ranking.sensibilite.sites
     )
+
+
+def test_promethee_matches_the_published_pymcdm_example() -> None:
+    # pymcdm's documented PROMETHEE II example (usual preference function): net flows
+    # [0.1, -0.3, 0.2] for these three alternatives and weights
+    matrix = np.array([[4.0, 3, 2], [3, 2, 4], [5, 1, 3]])
+    weights = np.array([0.5, 0.3, 0.2])
+    assert np.allclose(preferences(matrix, weights, "promethee")[0], [0.1, -0.3, 0.2])

@@ -192,3 +192,13 @@ def test_project_errors(notes: list[tuple[str, str, str, int | None]], message: 
 def test_negative_weight_is_refused() -> None:
     with pytest.raises(InputError, match="poids négatif"):
         evaluate(_project([], poids=Weights(themes={"besoin": -1})), draws=0)
+
+
+@pytest.mark.parametrize("values", [[3], [1, 4], [0, 2, 3], [1, 1, 2, 4], [0, 1, 2, 3, 4, 4, 4]])
+def test_quantiles_equal_numpy_linear(values: list[int]) -> None:
+    import numpy as np
+
+    from teletravail.grille.scoring import quantile
+
+    for q in (0.25, 0.5, 0.75):
+        assert quantile(values, q) == pytest.approx(float(np.percentile(values, q * 100)))

@@ -121,13 +121,27 @@ def decision_matrix(
 
 
 def ranks(preferences: FloatArray) -> FloatArray:
-    """Ranks (1 = highest preference, ties share their mean rank) along the last axis; works on
-    one vector or on a draws × sites array."""
-    p = preferences[..., :, None]
-    q = preferences[..., None, :]
-    higher = (q > p + _TIE).sum(axis=-1)
-    equal = (np.abs(q - p) <= _TIE).sum(axis=-1)
-    return np.asarray(1.0 + higher + (equal - 1) / 2.0, dtype=float)
+    """Ranks (1 = highest preference, ties within 1e-9 share their mean rank) along the last
+    axis; works on one vector or on a draws × sites array.
+
+    One sort for all rows: each row is shifted by a multiple of the value span so that the rows
+    follow each other in one sorted vector, and two binary searches count, for every value, the
+    values of its row strictly above it and those equal to it."""
+    p = np.atleast_2d(np.asarray(preferences, dtype=float))
+    rows, n = p.shape
+    if n == 0:
+        return np.asarray(p.reshape(preferences.shape), dtype=float)
+    finite = p[np.isfinite(p)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    shifted = p + (np.arange(rows) * (span + 1.0))[:, None]
+    flat = np.sort(shifted, axis=None)
+    upper = np.searchsorted(flat, shifted + _TIE, side="right")
+    lower = np.searchsorted(flat, shifted - _TIE, side="left")
+    row_end = (np.arange(rows)[:, None] + 1) * n
+    higher = row_end - upper
+    equal = upper - lower
+    out = 1.0 + higher + (equal - 1) / 2.0
+    return np.asarray(out.reshape(preferences.shape), dtype=float)
 
 
 def preferences(matrix: FloatArray, weights: FloatArray, method: Method) -> FloatArray:

@@ -19,7 +19,6 @@ Rules (also in ``docs/methodologie/grille-projet.md``):
 
 from __future__ import annotations
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from teletravail.grille.catalogue import Grid, suggested_level
@@ -94,11 +93,20 @@ class SiteResult(BaseModel):
     desaccords: list[str]
 
 
+def quantile(ordered: list[int], q: float) -> float:
+    """Quantile ``q`` (0-1) of sorted values with linear interpolation between the closest
+    ranks (numpy's default ``linear`` method; plain Python, faster for a handful of scores)."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (position - low) * (ordered[high] - ordered[low])
+
+
 def _aggregate(
     site: str, criterion_id: str, theme: str, notes: dict[str, int | None]
 ) -> CriterionAggregate:
-    given = np.array([v for v in notes.values() if v is not None], dtype=float)
-    if given.size == 0:
+    given = sorted(v for v in notes.values() if v is not None)
+    if not given:
         return CriterionAggregate(
             site=site,
             critere=criterion_id,
@@ -113,21 +121,20 @@ def _aggregate(
             etendue=None,
             desaccord=False,
         )
-    lo, hi = int(given.min()), int(given.max())
-    q1, med, q3 = np.percentile(given, [25, 50, 75])
+    lo, hi = given[0], given[-1]
     return CriterionAggregate(
         site=site,
         critere=criterion_id,
         theme=theme,
         notes=notes,
-        nombre=int(given.size),
-        mediane=float(med),
+        nombre=len(given),
+        mediane=quantile(given, 0.5),
         minimum=lo,
         maximum=hi,
-        q1=float(q1),
-        q3=float(q3),
+        q1=quantile(given, 0.25),
+        q3=quantile(given, 0.75),
         etendue=hi - lo,
-        desaccord=given.size >= 2 and hi - lo >= DISAGREEMENT_RANGE,
+        desaccord=len(given) >= 2 and hi - lo >= DISAGREEMENT_RANGE,
     )
 
 
