@@ -8,6 +8,7 @@ import pytest
 
 from teletravail.errors import InputError
 from teletravail.grille.catalogue import load_grid
+from teletravail.grille.display import render_html, render_text
 from teletravail.grille.evaluation import evaluate
 from teletravail.grille.model import Project, Score, Site
 from teletravail.grille.ranking import (
@@ -165,6 +166,18 @@ def test_no_ranking_for_one_site_or_without_common_criteria() -> None:
     result = evaluate(apart)
     assert result.classement is None
     assert result.classement_absent is not None and "aucun critère" in result.classement_absent
+
+
+def test_a_site_without_any_score_is_left_out_of_the_ranking() -> None:
+    project = _hand_project()
+    project = project.model_copy(update={"sites": [*project.sites, Site(id="D", nom="Vide")]})
+    result = evaluate(project, draws=5)
+    assert result.classement is not None and result.sites_non_classes == ["D"]
+    assert set(result.classement.methodes[0].rangs) == {"A", "B", "C"}
+    assert result.sites[-1].score_global is None
+    html = render_html(result)
+    assert "Sites sans aucune note, non classés : Vide." in html
+    assert "Sites sans aucune note, non classés : Vide." in render_text(result)
 
 
 def test_bad_method_and_amplitude() -> None:

@@ -125,6 +125,12 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
         out.append(f"Classement : {ev.classement_absent}.")
         return "\n".join(out) + "\n"
     names = {s.site: s.nom for s in ev.sites}
+    if ev.sites_non_classes:
+        out.append(
+            "Sites sans aucune note, non classés : "
+            + ", ".join(names[k] for k in ev.sites_non_classes)
+            + "."
+        )
     out.append(
         f"Classement sur {len(r.criteres_utilises)} critère(s) notés pour tous les sites"
         + (f" ({len(r.criteres_ecartes)} écarté(s))" if r.criteres_ecartes else "")

@@ -16,6 +16,7 @@ from teletravail.grille.ranking import (
     METHODS,
     Method,
     Ranking,
+    decision_matrix,
     rank_sites,
 )
 from teletravail.grille.scoring import DISAGREEMENT_RANGE, SiteResult, aggregate_project
@@ -24,8 +25,10 @@ from teletravail.grille.weights import EffectiveWeights, effective_weights
 
 class Evaluation(BaseModel):
     """Everything computed for a project: its name, the assessors, the effective weights, each
-    site's aggregate (grid order of criteria) and the ranking (None with fewer than two sites or
-    when no criterion is scored for every site: ``classement_absent`` says why)."""
+    site's aggregate (grid order of criteria) and the ranking of the sites with at least one
+    score (``sites_non_classes``: the others). The ranking is None with fewer than two scored
+    sites or when no criterion of positive weight is scored for all of them:
+    ``classement_absent`` says why."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -35,6 +38,7 @@ class Evaluation(BaseModel):
     sites: list[SiteResult]
     classement: Ranking | None
     classement_absent: str | None = None
+    sites_non_classes: list[str] = []
     regle_desaccord: str = (
         f"au moins deux évaluateurs et un écart d'au moins {DISAGREEMENT_RANGE} niveaux entre la "
         "note la plus basse et la plus haute"
@@ -57,15 +61,18 @@ def evaluate(
     sites = aggregate_project(project, g, weights)
     ranking: Ranking | None = None
     reason: str | None = None
-    if len(sites) < 2:
-        reason = "un seul site : pas de classement"
-    elif not any(
-        all(s.criteres[k].mediane is not None for s in sites) for k in range(len(g.criteria))
-    ):
-        reason = "aucun critère n'a de note pour tous les sites : pas de classement"
+    ranked = [s for s in sites if any(a.mediane is not None for a in s.criteres)]
+    unranked = [s.site for s in sites if s not in ranked]
+    if len(ranked) < 2:
+        reason = "il faut au moins deux sites notés pour les classer"
+    elif not decision_matrix(ranked, weights.criteres)[1]:
+        reason = (
+            "aucun critère de poids positif n'a de note pour tous les sites notés : pas de "
+            "classement"
+        )
     else:
         ranking = rank_sites(
-            sites, weights.criteres, methods=methods, draws=draws, amplitude=amplitude, seed=seed
+            ranked, weights.criteres, methods=methods, draws=draws, amplitude=amplitude, seed=seed
         )
     return Evaluation(
         projet=project.nom,
@@ -74,4 +81,5 @@ def evaluate(
         sites=sites,
         classement=ranking,
         classement_absent=reason,
+        sites_non_classes=unranked,
     )

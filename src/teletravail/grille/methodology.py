@@ -93,10 +93,11 @@ def _rules() -> str:
 
 ## Classement des sites
 
-Matrice de décision : une ligne par site, une colonne par critère, la médiane des notes. Seuls
-les critères notés pour **tous** les sites entrent dans le classement (une case vide n'est jamais
-lue comme 0) ; les autres sont listés comme écartés et les poids sont renormalisés sur les
-critères retenus. Les méthodes sont celles de la bibliothèque maintenue pymcdm (version 1.4.0) :
+Matrice de décision : une ligne par site, une colonne par critère, la médiane des notes. Un
+site qui n'a encore aucune note n'est pas classé (il est nommé à part). Seuls les critères notés
+pour **tous** les sites classés entrent dans le classement (une case vide n'est jamais lue comme
+0) ; les autres sont listés comme écartés et les poids sont renormalisés sur les critères
+retenus. Les méthodes sont celles de la bibliothèque maintenue pymcdm (version 1.4.0) :
 
 - **Somme pondérée (WSM)** : chaque note divisée par 4 (le maximum de l'échelle), puis somme
   pondérée ; la préférence est la note moyenne pondérée sur 4.
