@@ -189,6 +189,18 @@ def test_project_errors(notes: list[tuple[str, str, str, int | None]], message: 
         evaluate(_project(notes), draws=0)
 
 
+def test_every_project_problem_is_listed() -> None:
+    from teletravail.grille.model import project_problems
+
+    project = _project(
+        [("Ana", "a", "acces_gare", 9), ("Ana", "z", "horaires", 1)],
+        poids=Weights(criteres={"inconnu": 1.0}),
+    )
+    problems = project_problems(project)
+    assert len(problems) == 3
+    assert project_problems(_project([("Ana", "a", "acces_gare", 2)])) == []
+
+
 def test_negative_weight_is_refused() -> None:
     with pytest.raises(InputError, match="poids négatif"):
         evaluate(_project([], poids=Weights(themes={"besoin": -1})), draws=0)

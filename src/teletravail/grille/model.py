@@ -89,9 +89,17 @@ class Project(BaseModel):
 
 
 def check_project(project: Project, grid: Grid | None = None) -> None:
-    """InputError in French for the first problems of a project (all listed, one per line):
-    no site, duplicate site ids, a score of an unknown site or criterion or out of 0-4, the same
-    assessor scoring a criterion twice, an unknown or negative weight, an unknown fact."""
+    """InputError in French listing every problem of :func:`project_problems`."""
+    problems = project_problems(project, grid)
+    if problems:
+        raise InputError("Projet invalide : " + " ; ".join(problems) + ".", field="projet")
+
+
+def project_problems(project: Project, grid: Grid | None = None) -> list[str]:
+    """Every problem of a project, in French (empty when it is consistent with the grid): no
+    site, a blank or duplicate site id, an unknown fact, a score of an unknown site or criterion
+    or out of 0-4, the same assessor scoring a criterion of a site twice, a weight of an unknown
+    theme or criterion or negative."""
     g = grid or load_grid()
     criteria = {c.id for c in g.criteria}
     themes = {t.id for t in g.themes}
@@ -131,5 +139,4 @@ def check_project(project: Project, grid: Grid | None = None) -> None:
                 problems.append(f"poids d'un {kind} inconnu « {key} »")
             elif not value >= 0:
                 problems.append(f"poids négatif ou illisible du {kind} « {key} » : {value}")
-    if problems:
-        raise InputError("Projet invalide : " + " ; ".join(problems) + ".", field="projet")
+    return problems
