@@ -58,6 +58,11 @@ def _filled(tmp_path: Path, *, bad: bool = False, ahp: bool = False) -> Path:
         ev.append(["Chloé", "friche", 5, "trois", *([2] * (N - 2))])
         sites.append(["gare", "Doublon", "", "", 95, None])
         wb["poids"]["D3"] = -2
+        sheet = wb["ahp"]
+        top = _block_row(sheet, "themes")
+        sheet.cell(top, 4, "oui")
+        sheet.cell(top + 2, 3, 3)  # besoin vs localisation = 3
+        sheet.cell(top + 3, 2, 3)  # and localisation vs besoin = 3 too: contradicts
     if ahp:
         sheet = wb["ahp"]
         top = _block_row(sheet, "themes")
@@ -136,8 +141,15 @@ def test_wrong_cells_are_all_listed(tmp_path: Path) -> None:
         "feuille « poids », ligne 3, colonne D : nombre positif ou nul attendu (valeur lue : « -2 »)"
         in texts
     )
-    assert len(texts) == 6
-    assert str(info.value).startswith("Classeur « rempli.xlsx » : 6 cellule(s) à corriger")
+    assert (
+        "feuille « ahp », ligne 6, colonne B : le dessous de la diagonale est déduit : laissez "
+        "vide ou écrivez 1/3 (valeur lue : « 3 »)" in texts
+    )
+    # the other upper cells of the block are blank: each is listed
+    n = len(GRID.themes)
+    assert sum("comparaison attendue de 1/9 à 9" in t for t in texts) == n * (n - 1) // 2 - 1
+    assert len(texts) == 7 + n * (n - 1) // 2 - 1
+    assert str(info.value).startswith(f"Classeur « rempli.xlsx » : {len(texts)} cellule(s)")
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:

@@ -424,10 +424,11 @@ def _blocks(grid: Grid) -> list[tuple[str, list[str]]]:
 def _write_ahp(ws: Worksheet, grid: Grid) -> None:
     """One block per comparison: a header row (« comparaison », key, « utiliser », non), the
     ids in a row and a column, a diagonal of 1, drop-down lists on the Saaty scale."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     bold = Font(bold=True)
+    grey = PatternFill("solid", fgColor="EEEEEE")
     ws["A1"] = (
         "Comparaisons par paires (facultatives) : écrivez « oui » en colonne D d'un bloc pour "
         "l'utiliser, puis, au-dessus de la diagonale, combien l'élément de la ligne est plus "
@@ -446,6 +447,8 @@ def _write_ahp(ws: Worksheet, grid: Grid) -> None:
             ws.cell(row + 1, k + 2, ident).font = bold
             ws.cell(row + 2 + k, 1, ident).font = bold
             ws.cell(row + 2 + k, k + 2, 1)
+            for j in range(k + 1):
+                ws.cell(row + 2 + k, j + 2).fill = grey
         saaty.add(f"B{row + 2}:{_letter(len(ids) + 1)}{row + 1 + len(ids)}")
         row += len(ids) + 3
     ws.add_data_validation(use)
@@ -485,6 +488,19 @@ def _read_block(
                 )
                 continue
             matrix[i][j], matrix[j][i] = value, 1 / value
+            below = ws.cell(row + 2 + j, i + 2)
+            try:
+                mirror = _number(below.value)
+            except (ValueError, ZeroDivisionError):
+                mirror = -1.0
+            if mirror is not None and abs(mirror * value - 1) > 0.01:
+                r.bad(
+                    "ahp",
+                    row + 2 + j,
+                    i + 2,
+                    below.value,
+                    f"le dessous de la diagonale est déduit : laissez vide ou écrivez 1/{value:g}",
+                )
     return PairwiseComparison(elements=ids, matrice=matrix)
 
 
