@@ -91,6 +91,12 @@ COMMANDS: dict[str, LazyCommand] = {
         "data_app",
         "Données ouvertes : construire et contrôler l'entrepôt.",
     ),
+    "grille": LazyCommand(
+        "teletravail.cli.grille",
+        "grille_app",
+        "Grille d'analyse d'un projet de lieu adapté au télétravail : modèle, évaluation, faits "
+        "d'un site.",
+    ),
     "enquete": LazyCommand(
         "teletravail.cli.survey",
         "enquete_app",

@@ -84,6 +84,14 @@ DOCUMENTS: tuple[Document, ...] = (
         "sur place), ses seuils, son intérêt pour le télétravail et les actions qui comblent un "
         "écart.",
     ),
+    Document(
+        "grille-projet",
+        "grille-projet.md",
+        "Grille d'analyse d'un projet de lieu",
+        "les critères d'un lieu adapté au télétravail et leurs niveaux, les faits calculés qui "
+        "suggèrent une note, l'agrégation des notes de plusieurs évaluateurs, les poids (AHP), "
+        "le classement des sites (WSM, TOPSIS, PROMETHEE II) et l'analyse de sensibilité.",
+    ),
 )
 BY_SLUG = {d.slug: d for d in DOCUMENTS}
 
