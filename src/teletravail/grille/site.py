@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import duckdb
 
@@ -104,7 +105,21 @@ def _day(con: duckdb.DuckDBPyConnection) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _commune_rows(con: duckdb.DuckDBPyConnection, located: str) -> dict[str, tuple[object, ...]]:
+class _CommuneRow(NamedTuple):
+    centre_km: float | None
+    niveau_densite: int | None
+    libelle_densite: str | None
+    acv: bool | None
+    pvd: bool | None
+    ort: bool | None
+    acv_signature: date | None
+    pvd_signature: date | None
+    ort_signature: date | None
+    friches: int | None
+    taux_vacance_pct: float | None
+
+
+def _commune_rows(con: duckdb.DuckDBPyConnection, located: str) -> dict[str, _CommuneRow]:
     """Per point: centre km, density, programmes, brownfields, vacancy."""
     friches = _loaded(con, "friches_communes")
     programmes = _loaded(con, "programmes_anct")
@@ -129,12 +144,12 @@ LEFT JOIN fri ON fri.commune_code = p.commune_code
 LEFT JOIN lv ON lv.commune_code = p.commune_code
 """
     ).fetchall()
-    found: dict[str, tuple[object, ...]] = {}
+    found: dict[str, _CommuneRow] = {}
     for r in rows:
-        values = list(r[1:])
-        if not programmes:
-            values[4] = values[5] = None  # pvd, ort: list not loaded
-        found[str(r[0])] = tuple(values)
+        row = _CommuneRow(*r[1:])
+        if not programmes:  # PVD and ORT come from the ANCT list of 2026 only
+            row = row._replace(pvd=None, ort=None, pvd_signature=None, ort_signature=None)
+        found[str(r[0])] = row
     return found
 
 
@@ -250,7 +265,7 @@ class _Batch:
     day: date
     near: dict[str, list[tuple[str, float]]]
     details: dict[str, StationFeatures]
-    commune_rows: dict[str, tuple[object, ...]]
+    commune_rows: dict[str, _CommuneRow]
     residents: dict[str, list[tuple[int, int]]]
     commuters: dict[str, tuple[float | None, float | None, float | None]]
     status: str
@@ -378,7 +393,7 @@ def _facts(b: _Batch, key: str, lat: float, lon: float, commune: SiteCommune) ->
         commune=commune,
         gares=_stations_fact(b, key),
         centre=CentreDistance(
-            distance_km=c[0],  # type: ignore[arg-type]
+            distance_km=c.centre_km,
             regle="distance à vol d'oiseau au centre géographique de la commune "
             "(geo.api.gouv.fr, pas la mairie)",
             sources=("centres",),
@@ -386,12 +401,12 @@ def _facts(b: _Batch, key: str, lat: float, lon: float, commune: SiteCommune) ->
         residents=_residents_fact(b, key),
         navetteurs=_commuters_fact(b, key),
         programmes=Programmes(
-            acv=c[3],  # type: ignore[arg-type]
-            pvd=c[4],  # type: ignore[arg-type]
-            ort=c[5],  # type: ignore[arg-type]
-            acv_signature=c[6],  # type: ignore[arg-type]
-            pvd_signature=c[7],  # type: ignore[arg-type]
-            ort_signature=c[8],  # type: ignore[arg-type]
+            acv=c.acv,
+            pvd=c.pvd,
+            ort=c.ort,
+            acv_signature=c.acv_signature,
+            pvd_signature=c.pvd_signature,
+            ort_signature=c.ort_signature,
             sources=("acv", "programmes_anct"),
         ),
         france_services=FranceServicesNearby(
@@ -405,16 +420,16 @@ def _facts(b: _Batch, key: str, lat: float, lon: float, commune: SiteCommune) ->
             sources=("france_services",),
         ),
         foncier=CommuneLand(
-            friches=c[9],  # type: ignore[arg-type]
+            friches=c.friches,
             friches_sources=("cartofriches",),
-            taux_vacance_pct=c[10],  # type: ignore[arg-type]
+            taux_vacance_pct=c.taux_vacance_pct,
             vacance_sources=("lovac",),
             regle="sites de friches référencés dans la commune (0 pour une commune absente de "
             "l'inventaire) ; part des logements du parc privé vacants au 1er janvier 2025",
         ),
         densite=Density(
-            niveau=c[1],  # type: ignore[arg-type]
-            libelle=c[2],  # type: ignore[arg-type]
+            niveau=c.niveau_densite,
+            libelle=c.libelle_densite,
             sources=("grille_densite",),
         ),
         tiers_lieux=_third_places_fact(b, key, lat, lon),
