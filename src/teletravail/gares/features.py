@@ -63,6 +63,7 @@ Sources and rules, field by field:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -247,7 +248,8 @@ def _sql(flows: str, status: str) -> str:
     estimated = "TRUE" if status == "estimation" else "FALSE"
     return f"""
 WITH st AS (
-    SELECT * FROM stations WHERE $uic IS NULL OR uic = $uic
+    SELECT * FROM stations
+    WHERE ($uic IS NULL OR uic = $uic) AND ($uics IS NULL OR list_contains($uics, uic))
 ), flag AS (
     SELECT count(*) > 0 AS ok FROM desserte_gares WHERE jour = $day
 ), absent AS (
@@ -411,17 +413,22 @@ ORDER BY s.uic
 
 
 def station_features(
-    con: duckdb.DuckDBPyConnection, *, uic: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    uic: str | None = None,
+    uics: Sequence[str] | None = None,
 ) -> list[StationFeatures]:
     """The features of every passenger station of ``stations`` (by UIC), or of station ``uic``
-    only (an empty list when no station has that UIC), on the derived warehouse's reference day.
+    only (an empty list when no station has that UIC), or of the stations of ``uics`` only (the
+    unknown ones left out), on the derived warehouse's reference day.
 
     Returns :class:`StationFeatures` rows (fields, units and rules: the module's docstring).
     WarehouseError (French message) when ``con`` is not a derived warehouse or holds no commuting
     flows."""
     day = _reference_day(con)
     flows, status, _method, _reference = flows_in_use(con)
-    rows = con.execute(_sql(flows, status), {"uic": uic, "day": day}).fetchall()
+    chosen = sorted(set(uics)) if uics is not None else None
+    rows = con.execute(_sql(flows, status), {"uic": uic, "uics": chosen, "day": day}).fetchall()
     return [
         StationFeatures(
             uic=r[0],

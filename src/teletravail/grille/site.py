@@ -189,11 +189,7 @@ def _stations(con: duckdb.DuckDBPyConnection, points: str) -> dict[str, list[tup
 def _station_details(con: duckdb.DuckDBPyConnection, uics: set[str]) -> dict[str, StationFeatures]:
     if not uics:
         return {}
-    if len(uics) <= 2:  # one station costs half of all of them
-        rows = [f for uic in sorted(uics) for f in station_features(con, uic=uic)]
-    else:
-        rows = [f for f in station_features(con) if f.uic in uics]
-    return {f.uic: f for f in rows}
+    return {f.uic: f for f in station_features(con, uics=sorted(uics))}
 
 
 def _france_services(

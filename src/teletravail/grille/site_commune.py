@@ -3,12 +3,15 @@
 Rule (:func:`locate_communes`):
 
 1. the commune whose outline contains the point (``commune_contours``: IGN Admin Express COG
-   2018, simplified, dissolved into the communes of the COG 2026); the outlines of the communes
-   whose centre lies within ``CANDIDATE_KM`` of a point are tried first, then every outline for
-   the points still unplaced (very large communes); a point on a shared edge goes to the smallest
-   commune code;
+   2018, simplified, dissolved into the communes of the COG 2026); a point on a shared edge goes
+   to the smallest commune code;
 2. else the commune whose outline is nearest, when it lies within ``COAST_KM`` (the simplified
    outlines cut corners of the coast and of the borders);
+
+1 is tried on the outlines of the communes whose centre lies within 8 km of the point, then
+40 km (``CANDIDATE_KM``); a point still unplaced and outside every département outline (at
+sea, off the simplified coast, abroad) tries 2 among the communes whose centre lies within
+40 km; the others try 1 then 2 on every outline (very large communes, Guyane);
 3. when the warehouse holds no outline at all, the commune whose centre is nearest, within
    ``CENTRE_ONLY_KM``;
 4. else :class:`~teletravail.errors.LookupFailed`: the point is not in France.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -29,8 +33,9 @@ from teletravail.gares.features import within_sql
 from teletravail.grille.site_models import SiteCommune
 from teletravail.rail.proximity import KM_PER_DEGREE_LAT, gc_km_sql
 
-CANDIDATE_KM = 40.0
-"""Outlines of the communes whose centre is this close to a point are tried first (km)."""
+CANDIDATE_KM = (8.0, 40.0)
+"""Outlines of the communes whose centre is this close to a point are tried first, the nearer
+ones first (km); every outline last."""
 
 COAST_KM = 1.0
 """A point outside every outline goes to the nearest outline when it is this close (km)."""
@@ -89,25 +94,47 @@ def points_sql(points: Sequence[Point]) -> str:
 
 
 def _contours(
-    con: duckdb.DuckDBPyConnection, points: Sequence[Point] | None
+    con: duckdb.DuckDBPyConnection, points: Sequence[Point], radius: float
 ) -> tuple[list[str], np.ndarray]:
-    if points is None:
-        rows = con.execute(
-            "SELECT commune_code, wkb FROM commune_contours ORDER BY commune_code"
-        ).fetchall()
-    else:
-        centres = (
-            "SELECT code AS key, lat, lon FROM communes WHERE lat IS NOT NULL AND lon IS NOT NULL"
-        )
-        near = within_sql(points_sql(points), centres, CANDIDATE_KM)
-        rows = con.execute(
-            f"""SELECT k.commune_code, k.wkb FROM commune_contours k
-            WHERE k.commune_code IN (SELECT target_key FROM ({near}))
-            ORDER BY k.commune_code"""
-        ).fetchall()
+    """Outlines of the communes whose centre is within ``radius`` km of a point."""
+    centres = "SELECT code AS key, lat, lon FROM communes WHERE lat IS NOT NULL AND lon IS NOT NULL"
+    near = within_sql(points_sql(points), centres, radius)
+    rows = con.execute(
+        f"""SELECT k.commune_code, k.wkb FROM commune_contours k
+        WHERE k.commune_code IN (SELECT target_key FROM ({near}))
+        ORDER BY k.commune_code"""
+    ).fetchall()
+    return _parse(rows)
+
+
+def _parse(rows: list[tuple[Any, ...]]) -> tuple[list[str], np.ndarray]:
     codes = [str(r[0]) for r in rows]
     polys = shapely.from_wkb([bytes(r[1]) for r in rows]) if rows else np.asarray([])
     return codes, polys
+
+
+# every outline of a warehouse file, by (file, build stamp): read once per process
+_ALL: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
+
+
+def _all_contours(con: duckdb.DuckDBPyConnection) -> tuple[list[str], np.ndarray]:
+    """Every outline, kept in memory per warehouse file and build (not for in-memory bases)."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    stamp = con.execute("SELECT max(construit_le)::VARCHAR FROM build_info").fetchone()
+    key = (str(row[0]), str(stamp[0])) if row and row[0] and stamp and stamp[0] else None
+    if key is not None and key in _ALL:
+        return _ALL[key]
+    found = _parse(
+        con.execute(
+            "SELECT commune_code, wkb FROM commune_contours ORDER BY commune_code"
+        ).fetchall()
+    )
+    if key is not None:
+        _ALL.clear()  # one warehouse at a time
+        _ALL[key] = found
+    return found
 
 
 def _inside(codes: list[str], polys: np.ndarray, points: Sequence[Point]) -> dict[str, str]:
@@ -160,6 +187,24 @@ def _by_centre(con: duckdb.DuckDBPyConnection, points: Sequence[Point]) -> dict[
     return {str(k): str(code) for k, code, km in rows if km is not None and km <= CENTRE_ONLY_KM}
 
 
+def _near_rule(km: float) -> str:
+    return (
+        "point hors des contours simplifiés : commune dont le contour est le plus proche "
+        f"({format_decimal(km)} km, moins de {format_number(COAST_KM)} km)"
+    )
+
+
+def _outside_departements(con: duckdb.DuckDBPyConnection, points: Sequence[Point]) -> list[Point]:
+    """The points outside every département outline (at sea, abroad); [] without outlines."""
+    rows = con.execute("SELECT code, wkb FROM departement_contours").fetchall()
+    if not rows:
+        return []
+    polys = shapely.from_wkb([bytes(r[1]) for r in rows])
+    geoms = shapely.points([p[2] for p in points], [p[1] for p in points])
+    inside = set(shapely.STRtree(polys).query(geoms, predicate="within")[0].tolist())
+    return [p for i, p in enumerate(points) if i not in inside]
+
+
 def locate_communes(
     con: duckdb.DuckDBPyConnection, points: Sequence[Point]
 ) -> dict[str, SiteCommune]:
@@ -173,27 +218,28 @@ def locate_communes(
         )[0]
     )
     rules: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    inside = "commune dont le contour contient le point"
     if has_outlines:
-        codes, polys = _contours(con, points)
-        for key, code in _inside(codes, polys, points).items():
-            rules[key] = (code, "commune dont le contour contient le point", ("contours", "cog"))
-        rest = [p for p in points if p[0] not in rules]
-        if rest:
-            codes, polys = _contours(con, None)
+        rest = list(points)
+        for radius in CANDIDATE_KM:  # nearby outlines first
+            if rest:
+                codes, polys = _contours(con, rest, radius)
+                for key, code in _inside(codes, polys, rest).items():
+                    rules[key] = (code, inside, ("contours", "cog"))
+                rest = [p for p in rest if p[0] not in rules]
+        offshore = _outside_departements(con, rest) if rest else []
+        if offshore:  # off the coast's simplified outlines: the nearby outlines suffice
+            codes, polys = _contours(con, offshore, CANDIDATE_KM[-1])
+            for key, (code, km) in _near_outline(codes, polys, offshore).items():
+                rules[key] = (code, _near_rule(km), ("contours", "cog"))
+            rest = [p for p in rest if p[0] not in rules]
+        if rest:  # very large communes, points off the simplified outlines: every outline
+            codes, polys = _all_contours(con)
             for key, code in _inside(codes, polys, rest).items():
-                rules[key] = (
-                    code,
-                    "commune dont le contour contient le point",
-                    ("contours", "cog"),
-                )
+                rules[key] = (code, inside, ("contours", "cog"))
             rest = [p for p in rest if p[0] not in rules]
             for key, (code, km) in _near_outline(codes, polys, rest).items():
-                rules[key] = (
-                    code,
-                    "point hors des contours simplifiés : commune dont le contour est le plus "
-                    f"proche ({format_decimal(km)} km, moins de {format_number(COAST_KM)} km)",
-                    ("contours", "cog"),
-                )
+                rules[key] = (code, _near_rule(km), ("contours", "cog"))
     else:
         for key, code in _by_centre(con, points).items():
             rules[key] = (
