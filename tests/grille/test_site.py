@@ -15,7 +15,14 @@ import pytest
 from teletravail.errors import InputError, LookupFailed
 from teletravail.grille.site import site_facts
 from teletravail.grille.site_models import NOT_AVAILABLE, SiteFacts, TeamThirdPlace
-from tests.grille.conftest import CESSON, DAY, RENNES, VITRE, variant
+from tests.grille.test_site_warehouse import (
+    CESSON,
+    DAY,
+    RENNES,
+    VITRE,
+    build_site_db,
+    variant,
+)
 
 # Insee, enquête Emploi 2022: % of each category having teleworked in an average week
 RATES = {1: 0.0, 2: 0.0, 3: 52.2, 4: 19.4, 5: 8.5, 6: 0.2}
@@ -29,6 +36,11 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         math.radians(lon2 - lon1)
     )
     return 6371.0 * math.acos(min(1.0, max(-1.0, c)))
+
+
+@pytest.fixture(scope="module")
+def site_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site_db(tmp_path_factory)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from teletravail.cli.grille_site import parse_team_places, site
 from teletravail.errors import InputError
+from tests.grille.test_site_warehouse import build_mini
 
 runner = CliRunner()
 app = typer.Typer()
@@ -21,6 +22,11 @@ app.command("site")(site)
 @app.callback()
 def _group() -> None:
     """Throwaway group: ``site`` stays a sub-command, as under ``teletravail grille``."""
+
+
+@pytest.fixture(scope="module")
+def mini_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_mini(tmp_path_factory)
 
 
 VITRE = ["--lat", "48.1226", "--lon", "-1.20788"]

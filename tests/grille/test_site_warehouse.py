@@ -1,4 +1,5 @@
-"""A derived warehouse of the fixture mirror with hand-written rail rows, for the site facts.
+"""The warehouses of the site facts' tests: the fixture mirror's, and its derived copy with
+hand-written rail rows (built by the other test_site modules' fixtures).
 
 The mini mirror's GTFS trips do not stop at its stations: rail service rows are written by hand
 (the rail package's tables, per their contract), as in tests/gares/test_features.py."""
@@ -30,19 +31,17 @@ METROPOLES = [
 ]
 
 
-@pytest.fixture(scope="package")
-def mini_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_mini(factory: pytest.TempPathFactory) -> Path:
     """The warehouse built from the fixture mirror (not derived)."""
-    out = tmp_path_factory.mktemp("grille_site") / "mini.duckdb"
+    out = factory.mktemp("grille_site") / "mini.duckdb"
     build_warehouse(MINI_MIRROR, out)
     return out
 
 
-@pytest.fixture(scope="package")
-def site_db(mini_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_site_db(factory: pytest.TempPathFactory) -> Path:
     """A copy of the derived mini warehouse with the hand-written rail rows."""
-    derived, _ = ensure_derived(mini_warehouse, day=DAY)
-    path = tmp_path_factory.mktemp("grille_site_rail") / "served.duckdb"
+    derived, _ = ensure_derived(build_mini(factory), day=DAY)
+    path = factory.mktemp("grille_site_rail") / "served.duckdb"
     shutil.copyfile(derived, path)
     con = duckdb.connect(str(path))
     con.execute("DELETE FROM desserte_gares")
@@ -67,3 +66,14 @@ def variant(site_db: Path, tmp_path: Path, *statements: str) -> Path:
         con.execute(sql)
     con.close()
     return path
+
+
+def test_hand_written_rail_rows(tmp_path_factory: pytest.TempPathFactory) -> None:
+    con = duckdb.connect(str(build_site_db(tmp_path_factory)), read_only=True)
+    try:
+        rows = con.execute("SELECT uic, departs_train FROM desserte_gares ORDER BY uic").fetchall()
+        stations = {r[0] for r in con.execute("SELECT uic FROM stations").fetchall()}
+    finally:
+        con.close()
+    assert rows == sorted((g[0], g[2]) for g in GARES)
+    assert {g[0] for g in GARES} <= stations  # the rows name real stations of the fixture
