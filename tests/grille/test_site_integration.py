@@ -57,6 +57,13 @@ def test_ile_de_france_departures_not_known(real: duckdb.DuckDBPyConnection) -> 
     assert f.gares.gares[0].departs_train is None  # Transilien R: absent from the feeds
 
 
+def test_very_large_commune(real: duckdb.DuckDBPyConnection) -> None:
+    f = site_facts(real, [("regina", 3.9, -53.0)])[0]  # Guyane: commune centres far apart
+    assert f.commune.code == "97301"
+    assert f.residents.communes_20km == 0 and f.residents.population_20km is None
+    assert f.gares.gares == ()
+
+
 def test_coast_and_abroad(real: duckdb.DuckDBPyConnection) -> None:
     # just off the simplified outline of the Gulf of Morbihan's shore
     f = site_facts(real, [("rive", 47.571474, -2.887353)])[0]

@@ -15,7 +15,8 @@ Rules, fact by fact (sources: catalogue ids in each model):
 - centre: distance to the centre of the site's commune (geo.api.gouv.fr centre);
 - residents: sum of the population municipale (COG 2026, recensement ``POPULATION_YEAR``) of
   the communes whose centre lies within 5, 10 and 20 km of the site (a commune counts whole or
-  not at all; communes without a known population are left out);
+  not at all; communes without a known population are left out; None when no commune centre
+  lies within the radius, in very large communes such as those of Guyane);
 - long commuters and teleworkers: :mod:`teletravail.grille.site_commuters`;
 - programmes: the commune's ACV (convention list), PVD and ORT (ANCT list of 2026) membership;
   PVD and ORT None when the ANCT list is not loaded;
@@ -311,16 +312,17 @@ def _residents_fact(b: _Batch, key: str) -> Residents:
     (n5, p5), (n10, p10), (n20, p20) = counts
     return Residents(
         annee=POPULATION_YEAR,
-        population_5km=p5,
-        population_10km=p10,
-        population_20km=p20,
+        population_5km=p5 if n5 else None,  # no commune centre within the radius: not known
+        population_10km=p10 if n10 else None,
+        population_20km=p20 if n20 else None,
         communes_5km=n5,
         communes_10km=n10,
         communes_20km=n20,
         regle=(
             f"somme des populations municipales (recensement {POPULATION_YEAR}, en vigueur au "
             "1er janvier 2026) des communes dont le centre est à moins de 5, 10 ou 20 km à vol "
-            "d'oiseau du site ; une commune compte entière ou pas du tout"
+            "d'oiseau du site ; une commune compte entière ou pas du tout ; aucun centre de "
+            "commune dans le rayon : donnée non disponible"
         ),
         sources=("cog", "centres"),
     )

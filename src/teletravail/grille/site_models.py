@@ -65,7 +65,8 @@ class CentreDistance(_Frozen):
 
 class Residents(_Frozen):
     """Inhabitants within 5, 10 and 20 km: population municipale (``annee``) of the communes
-    whose centre lies within the radius of the site; ``communes_*``: how many communes."""
+    whose centre lies within the radius of the site; ``communes_*``: how many communes (None
+    population when there is none)."""
 
     annee: int
     population_5km: int | None
