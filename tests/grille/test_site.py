@@ -296,3 +296,13 @@ def test_repeated_ids_and_no_point(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(InputError, match="répété"):
         site_facts(con, [AT_VITRE_STATION, AT_VITRE_STATION])
     assert site_facts(con, []) == []
+
+
+def test_station_features_of_chosen_stations(con: duckdb.DuckDBPyConnection) -> None:
+    """``station_features(uics=...)`` (added for the sites) answers the rows of those stations."""
+    from teletravail.gares.features import station_features
+
+    every = {f.uic: f for f in station_features(con)}
+    chosen = station_features(con, uics=[VITRE, CESSON, VITRE, "00000000"])
+    assert chosen == [every[VITRE], every[CESSON]]  # by UIC
+    assert station_features(con, uics=[]) == []
