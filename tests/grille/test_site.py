@@ -292,6 +292,15 @@ def test_bad_points(
         site_facts(con, [point])
 
 
+def test_bad_team_places(con: duckdb.DuckDBPyConnection) -> None:
+    for place, words in (
+        (TeamThirdPlace(nom=" ", lat=48.1, lon=-1.2), "sans nom"),
+        (TeamThirdPlace(nom="X", lat=120.0, lon=-1.2), "latitude entre -90 et 90"),
+    ):
+        with pytest.raises(InputError, match=words):
+            site_facts(con, [AT_VITRE_STATION], tiers_lieux_equipe=[place])
+
+
 def test_repeated_ids_and_no_point(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(InputError, match="répété"):
         site_facts(con, [AT_VITRE_STATION, AT_VITRE_STATION])

@@ -31,6 +31,7 @@ Rules, fact by fact (sources: catalogue ids in each model):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +40,7 @@ from typing import NamedTuple
 import duckdb
 
 from teletravail.diagnostic.geo import nearest_sql
-from teletravail.errors import WarehouseError
+from teletravail.errors import InputError, WarehouseError
 from teletravail.gares.features import StationFeatures, station_features, within_sql
 from teletravail.grille.site_commune import (
     Point,
@@ -434,6 +435,26 @@ def _facts(b: _Batch, key: str, lat: float, lon: float, commune: SiteCommune) ->
     )
 
 
+def _check_team(places: Sequence[TeamThirdPlace]) -> None:
+    """InputError (French) for a team-entered tiers-lieu without a name or off the globe."""
+    for place in places:
+        if not place.nom.strip():
+            raise InputError(
+                "Tiers-lieu saisi par l'équipe sans nom : donnez son nom.", field="tiers_lieu"
+            )
+        if not (
+            math.isfinite(place.lat)
+            and math.isfinite(place.lon)
+            and -90 <= place.lat <= 90
+            and -180 <= place.lon <= 180
+        ):
+            raise InputError(
+                f"Tiers-lieu « {place.nom} » : latitude entre -90 et 90, longitude entre -180 et "
+                f"180 degrés décimaux (lu : {place.lat}, {place.lon}).",
+                field="tiers_lieu",
+            )
+
+
 def site_facts(
     con: duckdb.DuckDBPyConnection,
     points: Sequence[Point],
@@ -449,6 +470,7 @@ def site_facts(
     checked = check_points(points)
     if not checked:
         return []
+    _check_team(tiers_lieux_equipe)
     communes = locate_communes(con, checked)
     pts = points_sql(checked)
     pairs = ", ".join(f"({sql_literal(k)}, {sql_literal(c.code)})" for k, c in communes.items())
