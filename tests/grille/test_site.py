@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from teletravail.errors import InputError, LookupFailed
+from teletravail.errors import InputError, LookupFailed, WarehouseError
 from teletravail.grille.site import site_facts
 from teletravail.grille.site_models import NOT_AVAILABLE, SiteFacts, TeamThirdPlace
 from tests.grille.test_site_warehouse import (
@@ -299,6 +299,15 @@ def test_bad_team_places(con: duckdb.DuckDBPyConnection) -> None:
     ):
         with pytest.raises(InputError, match=words):
             site_facts(con, [AT_VITRE_STATION], tiers_lieux_equipe=[place])
+
+
+def test_not_a_derived_warehouse(tmp_path: Path) -> None:
+    connection = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        with pytest.raises(WarehouseError, match="Entrepôt dérivé attendu"):
+            site_facts(connection, [AT_VITRE_STATION])
+    finally:
+        connection.close()
 
 
 def test_repeated_ids_and_no_point(con: duckdb.DuckDBPyConnection) -> None:

@@ -76,10 +76,15 @@ from teletravail.grille.site_models import (
 from teletravail.rail.proximity import gc_km_sql
 
 NEAREST_STATIONS = 3
+"""How many stations are listed at most."""
 STATIONS_KM = 20.0
+"""Stations farther than this are not listed (km, great circle)."""
 FRANCE_SERVICES_KM = 1.0
+"""France services sites are counted within this radius (km, great circle)."""
 THIRD_PLACES_KM = 10.0
+"""Tiers-lieux of the census are listed within this radius (km, great circle)."""
 RADII_KM = (5.0, 10.0, 20.0)
+"""Radii of the residents' counts (km, great circle to the commune centres)."""
 POPULATION_YEAR = 2023
 """Census year of the population municipale of the COG 2026 (in force on 1 January 2026)."""
 
@@ -98,7 +103,13 @@ def _loaded(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _day(con: duckdb.DuckDBPyConnection) -> date:
-    row = con.execute("SELECT jour FROM derive_info").fetchone()
+    try:
+        row = con.execute("SELECT jour FROM derive_info").fetchone()
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            "Entrepôt dérivé attendu (table derive_info) : ouvrez la copie dérivée de "
+            "l'entrepôt (teletravail.derived.ensure_derived)."
+        ) from exc
     if row is None or row[0] is None:
         raise WarehouseError(
             "Jour de référence absent de la table derive_info de l'entrepôt dérivé."
@@ -471,6 +482,7 @@ def site_facts(
     if not checked:
         return []
     _check_team(tiers_lieux_equipe)
+    day = _day(con)
     communes = locate_communes(con, checked)
     pts = points_sql(checked)
     pairs = ", ".join(f"({sql_literal(k)}, {sql_literal(c.code)})" for k, c in communes.items())
@@ -487,7 +499,7 @@ def site_facts(
     )
     census = _loaded(con, "tiers_lieux")
     batch = _Batch(
-        day=_day(con),
+        day=day,
         near=near,
         details=details,
         commune_rows=_commune_rows(con, located),
