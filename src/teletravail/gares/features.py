@@ -63,6 +63,7 @@ Sources and rules, field by field:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -179,7 +180,7 @@ def opening_hours_sql(text: str) -> str:
     )
 
 
-def _within_sql(points: str, targets: str, km: float) -> str:
+def within_sql(points: str, targets: str, km: float) -> str:
     """SELECT point_key, target_key, distance_km: pairs within ``km`` (great circle).
 
     ``points`` and ``targets``: SELECTs with columns ``key``, ``lat``, ``lon`` (no NULLs). Grid of
@@ -247,7 +248,8 @@ def _sql(flows: str, status: str) -> str:
     estimated = "TRUE" if status == "estimation" else "FALSE"
     return f"""
 WITH st AS (
-    SELECT * FROM stations WHERE $uic IS NULL OR uic = $uic
+    SELECT * FROM stations
+    WHERE ($uic IS NULL OR uic = $uic) AND ($uics IS NULL OR list_contains($uics, uic))
 ), flag AS (
     SELECT count(*) > 0 AS ok FROM desserte_gares WHERE jour = $day
 ), absent AS (
@@ -258,7 +260,7 @@ WITH st AS (
       AND o.type IN ({suburban_types})
 ), on_absent AS (
     SELECT DISTINCT point_key AS uic
-    FROM ({_within_sql(pos, "SELECT * FROM absent_osm", ON_NETWORK_KM)})
+    FROM ({within_sql(pos, "SELECT * FROM absent_osm", ON_NETWORK_KM)})
 ), g AS (
     SELECT uic, any_value(departs_train) AS dt, any_value(departs_car) AS dc,
            any_value(premier_depart) AS premier, any_value(dernier_depart) AS dernier
@@ -294,22 +296,22 @@ WITH st AS (
            (SELECT count(*) > 0 FROM france_services) AS fs,
            (SELECT count(*) > 0 FROM friches_communes) AS friches
 ), fs_near AS (
-    SELECT point_key AS uic, count(*) AS n FROM ({_within_sql(pos, fs, RADIUS_KM)}) GROUP BY 1
+    SELECT point_key AS uic, count(*) AS n FROM ({within_sql(pos, fs, RADIUS_KM)}) GROUP BY 1
 ), sncf_near AS (
     SELECT point_key AS uic, count(*) FILTER (WHERE target_key <> point_key) AS n
-    FROM ({_within_sql(pos, all_pos, RADIUS_KM)}) GROUP BY 1
+    FROM ({within_sql(pos, all_pos, RADIUS_KM)}) GROUP BY 1
 ), osm_own AS (
     SELECT DISTINCT point_key AS osm_id
-    FROM ({_within_sql(osm_rail, all_pos, SAME_STATION_KM)})
+    FROM ({within_sql(osm_rail, all_pos, SAME_STATION_KM)})
 ), osm_near AS (
     SELECT w.point_key AS uic, count(DISTINCT lower(o.nom)) AS n
-    FROM ({_within_sql(pos, osm_rail, RADIUS_KM)}) w
+    FROM ({within_sql(pos, osm_rail, RADIUS_KM)}) w
     JOIN osm_gares o ON o.osm_id = w.target_key
     WHERE w.target_key NOT IN (SELECT osm_id FROM osm_own)
     GROUP BY 1
 ), urban_stops AS (
     SELECT w.point_key AS uic, o.type, o.lignes
-    FROM ({_within_sql(pos, osm_urban, RADIUS_KM)}) w JOIN osm_gares o ON o.osm_id = w.target_key
+    FROM ({within_sql(pos, osm_urban, RADIUS_KM)}) w JOIN osm_gares o ON o.osm_id = w.target_key
 ), urban_refs AS (
     SELECT uic, type, trim(split_part(l, '→', 1)) AS l
     FROM (SELECT uic, type, unnest(lignes) AS l FROM urban_stops)
@@ -411,17 +413,22 @@ ORDER BY s.uic
 
 
 def station_features(
-    con: duckdb.DuckDBPyConnection, *, uic: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    uic: str | None = None,
+    uics: Sequence[str] | None = None,
 ) -> list[StationFeatures]:
     """The features of every passenger station of ``stations`` (by UIC), or of station ``uic``
-    only (an empty list when no station has that UIC), on the derived warehouse's reference day.
+    only (an empty list when no station has that UIC), or of the stations of ``uics`` only (the
+    unknown ones left out), on the derived warehouse's reference day.
 
     Returns :class:`StationFeatures` rows (fields, units and rules: the module's docstring).
     WarehouseError (French message) when ``con`` is not a derived warehouse or holds no commuting
     flows."""
     day = _reference_day(con)
     flows, status, _method, _reference = flows_in_use(con)
-    rows = con.execute(_sql(flows, status), {"uic": uic, "day": day}).fetchall()
+    chosen = sorted(set(uics)) if uics is not None else None
+    rows = con.execute(_sql(flows, status), {"uic": uic, "uics": chosen, "day": day}).fetchall()
     return [
         StationFeatures(
             uic=r[0],
