@@ -10,9 +10,10 @@ from typing import Annotated
 
 import typer
 
-from teletravail.cli.common import check_output, write_output
+from teletravail.cli.common import DateOpt, EntrepotOpt, check_output, parse_day, write_output
 from teletravail.cli.errors import handle_errors
 from teletravail.errors import InputError
+from teletravail.grille.model import Project
 
 grille_app = typer.Typer(
     help="Grille d'analyse d'un projet de lieu adapté au télétravail : modèle, évaluation, faits "
@@ -61,6 +62,25 @@ def _methods(values: list[str] | None) -> list[str]:
     return chosen or list(METHODS)
 
 
+def _with_facts(project: Project, entrepot: Path | None, day_text: str | None) -> Project:
+    """The project with its located sites' facts computed from the derived warehouse."""
+    import duckdb
+
+    from teletravail import settings
+    from teletravail.derived import ensure_derived
+    from teletravail.grille.site_grid import with_facts
+    from teletravail.warehouse import open_warehouse
+
+    path = settings.warehouse_path(entrepot)
+    open_warehouse(path).close()  # clear message when absent
+    derived, _ = ensure_derived(path, day=parse_day(day_text))
+    con = duckdb.connect(str(derived), read_only=True)
+    try:
+        return with_facts(con, project)[0]
+    finally:
+        con.close()
+
+
 @grille_app.command("evaluer")
 @handle_errors
 def evaluer(
@@ -89,6 +109,16 @@ def evaluer(
         float, typer.Option("--amplitude", help="Perturbation des poids (0,2 = ±20 %).")
     ] = 0.2,
     graine: Annotated[int, typer.Option("--graine", help="Graine du tirage.")] = 20231,
+    faits: Annotated[
+        bool,
+        typer.Option(
+            "--faits",
+            help="Calculer les faits des sites localisés (lat, lon) à partir de l'entrepôt ; un "
+            "fait saisi dans le classeur est gardé.",
+        ),
+    ] = False,
+    date_option: DateOpt = None,
+    entrepot: EntrepotOpt = None,
 ) -> None:
     """Évaluer un classeur rempli : synthèse par site, désaccords, classement, sensibilité."""
     from teletravail.grille import display
@@ -109,6 +139,8 @@ def evaluer(
             f"« {classeur} » est un dossier, pas un classeur.", field="classeur"
         ) from None
     project = read_workbook(data, classeur.name)
+    if faits:
+        project = _with_facts(project, entrepot, date_option)
     ev = evaluate(
         project,
         methods=methods,  # type: ignore[arg-type]
@@ -130,3 +162,12 @@ def evaluer(
         page = display.render_html(ev)
         write_output(target, display.render_pdf(page) if format is Format.pdf else page)
     typer.echo(f"Évaluation écrite : {target} ({len(ev.sites)} site(s))")
+
+
+def _register_site() -> None:
+    from teletravail.cli.grille_site import site
+
+    grille_app.command("site")(site)
+
+
+_register_site()

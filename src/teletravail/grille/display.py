@@ -64,7 +64,9 @@ def fact_text(a: CriterionAggregate) -> str:
     if a.fait_valeur is None:
         return "donnée non disponible"
     value = a.fait_valeur
-    decimals = 0 if float(value).is_integer() else 1
+    # people and counts are whole (the estimates too); distances and rates keep one decimal
+    whole = FACTS[a.fait] in {"actifs", "télétravailleurs", "départs par jour", "friches"}
+    decimals = 0 if whole or float(value).is_integer() else 1
     text = f"{format_number(value, decimals)} {agree_unit(value, FACTS[a.fait])}".strip()
     if a.note_suggeree is not None:
         text += f" (note suggérée {a.note_suggeree})"

@@ -7,160 +7,437 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_invitation'),
+        ("accounts", "0003_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GridProject',
+            name="GridProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom du projet')),
-                ('description', models.TextField(blank=True, max_length=3000, verbose_name='description')),
-                ('poids', models.JSONField(blank=True, default=dict, help_text='{"themes": {id: poids}, "criteres": {id: poids}}', verbose_name='poids')),
-                ('ahp', models.JSONField(blank=True, help_text='{"elements": [ids], "matrice": [[...]]} (échelle de Saaty)', null=True, verbose_name='comparaison par paires des thèmes')),
-                ('tiers_lieux', models.JSONField(blank=True, default=list, help_text='[{"nom": ..., "lat": ..., "lon": ...}]', verbose_name="tiers-lieux connus de l'équipe")),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_projects', to='accounts.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, verbose_name="nom du projet")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=3000, verbose_name="description"),
+                ),
+                (
+                    "poids",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"themes": {id: poids}, "criteres": {id: poids}}',
+                        verbose_name="poids",
+                    ),
+                ),
+                (
+                    "ahp",
+                    models.JSONField(
+                        blank=True,
+                        help_text='{"elements": [ids], "matrice": [[...]]} (échelle de Saaty)',
+                        null=True,
+                        verbose_name="comparaison par paires des thèmes",
+                    ),
+                ),
+                (
+                    "tiers_lieux",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"nom": ..., "lat": ..., "lon": ...}]',
+                        verbose_name="tiers-lieux connus de l'équipe",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_projects",
+                        to="accounts.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'projet de lieu',
-                'verbose_name_plural': 'projets de lieux',
-                'ordering': ('territory', 'nom'),
+                "verbose_name": "projet de lieu",
+                "verbose_name_plural": "projets de lieux",
+                "ordering": ("territory", "nom"),
             },
         ),
         migrations.CreateModel(
-            name='GridSite',
+            name="GridSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='identifiant')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
-                ('adresse', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('commune', models.CharField(blank=True, max_length=200, verbose_name='commune')),
-                ('lat', models.FloatField(verbose_name='latitude (WGS84, degrés)')),
-                ('lon', models.FloatField(verbose_name='longitude (WGS84, degrés)')),
-                ('faits', models.JSONField(blank=True, default=dict, help_text='Faits du site tirés des données ouvertes (modèle SiteFacts en JSON).', verbose_name='faits calculés')),
-                ('faits_jour', models.DateField(blank=True, null=True, verbose_name='jour de référence des faits')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='grille.gridproject', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="identifiant")),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
+                ("adresse", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                ("commune", models.CharField(blank=True, max_length=200, verbose_name="commune")),
+                ("lat", models.FloatField(verbose_name="latitude (WGS84, degrés)")),
+                ("lon", models.FloatField(verbose_name="longitude (WGS84, degrés)")),
+                (
+                    "faits",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Faits du site tirés des données ouvertes (modèle SiteFacts en JSON).",
+                        verbose_name="faits calculés",
+                    ),
+                ),
+                (
+                    "faits_jour",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="jour de référence des faits"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="grille.gridproject",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site candidat',
-                'verbose_name_plural': 'sites candidats',
-                'ordering': ('project', 'code'),
+                "verbose_name": "site candidat",
+                "verbose_name_plural": "sites candidats",
+                "ordering": ("project", "code"),
             },
         ),
         migrations.CreateModel(
-            name='GridScore',
+            name="GridScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('critere', models.CharField(max_length=60, verbose_name='critère')),
-                ('note', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='note (0 à 4)')),
-                ('commentaire', models.TextField(blank=True, max_length=1000, verbose_name='commentaire')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_scores', to=settings.AUTH_USER_MODEL, verbose_name='évaluateur')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='grille.gridsite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("critere", models.CharField(max_length=60, verbose_name="critère")),
+                (
+                    "note",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="note (0 à 4)"
+                    ),
+                ),
+                (
+                    "commentaire",
+                    models.TextField(blank=True, max_length=1000, verbose_name="commentaire"),
+                ),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_scores",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="évaluateur",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="grille.gridsite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note',
-                'verbose_name_plural': 'notes',
-                'ordering': ('site', 'assessor', 'critere'),
+                "verbose_name": "note",
+                "verbose_name_plural": "notes",
+                "ordering": ("site", "assessor", "critere"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGridProject',
+            name="HistoricalGridProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom du projet')),
-                ('description', models.TextField(blank=True, max_length=3000, verbose_name='description')),
-                ('poids', models.JSONField(blank=True, default=dict, help_text='{"themes": {id: poids}, "criteres": {id: poids}}', verbose_name='poids')),
-                ('ahp', models.JSONField(blank=True, help_text='{"elements": [ids], "matrice": [[...]]} (échelle de Saaty)', null=True, verbose_name='comparaison par paires des thèmes')),
-                ('tiers_lieux', models.JSONField(blank=True, default=list, help_text='[{"nom": ..., "lat": ..., "lon": ...}]', verbose_name="tiers-lieux connus de l'équipe")),
-                ('created', models.DateTimeField(blank=True, editable=False, verbose_name='créé le')),
-                ('updated', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('territory', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, verbose_name="nom du projet")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=3000, verbose_name="description"),
+                ),
+                (
+                    "poids",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"themes": {id: poids}, "criteres": {id: poids}}',
+                        verbose_name="poids",
+                    ),
+                ),
+                (
+                    "ahp",
+                    models.JSONField(
+                        blank=True,
+                        help_text='{"elements": [ids], "matrice": [[...]]} (échelle de Saaty)',
+                        null=True,
+                        verbose_name="comparaison par paires des thèmes",
+                    ),
+                ),
+                (
+                    "tiers_lieux",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"nom": ..., "lat": ..., "lon": ...}]',
+                        verbose_name="tiers-lieux connus de l'équipe",
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="créé le"),
+                ),
+                (
+                    "updated",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical projet de lieu',
-                'verbose_name_plural': 'historical projets de lieux',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical projet de lieu",
+                "verbose_name_plural": "historical projets de lieux",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGridScore',
+            name="HistoricalGridScore",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('critere', models.CharField(max_length=60, verbose_name='critère')),
-                ('note', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='note (0 à 4)')),
-                ('commentaire', models.TextField(blank=True, max_length=1000, verbose_name='commentaire')),
-                ('updated', models.DateTimeField(blank=True, editable=False, verbose_name='modifiée le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='évaluateur')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grille.gridsite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("critere", models.CharField(max_length=60, verbose_name="critère")),
+                (
+                    "note",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="note (0 à 4)"
+                    ),
+                ),
+                (
+                    "commentaire",
+                    models.TextField(blank=True, max_length=1000, verbose_name="commentaire"),
+                ),
+                (
+                    "updated",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifiée le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="évaluateur",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grille.gridsite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical note',
-                'verbose_name_plural': 'historical notes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical note",
+                "verbose_name_plural": "historical notes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGridSite',
+            name="HistoricalGridSite",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='identifiant')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
-                ('adresse', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('commune', models.CharField(blank=True, max_length=200, verbose_name='commune')),
-                ('lat', models.FloatField(verbose_name='latitude (WGS84, degrés)')),
-                ('lon', models.FloatField(verbose_name='longitude (WGS84, degrés)')),
-                ('faits', models.JSONField(blank=True, default=dict, help_text='Faits du site tirés des données ouvertes (modèle SiteFacts en JSON).', verbose_name='faits calculés')),
-                ('faits_jour', models.DateField(blank=True, null=True, verbose_name='jour de référence des faits')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grille.gridproject', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="identifiant")),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
+                ("adresse", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                ("commune", models.CharField(blank=True, max_length=200, verbose_name="commune")),
+                ("lat", models.FloatField(verbose_name="latitude (WGS84, degrés)")),
+                ("lon", models.FloatField(verbose_name="longitude (WGS84, degrés)")),
+                (
+                    "faits",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Faits du site tirés des données ouvertes (modèle SiteFacts en JSON).",
+                        verbose_name="faits calculés",
+                    ),
+                ),
+                (
+                    "faits_jour",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="jour de référence des faits"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grille.gridproject",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical site candidat',
-                'verbose_name_plural': 'historical sites candidats',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical site candidat",
+                "verbose_name_plural": "historical sites candidats",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='gridsite',
-            constraint=models.UniqueConstraint(fields=('project', 'code'), name='grid_site_unique_code'),
+            model_name="gridsite",
+            constraint=models.UniqueConstraint(
+                fields=("project", "code"), name="grid_site_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gridscore',
-            constraint=models.UniqueConstraint(fields=('site', 'assessor', 'critere'), name='grid_score_one_per_assessor'),
+            model_name="gridscore",
+            constraint=models.UniqueConstraint(
+                fields=("site", "assessor", "critere"), name="grid_score_one_per_assessor"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gridscore',
-            constraint=models.CheckConstraint(condition=models.Q(('note__isnull', True), ('note__lte', 4), _connector='OR'), name='grid_score_0_to_4'),
+            model_name="gridscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("note__isnull", True), ("note__lte", 4), _connector="OR"),
+                name="grid_score_0_to_4",
+            ),
         ),
     ]
