@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("teletravail.web.pages.urls")),  # methodology, sources, impact
     path("enquetes/", include(("teletravail.web.surveys.urls", "surveys"))),  # survey campaigns
     path("gares/", include(("teletravail.web.gares.urls", "gares"))),  # station districts
+    path("grille/", include(("teletravail.web.grille.urls", "grille"))),  # place projects
 ]
