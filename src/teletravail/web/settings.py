@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -100,6 +100,23 @@ MIDDLEWARE = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Days an answer stays in a campaign's trash before the purge job deletes it for good.
 TELETRAVAIL_TRASH_DAYS = int(os.environ.get("TELETRAVAIL_TRASH_DAYS") or 30)
+
+
+def _reference_day(text: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TELETRAVAIL_REFERENCE_DAY illisible « {text} » : un jour AAAA-MM-JJ couvert par "
+            "les horaires, ou vide pour le jour de référence par défaut."
+        ) from None
+
+
+# Reference day of the timetables for what does not ask for a day (the facts of the grid's
+# candidate sites); empty: the feeds' default reference day (``rail.calendar``).
+TELETRAVAIL_REFERENCE_DAY = _reference_day(os.environ.get("TELETRAVAIL_REFERENCE_DAY", ""))
 # Days a file produced by an export job stays downloadable.
 TELETRAVAIL_EXPORT_KEEP_DAYS = int(os.environ.get("TELETRAVAIL_EXPORT_KEEP_DAYS") or 7)
 # Exports of more answers than this run as background jobs (per format; see answer_exports.py).

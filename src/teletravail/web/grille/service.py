@@ -10,6 +10,7 @@ warehouse (``diagnostics.service.ready_warehouse``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ import duckdb
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from teletravail.errors import InputError, LookupFailed
+from teletravail.errors import ConfigError, InputError, LookupFailed
 from teletravail.format_fr import agree_unit, format_number
 from teletravail.grille.catalogue import FACTS, Criterion, Grid, load_grid, suggested_level
 from teletravail.grille.evaluation import Evaluation, evaluate
@@ -43,20 +44,37 @@ def team_places(project: GridProject) -> list[TeamThirdPlace]:
     return out
 
 
-def refresh_facts(project: GridProject, sites: Iterable[GridSite] | None = None) -> date | None:
+@dataclass(frozen=True)
+class FactsState:
+    """Where the facts stand: their reference day when computed, ``pending`` while the day's
+    derived warehouse is computed in the background, ``problem`` when no day can be chosen."""
+
+    day: date | None = None
+    pending: bool = False
+    problem: str = ""
+
+
+def refresh_facts(project: GridProject, sites: Iterable[GridSite] | None = None) -> FactsState:
     """Compute the facts of the project's sites (all, or ``sites``) whose facts are missing or of
-    another day, when the default day's derived warehouse is ready; returns that day (None when
-    it is still being computed: the facts stay as they were)."""
-    derived, day = diagnostics_service.ready_warehouse(None)
+    another day, when the reference day's derived warehouse is ready (the setting
+    ``TELETRAVAIL_REFERENCE_DAY``, else the feeds' default day)."""
+    from django.conf import settings
+
+    try:
+        derived, day = diagnostics_service.ready_warehouse(
+            getattr(settings, "TELETRAVAIL_REFERENCE_DAY", None)
+        )
+    except ConfigError as exc:  # no reference day in the timetables: the facts cannot be dated
+        return FactsState(problem=diagnostics_service.web_message(exc))
     if derived is None:
         from teletravail.web.diagnostics.tasks import request_day
 
         request_day(day, "", "")
-        return None
+        return FactsState(pending=True)
     chosen = [s for s in (sites if sites is not None else project.sites.all())]
     stale = [s for s in chosen if s.faits_jour != day or not s.faits]
     if not stale:
-        return day
+        return FactsState(day=day)
     places = team_places(project)
     con = duckdb.connect(str(derived), read_only=True)
     try:
@@ -79,7 +97,7 @@ def refresh_facts(project: GridProject, sites: Iterable[GridSite] | None = None)
         site.faits = results[str(site.pk)]
         site.faits_jour = day
         site.save(update_fields=["faits", "faits_jour"])
-    return day
+    return FactsState(day=day)
 
 
 def facts_error(site: GridSite) -> str:

@@ -71,7 +71,7 @@ def _project_page(
     place_form: PlaceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    day = service.refresh_facts(project)
+    facts_state = service.refresh_facts(project)
     sites = list(project.sites.annotate(nb_notes=Count("scores")).order_by("code"))
     mine = dict(
         GridScore.objects.filter(site__project=project, assessor=request.user, note__isnull=False)
@@ -104,7 +104,7 @@ def _project_page(
             "project": project,
             "territory": project.territory,
             "rows": rows,
-            "day": day,
+            "facts_state": facts_state,
             "criteria": len(load_grid().criteria),
             "assessors": assessors,
             "can_edit": request.user.has_perm(CONTRIBUTE, project.territory),
