@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
+from teletravail.grille.catalogue import load_grid
 from teletravail.web.accounts.invitations import invite
 from teletravail.web.accounts.models import (
     ApiToken,
@@ -27,6 +28,7 @@ from teletravail.web.accounts.models import (
 )
 from teletravail.web.accounts.tokens import create_token
 from teletravail.web.gares.models import StationAssessment
+from teletravail.web.grille.models import GridProject, GridScore, GridSite
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,13 @@ station_page  | login/login | ok/403  | ok/403  | ok/403  | ok/ok
 station_save  | login/login | 403/403 | ok/403  | ok/403  | ok/ok
 api_station   | 401/401     | ok/403  | ok/403  | ok/403  | ok/ok
 api_station_save | 401/401  | 403/403 | ok/403  | ok/403  | ok/ok
+grid_list     | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+grid_create   | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+grid_project  | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+grid_results  | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+grid_scores   | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+grid_weights  | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+grid_delete_site | login/login | 403/403 | 403/403 | ok/403 | ok/ok
 """
 # Routes without a territory: one outcome per role.
 GLOBAL_MATRIX = """
@@ -81,6 +90,7 @@ GLOBAL_CASES = [
 STATIONS = {"own": "87471300", "other": "87683003"}  # Vitré, Sens
 DAY = "2025-01-28"
 PRIVATE_NOTE = "note privée de l'équipe B"
+PRIVATE_SITE = "Site confidentiel"
 PRIVATE_B = "secret-b@example.org"  # the e-mail of the other territory's manager
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -95,6 +105,7 @@ class World:
     newcomer: User
     invitations: dict[str, Invitation]  # a pending invitation of each territory
     sens: Territory  # the other team for the station routes (a commune Sens station serves)
+    projects: dict[str, GridProject]  # a grid project of each territory, with one site
 
 
 @pytest.fixture
@@ -127,7 +138,13 @@ def world() -> World:
     StationAssessment.objects.create(
         territory=sens, uic=STATIONS["other"], gare_nom="Sens", notes=PRIVATE_NOTE
     )
-    return World(own, other, users, keys, targets, newcomer, pending, sens)
+    projects = {}
+    for name, territory in (("own", own), ("other", other)):
+        projects[name] = GridProject.objects.create(territory=territory, nom=f"Projet {name}")
+        GridSite.objects.create(
+            project=projects[name], code="s1", nom=PRIVATE_SITE, lat=48.1226, lon=-1.20788
+        )
+    return World(own, other, users, keys, targets, newcomer, pending, sens, projects)
 
 
 def _client(world: World, role: str) -> Client:
@@ -145,6 +162,16 @@ def _snapshot(territory: Territory) -> set[tuple[object, ...]]:
             (a.uic, json.dumps(a.observations, sort_keys=True), a.notes)
             for a in StationAssessment.objects.filter(territory=territory)
         }
+        | {
+            (p.nom, json.dumps(p.poids, sort_keys=True))
+            for p in GridProject.objects.filter(territory=territory)
+        }
+        | set(GridSite.objects.filter(project__territory=territory).values_list("code", "nom"))
+        | set(
+            GridScore.objects.filter(site__project__territory=territory).values_list(
+                "critere", "note"
+            )
+        )
     )
 
 
@@ -174,6 +201,31 @@ def _station_request(world: World, route: str, role: str, where: str) -> HttpRes
     return client.post(url, {"niveau_mixite_usages": "2", "notes": "page"})
 
 
+def _grid_request(world: World, route: str, role: str, where: str) -> HttpResponse:
+    t = world.own if where == "own" else world.other
+    project = world.projects[where]
+    site = project.sites.get()
+    client = _client(world, role)
+    base = f"/grille/projets/{project.pk}/"
+    if route == "grid_list":
+        return client.get(f"/grille/{t.kind}/{t.code}/")
+    if route == "grid_create":
+        return client.post(f"/grille/{t.kind}/{t.code}/", {"nom": "Nouveau projet"})
+    if route == "grid_project":
+        return client.get(base)
+    if route == "grid_results":
+        return client.get(base + "resultats/")
+    if route == "grid_scores":
+        return client.post(f"{base}sites/{site.pk}/notes/", {"note_acces_gare": "2"})
+    if route == "grid_weights":
+        grid = load_grid()
+        data = {f"theme_{x.id}": "2" for x in grid.themes}
+        data |= {f"critere_{c.id}": "1" for c in grid.criteria}
+        return client.post(base + "poids/", data)
+    assert route == "grid_delete_site"
+    return client.post(f"{base}sites/{site.pk}/retirer/", {"confirmer": "oui"})
+
+
 def _territory_request(world: World, route: str, role: str, where: str) -> HttpResponse:
     t = world.own if where == "own" else world.other
     target = world.targets[where]
@@ -194,6 +246,8 @@ def _territory_request(world: World, route: str, role: str, where: str) -> HttpR
         return client.post(base + f"invitations/{invitation.pk}/annuler/")
     if route.startswith(("station_", "api_station")):
         return _station_request(world, route, role, where)
+    if route.startswith("grid_"):
+        return _grid_request(world, route, role, where)
     assert route == "api_team"
     headers: dict[str, Any] = {}
     if role != "anonymous":
@@ -222,6 +276,12 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
     ok_location = f"/equipes/{t.kind}/{t.code}/"
     if route == "station_save":
         ok_location = f"/gares/{STATIONS[where]}/equipes/{t.kind}/{t.code}/?date={DAY}"
+    if route.startswith("grid_"):
+        project = world.projects[where]
+        ok_location = {
+            "grid_weights": f"/grille/projets/{project.pk}/resultats/",
+            "grid_create": response.get("Location", "") if response.status_code == 302 else "",
+        }.get(route, f"/grille/projets/{project.pk}/")
     _assert_outcome(response, expected, ok_location=ok_location)
     content = response.content.decode()
     if where == "other" and not (expected == "ok" and role == "national_admin"):
@@ -229,6 +289,22 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
         assert "cible-other" not in content
         assert "invite-other@example.org" not in content
         assert PRIVATE_NOTE not in content
+        assert PRIVATE_SITE not in content or where == "own"
+    if route.startswith("grid_") and expected == "ok":
+        project = world.projects[where]
+        if route == "grid_create":
+            assert response["Location"].startswith("/grille/projets/")
+            assert t.grid_projects.filter(nom="Nouveau projet").exists()
+        elif route == "grid_scores":
+            assert GridScore.objects.get(site__project=project).note == 2
+        elif route == "grid_weights":
+            project.refresh_from_db()
+            assert project.poids["themes"]["besoin"] == 2.0
+        elif route == "grid_delete_site":
+            assert not project.sites.exists()
+        elif route in ("grid_project", "grid_list"):
+            assert project.nom in content
+        return
     if expected != "ok":
         assert _snapshot(t) == before, "a refused request changed the team"
     elif route in ("station_save", "api_station_save"):

@@ -223,10 +223,13 @@ def scores(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         posted: dict[str, object] = {}
-        for c in grid.criteria:
-            raw = request.POST.get(f"note_{c.id}", "").strip()
-            posted[c.id] = int(raw) if _LEVEL.match(raw) else (raw or None)
-            comments[c.id] = request.POST.get(f"commentaire_{c.id}", "")
+        for c in grid.criteria:  # only what is given or changes a stored score: no empty rows
+            raw = request.POST.get(f"note_{c.id}", "").strip()[:20]
+            if raw or c.id in stored:
+                posted[c.id] = int(raw) if _LEVEL.fullmatch(raw) else (raw or None)
+            text = request.POST.get(f"commentaire_{c.id}", "").replace("\r\n", "\n")
+            if text.strip() or c.id in stored:
+                comments[c.id] = text
             values[c.id] = raw
         try:
             count = service.save_scores(site, request.user, posted, comments)
