@@ -296,17 +296,19 @@ def test_concurrent_save_is_409_and_changes_nothing(world: World) -> None:
     assert saved.observations == {"stationnement_velo": 1} and saved.history.count() == 1
 
 
-def test_a_level_of_a_feature_removed_from_the_profile_is_shown_not_applied(world: World) -> None:
+def test_a_level_of_a_feature_removed_from_the_profile_is_left_out(world: World) -> None:
     StationAssessment.objects.create(
         territory=world.territory,
         uic=VITRE,
         gare_nom="Vitré",
-        observations={"ancienne_caracteristique": 2, "stationnement_velo": 0},
+        observations={"ancienne_caracteristique": 2, "stationnement_velo": 0, "mixite_usages": "x"},
+        commentaires={"stationnement_velo": 5},
     )
     response = Client().get(f"{TEAM}/{VITRE}", DAY, **_auth(world, "membre"))
     assert response.status_code == 200
     body = response.json()
-    assert body["observations"] == {"ancienne_caracteristique": 2, "stationnement_velo": 0}
+    assert body["observations"] == {"stationnement_velo": 0}  # what can be shown, never a 500
+    assert body["commentaires"] == {}
     levels = {f["id"]: f["niveau"] for f in body["evaluation"]["caracteristiques"]}
     assert levels["stationnement_velo"] == 0 and "ancienne_caracteristique" not in levels
 

@@ -176,3 +176,47 @@ def test_team_page_lists_the_territory_stations_and_their_assessment(
     _client(team["membre"]).post(URL, {"version": "0", "niveau_mixite_usages": "2"})
     after = client.get(f"/equipes/epci/{EPCI}/").content.decode()
     assert "1 observation de terrain" in after
+
+
+def test_review_findings_odd_digits_and_unknown_format(team: dict[str, User]) -> None:
+    client = _client(team["gestion"])
+    for odd in ("²", "٣", "9" * 5000):
+        response = client.post(URL, {"version": "0", "niveau_stationnement_velo": odd})
+        assert response.status_code == 400, odd
+    assert client.post(URL, {"version": "²"}).status_code == 302  # unreadable version: no check
+    assert _client().get(f"/gares/{VITRE}/?date={DAY}&format=xml").status_code == 400
+    assert _client().get(f"/gares/{VITRE}%0A/?date={DAY}").status_code == 404
+
+
+def test_a_bad_stored_record_never_breaks_the_page_the_pdf_or_the_history(
+    team: dict[str, User],
+) -> None:
+    client = _client(team["gestion"])
+    assert client.post(URL, {"version": "0", "niveau_stationnement_velo": "1"}).status_code == 302
+    found = StationAssessment.objects.get()
+    for observations, comments in (
+        ({"stationnement_velo": "abc", "zzz": 2, "mixite_usages": 9}, {"x": 5}),
+        ([["stationnement_velo", 1]], ["a"]),
+        ({"stationnement_velo": 1.5}, {"mixite_usages": None}),
+    ):
+        StationAssessment.objects.filter(pk=found.pk).update(
+            observations=observations, commentaires=comments
+        )
+        found.refresh_from_db()
+        found.save()  # a history version holding the bad values too
+        page = client.get(URL)
+        assert page.status_code == 200, observations
+        assert client.get(URL + "&format=pdf").status_code == 200
+        team_page = client.get(f"/equipes/epci/{EPCI}/")
+        assert team_page.status_code == 200
+        assert "0 observation de terrain" in team_page.content.decode()
+
+
+def test_line_breaks_count_once_and_unchanged_saves_add_no_version(team: dict[str, User]) -> None:
+    client = _client(team["membre"])
+    notes = "\r\n".join(["x" * 99] * 50)  # 4,999 characters as the browser counts them
+    assert client.post(URL, {"version": "0", "notes": notes}).status_code == 302
+    found = StationAssessment.objects.get()
+    assert found.notes == notes.replace("\r\n", "\n")
+    assert client.post(URL, {"version": "1", "notes": notes}).status_code == 302
+    assert found.history.count() == 1  # nothing changed: no second version

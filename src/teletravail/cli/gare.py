@@ -112,7 +112,7 @@ def _render(
                 level.libelle,
                 value_text(level, fields, centiles),
                 shown,
-                source_text(level, citations),
+                source_text(level, citations, fields),
             )
         out.print(table)
     if assessment.ecarts:

@@ -81,9 +81,23 @@ def value_text(
     return text
 
 
-def source_text(level: FeatureLevel, citations: dict[str, str]) -> str:
+#: Sources of the commuters' value when the flows are estimated (no MOBPRO file loaded).
+ESTIMATED_FLOW_SOURCES = ("comparateur_2018", "centres")
+
+
+def source_text(
+    level: FeatureLevel, citations: dict[str, str], fields: Mapping[str, Any] | None = None
+) -> str:
+    """The sources of a feature's value; the commuters estimated by the flow model cite the
+    model's inputs (and say it), not the census flows they stand in for."""
     if level.observation == "terrain":
         return "observation de l'équipe" if level.niveau is not None else "—"
+    if (
+        level.champ == "navetteurs_metropole"
+        and (fields or {}).get("navetteurs_statut") == "estimation"
+    ):
+        cited = " ; ".join(citations.get(s, s) for s in ESTIMATED_FLOW_SOURCES)
+        return f"estimation du modèle de navettes à partir de : {cited}"
     return " ; ".join(citations.get(s, s) for s in level.sources)
 
 
@@ -123,7 +137,7 @@ def render_station_html(
                 "valeur": value_text(level, fields, centiles),
                 "niveau": level.niveau,
                 "niveau_libelle": level.niveau_libelle,
-                "source": source_text(level, citations),
+                "source": source_text(level, citations, fields),
                 "commentaire": (team or {}).get("commentaires", {}).get(level.id, ""),
             }
             for level in assessment.caracteristiques

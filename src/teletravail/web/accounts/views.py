@@ -101,9 +101,9 @@ def _team_page(
     from teletravail.web.gares.service import territory_station_names
 
     assessed = {a.uic: a for a in StationAssessment.objects.filter(territory=territory)}
+    serving, serving_count = territory_station_names(territory.kind, territory.code)
     stations = [
-        {"uic": uic, "nom": nom, "assessment": assessed.pop(uic, None)}
-        for uic, nom in territory_station_names(territory.kind, territory.code)
+        {"uic": uic, "nom": nom, "assessment": assessed.pop(uic, None)} for uic, nom in serving
     ]
     stations += [{"uic": a.uic, "nom": a.gare_nom, "assessment": a} for a in assessed.values()]
     return render(
@@ -119,6 +119,8 @@ def _team_page(
             "invitation_days": invitations.INVITATION_DAYS,
             "form": form or AddMemberForm(),
             "stations": stations,
+            "stations_shown": len(serving),
+            "stations_total": serving_count,
         },
         status=status,
     )

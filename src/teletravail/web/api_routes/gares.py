@@ -47,7 +47,7 @@ from teletravail.web.gares.models import StationAssessment
 router: Router = Router(tags=["gares"])
 team_router: Router = Router(tags=["équipes"], auth=ApiTokenAuth())
 
-UIC = re.compile(r"^\d{8}$")
+UIC = re.compile(r"[0-9]{8}")
 RANKING_TITLE = (  # the title of ``teletravail classement gares``
     "Gares principales des communes Action Cœur de Ville face au portrait-robot du quartier de gare"
 )
@@ -178,7 +178,7 @@ def _ready(day: dt.date | None) -> tuple[Path, dt.date] | HttpResponse:
 
 
 def _bad_uic(uic: str) -> HttpResponse | None:
-    if UIC.match(uic):
+    if UIC.fullmatch(uic):
         return None
     return invalid(f"Code UIC invalide « {uic[:40]} » : 8 chiffres, par exemple 87471508.", "uic")
 
@@ -258,18 +258,17 @@ def portrait(request: HttpRequest, uic: str, params: Query[DayParams]) -> HttpRe
 def _team_body(
     territory: Territory, derived: Path, day: dt.date, uic: str, found: StationAssessment | None
 ) -> dict[str, Any]:
-    observations: dict[str, int] = dict(found.observations) if found else {}
-    # levels of features still in the profile (one removed since the save is not applied)
-    applied, *_ = assessments.check(observations, {}, None)
-    shown = service.portrait(derived, day, uic, applied)
+    # what can be shown of the stored record (levels 0-3 of features still in the profile)
+    observations, comments, notes = assessments.stored(found)
+    shown = service.portrait(derived, day, uic, observations)
     updated_by = found.updated_by if found else None
     return {
         "territoire": {"type": territory.kind, "code": territory.code, "nom": territory.nom},
         "gare": {"uic": uic, "nom": shown.choice.nom},
         "version": assessments.version_of(found),
         "observations": observations,
-        "commentaires": dict(found.commentaires) if found else {},
-        "notes": found.notes if found else "",
+        "commentaires": comments,
+        "notes": notes,
         "modifiee_le": found.updated.isoformat() if found else None,
         "modifiee_par": updated_by.get_username() if updated_by is not None else None,
         "evaluation": shown.assessment.model_dump(mode="json"),

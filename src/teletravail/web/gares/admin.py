@@ -24,3 +24,7 @@ class StationAssessmentAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         """Read-only: changes go through the team's page, which checks every value."""
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """A team's work is not deleted from the back office."""
+        return False

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from teletravail.errors import InputError
 from teletravail.gares.catalogue import load_portrait
@@ -84,7 +84,7 @@ def check(
         if not isinstance(value, str):
             problems.append(Problem(f"commentaire_{key}", "Un commentaire est un texte."))
             continue
-        text = value.strip()
+        text = value.replace("\r\n", "\n").strip()
         problem = text_problem(text)
         if problem:
             problems.append(Problem(f"commentaire_{key}", problem))
@@ -97,7 +97,8 @@ def check(
             )
         elif text:
             texts[key] = text
-    note_text = notes.strip() if isinstance(notes, str) else ""
+    # browsers send line breaks as CR LF: counted once, as the form's limit counts them
+    note_text = notes.replace("\r\n", "\n").strip() if isinstance(notes, str) else ""
     if notes is not None and not isinstance(notes, str):
         problems.append(Problem("notes", "Les notes sont un texte."))
     elif text_problem(note_text):
@@ -109,6 +110,39 @@ def check(
             )
         )
     return levels, texts, note_text, problems
+
+
+def stored(assessment: StationAssessment | None) -> tuple[dict[str, int], dict[str, str], str]:
+    """The assessment's observations, comments and notes as they can be shown: only the levels
+    (integers 0 to 3) of field features still in the profile and the text comments of known
+    features. A record left by an older profile or written by hand never breaks a page."""
+    if assessment is None:
+        return {}, {}, ""
+    return (
+        clean_levels(assessment.observations),
+        clean_comments(assessment.commentaires),
+        str(assessment.notes or ""),
+    )
+
+
+def clean_levels(raw: object) -> dict[str, int]:
+    """Known field features with an integer level 0 to 3 (anything else left out)."""
+    if not isinstance(raw, dict):
+        return {}
+    field_ids = {f.id for f in load_portrait().features if f.observation == "terrain"}
+    return {
+        str(k): v
+        for k, v in raw.items()
+        if k in field_ids and isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3
+    }
+
+
+def clean_comments(raw: object) -> dict[str, str]:
+    """Text comments of known features (anything else left out)."""
+    if not isinstance(raw, dict):
+        return {}
+    ids = {f.id for f in load_portrait().features}
+    return {str(k): v for k, v in raw.items() if k in ids and isinstance(v, str)}
 
 
 def version_of(assessment: StationAssessment | None) -> int:
@@ -140,6 +174,26 @@ def save(
             "Évaluation refusée : " + " ".join(f"{p.champ} : {p.message}" for p in problems),
             field=problems[0].champ,
         )
+    try:
+        return _save(territory, uic, gare_nom, levels, texts, note_text, user, version)
+    except IntegrityError:  # two first saves at once (PostgreSQL): the second one is refused
+        found = StationAssessment.objects.filter(territory=territory, uic=uic).first()
+        raise Conflict(
+            _author(found.updated_by) if found else "un autre membre",
+            found.updated if found else None,
+        ) from None
+
+
+def _save(
+    territory: Territory,
+    uic: str,
+    gare_nom: str,
+    levels: dict[str, int],
+    texts: dict[str, str],
+    note_text: str,
+    user: AbstractBaseUser,
+    version: int | None,
+) -> StationAssessment:
     with transaction.atomic():
         found = (
             StationAssessment.objects.select_for_update()
@@ -149,6 +203,8 @@ def save(
         current = version_of(found)
         if version is not None and version != current and found is not None:
             raise Conflict(_author(found.updated_by), found.updated)
+        if found is not None and stored(found) == (levels, texts, note_text):
+            return found  # nothing changed: no new version in the history
         if found is None:
             found = StationAssessment(territory=territory, uic=uic, created_by=user)
         found.gare_nom = gare_nom
@@ -172,8 +228,8 @@ def history(assessment: StationAssessment) -> list[dict[str, object]]:
     before: dict[str, Any] = {"observations": {}, "commentaires": {}, "notes": ""}
     for record in records:
         changes: list[str] = []
-        old_levels: dict[str, int] = before["observations"] or {}
-        new_levels: dict[str, int] = record.observations or {}
+        old_levels: dict[str, int] = clean_levels(before["observations"])
+        new_levels: dict[str, int] = clean_levels(record.observations)
         for key in sorted(set(old_levels) | set(new_levels), key=lambda k: labels.get(k, k)):
             old, new = old_levels.get(key), new_levels.get(key)
             if old != new:
@@ -184,8 +240,8 @@ def history(assessment: StationAssessment) -> list[dict[str, object]]:
                     changes.append(f"{name} : niveau {old} retiré (non observé)")
                 else:
                     changes.append(f"{name} : niveau {old} → {new}")
-        old_texts: dict[str, str] = before["commentaires"] or {}
-        new_texts: dict[str, str] = record.commentaires or {}
+        old_texts: dict[str, str] = clean_comments(before["commentaires"])
+        new_texts: dict[str, str] = clean_comments(record.commentaires)
         edited = [
             labels.get(k, k)
             for k in sorted(set(old_texts) | set(new_texts))

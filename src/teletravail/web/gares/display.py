@@ -29,7 +29,7 @@ def theme_tables(
                 "valeur": value_text(level, portrait.fields, portrait.centiles),
                 "niveau": level.niveau,
                 "niveau_libelle": level.niveau_libelle,
-                "source": source_text(level, citations),
+                "source": source_text(level, citations, portrait.fields),
                 "observation": level.observation,
                 "pourquoi": profile.feature(level.id).pourquoi,
                 "commentaire": (comments or {}).get(level.id, ""),

@@ -74,3 +74,10 @@ class StationAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gare_nom} ({self.uic}) — {self.territory}"
+
+    @property
+    def niveaux_observes(self) -> int:
+        """How many field features have a valid level (what the pages count)."""
+        from teletravail.web.gares.assessments import clean_levels
+
+        return len(clean_levels(self.observations))

@@ -190,16 +190,20 @@ def clear_caches() -> None:
 web_warehouse.on_new_build(clear_caches)
 
 
-def territory_station_names(kind: str, code: str, *, limit: int = 40) -> list[tuple[str, str]]:
-    """(UIC, name) of the stations serving a commune or an EPCI (the diagnostic's rule, those on
-    the territory first, busiest first), from the base warehouse; empty when it cannot say."""
+def territory_station_names(
+    kind: str, code: str, *, limit: int = 40
+) -> tuple[list[tuple[str, str]], int]:
+    """(UIC, name) of the first ``limit`` stations serving a commune or an EPCI (the diagnostic's
+    rule, those on the territory first, busiest first), from the base warehouse, and how many
+    serve it in all; ([], 0) when it cannot say."""
     from teletravail.errors import TeletravailError
     from teletravail.rail.stations import territory_stations
 
     try:
         con = territory_service.cursor()
         try:
-            uics = territory_stations(con, kind=kind, code=code)[:limit]
+            every = territory_stations(con, kind=kind, code=code)
+            uics = every[:limit]
             names = dict(
                 con.execute(
                     "SELECT uic, nom FROM stations WHERE list_contains($uics, uic)", {"uics": uics}
@@ -208,5 +212,5 @@ def territory_station_names(kind: str, code: str, *, limit: int = 40) -> list[tu
         finally:
             con.close()
     except (TeletravailError, duckdb.Error):
-        return []
-    return [(uic, str(names.get(uic, uic))) for uic in uics]
+        return [], 0
+    return [(uic, str(names.get(uic, uic))) for uic in uics], len(every)

@@ -26,7 +26,7 @@ from teletravail.web.gares import service
 from teletravail.web.gares.display import theme_tables
 from teletravail.web.gares.models import StationAssessment
 
-UIC = re.compile(r"^\d{8}$")
+UIC = re.compile(r"[0-9]{8}")
 RANKING_TITLE = "Classement des gares principales des communes Action Cœur de Ville"
 EXPORTS: dict[str, tuple[Literal["csv", "xlsx", "json"], str]] = {
     "csv": ("csv", "text/csv; charset=utf-8"),
@@ -75,7 +75,7 @@ def ready_day(
 
 def check_uic(uic: str) -> str:
     """``uic`` when it is 8 digits; 404 otherwise."""
-    if not UIC.match(uic):
+    if not UIC.fullmatch(uic):
         raise Http404("Un code UIC de gare a 8 chiffres.")
     return uic
 
@@ -143,7 +143,18 @@ def portrait(request: HttpRequest, uic: str) -> HttpResponse:
         shown = service.portrait(derived, day, uic)
     except LookupFailed as exc:
         raise Http404(str(exc)) from exc
-    if request.GET.get("format", "").strip() == "pdf":
+    fmt = request.GET.get("format", "").strip()[:10]
+    if fmt and fmt != "pdf":
+        return render(
+            request,
+            "diagnostics/error.html",
+            {
+                "title": "Portrait de gare : format inconnu",
+                "message": f"Format inconnu « {fmt} » : « pdf », ou aucun pour la page.",
+            },
+            status=400,
+        )
+    if fmt == "pdf":
         html = render_station_html(
             shown.choice,
             day,

@@ -7,6 +7,7 @@ The station must serve the territory (404 otherwise)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,8 @@ from teletravail.web.gares.models import MAX_COMMENT, MAX_NOTES, StationAssessme
 from teletravail.web.gares.views import check_uic, ready_day
 from teletravail.web.surveys.access import CONTRIBUTE, READ, territory_for
 
+_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only: « ² » or « ٣ » are not levels
+
 
 def _posted(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str], str, int | None]:
     """Observations, comments, notes and version as posted by the form (levels as typed: the
@@ -33,14 +36,14 @@ def _posted(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str], str, 
     observations: dict[str, Any] = {}
     comments: dict[str, str] = {}
     for feature in profile.features:
-        raw = request.POST.get(f"niveau_{feature.id}", "").strip()
+        raw = request.POST.get(f"niveau_{feature.id}", "").strip()[:20]
         if feature.observation == "terrain" and raw:
-            observations[feature.id] = int(raw) if raw.isdigit() else raw
+            observations[feature.id] = int(raw) if _NUMBER.fullmatch(raw) else raw
         text = request.POST.get(f"commentaire_{feature.id}", "")
         if text.strip():
             comments[feature.id] = text
     version_text = request.POST.get("version", "").strip()
-    version = int(version_text) if version_text.isdigit() else None
+    version = int(version_text) if _NUMBER.fullmatch(version_text) else None
     return observations, comments, request.POST.get("notes", ""), version
 
 
@@ -64,9 +67,8 @@ def assessment(request: HttpRequest, uic: str, kind: str, code: str) -> HttpResp
     if (territory.kind, territory.code) not in service.served_territories(derived, uic):
         raise Http404(f"La gare {station.nom} ne dessert pas le territoire {territory.nom}.")
     found = StationAssessment.objects.filter(territory=territory, uic=uic).first()
-    observations: dict[str, Any] = dict(found.observations) if found else {}
-    comments: dict[str, str] = dict(found.commentaires) if found else {}
-    notes = found.notes if found else ""
+    levels, comments, notes = assessments.stored(found)
+    observations: dict[str, Any] = dict(levels)
     version = assessments.version_of(found)
     errors: dict[str, str] = {}
     conflict = ""
