@@ -58,6 +58,8 @@ from teletravail.web.surveys.service import ensure_shipped_forms
 territory = Territory.objects.create(kind="epci", code="{epci}", nom="CA Vitré Communauté")
 manager = User.objects.create_user("gestionnaire", "g@example.fr", "{password}")
 Membership.objects.create(user=manager, territory=territory, role=Role.MANAGER)
+member = User.objects.create_user("evaluatrice", "e@example.fr", "{password}")
+Membership.objects.create(user=member, territory=territory, role=Role.MEMBER)
 ensure_shipped_forms()
 today = timezone.localdate()
 campaign = Campaign.objects.create(
@@ -182,6 +184,9 @@ def production_site(
         "TELETRAVAIL_WAREHOUSE": str(web_warehouse),
         "TELETRAVAIL_SECRET_KEY": secrets.token_urlsafe(64),
         "PYTHONUNBUFFERED": "1",
+        # the mini mirror's timetables have no default reference day: the grid's site facts
+        # use this one
+        "TELETRAVAIL_REFERENCE_DAY": "2025-01-28",
     }
     databases: Iterator[str] | None = None
     if os.environ.get("TELETRAVAIL_DATABASE_URL"):

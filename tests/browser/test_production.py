@@ -86,10 +86,11 @@ def pages(browser: Browser, production_site: Site) -> Iterator[Callable[[str, st
             )
             context.add_init_script(WATCH_CSP)
             watched = _watch(context)
-            if role == "manager":
+            if role in ("manager", "member"):
                 page = watched.page
                 page.goto(production_site.url + "/connexion/")
-                page.locator("input[name=username]").fill("gestionnaire")
+                username = "gestionnaire" if role == "manager" else "evaluatrice"
+                page.locator("input[name=username]").fill(username)
                 page.locator("input[name=password]").fill(PASSWORD)
                 with page.expect_navigation():
                     page.locator("main form [type=submit]").first.click()
@@ -163,6 +164,7 @@ PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
     ("campagne", "manager", lambda s: f"/enquetes/{s.campaign}/"),
     ("campagne-resultats", "manager", lambda s: f"/enquetes/{s.campaign}/resultats/"),
     ("gare-evaluation", "manager", lambda s: f"/gares/{STATION}/equipes/epci/{EPCI}/?date={DAY}"),
+    ("grille-projets", "manager", lambda s: f"/grille/epci/{EPCI}/"),
 ]
 
 
@@ -290,3 +292,67 @@ def test_team_records_station_observations(
     gaps = page.locator("#ecarts ~ ul").first.inner_text()
     assert "Stationnement vélo sécurisé" in gaps and "Porteurs" in gaps
     _check(watched, "gare-evaluation-enregistree", viewport)
+
+
+GRID_SITES = (
+    ("Halle de la gare", "48.1226", "-1.20788"),
+    ("Ancienne poste", "48.1245", "-1.2089"),
+    ("Zone d'activités", "48.1326", "-1.1815"),
+)
+
+
+def _score_site(page: Page, level: int) -> None:
+    """Give every criterion of the open scoring page the level ``level``."""
+    for fieldset in page.locator("fieldset[id^=c-]").all():
+        criterion = str(fieldset.get_attribute("id"))[2:]
+        page.locator(f"#n-{criterion}-{level}").check(force=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer mes notes").click()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_team_assesses_a_project_of_place(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """Tool 2 from end to end: a manager creates a project with three candidate sites (their
+    facts computed), two assessors score them, the ranking names its methods and its stability,
+    and the report is a PDF."""
+    manager, member = pages(viewport, "manager"), pages(viewport, "member")
+    page = manager.page
+    manager.reset()
+    page.goto(f"{production_site.url}/grille/epci/{EPCI}/")
+    page.locator("#id_nom").fill(f"Tiers-lieu {viewport}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Créer le projet").click()
+    project_url = page.url
+    for name, lat, lon in GRID_SITES:
+        page.locator("#id_site-nom").fill(name)
+        page.locator("#id_site-lat").fill(lat)
+        page.locator("#id_site-lon").fill(lon)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ajouter le site").click()
+        assert f"Site « {name} » ajouté" in page.locator("main").inner_text()
+    table = page.locator("main table").first.inner_text()
+    assert table.count("Vitré (35360)") == 3, table  # the facts of every site
+    _check(manager, "grille-projet", viewport)
+    for watched, levels in ((manager, (3, 2, 1)), (member, (4, 2, 0))):
+        for n, level in enumerate(levels):
+            watched.page.goto(project_url)
+            links = watched.page.locator("main table a[href*='/notes/']")
+            with watched.page.expect_navigation():
+                links.nth(n).click()
+            if watched is member and n == 0:
+                member.reset()
+                _check(member, "grille-notes", viewport)
+            _score_site(watched.page, level)
+    manager.reset()
+    page.goto(project_url + "resultats/")
+    main = page.locator("main").inner_text()
+    for method in ("Somme pondérée (WSM)", "TOPSIS", "PROMETHEE II", "Rang conservé"):
+        assert method in main
+    first = page.locator("main table").first.locator("tbody tr").first.inner_text()
+    assert "Halle de la gare" in first
+    assert page.locator("main svg.graphique").count() == 3  # a radar chart per site
+    _check(manager, "grille-resultats", viewport)
+    response = page.request.get(project_url + "resultats/?format=pdf")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
