@@ -15,9 +15,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+import schemathesis
 from django.contrib.auth.models import User
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings
+from schemathesis import GenerationMode
 
 from teletravail.grille import display
 from teletravail.grille.catalogue import load_grid
@@ -90,11 +95,15 @@ def _fields(erreur: dict[str, Any]) -> list[str]:
 
 
 def _project(world: World, nom: str = "Tiers-lieu de Vitré") -> GridProject:
-    return GridProject.objects.create(territory=world.territory, nom=nom)
+    project: GridProject = GridProject.objects.create(territory=world.territory, nom=nom)
+    return project
 
 
 def _site(project: GridProject, code: str = "s1") -> GridSite:
-    return GridSite.objects.create(project=project, code=code, nom="Site", lat=48.12, lon=-1.2)
+    site: GridSite = GridSite.objects.create(
+        project=project, code=code, nom="Site", lat=48.12, lon=-1.2
+    )
+    return site
 
 
 def test_without_or_with_a_bad_token_is_401(world: World) -> None:
@@ -255,14 +264,14 @@ def test_project_name_and_site_checks_are_422_naming_the_field(world: World) -> 
     assert not GridProject.objects.exists()
     project = _project(world)
     url = f"{BASE}/grille/projets/{project.pk}/sites"
-    for body, field in (
+    for site, field in (
         ({**SITES[0], "lat": 91}, "lat"),
         ({**SITES[0], "lon": "est"}, "lon"),
         ({**SITES[0], "nom": "Halle\x1b"}, "nom"),
         ({**SITES[0], "nom": ""}, "nom"),
     ):
-        erreur = _error(_send("post", url, world, "membre", body), 422, "entree_invalide")
-        assert _fields(erreur) == [field], body
+        erreur = _error(_send("post", url, world, "membre", site), 422, "entree_invalide")
+        assert _fields(erreur) == [field], site
     outside = {"nom": "Londres", "lat": 51.5072, "lon": -0.1276}
     erreur = _error(_send("post", url, world, "membre", outside), 422, "entree_invalide")
     assert _fields(erreur) == ["lat"] and erreur["details"][0]["message"]
@@ -426,3 +435,48 @@ def test_openapi_lists_the_grid_paths() -> None:
             assert operation["tags"] == ["grille"]
             assert operation["security"], "a token is required"
             assert {"401", "403", "404"} <= set(operation["responses"])
+
+
+def test_out_of_range_ids_are_422(world: World) -> None:
+    for pk in ("0", "99999999999999999999", "-3", "abc"):
+        response = Client().get(f"{BASE}/grille/projets/{pk}", **_auth(world, "membre"))
+        assert _fields(_error(response, 422, "entree_invalide")) == ["project_id"], pk
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/api/v1/equipes/grille/projets/{project_id}/poids"),
+        ("PUT", "/api/v1/equipes/grille/projets/{project_id}/sites/{site}/notes"),
+        ("POST", "/api/v1/equipes/{kind}/{code}/projets"),
+    ],
+)
+def test_write_routes_never_fail_with_a_server_error(
+    world: World, method: str, path: str, mode: GenerationMode
+) -> None:
+    """Generated bodies sent with a member's token to an existing project and site."""
+    project = _project(world)
+    _site(project)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    found: Any = next(iter(schema.include(method=method, path=path).get_all_operations()))
+    operation = found.ok()
+    fixed = {"project_id": project.pk, "site": "s1", "kind": "epci", "code": "200039022"}
+    seen: list[int] = []
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis_settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: Any) -> None:
+        case.path_parameters = {k: fixed[k] for k in case.path_parameters or {}}
+        response = case.call(headers={"Authorization": f"Bearer {world.keys['membre']}"})
+        seen.append(response.status_code)
+        assert response.status_code < 500, f"{case.body!r} -> {response.text[:500]}"
+
+    check()
+    assert set(seen) - {403, 404}, seen  # the requests reached the checks

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
@@ -47,6 +47,10 @@ from teletravail.web.grille import service
 from teletravail.web.grille.models import MAX_DESCRIPTION, GridProject, GridScore, GridSite
 
 team_router: Router = Router(tags=["grille"], auth=ApiTokenAuth())
+
+MAX_ID = 2**31 - 1  # the largest primary key of the database
+ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="Identifiant du projet.")]
+SiteCode = Annotated[str, Path(max_length=20, description="Code du site dans le projet (s1…).")]
 
 READ = "accounts.view_territory"
 CONTRIBUTE = "accounts.contribute_territory"
@@ -359,7 +363,7 @@ def create_project(
     url_name="equipe-projet",
     openapi_extra={"responses": _ERRORS},
 )
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse | dict[str, Any]:
+def project_detail(request: HttpRequest, project_id: ProjectId) -> HttpResponse | dict[str, Any]:
     """The project (any role): its sites with their facts from open data (computed now when the
     reference day's derived warehouse is ready, else null until it is), the weights, and the
     evaluation — each site's scores by theme, disagreements, the ranking by three methods and
@@ -386,7 +390,7 @@ def _next_code(project: GridProject) -> str:
     openapi_extra={"responses": _ERRORS},
 )
 def add_site(
-    request: HttpRequest, project_id: int, body: SiteInput
+    request: HttpRequest, project_id: ProjectId, body: SiteInput
 ) -> HttpResponse | Status[dict[str, Any]]:
     """A candidate site, its code the first free one of s1, s2…; its facts are computed from open
     data for the reference day (``TELETRAVAIL_REFERENCE_DAY``, else the feeds' default day). While
@@ -434,7 +438,7 @@ def add_site(
     openapi_extra={"responses": _ERRORS},
 )
 def save_scores(
-    request: HttpRequest, project_id: int, site: str, body: ScoresInput
+    request: HttpRequest, project_id: ProjectId, site: SiteCode, body: ScoresInput
 ) -> HttpResponse | dict[str, Any]:
     """The calling assessor's scores (0 to 4, null: not scored) and comments of the site
     ``site`` (its code, s1…), all or nothing: 422 ``entree_invalide`` with one detail per refused
@@ -442,9 +446,9 @@ def save_scores(
     found = _project(request, CONTRIBUTE, project_id)
     if isinstance(found, HttpResponse):
         return found
-    target = found.sites.filter(code=site[:20]).first()
+    target = found.sites.filter(code=site).first()
     if target is None:
-        return error(404, "introuvable", f"Le projet n'a pas de site « {site[:20]} ».")
+        return error(404, "introuvable", f"Le projet n'a pas de site « {site} ».")
     *_, problems = service.check_scores(body.notes, body.commentaires)
     if problems:
         return _refused("Notes refusées, rien n'a été enregistré.", problems)
@@ -544,7 +548,7 @@ def _ahp_problems(
     openapi_extra={"responses": _ERRORS},
 )
 def save_weights(
-    request: HttpRequest, project_id: int, body: WeightsInput
+    request: HttpRequest, project_id: ProjectId, body: WeightsInput
 ) -> HttpResponse | dict[str, Any]:
     """Replace the weights: ``themes`` and ``criteres`` (id -> 0 to 100; absent: 1), ``ahp``
     (themes compared by pairs on Saaty's scale, the theme weights then come from it; null: none).
