@@ -405,6 +405,7 @@ def test_bad_weights_are_422_listing_every_problem(world: World) -> None:
     for ahp, fields in (
         ({"elements": themes[:-1], "matrice": _ahp(n - 1)}, ["ahp.elements"]),
         ({"elements": [*themes[:-1], themes[0]], "matrice": _ahp(n)}, ["ahp.elements"]),
+        ({"elements": [*themes[:-1], 7], "matrice": _ahp(n)}, ["ahp.elements"]),
         ({"elements": themes, "matrice": _ahp(n)[:-1]}, ["ahp.matrice"]),
         (
             {"elements": themes, "matrice": off_scale},

@@ -493,9 +493,7 @@ def _ahp_problems(
     """The comparison in the grid's theme order, or every problem of it."""
     problems: list[tuple[str, str]] = []
     elements = ahp.elements
-    if sorted(map(str, elements)) != sorted(themes) or len(set(map(str, elements))) != len(
-        elements
-    ):
+    if not all(isinstance(e, str) for e in elements) or sorted(elements) != sorted(themes):
         problems.append(
             (
                 "ahp.elements",
@@ -566,12 +564,12 @@ def save_weights(
     if body.ahp is not None:
         comparison, more = _ahp_problems(body.ahp, theme_ids)
         problems += more
+    weights = Weights(
+        themes={t: themes.get(t, 1.0) for t in theme_ids},
+        criteres={c.id: criteria.get(c.id, 1.0) for c in grid.criteria},
+    )
     result: AhpResult | None = None
     if not problems:
-        weights = Weights(
-            themes={t: themes.get(t, 1.0) for t in theme_ids},
-            criteres={c.id: criteria.get(c.id, 1.0) for c in grid.criteria},
-        )
         try:
             effective_weights(Project(nom=found.nom, sites=[], poids=weights, ahp=comparison), grid)
             result = ahp_weights(comparison) if comparison is not None else None
