@@ -261,3 +261,8 @@ from teletravail.web.api_routes import gares as _gares_routes  # noqa: E402
 
 api.add_router("", _gares_routes.router)
 api.add_router("/equipes", _gares_routes.team_router)
+
+# Analysis grid of a project of a place adapted to telework (issue 13): team routes (token).
+from teletravail.web.api_routes import grille as _grille_routes  # noqa: E402
+
+api.add_router("/equipes", _grille_routes.team_router)
