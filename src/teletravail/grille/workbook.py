@@ -63,8 +63,8 @@ README = [
     "Grille d'analyse d'un projet de lieu adapté au télétravail",
     "",
     "Outil 2 de la Fabrique Prospective de l'ANCT « Télétravail et villes moyennes : quelles "
-    "mutations ? » (2023). Méthode : docs/methodologie/grille-projet.md (page /methodologie/"
-    "grille-projet/ de l'application).",
+    "mutations ? » (2023). Méthode : document « Grille d'analyse d'un projet de lieu » de la "
+    "méthodologie de l'application (page /methodologie/grille-projet/).",
     "",
     "1. Feuille « sites » : une ligne par site candidat. « id » est un code court et unique "
     "(par exemple gare, centre, friche) ; lat et lon en degrés décimaux (facultatifs). Les "
