@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "teletravail.web.surveys",
     "teletravail.web.gares",
     "teletravail.web.grille",
+    "teletravail.web.programmes",
 ]
 
 MIDDLEWARE = [

@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enquetes/", include(("teletravail.web.surveys.urls", "surveys"))),  # survey campaigns
     path("gares/", include(("teletravail.web.gares.urls", "gares"))),  # station districts
     path("grille/", include(("teletravail.web.grille.urls", "grille"))),  # place projects
+    path("programmes/", include(("teletravail.web.programmes.urls", "programmes"))),
 ]

@@ -1,0 +1,1 @@
+"""Web pages of the territories' visions and action programmes."""

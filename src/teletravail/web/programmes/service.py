@@ -1,0 +1,256 @@
+"""What the programme pages share: the programme of a territory, who may read it, the stored
+programme as the library's model, and the followed indicators refreshed from the diagnostic."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+
+from teletravail.errors import ConfigError, TeletravailError
+from teletravail.programmes.model import (
+    STATUSES,
+    Action,
+    FollowedIndicator,
+    Funding,
+    Motive,
+    Programme,
+)
+from teletravail.reports.model import Figure
+from teletravail.web.accounts.models import Territory
+from teletravail.web.programmes.models import ProgrammeIndicator, TerritoryProgramme
+
+READ = "accounts.view_territory"
+CONTRIBUTE = "accounts.contribute_territory"
+MANAGE = "accounts.manage_territory"
+
+
+def programme_of(territory: Territory) -> TerritoryProgramme:
+    """The territory's programme, created empty (default themes) on first use."""
+    found, _ = TerritoryProgramme.objects.get_or_create(territory=territory)
+    return found
+
+
+def is_team(user: AbstractBaseUser | AnonymousUser, territory: Territory) -> bool:
+    """The user may read the territory's own work (any role, or national administrator)."""
+    return bool(user.has_perm(READ, territory))
+
+
+def may_read(user: AbstractBaseUser | AnonymousUser, programme: TerritoryProgramme) -> bool:
+    """The territory's team, or any signed-in user once the programme is published."""
+    if is_team(user, programme.territory):
+        return True
+    return bool(programme.publie and getattr(user, "is_authenticated", False))
+
+
+def _fundings(raw: object) -> list[Funding]:
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(Funding.model_validate(item))
+        except ValueError:
+            continue
+    return out
+
+
+def _motives(raw: object) -> list[Motive]:
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(Motive.model_validate(item))
+        except ValueError:
+            continue
+    return out
+
+
+def themes_of(programme: TerritoryProgramme) -> list[str]:
+    """The programme's themes (stored texts only), then those its actions use that are not
+    listed."""
+    themes = [t for t in (programme.themes or []) if isinstance(t, str) and t.strip()]
+    for theme in programme.actions.values_list("theme", flat=True).distinct():
+        if theme not in themes:
+            themes.append(theme)
+    return themes
+
+
+def to_programme(programme: TerritoryProgramme) -> Programme:
+    """The stored programme as the library's model (bad stored JSON entries left out)."""
+    actions = [
+        Action(
+            titre=a.titre,
+            theme=a.theme,
+            description=a.description,
+            porteur=a.porteur,
+            partenaires=a.partenaires,
+            budget=float(a.budget) if a.budget is not None else None,
+            financements=_fundings(a.financements),
+            debut=a.debut,
+            fin=a.fin,
+            statut=a.statut if a.statut in STATUSES else "idee",
+            motifs=_motives(a.motifs),
+        )
+        for a in programme.actions.all()
+    ]
+    indicators = [
+        FollowedIndicator(
+            source=i.source,
+            reference=i.reference,
+            libelle=i.libelle,
+            unite=i.unite,
+            valeur_initiale=i.valeur_initiale,
+            date_initiale=i.date_initiale,
+            cible=i.cible,
+            annee_cible=i.annee_cible,
+            valeur_actuelle=i.valeur_actuelle,
+            date_actuelle=i.date_actuelle,
+        )
+        for i in programme.indicators.all()
+    ]
+    territory = programme.territory
+    return Programme(
+        territoire=f"{territory.nom} ({territory.code})",
+        vision=programme.vision,
+        horizon=programme.horizon,
+        themes=themes_of(programme),
+        actions=actions,
+        indicateurs=indicators,
+    )
+
+
+def budget_value(value: Decimal | None) -> float | None:
+    """A stored budget in euros as a float."""
+    return float(value) if value is not None else None
+
+
+def diagnostic_figures(territory: Territory) -> tuple[dict[str, Figure], date | None, str]:
+    """The figures of the territory's diagnostic by indicator id, the reference day, and why they
+    are missing (empty when they are there). Read from the stored diagnostic pages (computed in
+    the background when the day is new: then empty with the reason)."""
+    from django.conf import settings
+
+    from teletravail.web.diagnostics import service as diagnostics_service
+
+    try:
+        derived, day = diagnostics_service.ready_warehouse(
+            getattr(settings, "TELETRAVAIL_REFERENCE_DAY", None)
+        )
+    except ConfigError as exc:
+        return {}, None, diagnostics_service.web_message(exc)
+    if derived is None:
+        from teletravail.web.diagnostics.tasks import request_day
+
+        request_day(day, territory.kind, territory.code)
+        return {}, None, "diagnostic en cours de calcul : rechargez la page dans une minute"
+    measures = diagnostics_service.measures_for(
+        territory.kind, territory.code, team=True, today=timezone.localdate()
+    )
+    try:
+        data = diagnostics_service.diagnostic_data(
+            territory.kind, territory.code, derived, day, measures
+        )
+    except TeletravailError as exc:
+        return {}, None, str(exc)
+    figures = {f.id: f for t in data.report.themes for f in t.figures}
+    return figures, day, ""
+
+
+def refresh_indicators(programme: TerritoryProgramme) -> str:
+    """Update the current value of the diagnostic indicators the programme follows from the
+    diagnostic of the reference day (kept with that day); returns why it could not, or ""."""
+    followed = list(programme.indicators.filter(source="diagnostic"))
+    if not followed:
+        return ""
+    figures, day, problem = diagnostic_figures(programme.territory)
+    if problem:
+        return problem
+    for indicator in followed:
+        figure = figures.get(indicator.reference)
+        value = figure.valeur if figure is not None else None
+        if indicator.valeur_actuelle != value or indicator.date_actuelle != day:
+            indicator.valeur_actuelle = value
+            indicator.date_actuelle = day if value is not None else None
+            indicator.save(update_fields=["valeur_actuelle", "date_actuelle"])
+    return ""
+
+
+def follow(
+    programme: TerritoryProgramme, reference: str, cible: float | None, annee: int | None
+) -> ProgrammeIndicator:
+    """Follow a diagnostic indicator: its current value becomes the baseline (InputError in
+    French when it is unknown or has no value)."""
+    from teletravail.errors import InputError
+
+    figures, day, problem = diagnostic_figures(programme.territory)
+    if problem:
+        raise InputError(f"Indicateur non ajouté : {problem}", field="reference")
+    figure = figures.get(reference)
+    if figure is None:
+        raise InputError(f"Indicateur inconnu « {reference} ».", field="reference")
+    if figure.valeur is None:
+        raise InputError(
+            f"« {figure.libelle} » : donnée non disponible pour ce territoire, il ne peut pas "
+            "servir de valeur initiale.",
+            field="reference",
+        )
+    found, _ = ProgrammeIndicator.objects.update_or_create(
+        programme=programme,
+        source="diagnostic",
+        reference=reference,
+        defaults={
+            "libelle": figure.libelle,
+            "unite": figure.unite,
+            "valeur_initiale": figure.valeur,
+            "date_initiale": day,
+            "cible": cible,
+            "annee_cible": annee,
+            "valeur_actuelle": figure.valeur,
+            "date_actuelle": day,
+        },
+    )
+    return found
+
+
+def indicator_choices(territory: Territory) -> list[tuple[str, str]]:
+    """(id, label with its current value) of the diagnostic indicators that have a value."""
+    from teletravail import format_fr
+
+    figures, _, _ = diagnostic_figures(territory)
+    out = []
+    for fid, f in figures.items():
+        if f.valeur is None:
+            continue
+        out.append(
+            (fid, f"{f.libelle} : {format_fr.format_decimal(f.valeur, 2)} {f.unite}".strip())
+        )
+    return sorted(out, key=lambda c: c[1])
+
+
+def progress(indicator: ProgrammeIndicator) -> float | None:
+    """Share of the way from the baseline to the target (0 to 100 %), None when a value is
+    missing or the target equals the baseline."""
+    start, now, target = indicator.valeur_initiale, indicator.valeur_actuelle, indicator.cible
+    if start is None or now is None or target is None or target == start:
+        return None
+    return max(0.0, min(100.0, 100.0 * (now - start) / (target - start)))
+
+
+def action_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The model fields of an action from a cleaned form."""
+    return {k: data[k] for k in data if k in _ACTION_FIELDS}
+
+
+_ACTION_FIELDS = {
+    "titre",
+    "theme",
+    "description",
+    "porteur",
+    "partenaires",
+    "budget",
+    "financements",
+    "debut",
+    "fin",
+    "statut",
+}

@@ -1,0 +1,368 @@
+"""Pages of a territory's vision and programme of actions: the programme by theme, the vision,
+an action with its history and comments, the followed indicators, publication, and the list of
+the programmes other territories published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.decorators.http import require_http_methods, require_POST
+
+from teletravail.errors import InputError
+from teletravail.programmes.model import STATUSES
+from teletravail.web.programmes import service
+from teletravail.web.programmes.access import action_for, programme_for
+from teletravail.web.programmes.forms import (
+    ActionForm,
+    CommentForm,
+    IndicatorForm,
+    VisionForm,
+    fundings_text,
+)
+from teletravail.web.programmes.models import (
+    ActionComment,
+    ProgrammeAction,
+    TerritoryProgramme,
+)
+
+MAX_ACTIONS = 2000
+
+
+def _indicator_rows(programme: TerritoryProgramme) -> list[dict[str, Any]]:
+    return [
+        {"i": i, "progress": service.progress(i)}
+        for i in programme.indicators.all().order_by("libelle")
+    ]
+
+
+@login_required
+def programme(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The programme by theme: vision, actions with their status, followed indicators."""
+    found = programme_for(request, kind, code, service.READ)
+    territory = found.territory
+    team = service.is_team(request.user, territory)
+    problem = service.refresh_indicators(found) if team else ""
+    status = request.GET.get("statut", "").strip()[:20]
+    actions = found.actions.all().order_by("debut", "titre")
+    if status in STATUSES:
+        actions = actions.filter(statut=status)
+    by_theme: dict[str, list[ProgrammeAction]] = {t: [] for t in service.themes_of(found)}
+    for action in actions:
+        by_theme.setdefault(action.theme, []).append(action)
+    counts = dict(found.actions.values_list("statut").annotate(n=Count("id")))
+    budget = sum((a.budget for a in found.actions.all() if a.budget is not None), start=0)
+    return render(
+        request,
+        "programmes/programme.html",
+        {
+            "title": f"Programme d'actions — {territory.nom}",
+            "programme": found,
+            "territory": territory,
+            "themes": [{"nom": t, "actions": acts} for t, acts in by_theme.items()],
+            "statuses": [
+                {"code": c, "label": label, "count": counts.get(c, 0)}
+                for c, label in STATUSES.items()
+            ],
+            "status": status if status in STATUSES else "",
+            "total": found.actions.count(),
+            "budget": budget,
+            "indicators": _indicator_rows(found),
+            "indicator_problem": problem,
+            "team": team,
+            "can_edit": request.user.has_perm(service.CONTRIBUTE, territory),
+            "can_manage": request.user.has_perm(service.MANAGE, territory),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vision(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The vision, its horizon and the themes (managers)."""
+    found = programme_for(request, kind, code, service.MANAGE)
+    initial = {
+        "vision": found.vision,
+        "horizon": found.horizon,
+        "themes": "\n".join(service.themes_of(found)),
+    }
+    form = VisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        used = set(found.actions.values_list("theme", flat=True))
+        missing = sorted(used - set(form.cleaned_data["themes"]))
+        if missing:
+            form.add_error(
+                "themes",
+                "Des actions utilisent encore ce(s) thème(s) : "
+                + ", ".join(f"« {m} »" for m in missing)
+                + ". Changez d'abord leur thème.",
+            )
+        else:
+            found.vision = form.cleaned_data["vision"]
+            found.horizon = form.cleaned_data["horizon"]
+            found.themes = form.cleaned_data["themes"]
+            found.updated_by = request.user
+            found.save()
+            messages.success(request, "Vision et thèmes enregistrés.")
+            return redirect("programmes:programme", kind, code)
+    return render(
+        request,
+        "programmes/vision.html",
+        {"title": f"Vision — {found.territory.nom}", "programme": found, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """Publish the programme to the other territories' teams, or withdraw it (managers)."""
+    found = programme_for(request, kind, code, service.MANAGE)
+    found.publie = request.POST.get("publier") == "oui"
+    found.publie_le = timezone.now() if found.publie else None
+    found.updated_by = request.user
+    found.save()
+    messages.success(
+        request,
+        "Programme publié : les équipes des autres territoires peuvent le lire (sans les "
+        "commentaires)."
+        if found.publie
+        else "Programme retiré : seule votre équipe peut le lire.",
+    )
+    return redirect("programmes:programme", kind, code)
+
+
+def _action_page(
+    request: HttpRequest,
+    found: TerritoryProgramme,
+    form: ActionForm,
+    action: ProgrammeAction | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "programmes/action_form.html",
+        {
+            "title": ("Modifier l'action" if action else "Nouvelle action")
+            + f" — {found.territory.nom}",
+            "programme": found,
+            "territory": found.territory,
+            "form": form,
+            "action": action,
+            "can_manage": request.user.has_perm(service.MANAGE, found.territory),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """A new action (members and managers), possibly from a suggestion of the tools."""
+    found = programme_for(request, kind, code, service.CONTRIBUTE)
+    themes = service.themes_of(found)
+    initial: dict[str, Any] = {"statut": "idee"}
+    motifs: list[dict[str, Any]] = []
+    suggestion = _suggestion(request, found)
+    if suggestion is not None:
+        initial |= {
+            "titre": suggestion.titre,
+            "theme": suggestion.theme if suggestion.theme in themes else themes[0],
+            "description": suggestion.description,
+            "porteur": ", ".join(suggestion.porteurs[:2]) if suggestion.porteurs else "",
+        }
+        motifs = [suggestion.motif.model_dump(mode="json")]
+    form = ActionForm(request.POST or None, initial=initial, themes=themes)
+    if request.method == "POST":
+        if found.actions.count() >= MAX_ACTIONS:
+            form.add_error(None, f"Un programme compte au plus {MAX_ACTIONS} actions.")
+        elif form.is_valid():
+            action = ProgrammeAction.objects.create(
+                programme=found,
+                motifs=motifs,
+                updated_by=request.user,
+                **service.action_fields(form.cleaned_data),
+            )
+            messages.success(request, f"Action « {action.titre} » ajoutée.")
+            return redirect("programmes:action", action.pk)
+        return _action_page(request, found, form, None, status=400)
+    return _action_page(request, found, form, None)
+
+
+def _suggestion(request: HttpRequest, found: TerritoryProgramme) -> Any:  # noqa: ANN401
+    """The suggestion chosen on the suggestions page (``?suggestion=N``), or None."""
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action: its fields, what motivated it, its history and the team's comments."""
+    found = action_for(request, pk, service.READ)
+    territory = found.programme.territory
+    team = service.is_team(request.user, territory)
+    can_edit = request.user.has_perm(service.CONTRIBUTE, territory)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        action_for(request, pk, service.CONTRIBUTE)
+        if form.is_valid():
+            ActionComment.objects.create(
+                action=found, author=request.user, texte=form.cleaned_data["texte"]
+            )
+            messages.success(request, "Commentaire ajouté.")
+            return redirect("programmes:action", found.pk)
+    history = []
+    records = list(found.history.order_by("history_date", "history_id"))
+    previous = None
+    labels = {
+        f.name: capfirst(str(f.verbose_name))
+        for f in ProgrammeAction._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    for record in records:
+        if previous is None:
+            changes = ["création"]
+        else:
+            delta = record.diff_against(previous)
+            changes = [
+                f"{labels.get(c.field, c.field)} : {STATUSES.get(str(c.old), c.old)} → "
+                f"{STATUSES.get(str(c.new), c.new)}"
+                if c.field == "statut"
+                else f"{labels.get(c.field, c.field)} modifié"
+                for c in delta.changes
+                if c.field not in ("updated", "updated_by")
+            ] or ["enregistrée sans changement"]
+        user = record.history_user
+        history.append(
+            {
+                "date": record.history_date,
+                "auteur": user.get_username() if user is not None else "—",
+                "changements": changes,
+            }
+        )
+        previous = record
+    return render(
+        request,
+        "programmes/action.html",
+        {
+            "title": f"{found.titre} — {territory.nom}",
+            "action": found,
+            "programme": found.programme,
+            "territory": territory,
+            "fundings": fundings_text(found.financements),
+            "motifs": service._motives(found.motifs),
+            "history": list(reversed(history)) if team else [],
+            "comments": found.comments.select_related("author") if team else [],
+            "team": team,
+            "can_edit": can_edit,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an action (members and managers); every change is kept in its history."""
+    found = action_for(request, pk, service.CONTRIBUTE)
+    programme_obj = found.programme
+    initial = {
+        "titre": found.titre,
+        "theme": found.theme,
+        "description": found.description,
+        "porteur": found.porteur,
+        "partenaires": found.partenaires,
+        "budget": found.budget,
+        "financements": fundings_text(found.financements),
+        "debut": found.debut,
+        "fin": found.fin,
+        "statut": found.statut,
+    }
+    form = ActionForm(
+        request.POST or None, initial=initial, themes=service.themes_of(programme_obj)
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            for name, value in service.action_fields(form.cleaned_data).items():
+                setattr(found, name, value)
+            found.updated_by = request.user
+            found.save()
+            messages.success(request, "Action enregistrée.")
+            return redirect("programmes:action", found.pk)
+        return _action_page(request, programme_obj, form, found, status=400)
+    return _action_page(request, programme_obj, form, found)
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an action and its comments (managers; kept in the history)."""
+    found = action_for(request, pk, service.MANAGE)
+    territory = found.programme.territory
+    if request.POST.get("confirmer") != "oui":
+        messages.error(request, "Cochez la confirmation pour supprimer l'action.")
+        return redirect("programmes:action_edit", found.pk)
+    title = found.titre
+    found.delete()
+    messages.success(request, f"Action « {title} » supprimée.")
+    return redirect("programmes:programme", territory.kind, territory.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicators(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """Follow a diagnostic indicator: baseline = its value today, with a target (members)."""
+    found = programme_for(request, kind, code, service.CONTRIBUTE)
+    choices = service.indicator_choices(found.territory)
+    form = IndicatorForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.follow(
+                found,
+                form.cleaned_data["reference"],
+                form.cleaned_data["cible"],
+                form.cleaned_data["annee_cible"],
+            )
+        except InputError as exc:
+            form.add_error("reference", str(exc))
+        else:
+            messages.success(
+                request, "Indicateur suivi : sa valeur d'aujourd'hui est la valeur initiale."
+            )
+            return redirect("programmes:programme", kind, code)
+    return render(
+        request,
+        "programmes/indicators.html",
+        {
+            "title": f"Indicateurs suivis — {found.territory.nom}",
+            "programme": found,
+            "territory": found.territory,
+            "form": form,
+            "indicators": _indicator_rows(found),
+            "available": bool(choices),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def published(request: HttpRequest) -> HttpResponse:
+    """The programmes the territories published, to learn from the pilots and from peers."""
+    programmes = (
+        TerritoryProgramme.objects.filter(publie=True)
+        .select_related("territory")
+        .annotate(nb_actions=Count("actions"))
+        .order_by("territory__nom")
+    )
+    return render(
+        request,
+        "programmes/published.html",
+        {"title": "Programmes publiés par les territoires", "programmes": programmes},
+    )

@@ -1,0 +1,145 @@
+"""Programme pages: a team writes its vision, adds actions (history, comments), follows an
+indicator of its diagnostic, publishes; another territory's team reads the published programme
+without the comments; rights and bad input."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from teletravail.web.accounts.models import Membership, Role, Territory
+from teletravail.web.programmes.models import ActionComment, ProgrammeAction, TerritoryProgramme
+
+pytestmark = pytest.mark.django_db
+
+EPCI = "200039022"
+BASE = f"/programmes/epci/{EPCI}/"
+PASSWORD = "un-mot-de-passe-solide-42"
+
+
+@pytest.fixture(autouse=True)
+def _fixture_day(settings: Settings) -> None:
+    settings.TELETRAVAIL_REFERENCE_DAY = date(2025, 1, 28)
+
+
+@pytest.fixture
+def team() -> dict[str, User]:
+    territory = Territory.objects.create(kind="epci", code=EPCI, nom="CA Vitré Communauté")
+    other = Territory.objects.create(kind="commune", code="33243", nom="Libourne")
+    users = {}
+    for name, role, where in (
+        ("gestion", Role.MANAGER, territory),
+        ("membre", Role.MEMBER, territory),
+        ("lecteur", Role.READER, territory),
+        ("ailleurs", Role.MANAGER, other),
+    ):
+        users[name] = User.objects.create_user(name, f"{name}@example.fr", PASSWORD)
+        Membership.objects.create(user=users[name], territory=where, role=role)
+    return users
+
+
+def _client(user: User | None = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+ACTION = {
+    "titre": "Ouvrir un tiers-lieu en gare",
+    "theme": "Immobilier et bureaux",
+    "description": "Dans l'ancienne halle.",
+    "porteur": "Vitré Communauté",
+    "partenaires": "SNCF Gares & Connexions, Région",
+    "budget": "250000",
+    "financements": "Région : 100 000 ; Banque des Territoires : 50 000,50 ; Europe (FEDER)",
+    "debut": "2026-01-01",
+    "fin": "2027-06-30",
+    "statut": "prevue",
+}
+
+
+def test_team_writes_its_programme_and_another_team_reads_it(team: dict[str, User]) -> None:
+    manager, member = _client(team["gestion"]), _client(team["membre"])
+    assert manager.get(BASE).status_code == 200  # created empty on first visit
+    vision = {
+        "vision": "Une ville où l'on vit et travaille.",
+        "horizon": "2040",
+        "themes": "Immobilier et bureaux\nMobilité\nVie locale",
+    }
+    assert manager.post(BASE + "vision/", vision).status_code == 302
+    created = member.post(BASE + "actions/nouvelle/", ACTION)
+    assert created.status_code == 302
+    action = ProgrammeAction.objects.get()
+    assert action.financements == [
+        {"source": "Région", "montant": 100000.0},
+        {"source": "Banque des Territoires", "montant": 50000.5},
+        {"source": "Europe (FEDER)", "montant": None},
+    ]
+    edit = dict(ACTION, statut="en_cours")
+    assert manager.post(f"/programmes/actions/{action.pk}/modifier/", edit).status_code == 302
+    assert (
+        member.post(f"/programmes/actions/{action.pk}/", {"texte": "Réunion le 12."}).status_code
+        == 302
+    )
+    page = member.get(f"/programmes/actions/{action.pk}/").content.decode()
+    assert "Statut : Prévue → En cours" in page and "Réunion le 12." in page
+    assert "gestion" in page and "membre" in page  # authors in the history
+    programme = member.get(BASE).content.decode()
+    assert "Une ville où" in programme and "horizon 2040" in programme
+    assert "Ouvrir un tiers-lieu en gare" in programme
+    assert re.search(r"250\s000 €", programme)  # French thousands separator
+    # another territory's team: nothing before publication, the programme after, no comments
+    other = _client(team["ailleurs"])
+    assert other.get(BASE).status_code == 403
+    assert other.get(f"/programmes/actions/{action.pk}/").status_code == 403
+    assert manager.post(BASE + "publication/", {"publier": "oui"}).status_code == 302
+    assert "CA Vitré Communauté" in other.get("/programmes/publies/").content.decode()
+    read = other.get(BASE)
+    assert read.status_code == 200 and "Ouvrir un tiers-lieu en gare" in read.content.decode()
+    detail = other.get(f"/programmes/actions/{action.pk}/").content.decode()
+    assert "Réunion le 12." not in detail and "Modifier l'action" not in detail
+    assert other.post(f"/programmes/actions/{action.pk}/", {"texte": "Intrus"}).status_code == 403
+    assert other.post(BASE + "actions/nouvelle/", ACTION).status_code == 403
+    assert ActionComment.objects.count() == 1
+
+
+def test_follow_an_indicator_of_the_diagnostic(team: dict[str, User]) -> None:
+    member = _client(team["membre"])
+    page = member.get(BASE + "indicateurs/").content.decode()
+    assert "Suivre cet indicateur" in page
+    followed = member.post(
+        BASE + "indicateurs/",
+        {"reference": "population_2023", "cible": "90000", "annee_cible": "2035"},
+    )
+    assert followed.status_code == 302, followed.content.decode()[:2000]
+    indicator = TerritoryProgramme.objects.get().indicators.get()
+    assert indicator.valeur_initiale is not None and indicator.valeur_initiale > 0
+    assert indicator.date_initiale == date(2025, 1, 28)
+    programme = member.get(BASE).content.decode()
+    assert indicator.libelle in programme and "en 2035" in programme
+
+
+def test_rights_and_bad_input(team: dict[str, User]) -> None:
+    reader, member = _client(team["lecteur"]), _client(team["membre"])
+    assert _client().get(BASE).status_code == 302  # to the login page
+    assert reader.get(BASE).status_code == 200
+    assert reader.post(BASE + "actions/nouvelle/", ACTION).status_code == 403
+    assert member.post(BASE + "vision/", {"themes": "A"}).status_code == 403  # managers only
+    assert member.post(BASE + "publication/", {"publier": "oui"}).status_code == 403
+    bad = member.post(
+        BASE + "actions/nouvelle/",
+        dict(ACTION, fin="2025-01-01", financements="Région : douze", titre="x\x07"),
+    )
+    text = bad.content.decode()
+    assert bad.status_code == 400
+    assert "La fin ne peut pas précéder le début" in text
+    assert "Montant illisible" in text or "Financement illisible" in text
+    assert "caractère de contrôle" in text
+    assert not ProgrammeAction.objects.exists()
+    assert _client(team["ailleurs"]).get("/programmes/epci/999999999/").status_code == 403
