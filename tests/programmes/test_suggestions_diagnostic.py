@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from teletravail.diagnostic.catalogue import load_indicator_catalogue
+from teletravail.errors import ConfigError
 from teletravail.gares.catalogue import load_portrait
 from teletravail.programmes.model import DEFAULT_THEMES
 from teletravail.programmes.suggestions import diagnostic_suggestions, suggestions_for
@@ -124,6 +128,32 @@ def test_worse_than_the_comparison_median_is_weak_within_five_percent_is_not() -
     assert got[0].motif.url.endswith("#l-tiers_lieux-tiers_lieux_pour_10000_hab")
 
 
+def test_a_good_value_is_never_weak_whatever_the_median() -> None:
+    """Vitré: 20 minutes to Rennes, the département's median 19: nothing to suggest (the
+    value is better than the table's « bon », 45 minutes)."""
+    report = _report(
+        Theme(
+            id="ferroviaire",
+            titre="Desserte",
+            figures=(_fig("duree_min_metropole", 20.0, "minutes"),),
+        )
+    )
+    label = "médiane des communes d'Ille-et-Vilaine"
+    assert diagnostic_suggestions(report, medianes={"duree_min_metropole": Median(19, label)}) == []
+    report = _report(
+        Theme(
+            id="ferroviaire",
+            titre="Desserte",
+            figures=(_fig("duree_min_metropole", 60.0, "minutes"),),  # under the 75 threshold
+        )
+    )
+    assert diagnostic_suggestions(report) == []
+    (got,) = diagnostic_suggestions(report, medianes={"duree_min_metropole": Median(50, label)})
+    assert "valeur supérieure à la médiane des communes d'Ille-et-Vilaine (50 minutes)" in (
+        got.description
+    )
+
+
 def test_lower_is_better_indicator() -> None:
     report = _report(
         Theme(
@@ -166,6 +196,7 @@ def test_table_names_known_indicators_and_themes() -> None:
     known = {i.id for i in load_indicator_catalogue().indicators}
     for entry in load_table():
         assert entry.id in known, entry.id
+        assert entry.bon == entry.seuil or (entry.bon > entry.seuil) == (entry.sens == "croissant")
         assert all(a.theme in DEFAULT_THEMES for a in entry.action)
     senate = {c.indicator for c in load_indicator_catalogue().score.criteria}
     assert {e.id for e in load_table() if e.critere_senat} == senate
@@ -180,3 +211,25 @@ def test_rail_actions_repeat_the_station_profile_so_duplicates_merge() -> None:
     got = diagnostic_suggestions(REPORT)
     merged = suggestions_for(gares=[], diagnostic=got + got)
     assert len(merged) == len({(s.titre, s.theme) for s in got})
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('seuil = 50.0\nbon = 75.0\ntheme_action = "Logement"', "thème « Logement » inconnu"),
+        ('seuil = 50.0\nbon = 25.0\ntheme_action = "Mobilité"', r"« bon » \(25\.0\) doit être"),
+        ('seuil = "x"\nbon = 75.0\ntheme_action = "Mobilité"', "illisible"),
+    ],
+)
+def test_a_bad_table_says_what_to_fix(tmp_path: Path, body: str, message: str) -> None:
+    values = dict(line.split(" = ", 1) for line in body.splitlines())
+    text = (
+        '[[indicateur]]\nid = "score_services"\nsens = "croissant"\n'
+        f'seuil = {values["seuil"]}\nbon = {values["bon"]}\njustification = "j"\n'
+        f'[[indicateur.action]]\ntitre = "t"\ntheme = {values["theme_action"]}\n'
+    )
+    path = tmp_path / "table.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=message) as err:
+        load_table(path)
+    assert "table.toml" in str(err.value)

@@ -3,8 +3,9 @@
 actions with their programme theme and examples of who leads them).
 
 An indicator is weak when its value is known (a figure « donnée non disponible » never suggests
-anything) and worse than the table's threshold, or worse than the comparison median by more than
-5 % when the caller gives the medians (:func:`comparison_medians` reads them from the synthesis'
+anything) and worse than the table's threshold ``seuil``, or worse than the comparison median by
+more than 5 % and short of the table's ``bon`` value, when the caller gives the medians
+(:func:`comparison_medians` reads them from the synthesis'
 :class:`~teletravail.reports.synthesis.Benchmarks`). The Senate's four attractiveness criteria
 come first, lowest score first, then the other indicators in the table's order.
 """
@@ -48,13 +49,15 @@ class TableAction(BaseModel):
 
 class TableEntry(BaseModel):
     """An indicator of the table: ``sens`` (``croissant``: more is better), ``seuil`` (in the
-    indicator's unit) and why, whether it is a Senate criterion, its actions."""
+    indicator's unit: weak when worse) and why, ``bon`` (never weak at or better than it, whatever
+    the comparison median), whether it is a Senate criterion, its actions."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     sens: Literal["croissant", "decroissant"]
     seuil: float
+    bon: float
     justification: str
     critere_senat: bool = False
     action: list[TableAction] = Field(min_length=1, max_length=2)
@@ -77,6 +80,11 @@ def load_table(path: Path = TABLE_FILE) -> tuple[TableEntry, ...]:
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ConfigError(f"Fichier {path.name} illisible : {exc}") from exc
     for e in entries:
+        if _worse(e.bon, e.seuil, e.sens):
+            raise ConfigError(
+                f"Fichier {path.name}, indicateur « {e.id} » : « bon » ({e.bon}) doit être au "
+                f"moins aussi bon que « seuil » ({e.seuil}) dans le sens « {e.sens} »."
+            )
         for a in e.action:
             if a.theme not in DEFAULT_THEMES:
                 raise ConfigError(
@@ -147,6 +155,7 @@ def diagnostic_suggestions(
             median is not None
             and not math.isnan(median.valeur)
             and _worse(fig.valeur, median.valeur, entry.sens, margin=CLOSE)
+            and _worse(fig.valeur, entry.bon, entry.sens)
         ):
             word = "inférieure" if entry.sens == "croissant" else "supérieure"
             reasons.append(
