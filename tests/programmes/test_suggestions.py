@@ -72,6 +72,21 @@ def test_station_description_gives_the_figure_and_its_source() -> None:
     assert "observation de terrain" in workspace.description
 
 
+def test_station_fields_name_the_metropolis_and_the_estimated_commuters_source() -> None:
+    fields = {
+        "duree_metropole_min": 130,
+        "metropole_nom": "Rennes",
+        "navetteurs_metropole": 5,
+        "navetteurs_statut": "estimation",
+    }
+    got = station_suggestions(assess(fields), UIC, "Vitré", fields=fields)
+    by_ref = {s.motif.reference.split(":")[1]: s.description for s in got}
+    assert "130 minutes (Rennes)" in by_ref["duree_metropole"]
+    assert "estimation du modèle de navettes" in by_ref["navetteurs_metropole"]
+    bare = station_suggestions(assess(fields), UIC, "Vitré")
+    assert "estimation du modèle" not in bare[-1].description
+
+
 def test_station_without_gap_suggests_nothing() -> None:
     assessment = assess({"departs_train": 80, "wifi": True, "friches_commune": None})
     assert station_suggestions(assessment, UIC, "Vitré") == []

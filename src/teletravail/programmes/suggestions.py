@@ -32,11 +32,12 @@ work itself: commuters, teleworkers, survey, existing offer); ``offre``, ``model
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from teletravail.format_fr import format_number
 from teletravail.gares.assess import Assessment, FeatureLevel
-from teletravail.gares.display import value_text
+from teletravail.gares.display import ESTIMATED_FLOW_SOURCES, source_text, value_text
 from teletravail.grille.catalogue import Grid, load_grid
 from teletravail.grille.evaluation import Evaluation
 from teletravail.opendata.catalogue import get_source
@@ -101,25 +102,34 @@ def _citation(source_id: str) -> str:
     return s.citation or f"{s.producer}, {s.title} ({s.vintage})"
 
 
-def _evidence(level: FeatureLevel | None) -> str:
+def _evidence(level: FeatureLevel | None, fields: Mapping[str, Any]) -> str:
     """« valeur : … ; source : … » of a station feature (field observation for terrain ones)."""
     if level is None:
         return ""
     if level.observation == "terrain":
         return "observation de terrain de l'équipe"
-    cited = " ; ".join(dict.fromkeys(_citation(s) for s in level.sources))
-    value = f"valeur : {value_text(level, {})}"
+    citations = {s: _citation(s) for s in (*level.sources, *ESTIMATED_FLOW_SOURCES)}
+    cited = source_text(level, citations, fields)
+    value = f"valeur : {value_text(level, dict(fields))}"
     return f"{value} ; source : {cited}" if cited else value
 
 
-def station_suggestions(assessment: Assessment, uic: str, station_name: str) -> list[Suggestion]:
+def station_suggestions(
+    assessment: Assessment,
+    uic: str,
+    station_name: str,
+    *,
+    fields: Mapping[str, Any] | None = None,
+) -> list[Suggestion]:
     """One suggestion per action of each gap of a station's assessment (features known and
     below « satisfaisant »), lowest level first (then profile order). Motive: type ``gare``,
-    reference ``<uic>:<feature id>``, page ``/gares/<uic>/``."""
+    reference ``<uic>:<feature id>``, page ``/gares/<uic>/``. ``fields``: the station's
+    ``StationFeatures`` as a mapping, optional: with it the description names the métropole of
+    the travel time and cites the flow model when the commuters are estimated."""
     levels = {lv.id: lv for lv in assessment.caracteristiques}
     out: list[Suggestion] = []
     for gap in sorted(assessment.ecarts, key=lambda g: g.niveau):
-        evidence = _evidence(levels.get(gap.id))
+        evidence = _evidence(levels.get(gap.id), fields or {})
         why = (
             f"Gare de {station_name} : « {gap.libelle} » au niveau {gap.niveau} "
             f"« {gap.niveau_libelle} » du portrait-robot du quartier de gare"
