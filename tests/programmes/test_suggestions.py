@@ -20,6 +20,7 @@ from teletravail.programmes.suggestions import (
     station_suggestions,
     station_theme,
     suggestions_for,
+    to_action,
 )
 
 UIC = "87471003"
@@ -179,3 +180,19 @@ def test_station_and_grid_combined_with_real_suggestions() -> None:
     got = suggestions_for(gares=station, grilles=grid)
     assert got == station + grid  # no shared action
     assert suggestions_for(gares=station + station) == station
+
+
+def test_every_declared_action_fits_a_programme_action() -> None:
+    """The profile's actions and the grid's recommendations become valid actions (title at
+    most 300 characters), with their motive and examples of who leads them."""
+    station = _station()
+    for s in station + _evaluation():
+        action = to_action(s)
+        assert action.motifs == [s.motif] and action.statut == "idee"
+    trains = to_action(station[2])
+    assert trains.porteur == "Région (AOM TER)" and trains.partenaires == "intercommunalité"
+    assert to_action(_evaluation()[0]).porteur == ""
+    portrait = load_portrait()
+    texts = [a.texte for f in portrait.features for a in f.action]
+    texts += [r for c in load_grid().criteria for r in c.recommandations]
+    assert max(len(t) for t in texts) <= 300

@@ -41,7 +41,7 @@ from teletravail.gares.display import ESTIMATED_FLOW_SOURCES, source_text, value
 from teletravail.grille.catalogue import Grid, load_grid
 from teletravail.grille.evaluation import Evaluation
 from teletravail.opendata.catalogue import get_source
-from teletravail.programmes.model import Motive
+from teletravail.programmes.model import Action, Motive
 from teletravail.programmes.suggestions_diagnostic import diagnostic_suggestions
 from teletravail.programmes.suggestions_model import Suggestion
 
@@ -55,6 +55,7 @@ __all__ = [
     "station_suggestions",
     "station_theme",
     "suggestions_for",
+    "to_action",
 ]
 
 #: Programme theme of each theme of the station profile (``gares/portrait.toml``).
@@ -236,3 +237,19 @@ def suggestions_for(
 
 def _level_key(s: Suggestion) -> float:
     return s.niveau if s.niveau is not None else float("inf")
+
+
+def to_action(suggestion: Suggestion) -> Action:
+    """The suggestion as an action of the programme, status « idée »: its title, theme and
+    description, the first example of who leads it as ``porteur`` and the others as
+    ``partenaires`` (for people to edit), its motive."""
+    first, *others = suggestion.porteurs or [""]
+    return Action(
+        titre=suggestion.titre,
+        theme=suggestion.theme,
+        description=suggestion.description,
+        porteur=first,
+        partenaires=", ".join(others),
+        statut="idee",
+        motifs=[suggestion.motif],
+    )
