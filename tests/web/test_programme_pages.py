@@ -4,6 +4,7 @@ without the comments; rights and bad input."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -143,3 +144,21 @@ def test_rights_and_bad_input(team: dict[str, User]) -> None:
     assert "caractère de contrôle" in text
     assert not ProgrammeAction.objects.exists()
     assert _client(team["ailleurs"]).get("/programmes/epci/999999999/").status_code == 403
+
+
+def test_suggested_actions_come_with_their_motive(team: dict[str, User]) -> None:
+    member = _client(team["membre"])
+    page = member.get(BASE + "suggestions/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Ajouter au programme" in text
+    assert "/gares/87471300/" in text  # the busiest station's gaps (open data only)
+    form = member.get(BASE + "actions/nouvelle/?suggestion=0").content.decode()
+    title = text.split("<strong>")[1].split("</strong>")[0]
+    assert title in form
+    data = dict(ACTION, titre=html.unescape(title))
+    assert member.post(BASE + "actions/nouvelle/?suggestion=0", data).status_code == 302
+    action = ProgrammeAction.objects.get()
+    assert action.motifs and action.motifs[0]["type"] == "gare"
+    assert action.motifs[0]["url"] == "/gares/87471300/"
+    assert title not in member.get(BASE + "suggestions/").content.decode().split("<ol>")[1]
+    assert _client(team["lecteur"]).get(BASE + "suggestions/").status_code == 403

@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path("<str:kind>/<str:code>/publication/", views.publish, name="publish"),
     path("<str:kind>/<str:code>/actions/nouvelle/", views.action_new, name="action_new"),
     path("<str:kind>/<str:code>/indicateurs/", views.indicators, name="indicators"),
+    path("<str:kind>/<str:code>/suggestions/", views.suggestions, name="suggestions"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from teletravail.errors import InputError
 from teletravail.programmes.model import STATUSES
+from teletravail.programmes.suggestions import Suggestion
 from teletravail.web.programmes import service
 from teletravail.web.programmes.access import action_for, programme_for
 from teletravail.web.programmes.forms import (
@@ -31,6 +32,7 @@ from teletravail.web.programmes.models import (
     ProgrammeAction,
     TerritoryProgramme,
 )
+from teletravail.web.programmes.suggest import suggestions_of
 
 MAX_ACTIONS = 2000
 
@@ -195,9 +197,30 @@ def action_new(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     return _action_page(request, found, form, None)
 
 
-def _suggestion(request: HttpRequest, found: TerritoryProgramme) -> Any:  # noqa: ANN401
+def _suggestion(request: HttpRequest, found: TerritoryProgramme) -> Suggestion | None:
     """The suggestion chosen on the suggestions page (``?suggestion=N``), or None."""
-    return None
+    text = request.GET.get("suggestion", "").strip()[:6]
+    if not text.isascii() or not text.isdigit():
+        return None
+    found_list = suggestions_of(found)
+    index = int(text)
+    return found_list[index] if index < len(found_list) else None
+
+
+@login_required
+def suggestions(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The actions the diagnostic and the tools suggest, each with what motivates it."""
+    found = programme_for(request, kind, code, service.CONTRIBUTE)
+    return render(
+        request,
+        "programmes/suggestions.html",
+        {
+            "title": f"Actions suggérées — {found.territory.nom}",
+            "programme": found,
+            "territory": found.territory,
+            "suggestions": list(enumerate(suggestions_of(found))),
+        },
+    )
 
 
 @login_required
