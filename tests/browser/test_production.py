@@ -86,10 +86,12 @@ def pages(browser: Browser, production_site: Site) -> Iterator[Callable[[str, st
             )
             context.add_init_script(WATCH_CSP)
             watched = _watch(context)
-            if role in ("manager", "member"):
+            if role in ("manager", "member", "other"):
                 page = watched.page
                 page.goto(production_site.url + "/connexion/")
-                username = "gestionnaire" if role == "manager" else "evaluatrice"
+                username = {"manager": "gestionnaire", "member": "evaluatrice"}.get(
+                    role, "libourne"
+                )
                 page.locator("input[name=username]").fill(username)
                 page.locator("input[name=password]").fill(PASSWORD)
                 with page.expect_navigation():
@@ -356,3 +358,53 @@ def test_team_assesses_a_project_of_place(
     _check(manager, "grille-resultats", viewport)
     response = page.request.get(project_url + "resultats/?format=pdf")
     assert response.status == 200 and response.body().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_team_writes_its_programme_and_another_team_reads_it(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """Visions and programmes from end to end: the manager writes the vision, adds an action
+    from a suggestion of the tools, follows two indicators of the diagnostic, publishes; the
+    team of another territory reads the published programme."""
+    manager = pages(viewport, "manager")
+    page = manager.page
+    base = f"{production_site.url}/programmes/epci/{EPCI}/"
+    page.goto(base + "vision/")
+    page.locator("#id_vision").fill(f"Une ville moyenne où l'on vit et travaille ({viewport}).")
+    page.locator("#id_horizon").fill("2040")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+    page.goto(base + "suggestions/")
+    suggestion = page.locator("main ol > li strong").first.inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ajouter au programme").first.click()
+    page.locator("#id_porteur").fill("Vitré Communauté")
+    page.locator("#id_debut").fill("2026-03-01")
+    page.locator("#id_fin").fill("2027-06-30")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'action").click()
+    assert "Ce qui l'a motivée" in page.locator("main").inner_text()
+    for reference in ("population_2023", "emplois_2018"):
+        page.goto(base + "indicateurs/")
+        page.locator("#id_reference").select_option(reference)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Suivre cet indicateur").click()
+    page.goto(base)
+    main = page.locator("main").inner_text()
+    assert suggestion in main and "horizon 2040" in main
+    assert page.locator("#suivi ~ div table tbody tr").count() == 2
+    manager.reset()
+    page.goto(base)
+    _check(manager, "programme", viewport)
+    if "Retirer la publication" not in main:
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("Publier le programme")).click()
+    other = pages(viewport, "other")
+    other.reset()
+    other.page.goto(f"{production_site.url}/programmes/publies/")
+    with other.page.expect_navigation():
+        other.page.get_by_role("link", name="CA Vitré Communauté").click()
+    assert suggestion in other.page.locator("main").inner_text()
+    assert other.page.get_by_role("link", name="Ajouter une action").count() == 0
+    _check(other, "programme-publie", viewport)
