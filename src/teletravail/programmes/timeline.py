@@ -41,8 +41,8 @@ STATUS_COLOURS: dict[str, str] = {
     "abandonnee": "#b34000",
 }
 LABEL = 11  # action labels, user units
-ROW = 16  # height of an action's row
-THEME_ROW = 17  # height of a theme's heading row
+ROW = 15  # height of an action's row
+THEME_ROW = 16  # height of a theme's heading row
 LABEL_WIDTH = 180  # width of the label column
 _MONTHS = (
     "janv.",
