@@ -146,3 +146,15 @@ def test_full_programme_has_every_action_and_field() -> None:
     assert "Aucune action dans ce thème." in html
     pdf = render_programme_pdf(html)
     assert pdf.startswith(b"%PDF")
+
+
+def test_empty_programme_renders() -> None:
+    programme = Programme(territoire="Ville (12345)")
+    html = render_summary_html(programme, TODAY, "Ville")
+    assert "Vision non rédigée." in html
+    assert "Aucun indicateur suivi." in html and "Aucune action en cours ou prévue." in html
+    assert "Aucune action datée" in html
+    _pdf, pages = html_to_pdf(html)
+    assert pages == 1
+    full = render_programme_html(programme, TODAY, "Ville")
+    assert full.count("Aucune action dans ce thème.") == 4  # the four default themes

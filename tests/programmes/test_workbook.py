@@ -319,3 +319,11 @@ def test_parse_funding_keeps_a_colon_in_the_source() -> None:
     assert (state.source, state.montant) == ("État : DSIL", 20000.25)
     with pytest.raises(ValueError, match="n'a pas de source"):
         parse_funding(": 12")
+
+
+def test_empty_sheets_are_read_as_empty() -> None:
+    wb = Workbook()
+    wb.active.title = "actions"
+    wb.create_sheet("themes")
+    wb.create_sheet("indicateurs")
+    assert read_workbook(_save(wb), "vide.xlsx") == Programme(territoire="", themes=[])

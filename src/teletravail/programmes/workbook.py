@@ -429,9 +429,12 @@ def _find_header(
     ws: Worksheet, sheet: str, required: tuple[str, ...], known: Iterable[str], r: _Reader
 ) -> tuple[int, dict[str, int]] | None:
     """The header row (among the first ten rows with a value) holding the ``required``
-    columns, and the column index (1-based) of each known header found; a problem if none."""
+    columns, and the column index (1-based) of each known header found; None for an empty
+    sheet, None and a problem if no row is the header."""
     keys = {fold(k).replace(" (€)", ""): k for k in known}
+    seen = False
     for count, (number, values) in enumerate(_rows(ws)):
+        seen = True
         if count >= 10:
             break
         columns: dict[str, int] = {}
@@ -441,6 +444,8 @@ def _find_header(
                 columns[keys[key]] = k
         if all(name in columns for name in required):
             return number, columns
+    if not seen:  # an empty sheet: nothing to read
+        return None
     r.bad(
         sheet,
         1,
