@@ -261,7 +261,7 @@ def write_workbook(programme: Programme) -> bytes:
             cell = actions.cell(k, col, value if value != "" else None)
             if isinstance(value, date):
                 cell.number_format = _DATE_FORMAT
-        actions.cell(k, 6).number_format = "#,##0.##"
+        actions.cell(k, 6).number_format = "#,##0.00"
     statuses = DataValidation(
         type="list",
         formula1='"' + ",".join(STATUSES.values()) + '"',
