@@ -92,6 +92,13 @@ DOCUMENTS: tuple[Document, ...] = (
         "suggèrent une note, l'agrégation des notes de plusieurs évaluateurs, les poids (AHP), "
         "le classement des sites (WSM, TOPSIS, PROMETHEE II) et l'analyse de sensibilité.",
     ),
+    Document(
+        "programmes",
+        "programmes.md",
+        "Programmes d'actions",
+        "les statuts des actions, le budget et les financements, l'avancement des indicateurs "
+        "suivis, le calendrier, la synthèse pour le conseil et le classeur du programme.",
+    ),
 )
 BY_SLUG = {d.slug: d for d in DOCUMENTS}
 
