@@ -162,3 +162,52 @@ def test_suggested_actions_come_with_their_motive(team: dict[str, User]) -> None
     assert action.motifs[0]["url"] == "/gares/87471300/"
     assert title not in member.get(BASE + "suggestions/").content.decode().split("<ol>")[1]
     assert _client(team["lecteur"]).get(BASE + "suggestions/").status_code == 403
+
+
+def test_exports_and_import_round_trip(team: dict[str, User]) -> None:
+    manager = _client(team["gestion"])
+    assert manager.post(BASE + "actions/nouvelle/", ACTION).status_code == 302
+    synthese = manager.get(BASE + "export/?format=synthese")
+    assert synthese.status_code == 200 and synthese.content.startswith(b"%PDF")
+    full = manager.get(BASE + "export/?format=pdf")
+    assert full.status_code == 200 and full.content.startswith(b"%PDF")
+    xlsx = manager.get(BASE + "export/?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert manager.get(BASE + "export/?format=doc").status_code == 400
+    page = manager.get(BASE).content.decode()
+    assert "Calendrier des actions" in page and 'class="graphique"' in page
+    # the same workbook, with a second action typed by hand: one added, one updated
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["actions"]
+    header = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))]
+    row = [None] * len(header)
+    row[header.index("titre")] = "Navette gare – centre"
+    row[header.index("theme")] = "Mobilité"
+    row[header.index("statut")] = "En cours"
+    sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "programme.xlsx"
+    imported = manager.post(BASE + "import/", {"fichier": upload})
+    assert imported.status_code == 302, imported.content.decode()[-3000:]
+    assert ProgrammeAction.objects.count() == 2
+    assert ProgrammeAction.objects.get(titre="Navette gare – centre").statut == "en_cours"
+    # a wrong cell: nothing imported, the cell named
+    sheet.cell(row=sheet.max_row, column=header.index("statut") + 1, value="Peut-être")
+    sheet.cell(row=sheet.max_row, column=header.index("titre") + 1, value="Autre action")
+    out = io.BytesIO()
+    book.save(out)
+    bad = io.BytesIO(out.getvalue())
+    bad.name = "programme.xlsx"
+    refused = manager.post(BASE + "import/", {"fichier": bad})
+    text = refused.content.decode()
+    assert (
+        refused.status_code == 400 and "Feuille « actions », ligne" in text and "Peut-être" in text
+    )
+    assert ProgrammeAction.objects.count() == 2
+    assert _client(team["membre"]).post(BASE + "import/", {"fichier": bad}).status_code == 403

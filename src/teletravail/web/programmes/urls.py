@@ -19,4 +19,6 @@ urlpatterns: list[URLPattern] = [
     path("<str:kind>/<str:code>/actions/nouvelle/", views.action_new, name="action_new"),
     path("<str:kind>/<str:code>/indicateurs/", views.indicators, name="indicators"),
     path("<str:kind>/<str:code>/suggestions/", views.suggestions, name="suggestions"),
+    path("<str:kind>/<str:code>/export/", views.export, name="export"),
+    path("<str:kind>/<str:code>/import/", views.import_workbook, name="import"),
 ]

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from teletravail.errors import InputError
 from teletravail.programmes.model import STATUSES
 from teletravail.programmes.suggestions import Suggestion
-from teletravail.web.programmes import service
+from teletravail.programmes.timeline import timeline_svg
+from teletravail.programmes.workbook import WorkbookError
+from teletravail.web.programmes import service, transfer
 from teletravail.web.programmes.access import action_for, programme_for
 from teletravail.web.programmes.forms import (
     ActionForm,
@@ -59,6 +61,7 @@ def programme(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     for action in actions:
         by_theme.setdefault(action.theme, []).append(action)
     counts = dict(found.actions.values_list("statut").annotate(n=Count("id")))
+    timeline = timeline_svg(service.to_programme(found), timezone.localdate())
     budget = sum((a.budget for a in found.actions.all() if a.budget is not None), start=0)
     return render(
         request,
@@ -77,6 +80,7 @@ def programme(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "budget": budget,
             "indicators": _indicator_rows(found),
             "indicator_problem": problem,
+            "timeline": timeline,
             "team": team,
             "can_edit": request.user.has_perm(service.CONTRIBUTE, territory),
             "can_manage": request.user.has_perm(service.MANAGE, territory),
@@ -388,4 +392,83 @@ def published(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/published.html",
         {"title": "Programmes publiés par les territoires", "programmes": programmes},
+    )
+
+
+@login_required
+def export(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The programme as a spreadsheet (``?format=xlsx``), a full PDF (``pdf``) or the one-page
+    summary for the council (``synthese``); published programmes too, for their readers."""
+    found = programme_for(request, kind, code, service.READ)
+    fmt = request.GET.get("format", "").strip()[:10]
+    if fmt not in transfer.CONTENT_TYPES:
+        return render(
+            request,
+            "diagnostics/error.html",
+            {
+                "title": "Programme : format inconnu",
+                "message": f"Format inconnu « {fmt} » : xlsx, pdf ou synthese.",
+            },
+            status=400,
+        )
+    body = transfer.document(found, fmt, timezone.localdate())
+    response = HttpResponse(body, content_type=transfer.CONTENT_TYPES[fmt])
+    disposition = "attachment" if fmt == "xlsx" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{transfer.filename(found, fmt)}"'
+    return response
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_workbook(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """Bring a programme kept in a spreadsheet (managers): all or nothing, every wrong cell
+    said with its sheet, row, column and reason."""
+    found = programme_for(request, kind, code, service.MANAGE)
+    problems: list[str] = []
+    message = ""
+    if request.method == "POST":
+        upload = request.FILES.get("fichier")
+        if upload is None:
+            message = "Choisissez un fichier XLSX."
+        elif upload.size is not None and upload.size > MAX_UPLOAD:
+            message = f"Fichier trop volumineux : {MAX_UPLOAD // (1024 * 1024)} Mo au plus."
+        elif not (upload.name or "").lower().endswith((".xlsx", ".xlsm")):
+            message = f"« {upload.name} » n'est pas un classeur XLSX."
+        else:
+            try:
+                report = transfer.import_workbook(
+                    found, upload.read(), upload.name or "classeur.xlsx", request.user
+                )
+            except WorkbookError as exc:
+                message = "Rien n'a été importé : corrigez le classeur."
+                problems = [
+                    f"Feuille « {p.sheet} », ligne {p.row}, colonne {p.column} : {p.reason}"
+                    + (f" (valeur « {p.value} »)" if p.value not in (None, "") else "")
+                    for p in exc.problems
+                ]
+            except InputError as exc:
+                message = f"Rien n'a été importé : {exc}"
+            else:
+                messages.success(
+                    request,
+                    f"Import terminé : {report.actions_ajoutees} action(s) ajoutée(s), "
+                    f"{report.actions_mises_a_jour} mise(s) à jour, {report.indicateurs} "
+                    f"indicateur(s), {report.themes_ajoutes} thème(s) ajouté(s)"
+                    + (", vision mise à jour." if report.vision else "."),
+                )
+                return redirect("programmes:programme", kind, code)
+    return render(
+        request,
+        "programmes/import.html",
+        {
+            "title": f"Importer un programme — {found.territory.nom}",
+            "programme": found,
+            "territory": found.territory,
+            "message": message,
+            "problems": problems,
+        },
+        status=400 if message else 200,
     )
