@@ -97,6 +97,12 @@ COMMANDS: dict[str, LazyCommand] = {
         "Grille d'analyse d'un projet de lieu adapté au télétravail : modèle, évaluation, faits "
         "d'un site.",
     ),
+    "programme": LazyCommand(
+        "teletravail.cli.programme",
+        "programme_app",
+        "Programme d'actions d'un territoire : export (XLSX, PDF, synthèse) et import d'un "
+        "tableur.",
+    ),
     "enquete": LazyCommand(
         "teletravail.cli.survey",
         "enquete_app",

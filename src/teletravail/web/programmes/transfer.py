@@ -74,7 +74,7 @@ class ImportReport:
 
 
 def import_workbook(
-    programme: TerritoryProgramme, data: bytes, name: str, user: AbstractBaseUser
+    programme: TerritoryProgramme, data: bytes, name: str, user: AbstractBaseUser | None
 ) -> ImportReport:
     """Bring a spreadsheet into the stored programme (rules in the module docstring);
     ``WorkbookError`` (every wrong cell with sheet, row, column and reason) and nothing stored
