@@ -284,7 +284,7 @@ def _comments(action: ProgrammeAction) -> list[dict[str, Any]]:
             "texte": c.texte,
             "ecrit_le": c.created.isoformat(),
         }
-        for c in action.comments.select_related("author").order_by("created", "pk")
+        for c in sorted(action.comments.all(), key=lambda c: (c.created, c.pk))
     ]
 
 
@@ -355,7 +355,8 @@ def _programme_body(programme: TerritoryProgramme, user: AbstractBaseUser) -> di
     territory = programme.territory
     team = service.is_team(user, territory)
     problem = service.refresh_indicators(programme) if team else ""
-    actions = list(programme.actions.all().order_by("theme", "debut", "titre", "pk"))
+    query = programme.actions.all().order_by("theme", "debut", "titre", "pk")
+    actions = list(query.prefetch_related("comments__author") if team else query)
     return {
         "territoire": {"type": territory.kind, "code": territory.code, "nom": territory.nom},
         "vision": programme.vision,
