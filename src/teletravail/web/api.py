@@ -239,7 +239,10 @@ def territory_card(
 
 # Private endpoints (API token): a territory's team, under /equipes.
 from teletravail.web.accounts.api import register as _register_accounts  # noqa: E402
+from teletravail.web.api_routes import programmes as _programme_routes  # noqa: E402
 
+# /equipes/programmes/publies before the team route /equipes/{kind}/{code}, which would take it
+api.add_router("/equipes", _programme_routes.published_router)
 _register_accounts(api)
 
 # Public open-data endpoints: indicators, diagnostic, scenario, ACV ranking, impact.
@@ -266,3 +269,6 @@ api.add_router("/equipes", _gares_routes.team_router)
 from teletravail.web.api_routes import grille as _grille_routes  # noqa: E402
 
 api.add_router("/equipes", _grille_routes.team_router)
+
+# Vision and programme of actions (issue 14): team routes (token).
+api.add_router("/equipes", _programme_routes.team_router)
