@@ -52,7 +52,7 @@ team_router: Router = Router(tags=["programmes"], auth=ApiTokenAuth())
 published_router: Router = Router(tags=["programmes"], auth=ApiTokenAuth())
 
 MAX_ID = 2**31 - 1  # the largest primary key of the database
-MAX_ACTIONS = 2000  # as on the pages (``views.MAX_ACTIONS``)
+MAX_ACTIONS = service.MAX_ACTIONS
 MAX_FUNDINGS = 20
 ActionId = Annotated[int, Path(ge=1, le=MAX_ID, description="Identifiant de l'action.")]
 

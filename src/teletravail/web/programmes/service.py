@@ -19,10 +19,13 @@ from teletravail.programmes.model import (
     Motive,
     Programme,
 )
-from teletravail.reports.model import Figure
+from teletravail.reports.model import Figure, MesureLocale
 from teletravail.web.accounts.models import Territory
 from teletravail.web.programmes.models import ProgrammeIndicator, TerritoryProgramme
 
+SURVEY_PREFIX = "enquete:"
+#: Actions of one programme, at most (pages, API, spreadsheet import).
+MAX_ACTIONS = 2000
 READ = "accounts.view_territory"
 CONTRIBUTE = "accounts.contribute_territory"
 MANAGE = "accounts.manage_territory"
@@ -157,9 +160,37 @@ def diagnostic_figures(territory: Territory) -> tuple[dict[str, Figure], date | 
     return figures, day, ""
 
 
+def survey_measures(territory: Territory) -> dict[str, MesureLocale]:
+    """The values measured by the territory's reference survey campaign, by indicator."""
+    from teletravail.web.diagnostics import service as diagnostics_service
+
+    measures = diagnostics_service.measures_for(
+        territory.kind, territory.code, team=True, today=timezone.localdate()
+    )
+    return {m.indicateur: m for m in measures}
+
+
+def _refresh_surveys(programme: TerritoryProgramme) -> None:
+    followed = list(programme.indicators.filter(source="enquete"))
+    if not followed:
+        return
+    measures = survey_measures(programme.territory)
+    for indicator in followed:
+        measure = measures.get(indicator.reference)
+        if measure is None:
+            continue  # the last known value stays, with its date
+        if indicator.valeur_actuelle != measure.valeur or indicator.date_actuelle != measure.fin:
+            indicator.valeur_actuelle = measure.valeur
+            indicator.date_actuelle = measure.fin
+            indicator.save(update_fields=["valeur_actuelle", "date_actuelle"])
+
+
 def refresh_indicators(programme: TerritoryProgramme) -> str:
-    """Update the current value of the diagnostic indicators the programme follows from the
-    diagnostic of the reference day (kept with that day); returns why it could not, or ""."""
+    """Update the current value of the indicators the programme follows: diagnostic ones from
+    the diagnostic of the reference day (kept with that day), survey ones from the reference
+    campaign's latest measure (kept with its closing day); returns why the diagnostic ones could
+    not be updated, or ""."""
+    _refresh_surveys(programme)
     followed = list(programme.indicators.filter(source="diagnostic"))
     if not followed:
         return ""
@@ -183,6 +214,30 @@ def follow(
     French when it is unknown or has no value)."""
     from teletravail.errors import InputError
 
+    if reference.startswith(SURVEY_PREFIX):
+        measure = survey_measures(programme.territory).get(reference.removeprefix(SURVEY_PREFIX))
+        if measure is None:
+            raise InputError(
+                f"Aucune mesure d'enquête « {reference.removeprefix(SURVEY_PREFIX)} » pour ce "
+                "territoire.",
+                field="reference",
+            )
+        found, _ = ProgrammeIndicator.objects.update_or_create(
+            programme=programme,
+            source="enquete",
+            reference=measure.indicateur,
+            defaults={
+                "libelle": f"{measure.libelle} (enquête « {measure.campagne} »)",
+                "unite": "jours" if measure.indicateur == "jours_teletravail" else "%",
+                "valeur_initiale": measure.valeur,
+                "date_initiale": measure.fin,
+                "cible": cible,
+                "annee_cible": annee,
+                "valeur_actuelle": measure.valeur,
+                "date_actuelle": measure.fin,
+            },
+        )
+        return found
     figures, day, problem = diagnostic_figures(programme.territory)
     if problem:
         raise InputError(f"Indicateur non ajouté : {problem}", field="reference")
@@ -214,11 +269,18 @@ def follow(
 
 
 def indicator_choices(territory: Territory) -> list[tuple[str, str]]:
-    """(id, label with its current value) of the diagnostic indicators that have a value."""
+    """(id, label with its current value) of the survey measures of the territory's reference
+    campaign (ids prefixed « enquete: ») and of the diagnostic indicators that have a value."""
     from teletravail import format_fr
 
     figures, _, _ = diagnostic_figures(territory)
-    out = []
+    out = [
+        (
+            f"{SURVEY_PREFIX}{m.indicateur}",
+            f"Enquête « {m.campagne} » : {m.libelle} : {format_fr.format_decimal(m.valeur, 2)}",
+        )
+        for m in survey_measures(territory).values()
+    ]
     for fid, f in figures.items():
         if f.valeur is None:
             continue

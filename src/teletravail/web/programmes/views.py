@@ -36,7 +36,7 @@ from teletravail.web.programmes.models import (
 )
 from teletravail.web.programmes.suggest import suggestions_of
 
-MAX_ACTIONS = 2000
+MAX_ACTIONS = service.MAX_ACTIONS
 
 
 def _indicator_rows(programme: TerritoryProgramme) -> list[dict[str, Any]]:
@@ -130,8 +130,10 @@ def vision(request: HttpRequest, kind: str, code: str) -> HttpResponse:
 def publish(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Publish the programme to the other territories' teams, or withdraw it (managers)."""
     found = programme_for(request, kind, code, service.MANAGE)
-    found.publie = request.POST.get("publier") == "oui"
-    found.publie_le = timezone.now() if found.publie else None
+    publish_it = request.POST.get("publier") == "oui"
+    if publish_it != found.publie:  # the date of publication changes with the state only
+        found.publie_le = timezone.now() if publish_it else None
+    found.publie = publish_it
     found.updated_by = request.user
     found.save()
     messages.success(
