@@ -454,7 +454,7 @@ def test_out_of_range_ids_are_422(world: World) -> None:
     ],
 )
 def test_write_routes_never_fail_with_a_server_error(
-    world: World, method: str, path: str, mode: GenerationMode
+    kept_connection: None, world: World, method: str, path: str, mode: GenerationMode
 ) -> None:
     """Generated bodies sent with a member's token to an existing project and site."""
     project = _project(world)

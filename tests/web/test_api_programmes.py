@@ -377,7 +377,7 @@ def test_the_published_list_does_not_hide_the_team_route(world: World) -> None:
     ],
 )
 def test_write_routes_never_fail_with_a_server_error(
-    world: World, method: str, path: str, mode: GenerationMode
+    kept_connection: None, world: World, method: str, path: str, mode: GenerationMode
 ) -> None:
     """Generated bodies sent with a manager's token to an existing programme and action."""
     action = _action(world)
