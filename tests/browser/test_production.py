@@ -394,6 +394,8 @@ def test_team_writes_its_programme_and_another_team_reads_it(
     main = page.locator("main").inner_text()
     assert suggestion in main and "horizon 2040" in main
     assert page.locator("#suivi ~ div table tbody tr").count() == 2
+    summary = page.request.get(base + "export/?format=synthese")
+    assert summary.status == 200 and summary.body().startswith(b"%PDF")  # for the council
     manager.reset()
     page.goto(base)
     _check(manager, "programme", viewport)

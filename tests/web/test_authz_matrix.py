@@ -8,6 +8,7 @@ for a national administrator, and a refused action changes nothing.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from teletravail.web.accounts.models import (
 from teletravail.web.accounts.tokens import create_token
 from teletravail.web.gares.models import StationAssessment
 from teletravail.web.grille.models import GridProject, GridScore, GridSite
+from teletravail.web.programmes.models import ActionComment, ProgrammeAction, TerritoryProgramme
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,12 @@ grid_results  | login/login | ok/403  | ok/403  | ok/403  | ok/ok
 grid_scores   | login/login | 403/403 | ok/403  | ok/403  | ok/ok
 grid_weights  | login/login | 403/403 | ok/403  | ok/403  | ok/ok
 grid_delete_site | login/login | 403/403 | 403/403 | ok/403 | ok/ok
+prog_page     | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+prog_vision   | login/login | 403/403 | 403/403 | ok/403  | ok/ok
+prog_action   | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+prog_comment  | login/login | 403/403 | ok/403  | ok/403  | ok/ok
+prog_export   | login/login | ok/403  | ok/403  | ok/403  | ok/ok
+prog_import   | login/login | 403/403 | 403/403 | ok/403  | ok/ok
 """
 # Routes without a territory: one outcome per role.
 GLOBAL_MATRIX = """
@@ -91,6 +99,7 @@ STATIONS = {"own": "87471300", "other": "87683003"}  # Vitré, Sens
 DAY = "2025-01-28"
 PRIVATE_NOTE = "note privée de l'équipe B"
 PRIVATE_SITE = "Site confidentiel"
+PRIVATE_ACTION = "Action non publiée"
 PRIVATE_B = "secret-b@example.org"  # the e-mail of the other territory's manager
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -138,6 +147,11 @@ def world() -> World:
     StationAssessment.objects.create(
         territory=sens, uic=STATIONS["other"], gare_nom="Sens", notes=PRIVATE_NOTE
     )
+    for territory in (own, other):
+        programme = TerritoryProgramme.objects.create(
+            territory=territory, vision=f"Vision {territory.code}", themes=["Mobilité"]
+        )
+        ProgrammeAction.objects.create(programme=programme, titre=PRIVATE_ACTION, theme="Mobilité")
     projects = {}
     for name, territory in (("own", own), ("other", other)):
         projects[name] = GridProject.objects.create(territory=territory, nom=f"Projet {name}")
@@ -166,6 +180,17 @@ def _snapshot(territory: Territory) -> set[tuple[object, ...]]:
             (p.nom, json.dumps(p.poids, sort_keys=True))
             for p in GridProject.objects.filter(territory=territory)
         }
+        | set(TerritoryProgramme.objects.filter(territory=territory).values_list("vision"))
+        | set(
+            ProgrammeAction.objects.filter(programme__territory=territory).values_list(
+                "titre", "statut"
+            )
+        )
+        | set(
+            ActionComment.objects.filter(action__programme__territory=territory).values_list(
+                "texte"
+            )
+        )
         | set(GridSite.objects.filter(project__territory=territory).values_list("code", "nom"))
         | set(
             GridScore.objects.filter(site__project__territory=territory).values_list(
@@ -199,6 +224,33 @@ def _station_request(world: World, route: str, role: str, where: str) -> HttpRes
     if route == "station_page":
         return client.get(url)
     return client.post(url, {"niveau_mixite_usages": "2", "notes": "page"})
+
+
+def _programme_request(world: World, route: str, role: str, where: str) -> HttpResponse:
+    t = world.own if where == "own" else world.other
+    programme = TerritoryProgramme.objects.get(territory=t)
+    action = programme.actions.get()
+    client = _client(world, role)
+    base = f"/programmes/{t.kind}/{t.code}/"
+    if route == "prog_page":
+        return client.get(base)
+    if route == "prog_vision":
+        return client.post(base + "vision/", {"vision": "Vision", "themes": "Mobilité"})
+    if route == "prog_action":
+        return client.post(
+            base + "actions/nouvelle/", {"titre": "Nouvelle", "theme": "Mobilité", "statut": "idee"}
+        )
+    if route == "prog_comment":
+        return client.post(f"/programmes/actions/{action.pk}/", {"texte": "Vu."})
+    if route == "prog_export":
+        return client.get(base + "export/?format=xlsx")
+    assert route == "prog_import"
+    from teletravail.programmes.workbook import write_workbook
+    from teletravail.web.programmes.service import to_programme
+
+    upload = io.BytesIO(write_workbook(to_programme(programme)))
+    upload.name = "programme.xlsx"
+    return client.post(base + "import/", {"fichier": upload})
 
 
 def _grid_request(world: World, route: str, role: str, where: str) -> HttpResponse:
@@ -248,6 +300,8 @@ def _territory_request(world: World, route: str, role: str, where: str) -> HttpR
         return _station_request(world, route, role, where)
     if route.startswith("grid_"):
         return _grid_request(world, route, role, where)
+    if route.startswith("prog_"):
+        return _programme_request(world, route, role, where)
     assert route == "api_team"
     headers: dict[str, Any] = {}
     if role != "anonymous":
@@ -276,6 +330,9 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
     ok_location = f"/equipes/{t.kind}/{t.code}/"
     if route == "station_save":
         ok_location = f"/gares/{STATIONS[where]}/equipes/{t.kind}/{t.code}/?date={DAY}"
+    if route.startswith("prog_"):  # a 302 goes to a programme page (checked below)
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        ok_location = location if location.startswith("/programmes/") else "?"
     if route.startswith("grid_"):
         project = world.projects[where]
         ok_location = {
@@ -283,13 +340,30 @@ def test_territory_routes(world: World, route: str, role: str, where: str, expec
             "grid_create": response.get("Location", "") if response.status_code == 302 else "",
         }.get(route, f"/grille/projets/{project.pk}/")
     _assert_outcome(response, expected, ok_location=ok_location)
-    content = response.content.decode()
+    content = response.content.decode(errors="replace")
     if where == "other" and not (expected == "ok" and role == "national_admin"):
         assert PRIVATE_B not in content
         assert "cible-other" not in content
         assert "invite-other@example.org" not in content
         assert PRIVATE_NOTE not in content
         assert PRIVATE_SITE not in content or where == "own"
+        assert PRIVATE_ACTION not in content or where == "own"
+    if route.startswith("prog_") and expected == "ok":
+        programme = TerritoryProgramme.objects.get(territory=t)
+        if route == "prog_vision":
+            assert programme.vision == "Vision"
+        elif route == "prog_action":
+            assert response["Location"].startswith("/programmes/actions/")
+            assert programme.actions.filter(titre="Nouvelle").exists()
+        elif route == "prog_comment":
+            assert ActionComment.objects.filter(action__programme=programme, texte="Vu.").exists()
+        elif route == "prog_import":
+            assert response.status_code == 302
+        elif route == "prog_export":
+            assert response.content.startswith(b"PK")
+        else:
+            assert PRIVATE_ACTION in content
+        return
     if route.startswith("grid_") and expected == "ok":
         project = world.projects[where]
         if route == "grid_create":
@@ -363,7 +437,7 @@ def test_global_routes(world: World, route: str, role: str, expected: str) -> No
         response = client.post(f"/equipes/jetons/{foreign.pk}/supprimer/")
     ok_location = "/equipes/commune/35360/" if route == "team_new_post" else ""
     _assert_outcome(response, expected, ok_location=ok_location)
-    content = response.content.decode()
+    content = response.content.decode(errors="replace")
     if role != "national_admin":
         assert PRIVATE_B not in content
         assert "CA du Grand Sénonais" not in content
