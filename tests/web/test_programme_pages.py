@@ -211,3 +211,30 @@ def test_exports_and_import_round_trip(team: dict[str, User]) -> None:
     )
     assert ProgrammeAction.objects.count() == 2
     assert _client(team["membre"]).post(BASE + "import/", {"fichier": bad}).status_code == 403
+
+
+def test_an_action_cites_what_motivated_it(team: dict[str, User]) -> None:
+    from teletravail.web.gares.models import StationAssessment
+
+    territory = Territory.objects.get(code=EPCI)
+    StationAssessment.objects.create(territory=territory, uic="87471300", gare_nom="Vitré")
+    member = _client(team["membre"])
+    form = member.get(BASE + "actions/nouvelle/").content.decode()
+    assert (
+        "Quartier de gare Vitré : évaluation de l" in form
+        and 'value="indicateur:population_2023"' in form
+    )
+    data = dict(ACTION, motifs=["gare:87471300", "indicateur:population_2023", "gare:inconnue"])
+    refused = member.post(BASE + "actions/nouvelle/", data)
+    assert refused.status_code == 400  # a value the form does not offer
+    data["motifs"] = ["gare:87471300", "indicateur:population_2023"]
+    assert member.post(BASE + "actions/nouvelle/", data).status_code == 302
+    action = ProgrammeAction.objects.get()
+    assert [m["type"] for m in action.motifs] == ["gare", "indicateur"]
+    page = member.get(f"/programmes/actions/{action.pk}/").content.decode()
+    assert "Ce qui l" in page and f"/gares/87471300/equipes/epci/{EPCI}/" in page
+    # editing keeps what is still chosen and drops what is not
+    edit = dict(ACTION, motifs=["indicateur:population_2023"])
+    assert member.post(f"/programmes/actions/{action.pk}/modifier/", edit).status_code == 302
+    action.refresh_from_db()
+    assert [m["reference"] for m in action.motifs] == ["population_2023"]

@@ -170,9 +170,27 @@ class ActionForm(_Clean):
         label="Statut", choices=list(STATUSES.items()), widget=forms.Select({"class": "fr-select"})
     )
 
-    def __init__(self, *args: Any, themes: list[str], **kwargs: Any) -> None:  # noqa: ANN401
+    motifs = forms.MultipleChoiceField(
+        label="Ce qui motive l'action (facultatif)",
+        required=False,
+        widget=forms.SelectMultiple({"class": "fr-select", "size": "8"}),
+        help_text="Un indicateur du diagnostic, un résultat d'enquête, un projet de lieu évalué "
+        "avec la grille ou un quartier de gare évalué ; plusieurs choix avec Ctrl (ou Cmd).",
+    )
+
+    def __init__(
+        self,
+        *args: Any,  # noqa: ANN401
+        themes: list[str],
+        motives: list[tuple[str, list[tuple[str, str]]]] | None = None,
+        **kwargs: Any,  # noqa: ANN401
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [(t, t) for t in themes]
+        if motives:
+            self.fields["motifs"].choices = motives
+        else:
+            del self.fields["motifs"]
 
     def clean_financements(self) -> list[dict[str, object]]:
         """« Source : montant ; … » as a list."""

@@ -316,3 +316,87 @@ _ACTION_FIELDS = {
     "fin",
     "statut",
 }
+
+
+def motive_key(motive: Motive) -> str:
+    """``type:reference``, the value of a motive in the action form."""
+    return f"{motive.type}:{motive.reference}"
+
+
+def motive_options(territory: Territory) -> dict[str, Motive]:
+    """What an action of the territory can cite, by form value: its assessed station districts,
+    its grid projects, its reference survey's measures and the diagnostic's indicators that have
+    a value (in that order)."""
+    from teletravail import format_fr
+    from teletravail.web.gares.models import StationAssessment
+    from teletravail.web.grille.models import GridProject
+
+    options: list[Motive] = []
+    for a in StationAssessment.objects.filter(territory=territory).order_by("gare_nom"):
+        options.append(
+            Motive(
+                type="gare",
+                reference=a.uic,
+                libelle=f"Quartier de gare {a.gare_nom} : évaluation de l'équipe",
+                url=f"/gares/{a.uic}/equipes/{territory.kind}/{territory.code}/",
+            )
+        )
+    for p in GridProject.objects.filter(territory=territory).order_by("nom"):
+        options.append(
+            Motive(
+                type="grille",
+                reference=str(p.pk),
+                libelle=f"Projet de lieu « {p.nom[:150]} » (grille d'analyse)",
+                url=f"/grille/projets/{p.pk}/resultats/",
+            )
+        )
+    for m in survey_measures(territory).values():
+        options.append(
+            Motive(
+                type="enquete",
+                reference=m.indicateur,
+                libelle=f"Enquête « {m.campagne[:100]} » : {m.libelle} "
+                f"{format_fr.format_decimal(m.valeur, 1)}",
+                url=m.url or "",
+            )
+        )
+    figures, _, _ = diagnostic_figures(territory)
+    diagnostic_url = f"/territoires/{territory.kind}/{territory.code}/diagnostic/"
+    for fid, f in sorted(figures.items(), key=lambda item: item[1].libelle):
+        if f.valeur is None:
+            continue
+        options.append(
+            Motive(
+                type="indicateur",
+                reference=fid,
+                libelle=f"{f.libelle[:300]} : {format_fr.format_decimal(f.valeur, 2)} {f.unite}".strip(),
+                url=diagnostic_url,
+            )
+        )
+    return {motive_key(m): m for m in options}
+
+
+def motive_choices(options: dict[str, Motive]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The form's grouped choices (one group per kind of motive)."""
+    from teletravail.programmes.model import MOTIVE_KINDS
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, motive in options.items():
+        groups.setdefault(MOTIVE_KINDS[motive.type], []).append((key, motive.libelle))
+    return list(groups.items())
+
+
+def merged_motives(
+    stored: object, chosen: list[str], options: dict[str, Motive]
+) -> list[dict[str, object]]:
+    """The motives to store: the stored ones the form does not offer (a suggestion's station
+    gap, say) kept, then those chosen in the form."""
+    kept = [m for m in _motives(stored) if motive_key(m) not in options]
+    picked = [options[k] for k in chosen if k in options]
+    seen: set[str] = set()
+    out = []
+    for motive in kept + picked:
+        if motive_key(motive) not in seen:
+            seen.add(motive_key(motive))
+            out.append(motive.model_dump(mode="json"))
+    return out

@@ -186,14 +186,20 @@ def action_new(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "porteur": ", ".join(suggestion.porteurs[:2]) if suggestion.porteurs else "",
         }
         motifs = [suggestion.motif.model_dump(mode="json")]
-    form = ActionForm(request.POST or None, initial=initial, themes=themes)
+    options = service.motive_options(found.territory)
+    form = ActionForm(
+        request.POST or None,
+        initial=initial,
+        themes=themes,
+        motives=service.motive_choices(options),
+    )
     if request.method == "POST":
         if found.actions.count() >= MAX_ACTIONS:
             form.add_error(None, f"Un programme compte au plus {MAX_ACTIONS} actions.")
         elif form.is_valid():
             action = ProgrammeAction.objects.create(
                 programme=found,
-                motifs=motifs,
+                motifs=service.merged_motives(motifs, form.cleaned_data.get("motifs", []), options),
                 updated_by=request.user,
                 **service.action_fields(form.cleaned_data),
             )
@@ -314,13 +320,25 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "fin": found.fin,
         "statut": found.statut,
     }
+    options = service.motive_options(programme_obj.territory)
+    initial["motifs"] = [
+        service.motive_key(m)
+        for m in service._motives(found.motifs)
+        if service.motive_key(m) in options
+    ]
     form = ActionForm(
-        request.POST or None, initial=initial, themes=service.themes_of(programme_obj)
+        request.POST or None,
+        initial=initial,
+        themes=service.themes_of(programme_obj),
+        motives=service.motive_choices(options),
     )
     if request.method == "POST":
         if form.is_valid():
             for name, value in service.action_fields(form.cleaned_data).items():
                 setattr(found, name, value)
+            found.motifs = service.merged_motives(
+                found.motifs, form.cleaned_data.get("motifs", []), options
+            )
             found.updated_by = request.user
             found.save()
             messages.success(request, "Action enregistrée.")
