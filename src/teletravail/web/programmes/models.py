@@ -152,3 +152,53 @@ class ProgrammeIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.libelle
+
+
+class ProgrammeJob(models.Model):
+    """A long task on a programme (spreadsheet import, full PDF), run by the task worker
+    (django-tasks); ``report`` holds the counts or every refused cell, ``output_path`` the file
+    produced (relative to ``TELETRAVAIL_VAR``)."""
+
+    KINDS = (("import", "Import d'un tableur"), ("export_pdf", "Programme complet (PDF)"))
+    programme = models.ForeignKey(TerritoryProgramme, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField("nature", max_length=20, choices=KINDS)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    status = models.CharField("état", max_length=12, default="en_attente")
+    stage = models.CharField("étape", max_length=200, blank=True)
+    input_path = models.CharField("fichier reçu", max_length=300, blank=True)
+    input_name = models.CharField("nom du fichier reçu", max_length=200, blank=True)
+    output_path = models.CharField("fichier produit", max_length=300, blank=True)
+    report = models.JSONField("compte rendu", default=dict, blank=True)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tâche de programme"
+        verbose_name_plural = "tâches de programme"
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.programme}"
+
+    @property
+    def finished(self) -> bool:
+        """Done or failed."""
+        return self.status in ("termine", "echoue")
+
+    @property
+    def status_label(self) -> str:
+        """The state in words."""
+        return {
+            "en_attente": "En attente",
+            "en_cours": "En cours",
+            "termine": "Terminé",
+            "echoue": "Échoué",
+        }.get(self.status, self.status)

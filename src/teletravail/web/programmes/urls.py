@@ -10,6 +10,8 @@ app_name = "programmes"
 
 urlpatterns: list[URLPattern] = [
     path("publies/", views.published, name="published"),
+    path("taches/<int:pk>/", views.job, name="job"),
+    path("taches/<int:pk>/fichier/", views.job_file, name="job_file"),
     path("actions/<int:pk>/", views.action, name="action"),
     path("actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
     path("actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),

@@ -4,12 +4,15 @@ the programmes other territories published."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -19,8 +22,7 @@ from teletravail.errors import InputError
 from teletravail.programmes.model import STATUSES
 from teletravail.programmes.suggestions import Suggestion
 from teletravail.programmes.timeline import timeline_svg
-from teletravail.programmes.workbook import WorkbookError
-from teletravail.web.programmes import service, transfer
+from teletravail.web.programmes import jobs, service, transfer
 from teletravail.web.programmes.access import action_for, programme_for
 from teletravail.web.programmes.forms import (
     ActionForm,
@@ -32,6 +34,7 @@ from teletravail.web.programmes.forms import (
 from teletravail.web.programmes.models import (
     ActionComment,
     ProgrammeAction,
+    ProgrammeJob,
     TerritoryProgramme,
 )
 from teletravail.web.programmes.suggest import suggestions_of
@@ -431,6 +434,9 @@ def export(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             },
             status=400,
         )
+    if fmt == "pdf":  # the full programme: long for a large one, made by the task worker
+        job = jobs.enqueue_pdf(found, request.user)
+        return redirect("programmes:job", job.pk)
     body = transfer.document(found, fmt, timezone.localdate())
     response = HttpResponse(body, content_type=transfer.CONTENT_TYPES[fmt])
     disposition = "attachment" if fmt == "xlsx" else "inline"
@@ -458,28 +464,13 @@ def import_workbook(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         elif not (upload.name or "").lower().endswith((".xlsx", ".xlsm")):
             message = f"« {upload.name} » n'est pas un classeur XLSX."
         else:
-            try:
-                report = transfer.import_workbook(
-                    found, upload.read(), upload.name or "classeur.xlsx", request.user
-                )
-            except WorkbookError as exc:
-                message = "Rien n'a été importé : corrigez le classeur."
-                problems = [
-                    f"Feuille « {p.sheet} », ligne {p.row}, colonne {p.column} : {p.reason}"
-                    + (f" (valeur « {p.value} »)" if p.value not in (None, "") else "")
-                    for p in exc.problems
-                ]
-            except InputError as exc:
-                message = f"Rien n'a été importé : {exc}"
-            else:
-                messages.success(
-                    request,
-                    f"Import terminé : {report.actions_ajoutees} action(s) ajoutée(s), "
-                    f"{report.actions_mises_a_jour} mise(s) à jour, {report.indicateurs} "
-                    f"indicateur(s), {report.themes_ajoutes} thème(s) ajouté(s)"
-                    + (", vision mise à jour." if report.vision else "."),
-                )
-                return redirect("programmes:programme", kind, code)
+            job = jobs.enqueue_import(
+                found,
+                upload.read(),
+                upload.name or "classeur.xlsx",
+                request.user,
+            )
+            return redirect("programmes:job", job.pk)
     return render(
         request,
         "programmes/import.html",
@@ -492,3 +483,44 @@ def import_workbook(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         },
         status=400 if message else 200,
     )
+
+
+def _job_for(request: HttpRequest, pk: int) -> ProgrammeJob:
+    """The job ``pk`` for its requester or the programme's team (403 otherwise)."""
+    found = ProgrammeJob.objects.select_related("programme__territory").filter(pk=pk).first()
+    if found is None or not (
+        found.requested_by_id == request.user.pk
+        or service.is_team(request.user, found.programme.territory)
+    ):
+        raise PermissionDenied("Vous n'avez pas accès à cette tâche.")
+    return found
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A programme job: its state while it runs (the page reloads itself), then its report."""
+    found = _job_for(request, pk)
+    territory = found.programme.territory
+    return render(
+        request,
+        "programmes/job.html",
+        {
+            "title": f"{found.get_kind_display()} — {territory.nom}",
+            "job": found,
+            "programme": found.programme,
+            "territory": territory,
+            "team": service.is_team(request.user, territory),
+            "report": found.report or {},
+            "refresh_seconds": 3,
+        },
+    )
+
+
+@login_required
+def job_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The PDF a job produced."""
+    found = _job_for(request, pk)
+    path = Path(settings.VAR_DIR) / found.output_path if found.output_path else None
+    if path is None or found.status != "termine" or not path.is_file():
+        raise Http404("Le fichier n'est pas (ou plus) disponible.")
+    return FileResponse(path.open("rb"), as_attachment=False, filename=path.name)
