@@ -370,18 +370,7 @@ def _programme_body(programme: TerritoryProgramme, user: AbstractBaseUser) -> di
         "budget_total": sum(float(a.budget) for a in actions if a.budget is not None),
         "indicateurs": [
             {
-                **FollowedIndicator(
-                    source=i.source if i.source in ("diagnostic", "enquete") else "diagnostic",
-                    reference=i.reference,
-                    libelle=i.libelle,
-                    unite=i.unite,
-                    valeur_initiale=i.valeur_initiale,
-                    date_initiale=i.date_initiale,
-                    cible=i.cible,
-                    annee_cible=i.annee_cible,
-                    valeur_actuelle=i.valeur_actuelle,
-                    date_actuelle=i.date_actuelle,
-                ).model_dump(),
+                **service.followed(i).model_dump(),
                 "progression": service.progress(i),
             }
             for i in programme.indicators.all().order_by("libelle", "pk")

@@ -19,6 +19,7 @@ from teletravail.programmes.model import (
     Motive,
     Programme,
 )
+from teletravail.programmes.progress import indicator_progress
 from teletravail.reports.model import Figure, MesureLocale
 from teletravail.web.accounts.models import Territory
 from teletravail.web.programmes.models import ProgrammeIndicator, TerritoryProgramme
@@ -97,21 +98,7 @@ def to_programme(programme: TerritoryProgramme) -> Programme:
         )
         for a in programme.actions.all()
     ]
-    indicators = [
-        FollowedIndicator(
-            source=i.source,
-            reference=i.reference,
-            libelle=i.libelle,
-            unite=i.unite,
-            valeur_initiale=i.valeur_initiale,
-            date_initiale=i.date_initiale,
-            cible=i.cible,
-            annee_cible=i.annee_cible,
-            valeur_actuelle=i.valeur_actuelle,
-            date_actuelle=i.date_actuelle,
-        )
-        for i in programme.indicators.all()
-    ]
+    indicators = [followed(i) for i in programme.indicators.all()]
     territory = programme.territory
     return Programme(
         territoire=f"{territory.nom} ({territory.code})",
@@ -290,13 +277,27 @@ def indicator_choices(territory: Territory) -> list[tuple[str, str]]:
     return sorted(out, key=lambda c: c[1])
 
 
+def followed(indicator: ProgrammeIndicator) -> FollowedIndicator:
+    """A stored followed indicator as the library's model (an unknown source read as
+    « diagnostic »)."""
+    return FollowedIndicator(
+        source="enquete" if indicator.source == "enquete" else "diagnostic",
+        reference=indicator.reference,
+        libelle=indicator.libelle,
+        unite=indicator.unite,
+        valeur_initiale=indicator.valeur_initiale,
+        date_initiale=indicator.date_initiale,
+        cible=indicator.cible,
+        annee_cible=indicator.annee_cible,
+        valeur_actuelle=indicator.valeur_actuelle,
+        date_actuelle=indicator.date_actuelle,
+    )
+
+
 def progress(indicator: ProgrammeIndicator) -> float | None:
-    """Share of the way from the baseline to the target (0 to 100 %), None when a value is
-    missing or the target equals the baseline."""
-    start, now, target = indicator.valeur_initiale, indicator.valeur_actuelle, indicator.cible
-    if start is None or now is None or target is None or target == start:
-        return None
-    return max(0.0, min(100.0, 100.0 * (now - start) / (target - start)))
+    """Progress towards the target, 0 to 100 % (rule of
+    :func:`teletravail.programmes.progress.progress_percent`)."""
+    return indicator_progress(followed(indicator))
 
 
 def action_fields(data: dict[str, Any]) -> dict[str, Any]:
