@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpResponse
+
 from teletravail.gares.catalogue import load_portrait
-from teletravail.gares.display import source_text, theme_title, value_text
+from teletravail.gares.display import (
+    render_station_html,
+    render_station_pdf,
+    source_text,
+    theme_title,
+    value_text,
+)
 from teletravail.opendata.catalogue import load_catalogue
 from teletravail.web.gares.service import Portrait
 
@@ -46,3 +54,22 @@ def theme_tables(
             }
         )
     return tables
+
+
+def pdf_response(
+    portrait: Portrait, filename: str, team: Mapping[str, Any] | None = None
+) -> HttpResponse:
+    """The portrait (with a team's assessment when given) as an inline PDF response."""
+    html = render_station_html(
+        portrait.choice,
+        portrait.day,
+        portrait.fields,
+        portrait.assessment,
+        load_portrait(),
+        portrait.map_svg,
+        portrait.centiles,
+        team=team,
+    )
+    response = HttpResponse(render_station_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

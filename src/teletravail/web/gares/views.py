@@ -17,13 +17,13 @@ from django.urls import reverse
 
 from teletravail.errors import ConfigError, LookupFailed
 from teletravail.gares.catalogue import load_portrait
-from teletravail.gares.display import CENTILE_NOTE, JOURS, render_station_html, render_station_pdf
+from teletravail.gares.display import CENTILE_NOTE, JOURS
 from teletravail.reports.tables import Cell, export_table
 from teletravail.web.accounts.models import Membership, Role
 from teletravail.web.diagnostics import service as diagnostics_service
 from teletravail.web.diagnostics.views import pending_page, sort_headers, table_cells
 from teletravail.web.gares import service
-from teletravail.web.gares.display import theme_tables
+from teletravail.web.gares.display import pdf_response, theme_tables
 from teletravail.web.gares.models import StationAssessment
 
 UIC = re.compile(r"[0-9]{8}")
@@ -155,18 +155,7 @@ def portrait(request: HttpRequest, uic: str) -> HttpResponse:
             status=400,
         )
     if fmt == "pdf":
-        html = render_station_html(
-            shown.choice,
-            day,
-            shown.fields,
-            shown.assessment,
-            load_portrait(),
-            shown.map_svg,
-            shown.centiles,
-        )
-        response = HttpResponse(render_station_pdf(html), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="gare-{uic}.pdf"'
-        return response
+        return pdf_response(shown, f"gare-{uic}.pdf")
     suffix = f"?date={date_text}" if date_text else ""
     return render(
         request,

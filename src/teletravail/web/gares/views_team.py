@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from teletravail.errors import InputError, LookupFailed
 from teletravail.gares.catalogue import load_portrait
-from teletravail.gares.display import CENTILE_NOTE, JOURS, render_station_html, render_station_pdf
+from teletravail.gares.display import CENTILE_NOTE, JOURS
 from teletravail.web.gares import assessments, service
-from teletravail.web.gares.display import theme_tables
+from teletravail.web.gares.display import pdf_response, theme_tables
 from teletravail.web.gares.models import MAX_COMMENT, MAX_NOTES, StationAssessment
 from teletravail.web.gares.views import check_uic, ready_day
 from teletravail.web.surveys.access import CONTRIBUTE, READ, territory_for
@@ -100,24 +100,13 @@ def assessment(request: HttpRequest, uic: str, kind: str, code: str) -> HttpResp
     shown_levels = assessments.check(observations, {}, "")[0]  # the valid levels only
     shown = service.portrait(derived, day, uic, shown_levels)
     if request.GET.get("format", "").strip() == "pdf" and request.method == "GET":
-        html = render_station_html(
-            shown.choice,
-            day,
-            shown.fields,
-            shown.assessment,
-            load_portrait(),
-            shown.map_svg,
-            shown.centiles,
-            team={
-                "nom": territory.nom,
-                "notes": notes,
-                "commentaires": comments,
-                "modifiee": found.updated if found else None,
-            },
-        )
-        response = HttpResponse(render_station_pdf(html), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="gare-{uic}-{kind}-{code}.pdf"'
-        return response
+        team = {
+            "nom": territory.nom,
+            "notes": notes,
+            "commentaires": comments,
+            "modifiee": found.updated if found else None,
+        }
+        return pdf_response(shown, f"gare-{uic}-{kind}-{code}.pdf", team)
     profile = load_portrait()
     themes = {t.id: t.libelle for t in profile.themes}
     fieldwork = [
