@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,3 +46,26 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
             f"{', '.join(missing)}). Reconstruisez-le avec « teletravail data build »."
         )
     return con
+
+
+def derived_day(con: duckdb.DuckDBPyConnection, required: tuple[str, ...] = ()) -> date:
+    """The reference day of a derived warehouse (``derive_info.jour``); WarehouseError in French
+    when ``con`` is not one, or lacks one of the ``required`` tables."""
+    import duckdb
+
+    try:
+        row = con.execute("SELECT jour FROM derive_info").fetchone()
+        for table in required:
+            con.execute(f'SELECT 1 FROM "{table}" LIMIT 0').fetchall()
+    except duckdb.Error as exc:
+        tables = ", ".join(("derive_info", *required))
+        raise WarehouseError(
+            f"Entrepôt dérivé attendu (tables {tables}) : ouvrez la copie dérivée de l'entrepôt "
+            "(teletravail.derived.ensure_derived)."
+        ) from exc
+    if row is None or row[0] is None:
+        raise WarehouseError(
+            "Jour de référence absent de la table derive_info de l'entrepôt dérivé."
+        )
+    value = row[0]
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

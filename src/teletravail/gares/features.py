@@ -70,10 +70,10 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 from teletravail.diagnostic.housing_market import MIN_SALES
-from teletravail.errors import WarehouseError
 from teletravail.navettes.profile import flows_in_use
 from teletravail.rail.config import rail_settings
 from teletravail.rail.proximity import KM_PER_DEGREE_LAT, gc_km_sql, missing_networks_sql
+from teletravail.warehouse import derived_day
 
 RADIUS_KM = 1.0
 """Radius of the station district for the counts around the station (km, great circle)."""
@@ -205,24 +205,6 @@ def within_sql(points: str, targets: str, km: float) -> str:
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _reference_day(con: duckdb.DuckDBPyConnection) -> date:
-    try:
-        row = con.execute("SELECT jour FROM derive_info").fetchone()
-        con.execute("SELECT 1 FROM desserte_gares LIMIT 0").fetchall()
-        con.execute("SELECT 1 FROM desserte_metropoles LIMIT 0").fetchall()
-    except duckdb.Error as exc:
-        raise WarehouseError(
-            "Entrepôt dérivé attendu (tables derive_info, desserte_gares, desserte_metropoles) : "
-            "ouvrez la copie dérivée de l'entrepôt (teletravail.derived.ensure_derived)."
-        ) from exc
-    if row is None or row[0] is None:
-        raise WarehouseError(
-            "Jour de référence absent de la table derive_info de l'entrepôt dérivé."
-        )
-    value = row[0]
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _sql(flows: str, status: str) -> str:
@@ -425,7 +407,7 @@ def station_features(
     Returns :class:`StationFeatures` rows (fields, units and rules: the module's docstring).
     WarehouseError (French message) when ``con`` is not a derived warehouse or holds no commuting
     flows."""
-    day = _reference_day(con)
+    day = derived_day(con, ("desserte_gares", "desserte_metropoles"))
     flows, status, _method, _reference = flows_in_use(con)
     chosen = sorted(set(uics)) if uics is not None else None
     rows = con.execute(_sql(flows, status), {"uic": uic, "uics": chosen, "day": day}).fetchall()

@@ -40,7 +40,7 @@ from typing import NamedTuple
 import duckdb
 
 from teletravail.diagnostic.geo import nearest_sql
-from teletravail.errors import InputError, WarehouseError
+from teletravail.errors import InputError
 from teletravail.gares.features import StationFeatures, station_features, within_sql
 from teletravail.grille.site_commune import (
     Point,
@@ -74,6 +74,7 @@ from teletravail.grille.site_models import (
     ThirdPlaces,
 )
 from teletravail.rail.proximity import gc_km_sql
+from teletravail.warehouse import derived_day
 
 NEAREST_STATIONS = 3
 """How many stations are listed at most."""
@@ -100,22 +101,6 @@ def _loaded(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     except duckdb.Error:
         return False
     return bool(row and row[0])
-
-
-def _day(con: duckdb.DuckDBPyConnection) -> date:
-    try:
-        row = con.execute("SELECT jour FROM derive_info").fetchone()
-    except duckdb.Error as exc:
-        raise WarehouseError(
-            "Entrepôt dérivé attendu (table derive_info) : ouvrez la copie dérivée de "
-            "l'entrepôt (teletravail.derived.ensure_derived)."
-        ) from exc
-    if row is None or row[0] is None:
-        raise WarehouseError(
-            "Jour de référence absent de la table derive_info de l'entrepôt dérivé."
-        )
-    value = row[0]
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 class _CommuneRow(NamedTuple):
@@ -482,7 +467,7 @@ def site_facts(
     if not checked:
         return []
     _check_team(tiers_lieux_equipe)
-    day = _day(con)
+    day = derived_day(con)
     communes = locate_communes(con, checked)
     pts = points_sql(checked)
     pairs = ", ".join(f"({sql_literal(k)}, {sql_literal(c.code)})" for k, c in communes.items())
