@@ -20,11 +20,12 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from teletravail.errors import SourceError
+from teletravail.toml_errors import toml_error
 
 GRID_FILE = "src/teletravail/grille/grille.toml"
 _HINT = "Corrigez la grille du paquet (src/teletravail/grille/grille.toml)"
@@ -163,42 +164,7 @@ def suggested_level(criterion: Criterion, value: float | None) -> int | None:
     return level
 
 
-_TYPES = {
-    "string_type": "doit être un texte",
-    "int_type": "doit être un entier",
-    "float_type": "doit être un nombre",
-    "list_type": "doit être une liste",
-    "model_type": "doit être une table",
-    "dict_type": "doit être une table",
-    "missing": "clé manquante",
-    "extra_forbidden": "clé inconnue",
-}
-
-
-def _where(raw: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
-    """(French place, key) of a pydantic error location in the raw TOML."""
-    section = str(loc[0]) if loc else ""
-    names = {"critere": "critère", "theme": "thème", "niveau": "niveau"}
-    if len(loc) >= 2 and isinstance(loc[1], int) and section in names:
-        items = raw.get(section)
-        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else {}
-        ident = entry.get("id", entry.get("valeur")) if isinstance(entry, dict) else None
-        label = f"« {ident} »" if ident is not None else f"n°{loc[1] + 1}"
-        key = ".".join(str(p) for p in loc[2:]) or section
-        return f"{names[section]} {label}", key
-    return "fichier", ".".join(str(p) for p in loc)
-
-
-def _translate(name: str, raw: dict[str, Any], exc: ValidationError) -> SourceError:
-    err = exc.errors()[0]
-    where, key = _where(raw, tuple(err["loc"]))
-    kind = err["type"]
-    if kind == "literal_error":
-        problem = f"valeur non admise (attendu : {err.get('ctx', {}).get('expected', '')})"
-    else:
-        problem = _TYPES.get(kind, err["msg"])
-    value = None if kind == "missing" else str(err.get("input"))
-    return SourceError(name, f"{where}, clé « {key} » : {problem}", value=value, hint=_HINT)
+_SECTIONS = {"critere": "critère", "theme": "thème", "niveau": "niveau"}
 
 
 def parse_grid(text: str, name: str = GRID_FILE) -> Grid:
@@ -213,7 +179,7 @@ def parse_grid(text: str, name: str = GRID_FILE) -> Grid:
     try:
         grid = Grid.model_validate(raw)
     except ValidationError as exc:
-        raise _translate(name, raw, exc) from None
+        raise toml_error(name, raw, exc, sections=_SECTIONS, hint=_HINT) from None
     problems = grid_problems(grid)
     if problems:
         where, key, value, problem = problems[0]
