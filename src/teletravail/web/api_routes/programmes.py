@@ -298,12 +298,12 @@ def _action_body(action: ProgrammeAction, team: bool) -> dict[str, Any]:
         "porteur": action.porteur,
         "partenaires": action.partenaires,
         "budget": service.budget_value(action.budget),
-        "financements": [f.model_dump() for f in service._fundings(action.financements)],
+        "financements": [f.model_dump() for f in service.fundings_of(action.financements)],
         "debut": action.debut,
         "fin": action.fin,
         "statut": statut,
         "statut_libelle": STATUSES[statut],
-        "motifs": [m.model_dump() for m in service._motives(action.motifs)],
+        "motifs": [m.model_dump() for m in service.motives_of(action.motifs)],
         "url": reverse("api-1:equipe-programme-action", kwargs={"action_id": action.pk}),
         "commentaires": _comments(action) if team else None,
     }
@@ -482,7 +482,7 @@ _NULLABLE = {"budget", "debut", "fin"}
 
 
 def _stored_fundings(action: ProgrammeAction) -> list[dict[str, Any]]:
-    return [f.model_dump() for f in service._fundings(action.financements)]
+    return [f.model_dump() for f in service.fundings_of(action.financements)]
 
 
 @team_router.get(

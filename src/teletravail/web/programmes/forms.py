@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
 from teletravail.programmes.model import STATUSES
+from teletravail.programmes.workbook import parse_funding
 from teletravail.surveys.textcheck import text_problem
 from teletravail.web.programmes.models import MAX_COMMENT
 
 _INPUT = {"class": "fr-input"}
-_FUNDING = re.compile(r"^\s*(?P<source>[^:]+?)\s*(?::\s*(?P<montant>[\d\s  .,]+)\s*(?:€)?)?\s*$")
 
 
 def _text(value: str) -> str:
@@ -86,29 +84,18 @@ class VisionForm(_Clean):
 
 def parse_fundings(text: str) -> list[dict[str, object]]:
     """« Région : 20 000 ; Europe (FEDER) » -> [{"source": "Région", "montant": 20000.0},
-    {"source": "Europe (FEDER)", "montant": None}]; ValidationError in French otherwise."""
-    out: list[dict[str, object]] = []
-    for part in (p for p in re.split(r"[;\n]", text) if p.strip()):
-        match = _FUNDING.match(part)
-        if match is None:
-            raise forms.ValidationError(
-                f"Financement illisible « {part.strip()} » : écrivez « Source : montant », séparés "
-                "par des points-virgules (par exemple « Région : 20 000 ; Commune : 5 000 »)."
-            )
-        amount: float | None = None
-        if match.group("montant"):
-            raw = re.sub(r"[\s  ]", "", match.group("montant")).replace(",", ".")
-            try:
-                amount = float(Decimal(raw))
-            except InvalidOperation:
-                raise forms.ValidationError(
-                    f"Montant illisible « {match.group('montant').strip()} » pour "
-                    f"« {match.group('source')} »."
-                ) from None
-        out.append({"source": match.group("source").strip()[:200], "montant": amount})
-    if len(out) > 20:
+    {"source": "Europe (FEDER)", "montant": None}] (the spreadsheet's rule,
+    :func:`teletravail.programmes.workbook.parse_funding`); ValidationError in French otherwise."""
+    try:
+        fundings = parse_funding(text.replace("\n", ";"))
+    except ValueError as exc:
+        raise forms.ValidationError(
+            f"Financement illisible : {exc}. Écrivez « Source : montant », séparés par des "
+            "points-virgules (par exemple « Région : 20 000 ; Commune : 5 000 »)."
+        ) from None
+    if len(fundings) > 20:
         raise forms.ValidationError("Au plus 20 sources de financement.")
-    return out
+    return [f.model_dump(mode="json") for f in fundings]
 
 
 def fundings_text(raw: object) -> str:

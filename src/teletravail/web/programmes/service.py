@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
+from pydantic import BaseModel
 
 from teletravail.errors import ConfigError, TeletravailError
 from teletravail.programmes.model import (
@@ -27,6 +28,7 @@ from teletravail.web.programmes.models import ProgrammeIndicator, TerritoryProgr
 SURVEY_PREFIX = "enquete:"
 #: Actions of one programme, at most (pages, API, spreadsheet import).
 MAX_ACTIONS = 2000
+M = TypeVar("M", bound=BaseModel)
 READ = "accounts.view_territory"
 CONTRIBUTE = "accounts.contribute_territory"
 MANAGE = "accounts.manage_territory"
@@ -50,24 +52,25 @@ def may_read(user: AbstractBaseUser | AnonymousUser, programme: TerritoryProgram
     return bool(programme.publie and getattr(user, "is_authenticated", False))
 
 
-def _fundings(raw: object) -> list[Funding]:
+def _valid(model: type[M], raw: object) -> list[M]:
+    """The entries of a stored JSON list that are valid ``model``s (bad ones left out)."""
     out = []
     for item in raw if isinstance(raw, list) else []:
         try:
-            out.append(Funding.model_validate(item))
+            out.append(model.model_validate(item))
         except ValueError:
             continue
     return out
 
 
-def _motives(raw: object) -> list[Motive]:
-    out = []
-    for item in raw if isinstance(raw, list) else []:
-        try:
-            out.append(Motive.model_validate(item))
-        except ValueError:
-            continue
-    return out
+def fundings_of(raw: object) -> list[Funding]:
+    """An action's stored fundings."""
+    return _valid(Funding, raw)
+
+
+def motives_of(raw: object) -> list[Motive]:
+    """An action's stored motives."""
+    return _valid(Motive, raw)
 
 
 def themes_of(programme: TerritoryProgramme) -> list[str]:
@@ -90,11 +93,11 @@ def to_programme(programme: TerritoryProgramme) -> Programme:
             porteur=a.porteur,
             partenaires=a.partenaires,
             budget=float(a.budget) if a.budget is not None else None,
-            financements=_fundings(a.financements),
+            financements=fundings_of(a.financements),
             debut=a.debut,
             fin=a.fin,
             statut=a.statut if a.statut in STATUSES else "idee",
-            motifs=_motives(a.motifs),
+            motifs=motives_of(a.motifs),
         )
         for a in programme.actions.all()
     ]
@@ -392,7 +395,7 @@ def merged_motives(
 ) -> list[dict[str, object]]:
     """The motives to store: the stored ones the form does not offer (a suggestion's station
     gap, say) kept, then those chosen in the form."""
-    kept = [m for m in _motives(stored) if motive_key(m) not in options]
+    kept = [m for m in motives_of(stored) if motive_key(m) not in options]
     picked = [options[k] for k in chosen if k in options]
     seen: set[str] = set()
     out = []

@@ -294,7 +294,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": found.programme,
             "territory": territory,
             "fundings": fundings_text(found.financements),
-            "motifs": service._motives(found.motifs),
+            "motifs": service.motives_of(found.motifs),
             "history": list(reversed(history)) if team else [],
             "comments": found.comments.select_related("author") if team else [],
             "team": team,
@@ -326,7 +326,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     options = service.motive_options(programme_obj.territory)
     initial["motifs"] = [
         service.motive_key(m)
-        for m in service._motives(found.motifs)
+        for m in service.motives_of(found.motifs)
         if service.motive_key(m) in options
     ]
     form = ActionForm(
