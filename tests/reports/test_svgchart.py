@@ -35,27 +35,6 @@ def test_bars_values_reference_and_highlight() -> None:
     assert len(bars) == 2 and bars[0].get("fill") == svgchart.HIGHLIGHT
 
 
-@pytest.mark.parametrize("median", [5.0, 50.0, 95.0])
-def test_reference_label_stays_whole_inside_the_drawing(median: float) -> None:
-    """A long reference label near the middle was cut at the left edge (« édiane des EPCI… »)."""
-    label = "médiane des EPCI de France métropolitaine"
-    svg = svgchart.bars(
-        ["CA Vitré Communauté", "CA Hérault-Méditerranée", "CA Rochefort Océan"],
-        [85.0, 83.0, 44.0],
-        title="Note d'attractivité",
-        unit="sur 100",
-        decimals=0,
-        reference=(label, median),
-    )
-    root = ET.fromstring(svg)
-    text = next(t for t in root.iter(f"{NS}text") if "".join(t.itertext()).startswith(label))
-    written = "".join(t for t in [text.text] if t)
-    start = float(text.get("x", "-1"))
-    assert text.get("text-anchor") is None  # written from its left end
-    assert start >= 0
-    assert start + svgchart.text_width(written, svgchart.SMALL) <= svgchart.WIDTH + 0.1
-
-
 def test_negative_bar_label_is_left_of_its_bar() -> None:
     svg = svgchart.bars(["A", "B"], [10.0, -5.0], title="t", unit="%")
     root = ET.fromstring(svg)

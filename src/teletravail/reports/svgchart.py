@@ -300,14 +300,13 @@ def bars(
         parts.append(_text(tx, bottom + 16, tick, anchor="middle", size=SMALL, fill=MUTED))
     if reference is not None:
         rx = x0 + (reference[1] - lo) * scale
-        full_ref = f"{reference[0]} : {value_label(reference[1], unit, decimals)}"
-        ref_text = _shorten(full_ref, WIDTH, SMALL)
+        ref_text = f"{reference[0]} : {value_label(reference[1], unit, decimals)}"
+        anchor = "end" if rx > WIDTH * 0.6 else "start"
         parts.append(
             f'<line x1="{_num(rx)}" y1="{_num(top - 4)}" x2="{_num(rx)}" y2="{_num(bottom)}" '
             f'stroke="{REFERENCE}" stroke-width="1.5" stroke-dasharray="5 3"/>'
         )
-        start = _label_start(rx, text_width(ref_text, SMALL))
-        parts.append(_text(start, top - 7, ref_text, size=SMALL, fill=REFERENCE, full=full_ref))
+        parts.append(_text(rx, top - 7, ref_text, anchor=anchor, size=SMALL, fill=REFERENCE))
     if note:
         parts.append(_text(0, height - 5, _shorten(note, WIDTH, SMALL), size=SMALL, fill=MUTED))
     description = _describe(
@@ -316,17 +315,6 @@ def bars(
         + ([f"{reference[0]} {value_label(reference[1], unit, decimals)}"] if reference else []),
     )
     return "".join([*_open(height, title, description), *parts, "</svg>"])
-
-
-def _label_start(x: float, width: float) -> float:
-    """Left end (user units) of a label of ``width`` written beside the vertical line at ``x``.
-
-    The label starts just right of the line, or ends just left of it in the right part of the
-    drawing, and is then moved so that it stays whole inside ``0 … WIDTH`` (a long label of a
-    line in the middle would otherwise be cut at the drawing's left edge).
-    """
-    start = x - 4 - width if x > WIDTH * 0.6 else x + 4
-    return max(0.0, min(start, WIDTH - width))
 
 
 def _y_axis(ticks: Sequence[float], y_of: object, x0: float, x1: float, unit: str) -> list[str]:
