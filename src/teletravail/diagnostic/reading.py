@@ -119,8 +119,8 @@ def _missing_message(source_id: str) -> tuple[str, tuple[str, ...]]:
     where = f" (téléchargement : {urls[0]})" if urls else f" (voir {source.url})"
     msg = (
         f"{NOT_AVAILABLE} : la source « {source.title} » ({source.citation}) n'est pas chargée. "
-        f"Déposez le fichier {', '.join(files)} dans le dossier des données ouvertes{where}, "
-        "puis relancez « teletravail data build »."
+        f"L'administrateur de l'application peut déposer le fichier {', '.join(files)} dans le "
+        f"dossier des données ouvertes{where}, puis reconstruire l'entrepôt de données."
     )
     return msg, files
 

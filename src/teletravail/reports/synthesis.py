@@ -698,8 +698,9 @@ def _gaps(values: Sequence[IndicatorValue], theme_titles: Mapping[str, str]) -> 
                 s.citation for v in unloaded for s in v.sources if not s.loaded and s.citation
             )
             remedy = (
-                f"déposer {', '.join(files)} ({', '.join(sources)}) dans le dossier des "
-                "données ouvertes, puis relancer « teletravail data build »"
+                f"source à ajouter par l'administrateur de l'application : déposer "
+                f"{', '.join(files)} ({', '.join(sources)}) dans le dossier des données "
+                "ouvertes, puis reconstruire l'entrepôt de données"
             )
         elif len(missing) == len(items):
             remedy = (
