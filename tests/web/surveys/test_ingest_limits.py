@@ -256,6 +256,33 @@ def test_submissions_are_limited_per_client_and_per_link(
     assert Submission.objects.count() == 5
 
 
+@override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=3, TELETRAVAIL_SURVEY_RATE_PER_LINK=1000)
+def test_public_web_form_shares_the_submission_limits(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the public form stored any number of answers a minute from one client (only
+    the API counted them), so a script posting the form went round the limits."""
+    monkeypatch.setattr(limits, "_now", lambda: 29_000_000 * 60 + 12.5)
+    client = _consented(campaign)
+    url = f"/enquetes/r/{campaign.token}/mini/"
+    for _ in range(2):
+        sent = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.7")
+        assert sent.status_code == 200 and "Réponses enregistrées" in sent.content.decode()
+    # A wrong answer is not counted: the respondent corrects it and sends again.
+    wrong = {**valid_post(str(uuid.uuid4())), "jours": "9"}
+    assert (
+        "Entre 0 et 5 jours." in client.post(url, wrong, REMOTE_ADDR="192.0.2.7").content.decode()
+    )
+    assert _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.7").status_code == 201
+    refused = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.7")
+    html = refused.content.decode()
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert "au plus 3 par minute" in html and 'value="Rennes"' in html  # answers kept
+    assert Submission.objects.count() == 3
+    other = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.8")
+    assert other.status_code == 200 and Submission.objects.count() == 4
+
+
 def test_limits_are_counted_in_the_database_cache() -> None:
     from django.conf import settings
     from django.core.cache import caches
