@@ -283,6 +283,19 @@ def test_public_web_form_shares_the_submission_limits(
     assert other.status_code == 200 and Submission.objects.count() == 4
 
 
+@override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=1, TELETRAVAIL_SURVEY_RATE_PER_LINK=1000)
+def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: on a server listening on "::", IPv4 clients arrive as IPv4-mapped IPv6
+    addresses (::ffff:a.b.c.d), which all fell in one /64: every IPv4 client shared one count."""
+    monkeypatch.setattr(limits, "_now", lambda: 29_000_000 * 60 + 12.5)
+    for remote in ("::ffff:192.0.2.1", "::ffff:192.0.2.2", "192.0.2.3"):
+        assert _post(campaign, _body(_valid()), REMOTE_ADDR=remote).status_code == 201, remote
+    again = _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.1")  # the same client
+    _error(again, 429, "trop_de_requetes")
+
+
 def test_limits_are_counted_in_the_database_cache() -> None:
     from django.conf import settings
     from django.core.cache import caches
