@@ -208,9 +208,17 @@ def _not_found(request: HttpRequest, exc: LookupFailed) -> HttpResponse:
     return error(request, 404, "introuvable", str(exc))
 
 
+#: The public 503 text: the warehouse's own message (server path, command line) goes to the log.
+NO_WAREHOUSE = (
+    "Données pas encore disponibles : l'entrepôt de données du serveur est absent ou illisible, "
+    "l'administrateur doit le construire. Réessayez plus tard."
+)
+
+
 @api.exception_handler(WarehouseError)
 def _no_warehouse(request: HttpRequest, exc: WarehouseError) -> HttpResponse:
-    return error(request, 503, "entrepot_indisponible", str(exc))
+    _log.warning("Entrepôt indisponible pour %s : %s", request.path, exc)
+    return error(request, 503, "entrepot_indisponible", NO_WAREHOUSE)
 
 
 @api.get(
