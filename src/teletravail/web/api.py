@@ -27,7 +27,12 @@ from pydantic import Field
 
 from teletravail.errors import LookupFailed, WarehouseError
 from teletravail.territory.card import TerritoryCard
-from teletravail.web.api_errors import MAX_BODY_BYTES, error_response, status_error
+from teletravail.web.api_errors import (
+    MAX_BODY_BYTES,
+    error_response,
+    status_error,
+    validation_message,
+)
 from teletravail.web.territories import service
 
 
@@ -144,7 +149,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
             "champ": ".".join(
                 str(p) for p in e.get("loc", ()) if p not in {"query", "path", "body"}
             ),
-            "message": str(e.get("msg", "")),
+            "message": validation_message(e),
         }
         for e in exc.errors
     ]

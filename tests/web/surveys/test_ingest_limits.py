@@ -419,6 +419,36 @@ def test_wrong_types_have_the_french_error_body(campaign: Campaign) -> None:
     assert any(d["champ"] == "reponses" for d in body["details"])
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"uuid": "x"}, "uuid", "Identifiant UUID attendu"),
+        ({"formulaire": "m" * 81}, "formulaire", "80 caractères au plus"),
+        ({"formulaire": 3}, "formulaire", "Texte attendu."),
+        ({"consentement": "peut-être"}, "consentement", "Booléen attendu (true ou false)."),
+        ({"reponses": [1]}, "reponses", "Objet JSON attendu"),
+        ({"envoyee_le": "2026-01-01T00:00:00+99:00"}, "envoyee_le", "Date et heure attendues"),
+        ({"uuid": None}, "uuid", "Identifiant UUID attendu"),
+    ],
+)
+def test_validation_details_are_in_french(
+    campaign: Campaign, changes: dict[str, object], field: str, message: str
+) -> None:
+    """Regression: the details of a body of the wrong shape were pydantic's English texts
+    ("Input should be a valid boolean", "Field required")."""
+    sent = _body(_valid())
+    sent.update(changes)
+    body = _error(_post(campaign, sent), 422, "entree_invalide")
+    assert [d["champ"] for d in body["details"]] == [field]
+    assert message in body["details"][0]["message"], body["details"]
+    missing = _error(_post(campaign, {}), 422, "entree_invalide")
+    assert {d["message"] for d in missing["details"]} == {"Champ obligatoire absent."}
+    search = Client().get("/api/v1/territoires", {"q": "x" * 201})
+    assert _error(search, 422, "entree_invalide")["details"] == [
+        {"champ": "q", "message": "Texte trop long : 200 caractères au plus."}
+    ]
+
+
 def test_unknown_path_and_wrong_method_have_the_french_error_body(campaign: Campaign) -> None:
     client = Client()
     for path in ("/api/v1/inconnu", "/api/v1/enquetes/x/y/z", "/api/v1/territoires/commune/"):
