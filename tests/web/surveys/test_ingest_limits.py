@@ -233,6 +233,40 @@ def test_repeats_over_the_web_form_bound_are_refused(campaign: Campaign) -> None
     assert ok.status_code == 201
 
 
+def test_texts_over_10000_characters_are_refused_naming_the_field(campaign: Campaign) -> None:
+    """Regression: a text answer had no bound but the body's (2.5 MB through the web form), over
+    a spreadsheet cell's 32,767 characters."""
+    body = _error(
+        _post(campaign, _body(_valid(avis={"souhaits": "a" * 10_001}))), 422, "reponse_invalide"
+    )
+    assert body["details"] == [
+        {
+            "champ": "avis/souhaits",
+            "message": "Texte trop long : 10\u202f001 caractères, 10\u202f000 au plus.",
+        }
+    ]
+    ok = _post(campaign, _body(_valid(avis={"souhaits": "é" * 10_000})))
+    assert ok.status_code == 201
+    client = _consented(campaign)
+    data = {**valid_post(str(uuid.uuid4())), "avis/souhaits": "a" * 10_001}
+    page = client.post(f"/enquetes/r/{campaign.token}/mini/", data)
+    assert "Texte trop long : 10\u202f001 caractères" in page.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_answer_over_256_ko_through_the_web_form_is_refused(campaign: Campaign) -> None:
+    """Regression: the web form stored answers up to Django's 2.5 MB limit (the API, 256 Ko)."""
+    client = _consented(campaign)
+    data = valid_post(str(uuid.uuid4()))
+    data["_n:trajets"] = "30"
+    for index in range(1, 31):
+        data[f"trajets[{index}]/destination"] = "R" * 9_000
+    page = client.post(f"/enquetes/r/{campaign.token}/mini/", data)
+    html = page.content.decode()
+    assert "Réponse trop volumineuse" in html and "256 Ko au plus" in html
+    assert not Submission.objects.exists()
+
+
 @override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=3, TELETRAVAIL_SURVEY_RATE_PER_LINK=5)
 def test_submissions_are_limited_per_client_and_per_link(
     campaign: Campaign, monkeypatch: pytest.MonkeyPatch
