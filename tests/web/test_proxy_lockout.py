@@ -94,6 +94,8 @@ def test_without_trusted_proxy_the_header_is_ignored(settings: Settings, alice: 
         (1, PROXY, "pas-une-adresse", PROXY),
         (1, PROXY, "", PROXY),
         (1, PROXY, " 2001:db8::1 ", "2001:db8::1"),
+        (0, "::ffff:192.0.2.44", "", "192.0.2.44"),  # IPv4 client of a dual-stack socket
+        (1, PROXY, "::ffff:192.0.2.44", "192.0.2.44"),
     ],
 )
 def test_client_ip(

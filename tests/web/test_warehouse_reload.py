@@ -127,7 +127,12 @@ def test_missing_or_unreadable_warehouse_gives_a_clear_503(
     assert search.status_code == 503 and ADMIN_TEXT in search.content.decode()
     api = client.get("/api/v1/territoires/commune/35360")
     assert api.status_code == 503
-    assert json.loads(api.content)["erreur"]["code"] == "entrepot_indisponible"
+    body = json.loads(api.content)["erreur"]
+    assert body["code"] == "entrepot_indisponible" and "l'administrateur" in body["message"]
+    # Regression: the public API answered with the server's path of the file and the command
+    # line to build it (the page already said neither).
+    assert ".duckdb" not in api.content.decode() and str(tmp_path) not in api.content.decode()
+    assert "teletravail data build" not in api.content.decode()
     # Pages that do not need the warehouse keep working.
     for url in ["/", "/connexion/", "/enquetes/recu/", "/methodologie/"]:
         assert client.get(url).status_code == 200, url

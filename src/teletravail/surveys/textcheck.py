@@ -9,7 +9,9 @@ Rule (the same for the JSON API, the web form and the KoboToolbox import): any t
 - code points that are not characters: a lone UTF-16 surrogate (U+D800 to U+DFFF, e.g. JSON
   ``"\\ud800"``; a well-formed pair is read as one character), U+FFFE and U+FFFF.
 
-Such a text is refused when the answer arrives, naming the field (:func:`text_errors`). Answers
+Such a text is refused when the answer arrives, naming the field (:func:`text_errors`), as is a
+text answer of more than 10,000 characters; a whole answer may not exceed 256 Ko of JSON
+(:func:`answer_size_problem`), whatever the channel (API, web form, KoboToolbox import). Answers
 stored before the rule are cleaned when read (:func:`clean_text`, :func:`clean_value`): a control
 character is removed, a non-character replaced by U+FFFD, so an export (XLSX, CSV) or a page never
 fails on them.
@@ -20,10 +22,13 @@ between 2000-01-01 and one day after now, once converted to UTC (:func:`submitte
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from teletravail.format_fr import format_number
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -67,15 +72,46 @@ def clean_value(value: Any) -> Any:  # noqa: ANN401 - any answer
     return value
 
 
+#: Longest text an answer may hold, in characters (a spreadsheet cell holds 32,767).
+MAX_ANSWER_TEXT = 10_000
+#: Largest answer, in bytes of its JSON (UTF-8): the API's body limit, for every channel.
+MAX_ANSWER_BYTES = 256 * 1024
+
+
+def answer_text_problem(text: str) -> str | None:
+    """French reason why ``text`` cannot be an answer: a forbidden character
+    (:func:`text_problem`), or more than :data:`MAX_ANSWER_TEXT` characters; or None."""
+    problem = text_problem(text)
+    if problem is None and len(text) > MAX_ANSWER_TEXT:
+        problem = (
+            f"Texte trop long : {format_number(len(text))} caractères, "
+            f"{format_number(MAX_ANSWER_TEXT)} au plus."
+        )
+    return problem
+
+
+def answer_size_problem(answers: Mapping[str, Any]) -> str | None:
+    """French reason why the nested ``answers`` are too large to store (over
+    :data:`MAX_ANSWER_BYTES` once written as JSON), or None."""
+    size = len(json.dumps(answers, ensure_ascii=False, default=str).encode("utf-8", "replace"))
+    if size <= MAX_ANSWER_BYTES:
+        return None
+    return (
+        f"Réponse trop volumineuse : {format_number(size)} octets, "
+        f"{MAX_ANSWER_BYTES // 1024} Ko au plus. Raccourcissez les textes ou les répétitions."
+    )
+
+
 def text_errors(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(flat key, French reason) for every text of the nested ``answers`` (keys and values) that
-    holds a forbidden character. The flat key is written as in the other errors
-    ("lieux[2]/pos"); a key that is itself refused is shown cleaned."""
+    holds a forbidden character, or for a value, more than :data:`MAX_ANSWER_TEXT` characters.
+    The flat key is written as in the other errors ("lieux[2]/pos"); a key that is itself
+    refused is shown cleaned."""
     found: list[tuple[str, str]] = []
 
     def walk(value: Any, key: str) -> None:  # noqa: ANN401 - any answer
         if isinstance(value, str):
-            problem = text_problem(value)
+            problem = answer_text_problem(value)
             if problem is not None:
                 found.append((key, problem))
         elif isinstance(value, Mapping):

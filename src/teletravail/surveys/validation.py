@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from threading import Lock
 from typing import Any, cast
@@ -22,7 +22,7 @@ from elementpath.xpath_tokens import XPathToken
 
 from teletravail.surveys.form import Form, Question
 from teletravail.surveys.instance import build_element, text_of
-from teletravail.surveys.textcheck import text_errors
+from teletravail.surveys.textcheck import answer_size_problem, text_errors
 from teletravail.surveys.xpath import (
     OdkContext,
     compile_expression,
@@ -552,7 +552,7 @@ def check_submission(
     the selects whose choices depend on the answers (``Checked.choices``, for the web form).
     """
     refused = text_errors(answers)
-    if refused:  # forbidden characters: nothing else is checked (see teletravail.surveys.textcheck)
+    if refused:  # forbidden or too long texts: nothing else is checked (textcheck)
         return Checked(
             data={},
             errors=tuple(FieldError(k, k.rsplit("/", 1)[-1], "", m) for k, m in refused),
@@ -586,7 +586,11 @@ def check_submission(
             )
             _attach_nodes(slots, context)
             _settle(slots, context)
-    return _collect(form, slots, context, cache, answers, now, day, options)
+    checked = _collect(form, slots, context, cache, answers, now, day, options)
+    too_large = answer_size_problem(checked.data) if checked.ok else None
+    if too_large is not None:  # valid, but over the size any channel may store
+        return replace(checked, errors=(FieldError("", "", "", too_large),))
+    return checked
 
 
 def _collect(

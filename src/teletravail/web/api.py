@@ -27,7 +27,12 @@ from pydantic import Field
 
 from teletravail.errors import LookupFailed, WarehouseError
 from teletravail.territory.card import TerritoryCard
-from teletravail.web.api_errors import MAX_BODY_BYTES, error_response, status_error
+from teletravail.web.api_errors import (
+    MAX_BODY_BYTES,
+    error_response,
+    status_error,
+    validation_message,
+)
 from teletravail.web.territories import service
 
 
@@ -144,7 +149,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
             "champ": ".".join(
                 str(p) for p in e.get("loc", ()) if p not in {"query", "path", "body"}
             ),
-            "message": str(e.get("msg", "")),
+            "message": validation_message(e),
         }
         for e in exc.errors
     ]
@@ -208,9 +213,17 @@ def _not_found(request: HttpRequest, exc: LookupFailed) -> HttpResponse:
     return error(request, 404, "introuvable", str(exc))
 
 
+#: The public 503 text: the warehouse's own message (server path, command line) goes to the log.
+NO_WAREHOUSE = (
+    "Données pas encore disponibles : l'entrepôt de données du serveur est absent ou illisible, "
+    "l'administrateur doit le construire. Réessayez plus tard."
+)
+
+
 @api.exception_handler(WarehouseError)
 def _no_warehouse(request: HttpRequest, exc: WarehouseError) -> HttpResponse:
-    return error(request, 503, "entrepot_indisponible", str(exc))
+    _log.warning("Entrepôt indisponible pour %s : %s", request.path, exc)
+    return error(request, 503, "entrepot_indisponible", NO_WAREHOUSE)
 
 
 @api.get(

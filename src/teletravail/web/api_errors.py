@@ -17,7 +17,8 @@ input never fails to encode.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -51,6 +52,81 @@ MESSAGES: dict[int, tuple[str, str]] = {
         "Erreur interne du serveur : réessayez plus tard ; si elle persiste, signalez-la.",
     ),
 }
+
+
+#: French texts of pydantic's validation errors (``type`` of the error), formatted with its
+#: ``ctx``; see :func:`validation_message`.
+VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": "Champ obligatoire absent.",
+    "extra_forbidden": "Champ inconnu.",
+    "string_type": "Texte attendu.",
+    "string_too_short": "Texte trop court : {min_length} caractère(s) au moins.",
+    "string_too_long": "Texte trop long : {max_length} caractères au plus.",
+    "string_pattern_mismatch": "Texte de forme inattendue.",
+    "bool_type": "Booléen attendu (true ou false).",
+    "bool_parsing": "Booléen attendu (true ou false).",
+    "int_type": "Nombre entier attendu.",
+    "int_parsing": "Nombre entier attendu.",
+    "int_from_float": "Nombre entier attendu.",
+    "float_type": "Nombre attendu.",
+    "float_parsing": "Nombre attendu.",
+    "finite_number": "Nombre fini attendu.",
+    "greater_than": "Valeur trop petite : plus de {gt} attendu.",
+    "greater_than_equal": "Valeur trop petite : {ge} au moins.",
+    "less_than": "Valeur trop grande : moins de {lt} attendu.",
+    "less_than_equal": "Valeur trop grande : {le} au plus.",
+    "dict_type": "Objet JSON attendu ({{…}}).",
+    "model_type": "Objet JSON attendu ({{…}}).",
+    "model_attributes_type": "Objet JSON attendu ({{…}}).",
+    "list_type": "Liste attendue ([…]).",
+    "too_short": "Liste trop courte : {min_length} élément(s) au moins.",
+    "too_long": "Liste trop longue : {max_length} éléments au plus.",
+    "literal_error": "Valeur non admise : {expected} attendu.",
+    "enum": "Valeur non admise : {expected} attendu.",
+    "uuid_type": "Identifiant UUID attendu (ex. 3f1c6a55-8d64-4f0e-9a57-2d0b8a8e7c11).",
+    "uuid_parsing": "Identifiant UUID attendu (ex. 3f1c6a55-8d64-4f0e-9a57-2d0b8a8e7c11).",
+    "uuid_version": "Identifiant UUID attendu (ex. 3f1c6a55-8d64-4f0e-9a57-2d0b8a8e7c11).",
+    "datetime_type": "Date et heure attendues (AAAA-MM-JJTHH:MM:SS, avec ou sans fuseau).",
+    "datetime_parsing": "Date et heure attendues (AAAA-MM-JJTHH:MM:SS, avec ou sans fuseau).",
+    "datetime_from_date_parsing": (
+        "Date et heure attendues (AAAA-MM-JJTHH:MM:SS, avec ou sans fuseau)."
+    ),
+    "datetime_object_invalid": (
+        "Date et heure attendues (AAAA-MM-JJTHH:MM:SS, avec ou sans fuseau)."
+    ),
+    "date_type": "Date attendue (AAAA-MM-JJ).",
+    "date_parsing": "Date attendue (AAAA-MM-JJ).",
+    "date_from_datetime_parsing": "Date attendue (AAAA-MM-JJ).",
+    "date_from_datetime_inexact": "Date attendue (AAAA-MM-JJ), sans heure.",
+    "time_type": "Heure attendue (HH:MM:SS).",
+    "time_parsing": "Heure attendue (HH:MM:SS).",
+    "decimal_type": "Nombre décimal attendu.",
+    "decimal_parsing": "Nombre décimal attendu.",
+    "url_type": "Adresse web attendue.",
+    "url_parsing": "Adresse web attendue.",
+    "json_invalid": "JSON illisible.",
+}
+#: Prefixes pydantic puts before the message of a validator of ours (written in French).
+_VALIDATOR_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def validation_message(problem: Mapping[str, Any]) -> str:
+    """The French text of one pydantic validation error (a dict of ``ValidationError.errors``):
+    its type's text from :data:`VALIDATION_MESSAGES`, the message of a validator of ours, or a
+    general text; never pydantic's English."""
+    kind = str(problem.get("type", ""))
+    template = VALIDATION_MESSAGES.get(kind)
+    if template is not None:
+        try:
+            return template.format(**dict(problem.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            return template.split(" : ")[0].rstrip(".") + "."
+    text = str(problem.get("msg", ""))
+    if kind in {"value_error", "assertion_error"}:
+        for prefix in _VALIDATOR_PREFIXES:
+            if text.startswith(prefix):
+                return text[len(prefix) :]
+    return "Valeur invalide."
 
 
 def error_response(

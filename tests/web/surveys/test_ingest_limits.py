@@ -233,6 +233,40 @@ def test_repeats_over_the_web_form_bound_are_refused(campaign: Campaign) -> None
     assert ok.status_code == 201
 
 
+def test_texts_over_10000_characters_are_refused_naming_the_field(campaign: Campaign) -> None:
+    """Regression: a text answer had no bound but the body's (2.5 MB through the web form), over
+    a spreadsheet cell's 32,767 characters."""
+    body = _error(
+        _post(campaign, _body(_valid(avis={"souhaits": "a" * 10_001}))), 422, "reponse_invalide"
+    )
+    assert body["details"] == [
+        {
+            "champ": "avis/souhaits",
+            "message": "Texte trop long : 10\u202f001 caractères, 10\u202f000 au plus.",
+        }
+    ]
+    ok = _post(campaign, _body(_valid(avis={"souhaits": "é" * 10_000})))
+    assert ok.status_code == 201
+    client = _consented(campaign)
+    data = {**valid_post(str(uuid.uuid4())), "avis/souhaits": "a" * 10_001}
+    page = client.post(f"/enquetes/r/{campaign.token}/mini/", data)
+    assert "Texte trop long : 10\u202f001 caractères" in page.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_answer_over_256_ko_through_the_web_form_is_refused(campaign: Campaign) -> None:
+    """Regression: the web form stored answers up to Django's 2.5 MB limit (the API, 256 Ko)."""
+    client = _consented(campaign)
+    data = valid_post(str(uuid.uuid4()))
+    data["_n:trajets"] = "30"
+    for index in range(1, 31):
+        data[f"trajets[{index}]/destination"] = "R" * 9_000
+    page = client.post(f"/enquetes/r/{campaign.token}/mini/", data)
+    html = page.content.decode()
+    assert "Réponse trop volumineuse" in html and "256 Ko au plus" in html
+    assert not Submission.objects.exists()
+
+
 @override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=3, TELETRAVAIL_SURVEY_RATE_PER_LINK=5)
 def test_submissions_are_limited_per_client_and_per_link(
     campaign: Campaign, monkeypatch: pytest.MonkeyPatch
@@ -254,6 +288,46 @@ def test_submissions_are_limited_per_client_and_per_link(
     )
     assert "au plus 5 par minute" in link["message"]
     assert Submission.objects.count() == 5
+
+
+@override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=3, TELETRAVAIL_SURVEY_RATE_PER_LINK=1000)
+def test_public_web_form_shares_the_submission_limits(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the public form stored any number of answers a minute from one client (only
+    the API counted them), so a script posting the form went round the limits."""
+    monkeypatch.setattr(limits, "_now", lambda: 29_000_000 * 60 + 12.5)
+    client = _consented(campaign)
+    url = f"/enquetes/r/{campaign.token}/mini/"
+    for _ in range(2):
+        sent = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.7")
+        assert sent.status_code == 200 and "Réponses enregistrées" in sent.content.decode()
+    # A wrong answer is not counted: the respondent corrects it and sends again.
+    wrong = {**valid_post(str(uuid.uuid4())), "jours": "9"}
+    assert (
+        "Entre 0 et 5 jours." in client.post(url, wrong, REMOTE_ADDR="192.0.2.7").content.decode()
+    )
+    assert _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.7").status_code == 201
+    refused = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.7")
+    html = refused.content.decode()
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert "au plus 3 par minute" in html and 'value="Rennes"' in html  # answers kept
+    assert Submission.objects.count() == 3
+    other = client.post(url, valid_post(str(uuid.uuid4())), REMOTE_ADDR="192.0.2.8")
+    assert other.status_code == 200 and Submission.objects.count() == 4
+
+
+@override_settings(TELETRAVAIL_SURVEY_RATE_PER_CLIENT=1, TELETRAVAIL_SURVEY_RATE_PER_LINK=1000)
+def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: on a server listening on "::", IPv4 clients arrive as IPv4-mapped IPv6
+    addresses (::ffff:a.b.c.d), which all fell in one /64: every IPv4 client shared one count."""
+    monkeypatch.setattr(limits, "_now", lambda: 29_000_000 * 60 + 12.5)
+    for remote in ("::ffff:192.0.2.1", "::ffff:192.0.2.2", "192.0.2.3"):
+        assert _post(campaign, _body(_valid()), REMOTE_ADDR=remote).status_code == 201, remote
+    again = _post(campaign, _body(_valid()), REMOTE_ADDR="192.0.2.1")  # the same client
+    _error(again, 429, "trop_de_requetes")
 
 
 def test_limits_are_counted_in_the_database_cache() -> None:
@@ -377,6 +451,36 @@ def test_wrong_types_have_the_french_error_body(campaign: Campaign) -> None:
     assert any(d["champ"] == "consentement" for d in body["details"])
     body = _error(_post(campaign, _body("pas un objet")), 422, "entree_invalide")  # type: ignore[arg-type]
     assert any(d["champ"] == "reponses" for d in body["details"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"uuid": "x"}, "uuid", "Identifiant UUID attendu"),
+        ({"formulaire": "m" * 81}, "formulaire", "80 caractères au plus"),
+        ({"formulaire": 3}, "formulaire", "Texte attendu."),
+        ({"consentement": "peut-être"}, "consentement", "Booléen attendu (true ou false)."),
+        ({"reponses": [1]}, "reponses", "Objet JSON attendu"),
+        ({"envoyee_le": "2026-01-01T00:00:00+99:00"}, "envoyee_le", "Date et heure attendues"),
+        ({"uuid": None}, "uuid", "Identifiant UUID attendu"),
+    ],
+)
+def test_validation_details_are_in_french(
+    campaign: Campaign, changes: dict[str, object], field: str, message: str
+) -> None:
+    """Regression: the details of a body of the wrong shape were pydantic's English texts
+    ("Input should be a valid boolean", "Field required")."""
+    sent = _body(_valid())
+    sent.update(changes)
+    body = _error(_post(campaign, sent), 422, "entree_invalide")
+    assert [d["champ"] for d in body["details"]] == [field]
+    assert message in body["details"][0]["message"], body["details"]
+    missing = _error(_post(campaign, {}), 422, "entree_invalide")
+    assert {d["message"] for d in missing["details"]} == {"Champ obligatoire absent."}
+    search = Client().get("/api/v1/territoires", {"q": "x" * 201})
+    assert _error(search, 422, "entree_invalide")["details"] == [
+        {"champ": "q", "message": "Texte trop long : 200 caractères au plus."}
+    ]
 
 
 def test_unknown_path_and_wrong_method_have_the_french_error_body(campaign: Campaign) -> None:

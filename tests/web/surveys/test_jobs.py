@@ -297,6 +297,32 @@ def test_retention_today_is_confirmed_and_not_purged_at_once(
     assert not Job.objects.exists() and Submission.objects.count() == 1
 
 
+def test_purge_job_trashes_nothing_once_the_retention_date_is_moved_back(
+    manager: User, vitre: Territory, mini: SurveyForm
+) -> None:
+    """Regression: a confirmed purge still waiting in the queue trashed every answer after the
+    manager had put the retention date back into the future (the job did not read it again)."""
+    campaign = _closed_campaign(vitre, mini)
+    for _ in range(3):
+        store_submission(campaign, mini, uuid.uuid4(), dict(ANSWERS), source="api", consent=False)
+    client = login(manager)
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    client.post(
+        f"/enquetes/{campaign.pk}/modifier/", _edit_post(campaign, yesterday, confirmer="oui")
+    )
+    job = Job.objects.get(kind="purge")
+    later = (today() + timedelta(days=365)).isoformat()
+    moved = client.post(f"/enquetes/{campaign.pk}/modifier/", _edit_post(campaign, later))
+    assert moved.status_code == 302  # a future date needs no confirmation
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "termine" and job.report["trashed"] == 0
+    assert Submission.objects.count() == 3 and not AnswerAudit.objects.exists()
+    page = client.get(f"/enquetes/taches/{job.pk}/").content.decode()
+    assert "Aucune réponse mise à la corbeille" in page
+    assert f"{today() + timedelta(days=365):%d/%m/%Y}" in page
+
+
 def test_periodic_purge_runs_in_the_worker_and_schedules_its_next_run(
     vitre: Territory, mini: SurveyForm
 ) -> None:

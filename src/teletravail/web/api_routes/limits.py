@@ -1,5 +1,9 @@
 """Limits on anonymous submissions: per client and public link, and per link, per minute.
 
+The same counters serve the API (``POST /api/v1/enquetes/{jeton}/reponses``) and the form of the
+public link (:func:`teletravail.web.surveys.formpage.page`, valid sendings only): a client cannot
+double its allowance by using both.
+
 Counters are fixed one-minute windows kept in Django's cache ``limites`` (the database cache,
 table ``teletravail_limites``, created by ``teletravail serve`` / ``createcachetable``): shared by
 every gunicorn worker and every server using the same database. A counter is created by

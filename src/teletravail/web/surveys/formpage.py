@@ -2,7 +2,10 @@
 
 GET renders an empty form with a fresh instance uuid (a hidden field kept across re-renders);
 POST either adds/removes a repeat instance (``_action``), or sends: the answers are validated and
-stored once per uuid (``service.store_submission``), then the receipt page is shown.
+stored once per uuid (``service.store_submission``), then the receipt page is shown. A valid
+sending on the public link counts against the same per-client and per-link limits as the API
+(:mod:`teletravail.web.api_routes.limits`): over them, the form comes back with its answers and a
+429 status.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 from teletravail.errors import TeletravailError
 from teletravail.surveys.form import Form
 from teletravail.surveys.validation import Checked
+from teletravail.web.api_routes.limits import check_submission_rate
 from teletravail.web.surveys import rendering, service
 from teletravail.web.surveys.models import Campaign, SurveyForm
 
@@ -132,8 +136,14 @@ def page(
     accord = request.POST.get(ACCORD_FIELD) == "1"
     if mode.source == "enqueteur" and not accord:
         errors[ACCORD_KEY] = "Confirmez que la personne interrogée a donné son accord."
+    refusal = None
+    if not errors and answers is not None and mode.source == "public":
+        # The public link is as anonymous as the API: the same counters (client and link).
+        refusal = check_submission_rate(request, campaign.token)
+        if refusal is not None:
+            errors[""] = refusal.message
     if errors or answers is None:
-        return _render(
+        response = _render(
             request,
             campaign,
             form_obj,
@@ -145,6 +155,10 @@ def page(
             errors,
             accord=accord,
         )
+        if refusal is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     result = service.store_submission(
         campaign,
         form_obj,

@@ -165,8 +165,20 @@ def export_task(job_id: int) -> dict[str, Any]:
 
 @task()
 def campaign_purge_task(job_id: int) -> dict[str, Any]:
-    """Put a campaign's answers in its trash after a manager confirmed it."""
+    """Put a campaign's answers in its trash after a manager confirmed it.
+
+    The retention date is read again when the job runs: if a manager has moved it back to today
+    or later since the confirmation, nothing is trashed and the report says why."""
     job = _start(job_id)
+    keep = job.campaign.retention_until
+    if keep >= timezone.localdate():
+        return _finish(
+            job,
+            str(JobStatus.DONE),
+            {"trashed": 0, "kept_until": keep.isoformat()},
+            rows_done=0,
+            rows_total=0,
+        )
     count = purge.trash_campaign(
         job.campaign,
         user=job.requested_by,

@@ -6,6 +6,7 @@ job exists). The job page refreshes itself through a static script polling the J
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -52,6 +53,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     found = job_for(request, pk)
     report = found.report or {}
     download = bool(found.output_path) and found.status == JobStatus.DONE
+    kept = report.get("kept_until")  # a purge that found the retention date moved back
     return render(
         request,
         "surveys/job.html",
@@ -63,6 +65,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "refused": report.get("refused", []),
             "download": download,
+            "kept_until": date.fromisoformat(kept) if isinstance(kept, str) else None,
         },
     )
 
