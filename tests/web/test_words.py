@@ -234,10 +234,13 @@ def test_durations_in_one_format(client: Client) -> None:
     one format now, "1 h 05 min" or "45 min"."""
     pages = [
         client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode(),
+        client.get(f"/territoires/epci/200039022/diagnostic/?date={DAY}").content.decode(),
         client.get(f"/classement/acv/?date={DAY}").content.decode(),
     ]
     for page in pages:
-        text = visible_text(page)
+        # the charts' labels and text alternatives too ("135 minutes", "Trains : 1 départs")
+        text = visible_text(page) + "\n" + "\n".join(re.findall(r"<title>([^<]*)</title>", page))
+        assert not re.search(r"\b[01](,\d)? départs\b", text)
         assert re.search(r"\b\d+ h( \d{2} min)?\b|\b\d+ min\b", text)
         # a duration without its "min" ("1 h 05"); clock times stay "après 17 h 30"
         assert not re.search(r"(?<!après )(?<!avant )\b\d+ h \d{2}\b(?! min)", text)
