@@ -217,10 +217,13 @@ def test_glossary_lists_the_terms_and_pages_link_to_it(client: Client) -> None:
 def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
     """Badges read « DÉRIVÉ », « calcul », « mesuré »; a figure without value was « mesuré »."""
     page = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
-    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</span>', page)
+    # the figures' badges, the synthesis tiles' and the charts' (tiles read « Mesure » for a
+    # published price as for a survey's measure)
+    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</(?:span|p)>', page)
+    assert re.search(r'<p class="fr-badge[^>]*data-nature=', page)  # the tiles have badges
     labels = {"publiee": "Donnée publiée", "calcul": "Calcul", "estimation": "Estimation (modèle)",
               "mesure_locale": "Mesure locale", "non_disponible": "Donnée non disponible"}  # fmt: skip
-    assert badges and all(labels[code] == label for code, label in badges)
+    assert badges and all(labels.get(code) == label for code, label in badges), badges
     assert {"publiee", "calcul", "estimation", "non_disponible"} <= {c for c, _ in badges}
     rows = re.findall(r'<tr id="f-[^"]+">(.*?)</tr>', page, re.S)
     for row in rows:  # an unavailable value is never badged as data
