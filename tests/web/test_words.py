@@ -230,6 +230,14 @@ def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
         if "donnée non disponible</span>" in row:
             assert 'data-nature="non_disponible"' in row
     assert ">dérivé<" not in page and ">mesuré<" not in page
+    # the comparison page read « dérivé », « mesuré / estimation »
+    compare = visible_text(
+        client.get("/comparer/?t=epci:200039022&t=commune:35360").content.decode()
+    )
+    rows = re.findall(
+        r"^(?:Donnée publiée|Calcul|Estimation \(modèle\)|Mesure locale)", compare, re.M
+    )
+    assert rows and not re.search(r"^(dérivé|mesuré|estimation)\b", compare, re.M)
 
 
 def test_durations_in_one_format(client: Client) -> None:
