@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from teletravail.format_fr import agree_unit, format_number, plural
+from teletravail.format_fr import agree_unit, format_duration, format_number, plural
 from teletravail.gares.assess import Assessment, FeatureLevel
 from teletravail.gares.catalogue import Portrait, load_portrait
 from teletravail.gares.resolve import StationChoice
@@ -72,6 +72,8 @@ def value_text(
         return hhmm(value) if level.unite == "heure" else value
     decimals = 0 if isinstance(value, int) or level.unite in _WHOLE_UNITS else 1
     text = f"{format_number(value, decimals)} {agree_unit(value, level.unite or '')}".strip()
+    if level.unite == "minutes":  # a duration: the one format, "1 h 24 min"
+        text = format_duration(value)
     if level.champ == "duree_metropole_min" and fields.get("metropole_nom"):
         text += f" ({fields['metropole_nom']})"
     if level.champ == "navetteurs_metropole" and fields.get("navetteurs_statut"):

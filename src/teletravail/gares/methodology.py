@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from teletravail.docgen import generate
-from teletravail.format_fr import agree_unit, format_number, plural
+from teletravail.format_fr import agree_unit, format_duration, format_number, plural
 from teletravail.gares.catalogue import DIRECTION_LABELS, Feature, Portrait, load_portrait
 from teletravail.opendata.catalogue import Source, load_catalogue
 
@@ -73,6 +73,8 @@ def _hours(value: float) -> str:
 def _value(feature: Feature, value: float) -> str:
     if feature.unite == "heure":
         return _hours(value)
+    if feature.unite == "minutes":  # a duration: the one format, "1 h 15 min"
+        return format_duration(value)
     decimals = 0 if value == int(value) else 1
     return f"{format_number(value, decimals)} {agree_unit(value, feature.unite or '')}"
 
