@@ -429,3 +429,18 @@ def test_team_and_later_pages_show_no_code_words(client: Client, settings: Setti
     results = visible_text(pages[f"/enquetes/{campaign.pk}/resultats/"])
     assert "100 réponses analysées" in results and "× 0,75" in results
     assert "De 25 à 34 ans" in results and "Salarié" in visible_text(pages["reçu"])
+
+
+def test_a_column_has_one_number_of_decimals() -> None:
+    """The station ranking's mean level read « 2,53 » above « 2,5 » and « 2 »."""
+    from teletravail.reports.tables import Column
+    from teletravail.web.diagnostics.views import column_decimals, table_cells
+
+    columns = [Column("gare", "Gare"), Column("niveau_moyen", "Niveau moyen"), Column("n", "N")]
+    rows = [["Vitré", 2.53, 12], ["Laval", 2.5, 3], ["Rennes", 2.0, 1], ["Brest", None, 0]]
+    places = column_decimals(rows, len(columns))
+    assert places == [0, 2, 0]
+    texts = [[c["text"] for c in table_cells(columns, row, places)] for row in rows]
+    assert [t[1] for t in texts] == ["2,53", "2,50", "2,00", "–"]
+    assert column_decimals([["a", 1.0], ["b", 3.0]], 2) == [0, 0]
+    assert column_decimals([["a", 1.25], ["b", -0.5]], 2) == [0, 2]
