@@ -403,6 +403,8 @@ def test_team_and_later_pages_show_no_code_words(client: Client, settings: Setti
             "/equipes/",
             "/grille/epci/200039022/",
             programme,
+            programme + "actions/nouvelle/",  # what an action can cite, with its value
+            programme + "indicateurs/",
             f"/gares/87471300/?date={DAY}",
             "/equipes/epci/200039022/",
         ],
@@ -421,11 +423,17 @@ def test_team_and_later_pages_show_no_code_words(client: Client, settings: Setti
             f"{url} : signe moins « - » : {text[minus.start() - 60 : minus.end() + 20]}"
         )
         assert "0.75" not in text, url
+        # a figure after its label: "… : 0 départs par jour", "… : 15 minutes" (programme pages)
+        assert not re.search(r"\b[01](,\d)? départs\b|: \d+ minutes\b", text), url
     for who in ("diagnostic public", diagnostic):
         text = visible_text(pages[who])
         assert "Questions : situation" not in text and "Questions : teletravail" not in text
         assert "« Télétravaillez-vous ? »" in text  # the questions by their wording
         assert re.search(r"\b1,\d jour\b", text) and not re.search(r"\b1,\d jours\b", text)
+    # a programme follows or cites the measure as the diagnostic shows it (it read « : 0,4 »)
+    followed = visible_text(pages[programme + "indicateurs/"])
+    assert "(mesurée par enquête locale) : 40,0 %" in followed
+    assert "(enquête locale) : 1,6 jour" in followed  # not "1,6 jours/semaine", "15 minutes"
     results = visible_text(pages[f"/enquetes/{campaign.pk}/resultats/"])
     assert "100 réponses analysées" in results and "× 0,75" in results
     assert "De 25 à 34 ans" in results and "Salarié" in visible_text(pages["reçu"])
