@@ -49,7 +49,7 @@ def test_text_and_xlsx() -> None:
     ev = _evaluation()
     text = render_text(ev)
     assert "Site Halle (a) : note globale" in text
-    assert "Besoin et demande : n.d. (0 critère(s) noté(s), 4 non noté(s))" in text
+    assert "Besoin et demande : n.d. (0 critère noté, 4 non notés)" in text
     assert "PROMETHEE II" in text and "Sensibilité : 10 tirages" in text
     wb = load_workbook(io.BytesIO(render_xlsx(ev)))
     rows = list(wb["criteres"].iter_rows(values_only=True))

@@ -82,7 +82,7 @@ def test_station_fields_name_the_metropolis_and_the_estimated_commuters_source()
     }
     got = station_suggestions(assess(fields), UIC, "Vitré", fields=fields)
     by_ref = {s.motif.reference.split(":")[1]: s.description for s in got}
-    assert "130 minutes (Rennes)" in by_ref["duree_metropole"]
+    assert "2 h 10 min (Rennes)" in by_ref["duree_metropole"]
     assert "estimation du modèle de navettes" in by_ref["navetteurs_metropole"]
     bare = station_suggestions(assess(fields), UIC, "Vitré")
     assert "estimation du modèle" not in bare[-1].description

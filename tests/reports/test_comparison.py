@@ -70,7 +70,7 @@ def test_rows_and_columns(comparison: Comparison, warehouse: Path) -> None:
     assert by_row["population_2023"].unite == "habitants"
     assert by_row["population_2023"].sources
     co2 = by_row["co2_net"]
-    assert co2.nature == "estimation" and any("ADEME" in s for s in co2.sources)
+    assert co2.nature == "Estimation (modèle)" and any("ADEME" in s for s in co2.sources)
 
 
 def test_resolution_errors_are_french_and_name_the_query(warehouse: Path) -> None:
@@ -241,9 +241,9 @@ def test_published_measure_replaces_the_estimated_rate(warehouse: Path) -> None:
     assert cell.texte == (
         "40,0 %, intervalle 35,0 à 45,0 % (±5,0 points, Wilson à 95 %) — mesure locale"
     )
-    assert cell.valeur == pytest.approx(40.0) and cell.nature == "mesuré"
-    assert rate.cellules[1].nature != "mesuré"  # the commune keeps its estimate
-    assert "mesuré" in rate.nature
+    assert cell.valeur == pytest.approx(40.0) and cell.nature == "mesure_locale"
+    assert rate.cellules[1].nature == "estimation"  # the commune keeps its estimate
+    assert rate.nature == "Mesure locale / Estimation (modèle)"  # the figures' vocabulary
 
 
 @pytest.mark.parametrize(

@@ -40,3 +40,15 @@ def test_every_catalogue_nature_has_a_label() -> None:
     labels = {n.label for n in NATURES.values()}
     for ind in load_indicator_catalogue().indicators:
         assert catalogue_nature(ind.nature).label in labels
+
+
+def test_synthesis_tiles_and_charts_use_the_figures_vocabulary() -> None:
+    """Tiles read « Estimation », « Calcul », « Mesure » (a published price as a survey's)."""
+    from teletravail.reports.nature import LOCAL_SURVEY_SOURCE, NATURES, synthesis_nature
+
+    assert synthesis_nature("mesure", source="DVF (2024)").label == "Donnée publiée"
+    survey = f"{LOCAL_SURVEY_SOURCE} « Enquête 2025 », du 04/01/2025 au 23/02/2025"
+    assert synthesis_nature("mesure", source=survey).label == "Mesure locale"
+    assert synthesis_nature("estimation", source="").label == NATURES["estimation"].label
+    assert synthesis_nature("calcul", source="").label == "Calcul"
+    assert synthesis_nature("mesure", source="x", available=False).code == "non_disponible"

@@ -92,7 +92,7 @@ def test_columns_stack_and_mark_missing_categories() -> None:
     tips = ["".join(r.itertext()) for r in _rects(svg) if r.find(f"{NS}title") is not None]
     assert tips == [
         "6 h · Trains : 2 départs",
-        "6 h · Cars : 1 départs",
+        "6 h · Cars : 1 départ",
         "7 h · Trains : 5 départs",
     ]
     assert "n.d." in ["".join(t.itertext()) for t in root.iter(f"{NS}text")]
@@ -129,3 +129,14 @@ def test_nice_ticks() -> None:
     ticks = svgchart.nice_ticks(96.5, 104.2)
     assert ticks[0] <= 96.5 and ticks[-1] >= 104.2 and len(ticks) <= 8
     assert re.fullmatch(r"\d+", svgchart.value_label(12, "", 0))
+
+
+def test_value_labels_in_french() -> None:
+    """The peer chart read « 135 minutes » (a third duration format), the hourly departures
+    « 1 départs »."""
+    assert svgchart.value_label(135, "minutes", 0) == "2 h 15 min"
+    assert svgchart.value_label(45, "minutes", 0) == "45 min"
+    assert svgchart.value_label(0, "départs", 0) == "0 départ"
+    assert svgchart.value_label(1, "départs", 0) == "1 départ"
+    assert svgchart.value_label(2, "départs", 0) == "2 départs"
+    assert svgchart.value_label(-3.2, "%", 1) == "\u22123,2 %"

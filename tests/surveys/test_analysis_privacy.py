@@ -168,3 +168,15 @@ def test_weight_choices_and_calculate_weights() -> None:
         analyse(form, rows, weight_field="code")
     with pytest.raises(AnalysisError, match="répétition"):
         analyse(form, rows, weight_field="surface")
+
+
+def test_a_calculation_from_the_date_of_answering_is_no_weight() -> None:
+    """The shipped residents' ``annee_enquete`` (``int(format-date(today(), '%Y'))``) was offered
+    as a weight on the results page, by its name."""
+    from teletravail.surveys.instruments import instrument_bytes
+    from teletravail.surveys.xlsform import load_xlsform
+
+    form = load_xlsform(instrument_bytes("residents"), "residents.xlsx")
+    assert form.question("annee_enquete").kind == "calculate"
+    rows = [{"annee_enquete": "2026", "profil": {"situation": "retraite"}}] * 6
+    assert "annee_enquete" not in {name for name, _ in weight_choices(form, rows)}

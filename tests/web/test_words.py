@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from teletravail.opendata.build import build_warehouse
 from teletravail.web.diagnostics import service
@@ -135,9 +136,14 @@ POSTS = [
 ]
 
 
+_EITHER_NUMBER = re.compile(r"\w+\(s\)")  # "caractéristique(s)": the count decides
+
+
 def _assert_clean(page: str, where: str) -> None:
     folder = str(Path(settings.TELETRAVAIL_WAREHOUSE).parent)
-    found = leaks(visible_text(page), folder=folder)
+    text = visible_text(page)
+    found = leaks(text, folder=folder)
+    found += [f"nombre non accordé « {m} »" for m in _EITHER_NUMBER.findall(text)]
     assert not found, f"{where} : " + " ; ".join(found)
 
 
@@ -211,16 +217,27 @@ def test_glossary_lists_the_terms_and_pages_link_to_it(client: Client) -> None:
 def test_diagnostic_badges_use_one_vocabulary(client: Client) -> None:
     """Badges read « DÉRIVÉ », « calcul », « mesuré »; a figure without value was « mesuré »."""
     page = client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode()
-    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</span>', page)
+    # the figures' badges, the synthesis tiles' and the charts' (tiles read « Mesure » for a
+    # published price as for a survey's measure)
+    badges = re.findall(r'data-nature="([a-z_]+)">([^<]+)</(?:span|p)>', page)
+    assert re.search(r'<p class="fr-badge[^>]*data-nature=', page)  # the tiles have badges
     labels = {"publiee": "Donnée publiée", "calcul": "Calcul", "estimation": "Estimation (modèle)",
               "mesure_locale": "Mesure locale", "non_disponible": "Donnée non disponible"}  # fmt: skip
-    assert badges and all(labels[code] == label for code, label in badges)
+    assert badges and all(labels.get(code) == label for code, label in badges), badges
     assert {"publiee", "calcul", "estimation", "non_disponible"} <= {c for c, _ in badges}
     rows = re.findall(r'<tr id="f-[^"]+">(.*?)</tr>', page, re.S)
     for row in rows:  # an unavailable value is never badged as data
         if "donnée non disponible</span>" in row:
             assert 'data-nature="non_disponible"' in row
     assert ">dérivé<" not in page and ">mesuré<" not in page
+    # the comparison page read « dérivé », « mesuré / estimation »
+    compare = visible_text(
+        client.get("/comparer/?t=epci:200039022&t=commune:35360").content.decode()
+    )
+    rows = re.findall(
+        r"^(?:Donnée publiée|Calcul|Estimation \(modèle\)|Mesure locale)", compare, re.M
+    )
+    assert rows and not re.search(r"^(dérivé|mesuré|estimation)\b", compare, re.M)
 
 
 def test_durations_in_one_format(client: Client) -> None:
@@ -228,10 +245,13 @@ def test_durations_in_one_format(client: Client) -> None:
     one format now, "1 h 05 min" or "45 min"."""
     pages = [
         client.get(f"/territoires/commune/35360/diagnostic/?date={DAY}").content.decode(),
+        client.get(f"/territoires/epci/200039022/diagnostic/?date={DAY}").content.decode(),
         client.get(f"/classement/acv/?date={DAY}").content.decode(),
     ]
     for page in pages:
-        text = visible_text(page)
+        # the charts' labels and text alternatives too ("135 minutes", "Trains : 1 départs")
+        text = visible_text(page) + "\n" + "\n".join(re.findall(r"<title>([^<]*)</title>", page))
+        assert not re.search(r"\b[01](,\d)? départs\b", text)
         assert re.search(r"\b\d+ h( \d{2} min)?\b|\b\d+ min\b", text)
         # a duration without its "min" ("1 h 05"); clock times stay "après 17 h 30"
         assert not re.search(r"(?<!après )(?<!avant )\b\d+ h \d{2}\b(?! min)", text)
@@ -258,3 +278,177 @@ def test_durations_of_stations_ranking_and_figures() -> None:
     )  # fmt: skip
     assert value.text == "1 h 05 min"
     assert replace(value, unit="départs par jour", value=0.0).text == "0 départ par jour"
+
+
+# --- Team pages (issue 9, section 4): the survey pages with a published reference measure, the
+# receipt, the results, and the pages of the later features (grid projects, programmes, station
+# assessments), reached by following the team's links.
+
+_SKIP = re.compile(
+    r"/admin|/deconnexion|/static/|/api/|format=|\.(csv|xlsx|pdf|xml|json)|/fichier|/xlsform|"
+    r"/xform|/reponses|/export|/qr"
+)
+# a hyphen-minus before a figure; an input example ("Par exemple -1.2096" for a longitude typed
+# in a field) is what the user types, not a figure
+_ASCII_MINUS = re.compile(r"(?:^|[\s(\[:;=±])(?<!exemple )-\d")
+
+
+def _crawl(client: Client, seeds: list[str], limit: int = 90) -> dict[str, str]:
+    """Pages reached from ``seeds`` by the same-site links (GET only, redirects followed, no
+    downloads), at most ``limit`` pages."""
+    seen: dict[str, str] = {}
+    queue = list(seeds)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url, follow=True)
+        assert response.status_code in (200, 400, 410), url  # a page saying what is missing
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        page = response.content.decode()
+        seen[url] = page
+        for href in re.findall(r'href="(/[^"#]*)"', page):
+            link = html.unescape(href)
+            # a few station portraits are enough; every commune of the mini mirror is not needed
+            if _SKIP.search(link) or re.search(r"/(gares|territoires/commune)/\d", link):
+                continue
+            queue.append(link)
+    return seen
+
+
+def _residents_answer(teleworks: bool, days: float) -> dict[str, object]:
+    travail: dict[str, object] = {
+        "lieu_employeur": "meme_commune",
+        "jours_travailles": 5,
+        "teletravail": "regulier" if teleworks else "non",
+    }
+    if teleworks:
+        travail.update(jours_teletravail=days, lieux_teletravail="domicile")
+    return {
+        "profil": {
+            "commune_residence": "Vitré",
+            "tranche_age": "de_25_34",
+            "type_residence": "principale",
+            "situation": "salarie_prive",
+            "profession": "cadre",
+        },
+        "travail": travail,
+        "trajets": {"distance_km": 15, "mode_transport": "voiture_thermique"},
+        "installation": {"demenagement_recent": "non"},
+    }
+
+
+def test_team_and_later_pages_show_no_code_words(client: Client, settings: Settings) -> None:
+    """A team with a closed reference campaign of the shipped residents' questionnaire (40
+    teleworkers of 100 workers: the measure replaces the estimate), published; a grid project
+    with a site, a programme with an action. The diagnostic showed « Questions : teletravail,
+    jours_teletravail » and « 1,9 jours », the results « × 0.75 » and « réponse(s) »."""
+    import uuid
+    from datetime import date, timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from teletravail.web.accounts.models import Membership, Role, Territory
+    from teletravail.web.surveys.models import Campaign, SurveyForm, SurveyReference
+    from teletravail.web.surveys.service import ensure_shipped_forms, store_submission
+
+    settings.TELETRAVAIL_REFERENCE_DAY = date(2025, 1, 28)  # the mini mirror's timetables
+    vitre = Territory.objects.create(kind="epci", code="200039022", nom="CA Vitré Communauté")
+    manager = User.objects.create_user("gestion", "gestion@example.fr")
+    Membership.objects.create(user=manager, territory=vitre, role=Role.MANAGER)
+    ensure_shipped_forms()
+    residents = SurveyForm.objects.get(slug="residents", territory__isnull=True)
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        territory=vitre,
+        title="Enquête habitants 2025",
+        opens_on=today - timedelta(days=90),
+        closes_on=today - timedelta(days=30),
+        purpose="Mesurer le télétravail des habitants",
+        controller="CA Vitré Communauté",
+        retention_until=today + timedelta(days=365),
+    )
+    campaign.forms.set([residents])
+    receipt = ""
+    for i in range(100):
+        answer = _residents_answer(i < 40, [0.5, 1, 1.5, 2, 3][i % 5])
+        stored = store_submission(
+            campaign, residents, uuid.uuid4(), answer, source="public", consent=True
+        )
+        receipt = receipt or (stored.receipt_code or "")
+    SurveyReference.objects.create(territory=vitre, campaign=campaign, published=True)
+    team = Client()
+    team.force_login(manager)
+    grid = team.post("/grille/epci/200039022/", {"nom": "Tiers-lieu de la gare"})
+    assert grid.status_code == 302
+    programme = "/programmes/epci/200039022/"
+    assert team.get(programme).status_code == 200
+    action = {
+        "titre": "Ouvrir un tiers-lieu en gare", "theme": "Immobilier et bureaux",
+        "description": "Dans l'ancienne halle.", "porteur": "Vitré Communauté",
+        "partenaires": "Région", "budget": "250000", "financements": "Région : 100 000",
+        "debut": "2026-01-01", "fin": "2027-06-30", "statut": "prevue",
+    }  # fmt: skip
+    assert team.post(programme + "actions/nouvelle/", action).status_code == 302
+    diagnostic = f"/territoires/epci/200039022/diagnostic/?date={DAY}"
+    pages = _crawl(
+        team,
+        [
+            "/enquetes/",
+            f"/enquetes/{campaign.pk}/",
+            f"/enquetes/{campaign.pk}/resultats/",
+            diagnostic,
+            "/equipes/",
+            "/grille/epci/200039022/",
+            programme,
+            programme + "actions/nouvelle/",  # what an action can cite, with its value
+            programme + "indicateurs/",
+            f"/gares/87471300/?date={DAY}",
+            "/equipes/epci/200039022/",
+        ],
+    )
+    pages["reçu"] = client.post("/enquetes/recu/", {"code": receipt}).content.decode()
+    pages["diagnostic public"] = client.get(diagnostic).content.decode()
+    for where in ("/grille/projets/", "/programmes/actions/", "/enquetes/epci/200039022/"):
+        assert any(where in url for url in pages), where  # the later features were reached
+    for url, page in pages.items():
+        if re.match(r"/methodologie/[a-z-]+/", url):  # the technical reference, written as code
+            page = re.sub(r"<(code|pre)\b.*?</\1>", " ", page, flags=re.S)
+        _assert_clean(page, url)
+        text = visible_text(page)
+        minus = _ASCII_MINUS.search(text)
+        assert not minus, (
+            f"{url} : signe moins « - » : {text[minus.start() - 60 : minus.end() + 20]}"
+        )
+        assert "0.75" not in text, url
+        # a figure after its label: "… : 0 départs par jour", "… : 15 minutes" (programme pages)
+        assert not re.search(r"\b[01](,\d)? départs\b|: \d+ minutes\b", text), url
+    for who in ("diagnostic public", diagnostic):
+        text = visible_text(pages[who])
+        assert "Questions : situation" not in text and "Questions : teletravail" not in text
+        assert "« Télétravaillez-vous ? »" in text  # the questions by their wording
+        assert re.search(r"\b1,\d jour\b", text) and not re.search(r"\b1,\d jours\b", text)
+    # a programme follows or cites the measure as the diagnostic shows it (it read « : 0,4 »)
+    followed = visible_text(pages[programme + "indicateurs/"])
+    assert "(mesurée par enquête locale) : 40,0 %" in followed
+    assert "(enquête locale) : 1,6 jour" in followed  # not "1,6 jours/semaine", "15 minutes"
+    results = visible_text(pages[f"/enquetes/{campaign.pk}/resultats/"])
+    assert "100 réponses analysées" in results and "× 0,75" in results
+    assert "De 25 à 34 ans" in results and "Salarié" in visible_text(pages["reçu"])
+
+
+def test_a_column_has_one_number_of_decimals() -> None:
+    """The station ranking's mean level read « 2,53 » above « 2,5 » and « 2 »."""
+    from teletravail.reports.tables import Column
+    from teletravail.web.diagnostics.views import column_decimals, table_cells
+
+    columns = [Column("gare", "Gare"), Column("niveau_moyen", "Niveau moyen"), Column("n", "N")]
+    rows = [["Vitré", 2.53, 12], ["Laval", 2.5, 3], ["Rennes", 2.0, 1], ["Brest", None, 0]]
+    places = column_decimals(rows, len(columns))
+    assert places == [0, 2, 0]
+    texts = [[c["text"] for c in table_cells(columns, row, places)] for row in rows]
+    assert [t[1] for t in texts] == ["2,53", "2,50", "2,00", "–"]
+    assert column_decimals([["a", 1.0], ["b", 3.0]], 2) == [0, 0]
+    assert column_decimals([["a", 1.25], ["b", -0.5]], 2) == [0, 2]

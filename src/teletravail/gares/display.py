@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from teletravail.format_fr import agree_unit, format_number
+from teletravail.format_fr import agree_unit, format_duration, format_number, plural
 from teletravail.gares.assess import Assessment, FeatureLevel
 from teletravail.gares.catalogue import Portrait, load_portrait
 from teletravail.gares.resolve import StationChoice
@@ -72,6 +72,8 @@ def value_text(
         return hhmm(value) if level.unite == "heure" else value
     decimals = 0 if isinstance(value, int) or level.unite in _WHOLE_UNITS else 1
     text = f"{format_number(value, decimals)} {agree_unit(value, level.unite or '')}".strip()
+    if level.unite == "minutes":  # a duration: the one format, "1 h 24 min"
+        text = format_duration(value)
     if level.champ == "duree_metropole_min" and fields.get("metropole_nom"):
         text += f" ({fields['metropole_nom']})"
     if level.champ == "navetteurs_metropole" and fields.get("navetteurs_statut"):
@@ -106,8 +108,9 @@ def theme_title(assessment: Assessment, theme_id: str) -> str:
     level = f"niveau {t.niveau} « {t.niveau_libelle} »" if t.niveau is not None else "non évalué"
     mean = f", moyenne {format_number(t.moyenne, 2)}" if t.moyenne is not None else ""
     return (
-        f"{t.libelle} : {level}{mean} ({t.connues} caractéristique(s) évaluée(s), "
-        f"{t.inconnues} sans niveau)"
+        f"{t.libelle} : {level}{mean} ("
+        f"{t.connues} {plural(t.connues, 'caractéristique évaluée', 'caractéristiques évaluées')}"
+        f", {t.inconnues} sans niveau)"
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from teletravail.docgen import generate
-from teletravail.format_fr import agree_unit, format_number
+from teletravail.format_fr import agree_unit, format_duration, format_number, plural
 from teletravail.gares.catalogue import DIRECTION_LABELS, Feature, Portrait, load_portrait
 from teletravail.opendata.catalogue import Source, load_catalogue
 
@@ -73,6 +73,8 @@ def _hours(value: float) -> str:
 def _value(feature: Feature, value: float) -> str:
     if feature.unite == "heure":
         return _hours(value)
+    if feature.unite == "minutes":  # a duration: the one format, "1 h 15 min"
+        return format_duration(value)
     decimals = 0 if value == int(value) else 1
     return f"{format_number(value, decimals)} {agree_unit(value, feature.unite or '')}"
 
@@ -194,8 +196,9 @@ def render_methodology(portrait: Portrait | None = None) -> str:
         feats = cat.of_theme(t.id)
         data = sum(1 for f in feats if f.observation == "donnee")
         summary.append(
-            f"{n}. {t.libelle} : {data} caractéristique(s) calculée(s), "
-            f"{len(feats) - data} observée(s) sur place"
+            f"{n}. {t.libelle} : {data} "
+            f"{plural(data, 'caractéristique calculée', 'caractéristiques calculées')}, "
+            f"{len(feats) - data} {plural(len(feats) - data, 'observée')} sur place"
         )
     parts = [_INTRO, "\n".join(scale) + "\n", _RULES, "\n".join(summary) + "\n"]
     for n, t in enumerate(cat.themes, start=1):

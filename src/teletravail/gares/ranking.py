@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
+from teletravail.format_fr import plural
 from teletravail.gares.assess import assess
 from teletravail.gares.catalogue import load_portrait
 from teletravail.gares.features import StationFeatures, station_features
@@ -138,7 +139,9 @@ def acv_station_ranking(
         if not departs:
             remarks.append("aucun départ dans les horaires disponibles ce jour")
         if missing:
-            remarks.append(f"incomplet : {missing} caractéristique(s) sans donnée")
+            remarks.append(
+                f"incomplet : {missing} {plural(missing, 'caractéristique')} sans donnée"
+            )
         row: list[Cell] = [
             None,
             code,

@@ -9,7 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from teletravail.format_fr import agree_unit, format_number
+from teletravail.format_fr import agree_unit, format_number, plural
 from teletravail.grille.catalogue import FACTS, Grid, load_grid
 from teletravail.grille.evaluation import Evaluation
 from teletravail.grille.radar import radar
@@ -99,7 +99,8 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
         for t in s.themes:
             out.append(
                 f"  {g.theme_of(t.theme).libelle} : {score_text(t.score, 2)} "
-                f"({t.notes} critère(s) noté(s), {t.non_notes} non noté(s))"
+                f"({t.notes} {plural(t.notes, 'critère noté', 'critères notés')}, "
+                f"{t.non_notes} non {plural(t.non_notes, 'noté')})"
             )
         if s.forces:
             out.append(
@@ -134,8 +135,13 @@ def render_text(ev: Evaluation, grid: Grid | None = None) -> str:
             + "."
         )
     out.append(
-        f"Classement sur {len(r.criteres_utilises)} critère(s) notés pour tous les sites"
-        + (f" ({len(r.criteres_ecartes)} écarté(s))" if r.criteres_ecartes else "")
+        f"Classement sur {len(r.criteres_utilises)} "
+        f"{plural(len(r.criteres_utilises), 'critère noté', 'critères notés')} pour tous les sites"
+        + (
+            f" ({len(r.criteres_ecartes)} {plural(len(r.criteres_ecartes), 'écarté')})"
+            if r.criteres_ecartes
+            else ""
+        )
         + " :"
     )
     for m in r.methodes:

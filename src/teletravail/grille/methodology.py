@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from teletravail.docgen import generate
-from teletravail.format_fr import agree_unit, format_number
+from teletravail.format_fr import agree_unit, format_number, plural
 from teletravail.grille.catalogue import DIRECTION_LABELS, Criterion, Grid, load_grid
 from teletravail.grille.ranking import DEFAULT_AMPLITUDE, DEFAULT_DRAWS, DEFAULT_SEED
 from teletravail.grille.scoring import (
@@ -179,8 +179,8 @@ def render_methodology(grid: Grid | None = None) -> str:
         crits = g.of_theme(t.id)
         facts = sum(1 for c in crits if c.fait is not None)
         summary.append(
-            f"{n}. {t.libelle} : {len(crits)} critère(s), dont {facts} éclairé(s) par un fait "
-            "calculé"
+            f"{n}. {t.libelle} : {len(crits)} {plural(len(crits), 'critère')}, dont {facts} "
+            f"{plural(facts, 'éclairé')} par un fait calculé"
         )
     parts = [_INTRO, "\n".join(scale) + "\n", _rules(), "\n".join(summary) + "\n"]
     for n, t in enumerate(g.themes, start=1):

@@ -24,13 +24,13 @@ from teletravail.diagnostic.reading import NOT_AVAILABLE, IndicatorValue, read_i
 from teletravail.errors import LookupFailed
 from teletravail.reports.measures import interval_text, value_text
 from teletravail.reports.model import Figure, MesureLocale
+from teletravail.reports.nature import NATURES, catalogue_nature, figure_nature
 from teletravail.territory.lookup import Entry, gazetteer_for
 from teletravail.territory.resolve import resolve_in
 
 MIN_TERRITORIES = 2
 MAX_TERRITORIES = 12
 _KIND_LABELS = {"commune": "Commune", "epci": "EPCI"}
-_NATURE = {"measured": "mesuré", "derived": "dérivé", "estimated": "estimation"}
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def _indicator_cell(v: IndicatorValue | None, detail: IndicatorValue | None) -> 
     if detail is not None and detail.status == "disponible" and detail.value is not None:
         text += f" ({detail.text})"
     value = float(v.value) if isinstance(v.value, int | float) else None
-    return ComparisonCell(texte=text, valeur=value, nature=_NATURE.get(v.nature, "dérivé"))
+    return ComparisonCell(texte=text, valeur=value, nature=catalogue_nature(v.nature).code)
 
 
 def _measured_cell(m: MesureLocale) -> ComparisonCell:
@@ -229,7 +229,9 @@ def _measured_cell(m: MesureLocale) -> ComparisonCell:
     text = value_text(m)
     if m.ic_bas is not None and m.ic_haut is not None:
         text += f", intervalle {interval_text(m)}"
-    return ComparisonCell(texte=text + " — mesure locale", valeur=m.valeur * 100, nature="mesuré")
+    return ComparisonCell(
+        texte=text + " — mesure locale", valeur=m.valeur * 100, nature="mesure_locale"
+    )
 
 
 @dataclass
@@ -283,9 +285,10 @@ def build_comparison(
         for r in rows
     ]
     notes = [
-        "Chaque valeur est affichée avec la nature de la ligne : « mesuré » (publié par la "
-        "source), « dérivé » (calculé à partir de données publiées) ou « estimation » (modèle "
-        "et hypothèses nationales, à confirmer par une mesure locale).",
+        "Chaque valeur est affichée avec la nature de la ligne : « Donnée publiée » (publiée "
+        "par la source), « Calcul » (calculé à partir de données publiées), « Estimation "
+        "(modèle) » (modèle et hypothèses nationales, à confirmer par une mesure locale) ou "
+        "« Mesure locale » (enquête du territoire).",
         "Le taux de télétravail est une estimation d'après les taux nationaux par catégorie "
         "sociale (2022) appliqués aux actifs du territoire, sauf mesure locale publiée.",
         "Le CO2 évité vient du scénario du diagnostic : télétravailleurs estimés, jours de "
@@ -318,7 +321,9 @@ def _row(spec: RowSpec, columns: Sequence[_Column]) -> ComparisonRow:
             if f is None or f.valeur is None:
                 cells.append(ComparisonCell(texte=NOT_AVAILABLE, disponible=False))
             else:
-                cells.append(ComparisonCell(texte=f.texte, valeur=f.valeur, nature=f.nature))
+                cells.append(
+                    ComparisonCell(texte=f.texte, valeur=f.valeur, nature=figure_nature(f).code)
+                )
                 unit = f.unite
                 sources.update(dict.fromkeys(f.sources))
             continue
@@ -355,7 +360,7 @@ def _row(spec: RowSpec, columns: Sequence[_Column]) -> ComparisonRow:
         id=spec.id,
         libelle=spec.libelle,
         unite=_unit_label(unit),
-        nature=" / ".join(natures) or "–",
+        nature=" / ".join(NATURES[code].label for code in natures) or "–",
         sources=tuple(sources),
         cellules=tuple(cells),
     )

@@ -37,7 +37,14 @@ from teletravail.rail.stations import (
 )
 from teletravail.reports import svgchart
 from teletravail.reports.graphs import build_graphs
-from teletravail.reports.measures import apply_measures, comparisons, replacing, status_text
+from teletravail.reports.measures import (
+    apply_measures,
+    comparisons,
+    days_text,
+    questions_text,
+    replacing,
+    status_text,
+)
 from teletravail.reports.model import (
     DiagnosticReport,
     Figure,
@@ -193,9 +200,9 @@ def _measure_text(m: MesureLocale) -> str:
                 f"{format_number(m.ic_haut * 100, 1)} %)"
             )
         return text
-    text = f"{format_number(m.valeur, 1)} jours"
+    text = days_text(m.valeur)
     if m.ic_bas is not None and m.ic_haut is not None:
-        text += f" (IC 95 % : {format_number(m.ic_bas, 1)} à {format_number(m.ic_haut, 1)})"
+        text += f" (IC 95 % : {days_text(m.ic_bas, high=m.ic_haut)})"
     return text
 
 
@@ -203,7 +210,7 @@ def _measured_figure(m: MesureLocale) -> Figure:
     """A measured value as a figure of the telework theme, placed before the estimate."""
     note = "Mesure " + status_text(m) + "."
     if m.questions:
-        note += " Questions : " + ", ".join(m.questions)
+        note += " Questions : " + questions_text(m) + "."
     return Figure(
         id=m.indicateur.replace("_estime", "") + "_mesure",
         libelle=m.libelle + ("" if m.remplace else " — mesure provisoire"),
@@ -627,7 +634,7 @@ def _impact(
     hypotheses = [
         f"{hyp.actifs_occupes:,} actifs occupés".replace(",", "\u202f")
         + f" ; taux de télétravail {format_number(hyp.taux_teletravail * 100, 1)} %"
-        f" ; {format_number(hyp.jours_teletravail, 1)} jours par semaine",
+        f" ; {days_text(hyp.jours_teletravail)} par semaine",
         "Répartition modale : "
         + ", ".join(
             f"{mode_names.get(p.slug, p.slug)} {format_number(p.part * 100, 0)} %"

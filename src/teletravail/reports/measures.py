@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from teletravail.diagnostic.reading import IndicatorValue, format_number
+from teletravail.format_fr import plural
 from teletravail.impact.models import ScenarioAssumptions
 from teletravail.impact.scenario import default_telework_days
 from teletravail.reports.model import Comparaison, MesureLocale
@@ -26,6 +27,28 @@ NO_INTERVAL_RATE = (
 NO_INTERVAL_DAYS = (
     "aucun : moyenne nationale publiée sans intervalle, appliquée telle quelle au territoire"
 )
+#: The survey questions a measure comes from, as the residents' questionnaire asks them (a page
+#: shows these words, never the questions' names; the JSON keeps the names).
+QUESTION_WORDS = {
+    "situation": "« Quelle est votre situation professionnelle actuelle ? »",
+    "teletravail": "« Télétravaillez-vous ? »",
+    "jours_teletravail": "« En moyenne, combien de jours par semaine télétravaillez-vous ? »",
+}
+
+
+def days_text(value: float, *, high: float | None = None) -> str:
+    """Days a week with one decimal and the noun agreeing with the shown figure ("1,6 jour",
+    "2,0 jours"); with ``high``, an interval "1,3 à 1,9 jour" (the noun agrees with its top)."""
+    shown = round(value, 1)
+    if high is None:
+        return f"{format_number(shown, 1)} {plural(shown, 'jour')}"
+    top = round(high, 1)
+    return f"{format_number(shown, 1)} à {format_number(top, 1)} {plural(top, 'jour')}"
+
+
+def questions_text(m: MesureLocale) -> str:
+    """The questions a measure comes from, in words (their names when unknown)."""
+    return ", ".join(QUESTION_WORDS.get(name, f"« {name} »") for name in m.questions)
 
 
 def survey_source(m: MesureLocale) -> str:
@@ -74,9 +97,9 @@ def interval_text(m: MesureLocale) -> str:
             f"{format_number(m.ic_bas * 100, 1)} à {format_number(m.ic_haut * 100, 1)} % "
             f"(±{format_number(half, 1)} points, Wilson à 95 %)"
         )
-    half = (m.ic_haut - m.ic_bas) / 2
+    half = (m.ic_haut - m.ic_bas) / 2  # two decimals: the rule compares it to 0,5 day
     return (
-        f"{format_number(m.ic_bas, 2)} à {format_number(m.ic_haut, 2)} jours "
+        f"{days_text(m.ic_bas, high=m.ic_haut)} "
         f"(±{format_number(half, 2)} jour, 95 %, intervalle sur l'échelle logit)"
     )
 
@@ -119,7 +142,7 @@ def comparisons(
                 Comparaison(
                     indicateur=m.indicateur,
                     libelle="Jours de télétravail par semaine des télétravailleurs",
-                    estimation=f"{format_number(days, 1)} jours",
+                    estimation=days_text(days),
                     estimation_intervalle=NO_INTERVAL_DAYS,
                     estimation_echantillon="moyenne nationale (" + origin.split(" : ")[0] + ")",
                     estimation_dates="2024",
@@ -138,7 +161,7 @@ def comparisons(
 
 
 def value_text(m: MesureLocale) -> str:
-    """The measured value alone, in French (« 40,0 % », « 1,8 jours »)."""
+    """The measured value alone, in French (« 40,0 % », « 1,8 jour », « 2,5 jours »)."""
     if m.indicateur == "taux_teletravail_estime":
         return f"{format_number(m.valeur * 100, 1)} %"
-    return f"{format_number(m.valeur, 1)} jours"
+    return days_text(m.valeur)

@@ -70,6 +70,18 @@ def catalogue_nature(nature: str) -> Nature:
     return NATURES[_CATALOGUE.get(nature, "calcul")]
 
 
+def synthesis_nature(nature: str, *, source: str, available: bool = True) -> Nature:
+    """The nature of a synthesis tile or chart (``Tuile.nature``, ``Graphique.nature``:
+    "estimation", "calcul", "mesure") in the same vocabulary as the figures: a "mesure" is a
+    local survey's measure when its source is the survey, a published value otherwise (tiles
+    read « Mesure » for a published house price as for a survey's measure)."""
+    if not available:
+        return NATURES["non_disponible"]
+    if nature == "mesure":
+        return NATURES["mesure_locale" if source.startswith(LOCAL_SURVEY_SOURCE) else "publiee"]
+    return NATURES.get(nature, NATURES["calcul"])
+
+
 def figure_nature(figure: Figure) -> Nature:
     """The nature of a figure of a report: not available first, then a local survey's measure,
     then the catalogue's nature."""

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from teletravail import format_fr
 from teletravail.reports.model import DiagnosticReport, Figure
-from teletravail.reports.nature import figure_nature
+from teletravail.reports.nature import figure_nature, synthesis_nature
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -116,6 +116,7 @@ def template_environment() -> Environment:
     env.globals["fmt_int"] = fmt_int
     env.globals["fmt_duration"] = format_fr.format_duration
     env.globals["nature"] = figure_nature
+    env.globals["synthesis_nature"] = synthesis_nature
     env.globals["row_anchor"] = row_anchor
     env.filters["css_string"] = css_string
     return env
@@ -161,7 +162,7 @@ def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for t in s.tuiles:
-        nature = t.nature
+        nature = synthesis_nature(t.nature, source=t.source, available=t.disponible).label
         lines.append(
             f"| {t.libelle} | {t.valeur} | {t.detail or '–'} | {t.comparaison or '–'} | "
             f"{nature} | {t.source} |"
@@ -182,7 +183,8 @@ def _markdown_synthesis(report: DiagnosticReport) -> list[str]:
         lines += ["| " + " | ".join(row) + " |" for row in g.lignes]
         lines += [
             "",
-            f"{g.nature.capitalize()}. {g.note + ' ' if g.note else ''}Source : {g.source}.",
+            f"{synthesis_nature(g.nature, source=g.source).label}. "
+            f"{g.note + ' ' if g.note else ''}Source : {g.source}.",
         ]
     return lines
 

@@ -24,7 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from teletravail.format_fr import format_number
+from teletravail.format_fr import agree_unit, format_duration, format_number
 
 WIDTH = 500
 FONT = "DejaVu Sans, Marianne, Arial, sans-serif"
@@ -80,10 +80,14 @@ def _num(value: float) -> str:
 
 
 def value_label(value: float | None, unit: str, decimals: int) -> str:
-    """« 12,5 % », « −3 km », « n.d. » for a missing value."""
+    """« 12,5 % », « −3 km », « 1 départ », « 2 h 15 min » (a duration in minutes, in the one
+    format of :func:`teletravail.format_fr.format_duration`), « n.d. » for a missing value."""
     if value is None:
         return MISSING_LABEL
-    return f"{format_number(value, decimals)} {unit}".strip()
+    if unit == "minutes":
+        return format_duration(value)
+    shown = round(value, decimals)  # the noun agrees with the figure as shown
+    return f"{format_number(value, decimals)} {agree_unit(shown, unit)}".strip()
 
 
 def nice_ticks(low: float, high: float, count: int = 5, *, integer: bool = False) -> list[float]:

@@ -17,6 +17,7 @@ under 2 s (benchmarks/survey_analysis.py).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -82,14 +83,21 @@ def _numeric_values(column: Column) -> FloatArray | None:
     return numbers
 
 
+_DATED = re.compile(r"\b(?:today|now)\s*\(")
+
+
 def weight_choices(form: Form, rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """(name, label) of the questions usable as weights: asked once per submission (outside any
-    repeat), integer / decimal / range, or calculate with numeric values in ``rows``."""
+    repeat), integer / decimal / range, or calculate with numeric values in ``rows``. A
+    calculation from the date of answering (``today()``, ``now()``: the shipped residents'
+    ``annee_enquete``) describes the interview, not the respondent: it is not offered."""
     cols = Columns(form, rows if isinstance(rows, list) else list(rows))
     out: list[tuple[str, str]] = []
     for name, placed in cols.placed.items():
         q = placed.question
         if placed.repeat is not None or q.kind not in NUMERIC | {"calculate"}:
+            continue
+        if q.kind == "calculate" and _DATED.search(q.calculate or ""):
             continue
         if q.kind in NUMERIC or _numeric_values(cols.get(name)) is not None:
             out.append((name, q.label or name))

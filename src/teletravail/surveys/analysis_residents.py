@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from teletravail.format_fr import format_decimal
 from teletravail.impact.calculator import (
     MAX_DAYS_PER_WEEK,
     MAX_DISTANCE_KM,
@@ -67,7 +68,7 @@ class ModeFactors:
     trips_per_year: float
     saved_share: float
     rebound: float
-    missing: tuple[str, ...]
+    missing: tuple[str, ...]  # form mode names whose factor is not in the warehouse
 
 
 def mode_factors(modes: Mapping[str, ModeTransport], method: Method) -> ModeFactors:
@@ -78,7 +79,7 @@ def mode_factors(modes: Mapping[str, ModeTransport], method: Method) -> ModeFact
     for name, (slug, occupants) in MODE_SLUGS.items():
         mode = modes.get(slug)
         if mode is None:
-            missing.append(slug)
+            missing.append(name)
             continue
         result = compute_impact(
             mode,
@@ -235,11 +236,13 @@ def _commute(scope: Scope, factors: ModeFactors | None) -> list[Indicator]:
     net = (1.0 + factors.rebound) * gross
     note = (
         "Méthode ADEME Impact CO2 : facteur du mode (kgCO2e/passager.km, ÷ 2 en covoiturage) "
-        f"× distance aller × {trips:g} × jours de télétravail × {factors.saved_share:g}. "
-        "Modes sans facteur (« autre ») exclus."
+        f"× distance aller × {format_decimal(trips)} × jours de télétravail × "
+        f"{format_decimal(factors.saved_share)}. Modes sans facteur (« autre ») exclus."
     )
-    if factors.missing:
-        note += f" Modes absents de l'entrepôt : {', '.join(factors.missing)}."
+    if factors.missing:  # the modes as the form words them, not the calculator's identifiers
+        labels = dict(zip(column.names, column.labels, strict=False))
+        absent = ", ".join(labels.get(name, name) for name in factors.missing)
+        note += f" Modes sans facteur d'émission dans l'entrepôt (exclus) : {absent}."
     out.append(
         indicator(
             "co2_evite_par_teletravailleur",

@@ -207,7 +207,7 @@ def test_results_and_tags(
     page = login(reader).get(f"/enquetes/{campaign.pk}/resultats/?segment=situation")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "6 réponse(s) analysée(s)" in html and "Souhait 3" in html
+    assert "6 réponses analysées" in html and "Souhait 3" in html
     assert "Ajouter le thème" not in html
     first = Submission.objects.order_by("pk").first()
     assert first is not None

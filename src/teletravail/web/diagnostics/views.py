@@ -322,7 +322,7 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     )
 
 
-def _cell_text(value: Cell) -> str:
+def _cell_text(value: Cell, decimals: int = 2) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -330,8 +330,19 @@ def _cell_text(value: Cell) -> str:
     if isinstance(value, int):
         return format_number(float(value), 0)
     if isinstance(value, float):
-        return format_fr.format_decimal(value, 2)
+        return format_number(value, decimals)
     return str(value)
+
+
+def column_decimals(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+    """Decimals of each of the ``width`` columns: the fewest (at most 2) that show every decimal
+    value of the column, so that a column reads "2,50" under "2,53", never "2,5"."""
+    out = [0] * width
+    for row in rows:
+        for i, v in enumerate(row):
+            if isinstance(v, float) and out[i] < 2:
+                out[i] = max(out[i], len(format_fr.format_decimal(v, 2).partition(",")[2]))
+    return out
 
 
 def _duration_cell(value: Cell) -> str:
@@ -366,14 +377,18 @@ def sort_headers(
     return headers
 
 
-def table_cells(columns: Sequence[Column], row: Sequence[Cell]) -> list[dict[str, object]]:
-    """A table row's cells as shown: French numbers, durations, « – » for a missing value."""
+def table_cells(
+    columns: Sequence[Column], row: Sequence[Cell], decimals: Sequence[int] | None = None
+) -> list[dict[str, object]]:
+    """A table row's cells as shown: French numbers (``decimals`` per column, see
+    :func:`column_decimals`; 2 at most otherwise), durations, « – » for a missing value."""
+    places = list(decimals) if decimals is not None else [2] * len(columns)
     return [
         {
-            "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v),
+            "text": _duration_cell(v) if column.unite == "minutes" else _cell_text(v, places[i]),
             "num": isinstance(v, int | float) and not isinstance(v, bool),
         }
-        for column, v in zip(columns, row, strict=True)
+        for i, (column, v) in enumerate(zip(columns, row, strict=True))
     ]
 
 
@@ -460,8 +475,10 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
     params = {"region": region, "densite": densite, "date": date_text}
     sorted_params = {**params, "tri": tri, "ordre": ordre}
     headers = sort_headers(ranking.columns, params, tri, descending)
+    places = column_decimals(rows, len(ranking.columns))
     body = [
-        {"code": str(row[code_index]), "cells": table_cells(ranking.columns, row)} for row in rows
+        {"code": str(row[code_index]), "cells": table_cells(ranking.columns, row, places)}
+        for row in rows
     ]
     name_index = keys.index("commune")
     return render(

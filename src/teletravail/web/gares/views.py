@@ -21,7 +21,12 @@ from teletravail.gares.display import CENTILE_NOTE, JOURS
 from teletravail.reports.tables import Cell, export_table
 from teletravail.web.accounts.models import Membership, Role
 from teletravail.web.diagnostics import service as diagnostics_service
-from teletravail.web.diagnostics.views import pending_page, sort_headers, table_cells
+from teletravail.web.diagnostics.views import (
+    column_decimals,
+    pending_page,
+    sort_headers,
+    table_cells,
+)
 from teletravail.web.gares import service
 from teletravail.web.gares.display import pdf_response, theme_tables
 from teletravail.web.gares.models import StationAssessment
@@ -217,12 +222,13 @@ def ranking(request: HttpRequest) -> HttpResponse:
     sorted_params = {**params, "tri": tri, "ordre": ordre}
     code_index, uic_index = keys.index("code"), keys.index("uic")
     remark_index = keys.index("remarque")
+    places = column_decimals(rows, len(table.columns))
     body = [
         {
             "code": str(row[code_index]),
             "uic": str(row[uic_index] or ""),
             "incomplete": "incomplet" in str(row[remark_index] or "") or row[uic_index] is None,
-            "cells": table_cells(table.columns, row),
+            "cells": table_cells(table.columns, row, places),
         }
         for row in rows
     ]

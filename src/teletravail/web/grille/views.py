@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teletravail.errors import InputError
+from teletravail.format_fr import plural
 from teletravail.grille.catalogue import load_grid
 from teletravail.web.grille import service
 from teletravail.web.grille.access import project_for, site_of
@@ -238,7 +239,9 @@ def scores(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
         else:
             scored = sum(1 for v in posted.values() if v is not None)
             messages.success(
-                request, f"Notes enregistrées : {scored} critère(s) noté(s) sur {count}."
+                request,
+                f"Notes enregistrées : {scored} "
+                f"{plural(scored, 'critère noté', 'critères notés')} sur {count}.",
             )
             return redirect("grille:project", found.pk)
     facts = service.site_fact_model(site)

@@ -7,7 +7,12 @@ from collections.abc import Mapping
 
 from django import forms
 
+from teletravail.format_fr import format_decimal
 from teletravail.impact.calculator import MAX_DAYS_PER_WEEK, MAX_DISTANCE_KM, MAX_OCCUPANTS
+
+# The limits as a user reads them ("1 000 km", not "1000 km")
+_MAX_KM = format_decimal(MAX_DISTANCE_KM) + " km"
+_MAX_DAYS = format_decimal(MAX_DAYS_PER_WEEK)
 
 # Words of the domain's error messages -> the field they are about (first match wins).
 ERROR_FIELDS: tuple[tuple[str, str], ...] = (
@@ -60,13 +65,13 @@ class ImpactForm(forms.Form):
     )
     distance = forms.CharField(
         label="Distance domicile-travail (aller, en km)",
-        help_text=f"Strictement positive, au plus {MAX_DISTANCE_KM:g} km. Exemple : 12,5",
+        help_text=f"Strictement positive, au plus {_MAX_KM}. Exemple : 12,5",
         max_length=20,
         error_messages={"required": "Indiquez la distance domicile-travail aller, en km."},
     )
     jours_teletravail = forms.CharField(
         label="Jours de télétravail par semaine",
-        help_text=f"De 0 à {MAX_DAYS_PER_WEEK:g}. Exemple : 2",
+        help_text=f"De 0 à {_MAX_DAYS}. Exemple : 2",
         max_length=20,
         error_messages={"required": "Indiquez le nombre de jours de télétravail par semaine."},
     )
@@ -103,20 +108,18 @@ class ImpactForm(forms.Form):
             self.cleaned_data.get("distance"),
             "Distance",
             "12,5",
-            f"strictement positif et d'au plus {MAX_DISTANCE_KM:g} km",
+            f"strictement positif et d'au plus {_MAX_KM}",
         )
         if value is not None and not 0 < value <= MAX_DISTANCE_KM:
             raise forms.ValidationError(
-                f"La distance doit être strictement positive et d'au plus {MAX_DISTANCE_KM:g} km."
+                f"La distance doit être strictement positive et d'au plus {_MAX_KM}."
             )
         return value
 
     def _days(self, name: str, label: str) -> float | None:
-        value = _number(
-            self.cleaned_data.get(name), label, "2", f"entre 0 et {MAX_DAYS_PER_WEEK:g}"
-        )
+        value = _number(self.cleaned_data.get(name), label, "2", f"entre 0 et {_MAX_DAYS}")
         if value is not None and not 0 <= value <= MAX_DAYS_PER_WEEK:
-            raise forms.ValidationError(f"{label} : entre 0 et {MAX_DAYS_PER_WEEK:g} par semaine.")
+            raise forms.ValidationError(f"{label} : entre 0 et {_MAX_DAYS} par semaine.")
         return value
 
     def clean_jours_teletravail(self) -> float | None:

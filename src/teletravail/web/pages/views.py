@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from teletravail.diagnostic.catalogue import load_indicator_catalogue
 from teletravail.errors import ConfigError, InputError
+from teletravail.format_fr import plural
 from teletravail.impact.calculator import cite, fr_number, impact_for
 from teletravail.impact.models import ImpactResult
 from teletravail.opendata.catalogue import Source, load_catalogue
@@ -164,13 +165,15 @@ def result_tables(result: ImpactResult) -> tuple[list[Line], list[Line], list[st
             trips_src,
         ),
         Line(
-            f"Émis : {fr_number(e.jours_bureau)} jour(s) au bureau par semaine",
+            f"Émis : {fr_number(e.jours_bureau)} {plural(e.jours_bureau, 'jour')} au bureau "
+            "par semaine",
             _kg(r.emis_kgco2e_par_an),
             _formula(r.calculs[1]),
             trips_src,
         ),
         Line(
-            f"Évité : {fr_number(e.jours_teletravail)} jour(s) de télétravail par semaine",
+            f"Évité : {fr_number(e.jours_teletravail)} {plural(e.jours_teletravail, 'jour')} "
+            "de télétravail par semaine",
             _kg(r.evite_kgco2e_par_an),
             _formula(r.calculs[2]),
             notes.ref(cite(share)),

@@ -21,6 +21,7 @@ from teletravail.programmes.model import (
     Programme,
 )
 from teletravail.programmes.progress import indicator_progress
+from teletravail.reports.measures import value_text
 from teletravail.reports.model import Figure, MesureLocale
 from teletravail.web.accounts.models import Territory
 from teletravail.web.programmes.models import ProgrammeIndicator, TerritoryProgramme
@@ -261,22 +262,19 @@ def follow(
 def indicator_choices(territory: Territory) -> list[tuple[str, str]]:
     """(id, label with its current value) of the survey measures of the territory's reference
     campaign (ids prefixed « enquete: ») and of the diagnostic indicators that have a value."""
-    from teletravail import format_fr
 
     figures, _, _ = diagnostic_figures(territory)
     out = [
         (
             f"{SURVEY_PREFIX}{m.indicateur}",
-            f"Enquête « {m.campagne} » : {m.libelle} : {format_fr.format_decimal(m.valeur, 2)}",
+            f"Enquête « {m.campagne} » : {m.libelle} : {value_text(m)}",
         )
         for m in survey_measures(territory).values()
     ]
     for fid, f in figures.items():
         if f.valeur is None:
             continue
-        out.append(
-            (fid, f"{f.libelle} : {format_fr.format_decimal(f.valeur, 2)} {f.unite}".strip())
-        )
+        out.append((fid, f"{f.libelle} : {f.texte}"))  # as the diagnostic shows it
     return sorted(out, key=lambda c: c[1])
 
 
@@ -331,7 +329,6 @@ def motive_options(territory: Territory) -> dict[str, Motive]:
     """What an action of the territory can cite, by form value: its assessed station districts,
     its grid projects, its reference survey's measures and the diagnostic's indicators that have
     a value (in that order)."""
-    from teletravail import format_fr
     from teletravail.web.gares.models import StationAssessment
     from teletravail.web.grille.models import GridProject
 
@@ -359,8 +356,7 @@ def motive_options(territory: Territory) -> dict[str, Motive]:
             Motive(
                 type="enquete",
                 reference=m.indicateur,
-                libelle=f"Enquête « {m.campagne[:100]} » : {m.libelle} "
-                f"{format_fr.format_decimal(m.valeur, 1)}",
+                libelle=f"Enquête « {m.campagne[:100]} » : {m.libelle} : {value_text(m)}",
                 url=m.url or "",
             )
         )
@@ -373,7 +369,7 @@ def motive_options(territory: Territory) -> dict[str, Motive]:
             Motive(
                 type="indicateur",
                 reference=fid,
-                libelle=f"{f.libelle[:300]} : {format_fr.format_decimal(f.valeur, 2)} {f.unite}".strip(),
+                libelle=f"{f.libelle[:300]} : {f.texte}",  # as the diagnostic shows it
                 url=diagnostic_url,
             )
         )

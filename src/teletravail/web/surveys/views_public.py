@@ -129,7 +129,12 @@ def _answers_rows(submission: Submission) -> list[tuple[str, str]]:
 
     form = submission.form.form()
     main, repeats = flatten(form, clean_value(submission.data))
-    labels = {q.name: (q.label or q.name) for q in form.questions()}
+    # a calculation has no wording of its own (the residents' « annee_enquete »): say what it is
+    labels = {
+        q.name: q.label
+        or ("Valeur calculée par le questionnaire" if q.kind == "calculate" else q.name)
+        for q in form.questions()
+    }
     by_name = {q.name: q for q in form.questions()}
     rows: list[tuple[str, str]] = []
 

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from teletravail import format_fr
-from teletravail.reports.model import Figure
-from teletravail.reports.nature import catalogue_nature, figure_nature
+from teletravail.reports.model import Figure, Graphique, Tuile
+from teletravail.reports.nature import Nature, catalogue_nature, figure_nature, synthesis_nature
 from teletravail.web.pages.glossary import link_terms
 
 register = template.Library()
@@ -93,6 +93,14 @@ def nature(figure: Figure) -> str:
 def nature_code(figure: Figure) -> str:
     """The code of a figure's nature (for the badge's colour)."""
     return figure_nature(figure).code
+
+
+@register.filter
+def nature_synthese(item: Tuile | Graphique) -> Nature:
+    """The nature (code and label) of a synthesis tile or chart, in the figures' vocabulary."""
+    return synthesis_nature(
+        item.nature, source=item.source, available=getattr(item, "disponible", True)
+    )
 
 
 @register.filter
