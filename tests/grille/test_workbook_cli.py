@@ -149,7 +149,7 @@ def test_wrong_cells_are_all_listed(tmp_path: Path) -> None:
     n = len(GRID.themes)
     assert sum("comparaison attendue de 1/9 à 9" in t for t in texts) == n * (n - 1) // 2 - 1
     assert len(texts) == 7 + n * (n - 1) // 2 - 1
-    assert str(info.value).startswith(f"Classeur « rempli.xlsx » : {len(texts)} cellule(s)")
+    assert str(info.value).startswith(f"Classeur « rempli.xlsx » : {len(texts)} cellules")
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:

@@ -201,7 +201,7 @@ def test_every_wrong_cell_is_listed_with_sheet_row_and_column() -> None:
     values = {(s, row, col): v for s, row, col, v, _r in err.problems}
     assert values[("actions", 3, "C")] == "beaucoup"
     message = str(err)
-    assert "14 cellule(s)" in message
+    assert "14 cellules" in message
     assert "feuille « actions », ligne 4, colonne F" in message
 
 

@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from teletravail.errors import SourceError
+from teletravail.format_fr import count_text
 from teletravail.toml_errors import toml_error
 
 GRID_FILE = "src/teletravail/grille/grille.toml"
@@ -183,7 +184,9 @@ def parse_grid(text: str, name: str = GRID_FILE) -> Grid:
     problems = grid_problems(grid)
     if problems:
         where, key, value, problem = problems[0]
-        more = f" (et {len(problems) - 1} autre(s) problème(s))" if len(problems) > 1 else ""
+        more = f" (et {count_text(len(problems) - 1, 'autre problème', 'autres problèmes')})"
+        if len(problems) < 2:
+            more = ""
         raise SourceError(
             name, f"{where}, clé « {key} » : {problem}{more}", value=value, hint=_HINT
         )

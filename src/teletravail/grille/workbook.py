@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from teletravail.errors import InputError
+from teletravail.format_fr import count_text, plural
 from teletravail.grille.catalogue import FACTS, LEVELS, Grid, load_grid
 from teletravail.grille.model import PairwiseComparison, Project, Score, Site, Weights
 
@@ -115,7 +116,7 @@ class WorkbookError(InputError):
         self.problems = problems
         lines = "\n".join(f"- {p.text()}" for p in problems)
         super().__init__(
-            f"Classeur « {path} » : {len(problems)} cellule(s) à corriger :\n{lines}",
+            f"Classeur « {path} » : {count_text(len(problems), 'cellule')} à corriger :\n{lines}",
             field="classeur",
         )
 
@@ -552,7 +553,8 @@ def read_workbook(data: bytes, name: str = "projet.xlsx", grid: Grid | None = No
     missing = [s for s in ("sites", "evaluations") if s not in wb.sheetnames]
     if missing:
         raise InputError(
-            f"Classeur « {name} » : feuille(s) manquante(s) {', '.join(missing)} ; partez du "
+            f"Classeur « {name} » : {plural(len(missing), 'feuille manquante', 'feuilles manquantes')} "
+            f"{', '.join(missing)} ; partez du "
             "modèle écrit par « teletravail grille modele ».",
             field="classeur",
         )

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from teletravail.errors import InputError
+from teletravail.format_fr import count_text
 from teletravail.programmes.model import (
     STATUSES,
     Action,
@@ -143,7 +144,7 @@ class WorkbookError(InputError):
         self.problems = problems
         lines = "\n".join(f"- {p.text()}" for p in problems)
         super().__init__(
-            f"Classeur « {name} » : {len(problems)} cellule(s) à corriger :\n{lines}",
+            f"Classeur « {name} » : {count_text(len(problems), 'cellule')} à corriger :\n{lines}",
             field="classeur",
         )
 

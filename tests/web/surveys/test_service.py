@@ -123,7 +123,7 @@ def test_purge_command(vitre: Territory, mini: SurveyForm) -> None:
         Submission.objects.create(uuid=uuid.uuid4(), campaign=old, form=mini, data={}, source="api")
     out = StringIO()
     call_command("purger_enquetes", "--date", today().isoformat(), stdout=out)
-    assert "2 réponse(s) mise(s) à la corbeille" in out.getvalue()
+    assert "2 réponses mises à la corbeille" in out.getvalue()
     assert Submission.objects.count() == 0 and Submission.all_objects.count() == 2
 
 

@@ -108,7 +108,11 @@ def vision(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         if missing:
             form.add_error(
                 "themes",
-                "Des actions utilisent encore ce(s) thème(s) : "
+                (
+                    "Des actions utilisent encore ce thème : "
+                    if len(missing) == 1
+                    else "Des actions utilisent encore ces thèmes : "
+                )
                 + ", ".join(f"« {m} »" for m in missing)
                 + ". Changez d'abord leur thème.",
             )

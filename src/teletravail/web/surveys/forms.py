@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q, QuerySet
 from dsfr.forms import DsfrBaseForm
 
+from teletravail.format_fr import count_text
 from teletravail.web.accounts.models import Territory
 from teletravail.web.surveys.models import Campaign, Submission, SurveyForm
 
@@ -83,7 +84,7 @@ class CampaignForm(DsfrBaseForm, forms.ModelForm):
             for row in answered:
                 self.add_error(
                     "forms",
-                    f"Le formulaire « {row['form__title']} » a déjà {row['n']} réponse(s) dans "
+                    f"Le formulaire « {row['form__title']} » a déjà {count_text(row['n'], 'réponse')} dans "
                     "cette campagne : il ne peut pas en être retiré.",
                 )
         return data

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from teletravail.format_fr import count_text
 from teletravail.web.accounts.models import Territory
 
 if TYPE_CHECKING:
@@ -365,7 +366,7 @@ class AnswerAudit(models.Model):
         ordering = ("-at", "-pk")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} : {self.count} réponse(s), {self.campaign_title}"
+        return f"{self.get_action_display()} : {count_text(self.count, 'réponse')}, {self.campaign_title}"
 
 
 class SurveyReference(models.Model):

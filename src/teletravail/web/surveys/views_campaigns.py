@@ -20,6 +20,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teletravail.errors import TeletravailError
+from teletravail.format_fr import count_text
 from teletravail.web.surveys import answer_exports, formpage, jobs, purge, service
 from teletravail.web.surveys.access import (
     CONTRIBUTE,
@@ -124,7 +125,10 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if answers and keep < today:
             job = jobs.start_job(str(JobKind.PURGE), campaign, user=request.user)
             messages.success(
-                request, f"Campagne modifiée : {answers} réponse(s) vont être mises à la corbeille."
+                request,
+                "Campagne modifiée : "
+                + count_text(answers, "réponse va être mise", "réponses vont être mises")
+                + " à la corbeille.",
             )
             return redirect("surveys:job", job.pk)
         messages.success(request, "Campagne modifiée.")

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from teletravail.format_fr import count_text
 from teletravail.web.surveys import purge
 from teletravail.web.surveys.access import MANAGE, campaign_for, require
 from teletravail.web.surveys.models import AnswerAudit, Job, JobStatus, Submission
@@ -128,5 +129,5 @@ def trash_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         raise PermissionDenied
     count = purge.restore(campaign, user=request.user)
-    messages.success(request, f"{count} réponse(s) restaurée(s).")
+    messages.success(request, count_text(count, "réponse restaurée", "réponses restaurées") + ".")
     return redirect("surveys:trash", campaign.pk)

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from teletravail.format_fr import count_text
 from teletravail.web.surveys.purge import purge_expired
 
 
@@ -31,6 +32,6 @@ class Command(BaseCommand):
             raise CommandError(f"Date invalide « {text} » : attendu AAAA-MM-JJ.") from exc
         counts = purge_expired(today)
         self.stdout.write(
-            f"{counts.trashed} réponse(s) mise(s) à la corbeille, "
-            f"{counts.deleted} réponse(s) supprimée(s) définitivement."
+            f"{count_text(counts.trashed, 'réponse mise', 'réponses mises')} à la corbeille, "
+            f"{count_text(counts.deleted, 'réponse supprimée', 'réponses supprimées')} définitivement."
         )
