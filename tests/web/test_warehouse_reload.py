@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings
 from teletravail import settings as project_settings
 from teletravail.web import warehouse as app_warehouse
 
-ADMIN_TEXT = "l'administrateur doit construire l'entrepôt de données"
+ADMIN_TEXT = "l'administrateur de l'application doit construire l'entrepôt de données"
 VITRE = "/territoires/commune/35360/"
 
 

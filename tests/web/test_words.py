@@ -32,6 +32,8 @@ _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b(?![.-]\w)")
 _FRAGMENTS = ("docs/", ".md", "--", "../", "/work/", "shared/", ".toml", ".py", "src/teletravail")
 _ALLOWED_REPEATS = {"nous", "vous"}
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[\w.-]+/[\w./-]+")
+# a command of the command-line tool (« teletravail data build »): the site's readers do not run it
+_COMMAND = re.compile(r"\bteletravail [a-z]+")
 
 
 def visible_text(page: str) -> str:
@@ -47,6 +49,7 @@ def leaks(text: str, *, folder: str = "") -> list[str]:
     found = [f"identifiant « {m} »" for m in _SNAKE.findall(text)]
     found += [f"chemin ou option « {f} »" for f in _FRAGMENTS if f in text]
     found += [f"chemin du serveur « {m} »" for m in _ABSOLUTE_PATH.findall(text)]
+    found += [f"commande « {m} »" for m in _COMMAND.findall(text)]
     if folder and folder in text:
         found.append(f"dossier du serveur « {folder} »")
     for m in _REPEATED.finditer(text):
@@ -64,6 +67,7 @@ def leaks(text: str, *, folder: str = "") -> list[str]:
         ("voir ../shared/reference/FACTS.md", "../"),
         ("millésime millésime 2018", "millésime millésime"),
         ("Dossier : /srv/data/opendata", "/srv/data/opendata"),
+        ("puis relancez « teletravail data build ».", "teletravail data"),
     ],
 )
 def test_leak_detector_catches_what_the_reviewer_saw(text: str, problem: str) -> None:

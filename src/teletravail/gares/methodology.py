@@ -159,7 +159,7 @@ communes Action Cœur de Ville dont la valeur est plus basse, les ex æquo compt
 celles qui ont une valeur (au moins 10). Le centile situe la valeur ; il ne dit pas si elle est bonne
 (un trajet plus court est meilleur, un centile bas l'est donc).
 
-**Classement des gares** (« teletravail classement gares »). Chaque gare principale est évaluée sur
+**Classement des gares** (page « Classement des gares » des quartiers de gare). Chaque gare principale est évaluée sur
 les caractéristiques calculées à partir des données ouvertes (les observations de terrain ne sont pas
 connues) ; le rang suit la moyenne des niveaux connus (0 à 3), puis le nombre de départs de trains,
 puis le code de la commune. La colonne « caractéristiques sans donnée » dit combien de
