@@ -316,6 +316,10 @@ def test_diagnostic_charts_fit_and_have_text_alternatives(
     assert fill not in ("rgb(0, 0, 0)", "none", ""), fill
     label = synthesis.first.locator("text").nth(1).bounding_box()
     assert label is not None and label["height"] >= 8, label
+    # the map's legend and source too (beside the map they were drawn 6 px high on a phone)
+    for text in page.locator("main figure[aria-label^='Carte'] svg text").all():
+        box = text.bounding_box()
+        assert box is not None and box["height"] >= 8, (text.text_content(), box)
 
 
 def test_mobile_menu_reaches_login(
