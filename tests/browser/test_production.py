@@ -322,6 +322,24 @@ def test_diagnostic_charts_fit_and_have_text_alternatives(
         assert box is not None and box["height"] >= 8, (text.text_content(), box)
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_survey_results_charts_take_the_column(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """The charts of a campaign's results are as wide as the column (36rem at most) and their
+    text readable on a phone (the browser's default figure margins made them 278 px wide)."""
+    page = pages(viewport, "manager").page
+    page.goto(f"{production_site.url}/enquetes/{production_site.campaign}/resultats/")
+    charts = page.locator("main figure svg.graphique")
+    assert charts.count() >= 1
+    column = VIEWPORTS[viewport][0] - 2 * 16  # the DSFR container's padding on a phone
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box is not None and box["width"] >= min(576, column) - 2, box
+        label = chart.locator("text").nth(1).bounding_box()
+        assert label is not None and label["height"] >= 8, label
+
+
 def test_mobile_menu_reaches_login(
     pages: Callable[[str, str], Watched], production_site: Site
 ) -> None:
