@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    expect,
+)
 
 from tests.browser.conftest import screenshot
 from tests.browser.production import COMMUNE, EPCI, PASSWORD, Site, production_site
@@ -23,6 +31,22 @@ VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
 BLUE_FRANCE = "rgb(0, 0, 145)"
 DAY = "2025-01-28"  # a Tuesday of the fixtures' timetables
 STATION = "87471300"  # Vitré station in the fixtures
+THANKS = "Merci pour vos réponses"
+#: The residents' form answered as a respondent would: (field, choice), ``None`` for a typed value
+#: (the number of workdays, then that of telework days, is filled once the field is shown).
+RESIDENT: list[tuple[str, str | None]] = [
+    ("profil/commune_residence", None),
+    ("profil/type_residence", "principale"),
+    ("profil/situation", "salarie_public"),
+    ("profil/profession", "intermediaire"),
+    ("travail/lieu_employeur", "metropole"),
+    ("travail/jours_travailles", None),
+    ("travail/teletravail", "regulier"),
+    ("travail/lieux_teletravail", "domicile"),
+    ("trajets/distance_km", None),
+    ("trajets/mode_transport", "train"),
+    ("installation/demenagement_recent", "non"),
+]
 WATCH_CSP = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -36,6 +60,16 @@ STYLE_PROBE = """(blue) => {
   const root = document.documentElement;
   return {font, coloured, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
 }"""
+
+SVG_TEXT_PROBE = """() => [...document.querySelectorAll('main svg')].flatMap((svg) => {
+  const box = svg.getBoundingClientRect();
+  if (box.width === 0 || box.height === 0) return [];
+  return [...svg.querySelectorAll('text')]
+    .map((t) => [t, t.getBoundingClientRect()])
+    .filter(([t, r]) => r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+      || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+    .map(([t, r]) => `${svg.getAttribute('aria-label') || 'svg'} : « ${t.textContent} »`);
+})"""
 
 
 @dataclass
@@ -125,6 +159,14 @@ def _check(watched: Watched, name: str, viewport: str) -> None:
             .map(e => e.textContent.trim())"""
     )
     problems += [f"texte de bouton coupé (icône seule) : {t}" for t in clipped]
+    # the text of a chart or map is drawn inside its SVG (else the browser cuts it: « édiane
+    # des EPCI… » over the diagnostic's attractiveness chart, « 100 » without its « % »)
+    problems += [f"texte coupé au bord d'un dessin : {t}" for t in page.evaluate(SVG_TEXT_PROBE)]
+    dangling = page.evaluate(
+        """() => [...document.querySelectorAll('.fr-skiplinks a[href^="#"]')]
+            .filter(a => !document.getElementById(a.hash.slice(1))).map(a => a.hash)"""
+    )
+    problems += [f"lien d'évitement sans cible : {h}" for h in dangling]
     if viewport == "mobile" and probe["scrollWidth"] > probe["clientWidth"]:
         problems.append(
             f"défilement horizontal : {probe['scrollWidth']} > {probe['clientWidth']} px"
@@ -161,6 +203,8 @@ PAGES: list[tuple[str, str, Callable[[Site], str]]] = [
     ("enquete-consentement", "anon", lambda s: f"/enquetes/r/{s.token}/"),
     ("equipes", "manager", lambda s: "/equipes/"),
     ("equipe", "manager", lambda s: f"/equipes/epci/{EPCI}/"),
+    ("enquetes", "manager", lambda s: "/enquetes/"),  # the menu entry: the team's dashboard
+    ("tableau-de-bord", "manager", lambda s: f"/enquetes/epci/{EPCI}/tableau-de-bord/"),
     ("campagnes", "manager", lambda s: f"/enquetes/epci/{EPCI}/"),
     ("campagne-nouvelle", "manager", lambda s: f"/enquetes/epci/{EPCI}/nouvelle/"),
     ("campagne", "manager", lambda s: f"/enquetes/{s.campaign}/"),
@@ -193,7 +237,9 @@ def test_page(
 def test_survey_form_and_receipt(
     pages: Callable[[str, str], Watched], production_site: Site, viewport: str
 ) -> None:
-    """A respondent consents, gets the form; someone with a receipt code reads their answers."""
+    """A respondent consents, fills the form on its lean page (no site menu) while its progress
+    follows, sends it and is thanked with a receipt code (only then); the code shows the
+    answers."""
     watched = pages(viewport, "anon")
     page = watched.page
     page.goto(f"{production_site.url}/enquetes/r/{production_site.token}/")
@@ -205,11 +251,33 @@ def test_survey_form_and_receipt(
     response = page.goto(f"{production_site.url}/enquetes/r/{production_site.token}/residents/")
     assert response is not None and response.status == 200
     assert page.locator("main form input, main form select, main form textarea").count() > 3
+    assert page.locator(".fr-nav, #bouton-menu").count() == 0  # no site menu
+    assert THANKS not in page.locator("main").inner_text()
     _check(watched, "enquete-formulaire", viewport)
 
     watched.reset()
+    for name, value in RESIDENT:
+        field = page.locator(f"[name='{name}']")
+        if value is None:
+            field.fill("Vitré" if "commune" in name else "40" if "distance" in name else "5")
+        else:
+            choice = page.locator(f"input[name='{name}'][value='{value}']")
+            # shown by the form's script once the answer it depends on is given
+            choice.locator("xpath=ancestor::fieldset[1]").wait_for(state="visible")
+            choice.check(force=True)
+    page.locator("[name='travail/jours_teletravail']").fill("2")
+    expect(page.locator("[data-repondues]")).not_to_have_text("0")  # the progress follows
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Envoyer mes réponses").click()
+    assert navigation.value is not None and navigation.value.status == 200
+    main = page.locator("main").inner_text()
+    assert THANKS in main, main
+    code = page.locator("#code-recu").inner_text().strip()
+    _check(watched, "enquete-merci", viewport)
+
+    watched.reset()
     page.goto(production_site.url + "/enquetes/recu/")
-    page.locator("main input[name=code]").fill(production_site.receipt)
+    page.locator("main input[name=code]").fill(code)
     with page.expect_navigation() as navigation:
         page.locator("main form [type=submit]").first.click()
     assert navigation.value is not None and navigation.value.status == 200
@@ -248,6 +316,28 @@ def test_diagnostic_charts_fit_and_have_text_alternatives(
     assert fill not in ("rgb(0, 0, 0)", "none", ""), fill
     label = synthesis.first.locator("text").nth(1).bounding_box()
     assert label is not None and label["height"] >= 8, label
+    # the map's legend and source too (beside the map they were drawn 6 px high on a phone)
+    for text in page.locator("main figure[aria-label^='Carte'] svg text").all():
+        box = text.bounding_box()
+        assert box is not None and box["height"] >= 8, (text.text_content(), box)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_survey_results_charts_take_the_column(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """The charts of a campaign's results are as wide as the column (36rem at most) and their
+    text readable on a phone (the browser's default figure margins made them 278 px wide)."""
+    page = pages(viewport, "manager").page
+    page.goto(f"{production_site.url}/enquetes/{production_site.campaign}/resultats/")
+    charts = page.locator("main figure svg.graphique")
+    assert charts.count() >= 1
+    column = VIEWPORTS[viewport][0] - 2 * 16  # the DSFR container's padding on a phone
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box is not None and box["width"] >= min(576, column) - 2, box
+        label = chart.locator("text").nth(1).bounding_box()
+        assert label is not None and label["height"] >= 8, label
 
 
 def test_mobile_menu_reaches_login(
@@ -265,6 +355,40 @@ def test_mobile_menu_reaches_login(
     assert modal.get_by_role("link", name=re.compile("Méthodologie")).is_visible()
     assert login.count() >= 1
     screenshot(page, "prod-menu-mobile")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_team_member_reaches_the_survey_dashboard_from_the_menu(
+    pages: Callable[[str, str], Watched], production_site: Site, viewport: str
+) -> None:
+    """« Enquêtes » in the menu (the phone's menu modal too) leads a team member to the team's
+    dashboard: the campaign with its answers, its public link copied by a button, its QR code
+    drawn as SVG inside the screen."""
+    watched = pages(viewport, "member")
+    page = watched.page
+    page.goto(production_site.url + "/")
+    watched.reset()
+    nav = page.locator("#menu-principal")
+    if viewport == "mobile":
+        page.locator("#bouton-menu").click()
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Enquêtes", exact=True).click()
+    assert page.url.endswith(f"/enquetes/epci/{EPCI}/tableau-de-bord/"), page.url
+    campaign = page.locator("main article").filter(
+        has=page.locator(f"a[href='/enquetes/{production_site.campaign}/']")
+    )
+    assert re.search(r"\b\d+ réponses\b", campaign.inner_text())
+    link = campaign.locator("input[readonly]")
+    assert link.input_value() == f"{production_site.url}/enquetes/r/{production_site.token}/"
+    campaign.get_by_role("button", name="Copier le lien").click()
+    expect(campaign.locator("[role=status]")).to_have_text(re.compile("Lien (copié|.*sélectionné)"))
+    campaign.locator("summary", has_text="Code QR").click()
+    qr = campaign.locator("details svg")
+    qr.wait_for(state="visible")
+    box = qr.bounding_box()
+    assert box is not None and box["width"] >= 100 and box["x"] >= 0
+    assert box["x"] + box["width"] <= VIEWPORTS[viewport][0], box
+    _check(watched, "tableau-de-bord-qr", viewport)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -140,3 +140,64 @@ def test_value_labels_in_french() -> None:
     assert svgchart.value_label(1, "départs", 0) == "1 départ"
     assert svgchart.value_label(2, "départs", 0) == "2 départs"
     assert svgchart.value_label(-3.2, "%", 1) == "\u22123,2 %"
+
+
+def _extents(svg: str) -> list[tuple[str, float, float]]:
+    """Each text of ``svg`` with its estimated left and right ends (its anchor, font size and
+    the drawer's own width estimate, which is wider than the browser's rendering)."""
+    root = ET.fromstring(svg)
+    out = []
+    for text in root.iter(f"{NS}text"):
+        title = text.find(f"{NS}title")
+        shown = (text.text or "") + (title.tail if title is not None and title.tail else "")
+        size = float(text.get("font-size", str(svgchart.SIZE)))
+        width = svgchart.text_width(shown, size)
+        x = float(text.get("x", "0"))
+        left = {"middle": x - width / 2, "end": x - width}.get(text.get("text-anchor", ""), x)
+        out.append((shown, left, left + width))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("values", "reference"),
+    [
+        # the EPCI attractiveness chart of the web diagnostic: line near the middle, long label
+        ([85, 83, 49, 61, 62, 44], ("médiane des EPCI de France métropolitaine", 50.0)),
+        ([85, 83, 49, 61, 62, 44], ("médiane des communes Action Cœur de Ville", 61.0)),
+        ([10, 20], ("médiane des EPCI de France métropolitaine", 19.0)),
+        ([10, 20], ("médiane", 1.0)),
+    ],
+)
+def test_reference_label_stays_inside_the_drawing(
+    values: list[float], reference: tuple[str, float]
+) -> None:
+    """The label of the reference line was anchored at the line's end and ran off the left edge
+    (« édiane des EPCI… » on the diagnostic page, the first letters cut)."""
+    svg = svgchart.bars(
+        [f"CA territoire {i}" for i in range(len(values))],
+        [float(v) for v in values],
+        title="Note d'attractivité pour les télétravailleurs",
+        unit="sur 100",
+        decimals=0,
+        reference=reference,
+    )
+    label = next(e for e in _extents(svg) if e[0].startswith(reference[0]))
+    assert label[1] >= 0 and label[2] <= svgchart.WIDTH, label
+
+
+def test_last_axis_tick_stays_inside_the_drawing() -> None:
+    """Survey results whose shares are all hidden have no value text at the bars' end: the
+    « 100 % » tick centred on the plot's end was cut by the right edge."""
+    ticks = [(v / 4, f"{v * 25} %") for v in range(5)]
+    for values in ([None, None], [1.0, 0.5]):
+        svg = svgchart.bars(
+            ["À mon domicile", "Dans un tiers-lieu"],
+            values,
+            title="Lieux de télétravail",
+            unit="%",
+            texts=["masqué : moins de 5 répondants"] * 2 if values[0] is None else None,
+            domain=(0.0, 1.0),
+            axis=ticks,
+        )
+        for shown, left, right in _extents(svg):
+            assert left >= 0 and right <= svgchart.WIDTH, (shown, left, right)

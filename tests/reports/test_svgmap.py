@@ -69,3 +69,32 @@ def test_projection_keeps_squares_square(lon: float) -> None:
 def test_single_value_has_a_legend_entry() -> None:
     svg = render_choropleth([AREAS[0]], title="t", unit="%", source="s")
     assert "12 %" in svg.split("<g font-size")[1]
+
+
+def test_legend_and_source_are_under_the_map() -> None:
+    """The legend beside the map made a 640-unit drawing whose legend, shrunk to a phone's
+    width, was about 6 px high: under the map, the drawing is as narrow as the map and its text
+    at least 11 units high (about 9 px on a 390 px screen)."""
+    svg = render_choropleth(
+        AREAS,
+        [MapPoint("gare", "Vitré", -1.18, 48.12), MapPoint("france_services", "FS", -1.14, 48.16)],
+        title="t",
+        unit="%",
+        source="Fond : IGN Admin Express COG 2018 · indicateur : INSEE, RP 2011 · gares : SNCF",
+    )
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox", "").split()[2])
+    assert width <= 480
+    bottom = max(
+        float(y)
+        for path in root.iter("{http://www.w3.org/2000/svg}path")
+        for y in re.findall(r"[ML]?-?[\d.]+,(-?[\d.]+)", path.get("d", ""))
+    )
+    legend = root.find("{http://www.w3.org/2000/svg}g[@font-family]")
+    assert legend is not None
+    top = float(re.findall(r"translate\(0,([\d.]+)\)", legend.get("transform", ""))[0])
+    assert top > bottom
+    assert float(legend.get("font-size", "0")) >= 11
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        assert float(text.get("font-size", legend.get("font-size", "0"))) >= 11
+        assert float(text.get("x", "0")) < width

@@ -141,3 +141,37 @@ def test_search_box_errors_are_under_the_field(query: str, expected: str) -> Non
     assert response.status_code == 200
     assert "fr-input-group--error" in html
     assert expected in _field_error(html, "q")
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2099-01-01"])
+def test_comparison_day_error_is_under_a_date_field(value: str, span: tuple[date, date]) -> None:
+    """The day came with the comparison's links, as a hidden field: its error was written under
+    the territory search box, without the valid days. Now a date field shows it (with the
+    comparison of the default day when the feeds have one: not the mini mirror), and no export
+    of a day that was refused is offered."""
+    response = Client().get("/comparer/", {"t": ["epci:200039022", "commune:35360"], "date": value})
+    html = response.content.decode()
+    assert response.status_code == 400
+    message = _field_error(html, "date")
+    assert message and _names(span[0], message) and _names(span[1], message), message
+    assert not _field_error(html, "q")  # the territories are fine
+    assert "format=xlsx" not in html
+
+
+@pytest.mark.parametrize("path", ["/gares/87471300/", "/gares/classement/", "/gares/?q=Vitré"])
+@pytest.mark.parametrize("value", ["2099-01-01", "2025-02-30"])
+def test_station_pages_day_error_is_under_the_date_field(
+    path: str, value: str, span: tuple[date, date]
+) -> None:
+    """The station pages (portrait, ACV stations' ranking, search) read the same day: the
+    message under the field, with the valid days."""
+    query = path.partition("?")[2]
+    params = {"date": value, **dict([query.split("=")] if query else [])}
+    response = Client().get(path.partition("?")[0], params)
+    html = response.content.decode()
+    assert response.status_code == 400
+    message = _field_error(html, "date")
+    assert message, html[:2000]
+    if value.startswith("2099"):
+        assert _names(span[0], message) and _names(span[1], message), message
+    assert "Traceback" not in html

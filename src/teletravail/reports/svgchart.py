@@ -251,7 +251,9 @@ def bars(
     )
     left_pad = value_w + 6 if lo < 0 else 0.0
     x0 = label_w + left_pad
-    plot_w = WIDTH - x0 - value_w - 10
+    # the last tick's label is centred on the plot's end: half of it must fit in the margin
+    tick_w = max((text_width(tick, SMALL) for _, tick in axis), default=0.0) / 2
+    plot_w = WIDTH - x0 - max(value_w + 10, tick_w + 2)
     span = (hi - lo) or 1.0
     scale = plot_w / span
     zero = x0 + (0 - lo) * scale
@@ -304,13 +306,26 @@ def bars(
         parts.append(_text(tx, bottom + 16, tick, anchor="middle", size=SMALL, fill=MUTED))
     if reference is not None:
         rx = x0 + (reference[1] - lo) * scale
-        ref_text = f"{reference[0]} : {value_label(reference[1], unit, decimals)}"
-        anchor = "end" if rx > WIDTH * 0.6 else "start"
+        ref_text = _shorten(
+            f"{reference[0]} : {value_label(reference[1], unit, decimals)}", WIDTH, SMALL
+        )
+        # beside the line (ending at it in the right part of the plot), moved along so that it
+        # stays inside the drawing: a long label over a line near the middle would else be cut
+        ref_w = text_width(ref_text, SMALL)
+        start = rx - ref_w if rx > WIDTH * 0.6 else rx
         parts.append(
             f'<line x1="{_num(rx)}" y1="{_num(top - 4)}" x2="{_num(rx)}" y2="{_num(bottom)}" '
             f'stroke="{REFERENCE}" stroke-width="1.5" stroke-dasharray="5 3"/>'
         )
-        parts.append(_text(rx, top - 7, ref_text, anchor=anchor, size=SMALL, fill=REFERENCE))
+        parts.append(
+            _text(
+                min(max(start, 0.0), WIDTH - ref_w - 1),
+                top - 7,
+                ref_text,
+                size=SMALL,
+                fill=REFERENCE,
+            )
+        )
     if note:
         parts.append(_text(0, height - 5, _shorten(note, WIDTH, SMALL), size=SMALL, fill=MUTED))
     description = _describe(

@@ -85,11 +85,16 @@ def render_choropleth(
     title: str,
     unit: str,
     source: str,
-    width: int = 640,
+    width: int = 460,
     simplify_m: float = 60.0,
 ) -> str:
-    """An SVG document: ``areas`` shaded in quantile classes of their value, ``points`` on top,
-    a legend (classes with their limits in ``unit``, n.d. in grey) and the ``source`` line."""
+    """An SVG document ``width`` units wide: ``areas`` shaded in quantile classes of their value,
+    ``points`` on top, then under the map a legend (classes with their limits in ``unit``, n.d.
+    in grey, the points) and the ``source`` line.
+
+    The legend is under the map, not beside it: a drawing as narrow as the map keeps its text
+    readable once shrunk to a phone's width (beside the map, at 640 units, the legend was drawn
+    about 6 px high on a 390 px screen)."""
     geoms = shapely.from_wkb([a.wkb for a in areas])
     centre = shapely.centroid(shapely.union_all(shapely.envelope(geoms)))
     tr = _transformer(float(centre.x), float(centre.y))
@@ -99,13 +104,14 @@ def render_choropleth(
     projected = shapely.simplify(projected, simplify_m, preserve_topology=True)
     x0, y0, x1, y1 = shapely.total_bounds(projected)
     span = max(x1 - x0, y1 - y0, 1.0)
-    map_w = width - 190
+    map_w = width
     scale = map_w / span
     map_h = (y1 - y0) * scale
-    source_lines = _wrap(source, SOURCE_LINE_CHARS * width // 640)
-    height = int(max(map_h, 220) + 36 + 14 * len(source_lines))
+    source_lines = _wrap(source, SOURCE_LINE_CHARS * width * 10 // (640 * SOURCE_SIZE))
     values = [a.value for a in areas if a.value is not None]
     breaks = class_breaks(values)
+    legend, legend_h = _legend(breaks, unit, map_h + 16, points, width)
+    height = int(map_h + 16 + legend_h + 8 + 15 * len(source_lines))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">',
@@ -138,14 +144,20 @@ def render_choropleth(
                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{colour}" '
                     f'stroke="#fff">{tip}</circle>'
                 )
-    out.extend(_legend(breaks, unit, map_w + 15, points))
+    out.extend(legend)
     for i, line in enumerate(source_lines):
-        y = height - 8 - 14 * (len(source_lines) - 1 - i)
-        out.append(f'<text x="0" y="{y}" font-size="10" fill="#555">{html.escape(line)}</text>')
+        y = height - 8 - 15 * (len(source_lines) - 1 - i)
+        out.append(
+            f'<text x="0" y="{y}" font-size="{SOURCE_SIZE}" fill="#555">{html.escape(line)}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
 
+LEGEND_SIZE = 13  # legend text, user units (about 10 px on a 390 px screen)
+LEGEND_ROW = 20
+
+SOURCE_SIZE = 11  # source lines, user units
 # Characters of the source line that fit in a 640-unit-wide map at font size 10 (SVG text does
 # not wrap: a longer line is cut by the viewBox, on screen and on paper).
 SOURCE_LINE_CHARS = 110
@@ -185,33 +197,40 @@ def _class_of(value: float, breaks: list[float]) -> int:
     return round(index * (len(PALETTE) - 1) / max(n_classes - 1, 1))
 
 
-def _legend(breaks: list[float], unit: str, x: float, points: Sequence[MapPoint]) -> list[str]:
-    out = [f'<g font-size="11" font-family="sans-serif" transform="translate({x:.0f},10)">']
+def _legend(
+    breaks: list[float], unit: str, top: float, points: Sequence[MapPoint], width: int
+) -> tuple[list[str], float]:
+    """The legend under the map, from ``top``: the classes and n.d. in a first column, the
+    points in a second one; the elements and the height they take."""
+    out = [
+        f'<g font-size="{LEGEND_SIZE}" font-family="sans-serif" transform="translate(0,{top:.0f})">'
+    ]
     y = 0
     if len(breaks) == 1:  # a single value (one commune, or all equal)
         colour = PALETTE[_class_of(breaks[0], breaks)]
         out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{colour}" stroke="#999"/>')
-        out.append(f'<text x="20" y="{y + 11}">{_fmt(breaks[0], unit)}</text>')
-        y += 18
+        out.append(f'<text x="20" y="{y + 12}">{_fmt(breaks[0], unit)}</text>')
+        y += LEGEND_ROW
     for i in range(max(len(breaks) - 1, 0)):
         colour = PALETTE[_class_of((breaks[i] + breaks[i + 1]) / 2, breaks)]
         out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{colour}" stroke="#999"/>')
         out.append(
-            f'<text x="20" y="{y + 11}">{_fmt(breaks[i], "")} – {_fmt(breaks[i + 1], unit)}</text>'
+            f'<text x="20" y="{y + 12}">{_fmt(breaks[i], "")} – {_fmt(breaks[i + 1], unit)}</text>'
         )
-        y += 18
+        y += LEGEND_ROW
     out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{MISSING}" stroke="#999"/>')
-    out.append(f'<text x="20" y="{y + 11}">donnée non disponible</text>')
-    y += 24
+    out.append(f'<text x="20" y="{y + 12}">donnée non disponible</text>')
+    y += LEGEND_ROW
+    x, y2 = width // 2, 0
     kinds = sorted({p.kind for p in points})
     labels = {"gare": "gare de voyageurs", "france_services": "France services"}
     for kind in kinds:
         colour, shape = POINT_STYLES.get(kind, ("#000000", "circle"))
         if shape == "square":
-            out.append(f'<rect x="3" y="{y + 3}" width="8" height="8" fill="{colour}"/>')
+            out.append(f'<rect x="{x + 3}" y="{y2 + 3}" width="8" height="8" fill="{colour}"/>')
         else:
-            out.append(f'<circle cx="7" cy="{y + 7}" r="5" fill="{colour}"/>')
-        out.append(f'<text x="20" y="{y + 11}">{labels.get(kind, kind)}</text>')
-        y += 18
+            out.append(f'<circle cx="{x + 7}" cy="{y2 + 7}" r="5" fill="{colour}"/>')
+        out.append(f'<text x="{x + 20}" y="{y2 + 12}">{labels.get(kind, kind)}</text>')
+        y2 += LEGEND_ROW
     out.append("</g>")
-    return out
+    return out, max(y, y2)

@@ -6,6 +6,7 @@ data only (the derived warehouse and the published survey measures): no account 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -114,16 +115,28 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             entries.append(entry)
     comparison = None
     day: date | None = None
+    date_error = ""
     if not error and len(entries) >= 2:
+        found: tuple[Path | None, date] | None = None
         try:
-            ready, day = service.ready_warehouse(service.parse_day(date_text))
+            found = service.ready_warehouse(service.parse_day(date_text))
         except ConfigError as exc:
-            error = service.web_message(exc)
-        else:
+            if not date_text:  # no day asked for: the server has no default day
+                error = service.web_message(exc)
+            else:
+                # the user's day: the comparison of the default day (when there is one), the
+                # message under a date field with the valid days (as on the diagnostic page)
+                from teletravail.web.diagnostics.views import date_error_message
+
+                date_error = date_error_message(exc)
+                with suppress(ConfigError):
+                    found = service.ready_warehouse(None)
+        if found is not None:
+            ready, day = found
             if ready is None:  # a new day: computed in the background, never in the request
                 return _pending(request, entries, day, fmt)
             comparison = _comparison(entries, ready, day)
-    if comparison is not None and fmt:
+    if comparison is not None and fmt and not date_error:
         content = render_xlsx(comparison) if fmt == "xlsx" else render_pdf(comparison)
         response = HttpResponse(content, content_type=EXPORTS[fmt])
         response["Content-Disposition"] = f'attachment; filename="comparaison.{fmt}"'
@@ -151,8 +164,11 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "rejected": raw[len(entries)] if error and len(raw) > len(entries) else "",
             "max": MAX_TERRITORIES,
             "date_text": date_text,
+            "date_error": date_error,
             "full": len(entries) >= MAX_TERRITORIES,
-            "exports": {f: f"?{base}&format={f}" for f in EXPORTS} if comparison else {},
+            "exports": {f: f"?{base}&format={f}" for f in EXPORTS}
+            if comparison and not date_error
+            else {},
         },
-        status=400 if error else 200,
+        status=400 if error or date_error else 200,
     )

@@ -122,7 +122,7 @@ def _valid_days() -> str:
     return f"du {date_format(start, 'j F Y')} au {date_format(end, 'j F Y')}"
 
 
-def _date_error(exc: ConfigError) -> str:
+def date_error_message(exc: ConfigError) -> str:
     """The message shown under the reference day field: what is wrong and the valid days."""
     message = service.web_message(exc)
     days = _valid_days()
@@ -252,7 +252,7 @@ def diagnostic(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         derived = ready
     except ConfigError as exc:
         # The page for the default day, with the message under the field (400).
-        date_error = _date_error(exc)
+        date_error = date_error_message(exc)
         try:
             derived, day = service.derived_warehouse(None)
         except ConfigError:
@@ -405,7 +405,7 @@ def acv_ranking_page(request: HttpRequest) -> HttpResponse:
     try:
         ready, day = service.ready_warehouse(service.parse_day(date_text))
     except ConfigError as exc:
-        message = _date_error(exc)
+        message = date_error_message(exc)
         return _error(request, message, title=title, date_text=date_text, date_error=message)
     if ready is None:  # a new day: computed in the background, never inside the request
         return pending_page(
