@@ -456,3 +456,15 @@ def test_a_column_has_one_number_of_decimals() -> None:
     assert [t[1] for t in texts] == ["2,53", "2,50", "2,00", "–"]
     assert column_decimals([["a", 1.0], ["b", 3.0]], 2) == [0, 0]
     assert column_decimals([["a", 1.25], ["b", -0.5]], 2) == [0, 2]
+
+
+def test_templates_agree_counts_the_french_way() -> None:
+    """Django's ``pluralize`` makes 0 plural (« 0 réponses »); French counts use the ``compte``
+    and ``accord`` filters, for which 0 and 1 are singular."""
+    root = Path(__file__).resolve().parents[2] / "src" / "teletravail"
+    found = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.html")
+        if "|pluralize" in p.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -307,3 +307,15 @@ def test_dashboard_menu_link_copy_button_and_qr_code(
     loner = User.objects.create_user("seul")
     assert ">Enquêtes</a>" not in login(loner).get("/").content.decode()
     assert ">Enquêtes</a>" not in Client().get("/").content.decode()
+
+
+def test_dashboard_offers_no_public_link_for_a_closed_campaign(
+    vitre: Territory, residents: SurveyForm, manager: User
+) -> None:
+    """A closed campaign's link accepts no answer: the dashboard said « Lien public à
+    diffuser » with a QR code all the same. Counts agree (« 1 réponse », not « 1 réponses »)."""
+    closed = campaign_with(vitre, residents, teleworkers=1, others=0, closed=True, title="Close")
+    html = login(manager).get(f"/enquetes/{KIND}/{CODE}/tableau-de-bord/").content.decode()
+    assert "Campagne close : son lien public n'accepte plus de réponse." in html
+    assert f"/enquetes/r/{closed.token}/" not in html and "Code QR du lien public" not in html
+    assert "1 réponse" in html and "1 réponses" not in html
