@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
 import pytest
@@ -148,6 +149,36 @@ def test_two_managers_cannot_leave_the_team_without_one(vitre: Territory, manage
     left = _login(manager).post(TEAM + f"membres/{own.pk}/retirer/")
     assert left.status_code == 302 and left["Location"] == "/equipes/"
     assert not Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_a_member_leaves_the_team_but_removes_no_one_else(vitre: Territory, manager: User) -> None:
+    """A member or reader could not leave a team (403): only a manager could remove them."""
+    member = User.objects.create_user("membre", email="membre@example.org")
+    mine = Membership.objects.create(user=member, territory=vitre, role=Role.MEMBER)
+    reader = User.objects.create_user("lecteur", email="lecteur@example.org")
+    theirs = Membership.objects.create(user=reader, territory=vitre, role=Role.READER)
+    manager_row = Membership.objects.get(user=manager)
+    client = _login(member)
+    page = client.get(TEAM).content.decode()
+    assert f'action="{TEAM}membres/{mine.pk}/retirer/"' in page and "Quitter l'équipe" in page
+    # nobody else: neither a fellow member nor the manager, nor the form for them
+    assert f"membres/{theirs.pk}/retirer/" not in page
+    for other in (theirs, manager_row):
+        assert client.post(TEAM + f"membres/{other.pk}/retirer/").status_code == 403
+    assert Membership.objects.filter(territory=vitre).count() == 3
+    # another territory's membership with the right territory in the path: 404, not removed
+    sens = Territory.objects.create(kind="epci", code="200067767", nom="CA du Grand Sénonais")
+    elsewhere = Membership.objects.create(user=member, territory=sens, role=Role.MEMBER)
+    assert client.post(TEAM + f"membres/{elsewhere.pk}/retirer/").status_code in (403, 404)
+    assert Membership.objects.filter(pk=elsewhere.pk).exists()
+    left = client.post(TEAM + f"membres/{mine.pk}/retirer/", follow=True)
+    assert left.redirect_chain[-1][0] == "/equipes/"
+    assert "Vous avez quitté l'équipe de CA Vitré Communauté." in html.unescape(left.content.decode())
+    assert not Membership.objects.filter(pk=mine.pk).exists()
+    assert Membership.objects.filter(pk=elsewhere.pk).exists()
+    assert client.get(TEAM).status_code == 403
+    history = Membership.history.filter(id=mine.pk).order_by("history_date")  # type: ignore[attr-defined]
+    assert [h.history_type for h in history] == ["+", "-"]
 
 
 def test_team_actions_require_the_csrf_token(vitre: Territory, manager: User) -> None:

@@ -93,6 +93,12 @@ def manages_invitation_territory(user: User, invitation: object) -> bool:
 
 
 @rules.predicate
+def is_own_membership(user: User, membership: Membership | None) -> bool:
+    """The membership is the user's own (leaving a team)."""
+    return membership is not None and is_active_user(user) and membership.user_id == user.pk
+
+
+@rules.predicate
 def is_national_membership(user: User, membership: Membership | None) -> bool:
     """The membership is the national administrator role (handled in the back office only)."""
     return membership is not None and membership.territory_id is None
@@ -112,6 +118,12 @@ rules.add_perm("accounts.add_member", is_national_admin | can_manage)
 rules.add_perm(
     "accounts.change_membership",
     ~is_national_membership & (is_national_admin | manages_membership_territory),
+)
+# Object: a Membership. Removing it: the team's managers, or the member leaving the team.
+rules.add_perm(
+    "accounts.remove_membership",
+    ~is_national_membership
+    & (is_national_admin | manages_membership_territory | is_own_membership),
 )
 # Object: an Invitation. Re-sending or revoking it (the team's managers).
 rules.add_perm("accounts.manage_invitation", is_national_admin | manages_invitation_territory)

@@ -49,14 +49,16 @@ def _territory(request: HttpRequest, perm: str, kind: str, code: str) -> Territo
     return found
 
 
-def _membership(request: HttpRequest, kind: str, code: str, pk: int) -> Membership:
-    """A membership of that territory, once ``accounts.change_membership`` is checked."""
+def _membership(
+    request: HttpRequest, kind: str, code: str, pk: int, perm: str = "accounts.change_membership"
+) -> Membership:
+    """A membership of that territory, once ``perm`` is checked on it."""
     found = (
         Membership.objects.select_related("territory", "user")
         .filter(pk=pk, territory__kind=kind, territory__code=code)
         .first()
     )
-    _require(request, "accounts.change_membership", found)
+    _require(request, perm, found)
     if found is None:
         raise Http404("Aucun membre de ce territoire n'a cet identifiant.")
     return found
@@ -114,6 +116,7 @@ def _team_page(
             "territory": territory,
             "rows": rows,
             "can_manage": can_manage,
+            "own": next((m for m, _form in rows if m.user_id == request.user.pk), None),
             "pending": pending,
             "now": timezone.now(),
             "invitation_days": invitations.INVITATION_DAYS,
@@ -225,8 +228,9 @@ def change_role(request: HttpRequest, kind: str, code: str, pk: int) -> HttpResp
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, kind: str, code: str, pk: int) -> HttpResponse:
-    """Remove a member from the team (the team keeps at least one manager)."""
-    found = _membership(request, kind, code, pk)
+    """Remove a member from the team, or leave it oneself (the team keeps at least one manager)."""
+    found = _membership(request, kind, code, pk, "accounts.remove_membership")
+    leaving = found.user_id == request.user.pk
     with transaction.atomic():
         membership = _locked(found)
         if membership is None:
@@ -236,7 +240,10 @@ def remove_member(request: HttpRequest, kind: str, code: str, pk: int) -> HttpRe
         else:
             membership.delete()
             messages.success(
-                request, f"{found.user.get_username()} ne fait plus partie de l'équipe."
+                request,
+                f"Vous avez quitté l'équipe de {found.territory.nom}."
+                if leaving
+                else f"{found.user.get_username()} ne fait plus partie de l'équipe.",
             )
     return _back_to_team(request, found.territory)
 
