@@ -125,6 +125,10 @@ TELETRAVAIL_EXPORT_SYNC_MAX = {
     "xlsx": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_XLSX") or 2000),
     "csv": int(os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_CSV") or 10000),
 }
+# and at most this many characters of stored answers (answers are up to 256 Ko each)
+TELETRAVAIL_EXPORT_SYNC_MAX_BYTES = int(
+    os.environ.get("TELETRAVAIL_EXPORT_SYNC_MAX_BYTES") or 50_000_000
+)
 
 ROOT_URLCONF = "teletravail.web.urls"
 WSGI_APPLICATION = "teletravail.web.wsgi.application"

@@ -194,6 +194,11 @@ def test_large_export_runs_as_a_job(
     settings.TELETRAVAIL_EXPORT_SYNC_MAX = {"xlsx": 2, "csv": 5000}
     direct = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.csv")
     assert direct["Content-Type"].startswith("text/csv")
+    # few answers but large ones (up to 256 Ko each): a job too, by their stored size
+    settings.TELETRAVAIL_EXPORT_SYNC_MAX_BYTES = 10
+    heavy = client.get(f"/enquetes/{campaign.pk}/formulaires/mini/reponses.csv")
+    assert heavy.status_code == 200 and "Préparer le fichier CSV" in heavy.content.decode()
+    settings.TELETRAVAIL_EXPORT_SYNC_MAX_BYTES = 50_000_000
     # Files are deleted after TELETRAVAIL_EXPORT_KEEP_DAYS by the purge.
     produced = Path(settings.VAR_DIR) / job.output_path
     assert purge_expired(today(), now=timezone.now() + timedelta(days=8)).files == 1

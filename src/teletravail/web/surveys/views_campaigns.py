@@ -240,7 +240,9 @@ def download_answers(request: HttpRequest, pk: int, slug: str, fmt: str) -> Http
     if fmt not in answer_exports.CONTENT_TYPES:
         raise Http404("Format inconnu : « csv » ou « xlsx ».")
     count = answer_exports.answers_count(campaign, form_obj)
-    if answer_exports.runs_as_job(count, fmt):
+    if answer_exports.runs_as_job(
+        count, fmt, lambda: answer_exports.answers_size(campaign, form_obj)
+    ):
         if request.method == "POST":
             kind = str(JobKind.EXPORT_XLSX) if fmt == "xlsx" else str(JobKind.EXPORT_CSV)
             job = jobs.start_job(kind, campaign, user=request.user, form_obj=form_obj)
