@@ -5,11 +5,16 @@ answers (``survey_answers.residents_answers``), held in memory (no database): th
 the file alone, the part that decides which exports run inside a request and which as a job.
 
     python benchmarks/survey_export.py --sizes 500 2000 10000
+    python benchmarks/survey_export.py --sizes 200 --text-chars 10000   # answers near 256 Ko
+
+``--text-chars N`` writes N characters in every free-text answer (the bound is 10,000), to time
+the largest answers; the stored size of the answers (JSON) is printed with each line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -21,6 +26,7 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 10000])
+    parser.add_argument("--text-chars", type=int, default=0)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from survey_answers import residents_answers
@@ -31,6 +37,9 @@ def main() -> None:
     form = load_xlsform(instrument_bytes("residents"), "residents.xlsx")
     rng = random.Random(7)
     pool = [residents_answers(rng, form) for _ in range(200)]
+    if args.text_chars:
+        texts = {q.name for q in form.questions() if q.kind == "text"}
+        pool = [_fill_texts(a, texts, "é" * args.text_chars) for a in pool]
     for n in args.sizes:
         rows = [
             {
@@ -41,6 +50,7 @@ def main() -> None:
             }
             for i in range(n)
         ]
+        stored = sum(len(json.dumps(r["data"], ensure_ascii=False)) for r in rows)
         start = time.perf_counter()
         xlsx = export_xlsx(form, rows)
         mid = time.perf_counter()
@@ -48,8 +58,18 @@ def main() -> None:
         end = time.perf_counter()
         print(
             f"{n:>7} réponses : XLSX {mid - start:6.2f} s ({len(xlsx) / 1e6:.1f} Mo), "
-            f"CSV {end - mid:6.2f} s ({len(csv) / 1e6:.1f} Mo)"
+            f"CSV {end - mid:6.2f} s ({len(csv) / 1e6:.1f} Mo) ; réponses stockées "
+            f"{stored / 1e6:.1f} M caractères"
         )
+
+
+def _fill_texts(value: object, names: set[str], text: str) -> object:
+    """``value`` (an answer) with every answer to a question of ``names`` replaced by ``text``."""
+    if isinstance(value, dict):
+        return {k: text if k in names else _fill_texts(v, names, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_texts(v, names, text) for v in value]
+    return value
 
 
 if __name__ == "__main__":
