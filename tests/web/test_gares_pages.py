@@ -56,6 +56,9 @@ def test_search_redirects_one_answer_and_lists_or_explains_the_others() -> None:
     assert "Paris Bourse RER E" in text and "Paris Châtelet - Les Halles" in text
     none = client.get(f"/gares/?q=Zzyzx&date={DAY}").content.decode()
     assert "Aucune gare ni commune ne correspond à « Zzyzx »" in none
+    # punctuation alone listed « désigne plusieurs gares… »: ask for a letter or a digit
+    marks = client.get(f"/gares/?q=%25%25%25&date={DAY}").content.decode()
+    assert "Saisissez au moins une lettre ou un chiffre" in marks and "plusieurs" not in marks
 
 
 def test_portrait_shows_levels_map_sources_gaps_and_checklist() -> None:

@@ -91,6 +91,12 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"title": "Quartiers de gare", "query": query}
     if not query:
         return render(request, "gares/search.html", context)
+    if not any(c.isalnum() for c in query):
+        context["error"] = (
+            "Saisissez au moins une lettre ou un chiffre : le nom d'une gare, son code UIC "
+            "(8 chiffres), une commune ou un EPCI."
+        )
+        return render(request, "gares/search.html", context)
     ready = ready_day(request, title="Quartiers de gare", shown="la recherche")
     if isinstance(ready, HttpResponse):
         return ready
