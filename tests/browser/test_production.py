@@ -267,6 +267,11 @@ def test_survey_form_and_receipt(
             choice.check(force=True)
     page.locator("[name='travail/jours_teletravail']").fill("2")
     expect(page.locator("[data-repondues]")).not_to_have_text("0")  # the progress follows
+    # the progress stays on screen at the end of the long form
+    page.get_by_role("button", name="Envoyer mes réponses").scroll_into_view_if_needed()
+    bar = page.locator("#progression-barre").bounding_box()
+    height = VIEWPORTS[viewport][1]
+    assert bar is not None and 0 <= bar["y"] and bar["y"] + bar["height"] <= height, bar
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Envoyer mes réponses").click()
     assert navigation.value is not None and navigation.value.status == 200
