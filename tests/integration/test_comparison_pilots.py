@@ -48,7 +48,7 @@ def test_six_pilot_epcis_side_by_side(warehouse: Path) -> None:
     # the headline figures are known for every pilot on the real mirror
     for rid in ("taux_teletravail", "population_2023", "score_attractivite", "co2_net"):
         assert all(c.disponible and c.texte != NOT_AVAILABLE for c in rows[rid].cellules), rid
-    assert rows["co2_net"].nature == "estimation"
+    assert rows["co2_net"].nature == "Estimation (modèle)"
     html = render_html(comparison)
     assert "size: A4 landscape" in html and "<script" not in html
     wb = load_workbook(io.BytesIO(render_xlsx(comparison)))
