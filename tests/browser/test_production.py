@@ -271,7 +271,7 @@ def test_survey_form_and_receipt(
     page.get_by_role("button", name="Envoyer mes réponses").scroll_into_view_if_needed()
     bar = page.locator("#progression-barre").bounding_box()
     height = VIEWPORTS[viewport][1]
-    assert bar is not None and 0 <= bar["y"] and bar["y"] + bar["height"] <= height, bar
+    assert bar is not None and bar["y"] >= 0 and bar["y"] + bar["height"] <= height, bar
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Envoyer mes réponses").click()
     assert navigation.value is not None and navigation.value.status == 200
