@@ -173,7 +173,9 @@ def test_a_member_leaves_the_team_but_removes_no_one_else(vitre: Territory, mana
     assert Membership.objects.filter(pk=elsewhere.pk).exists()
     left = client.post(TEAM + f"membres/{mine.pk}/retirer/", follow=True)
     assert left.redirect_chain[-1][0] == "/equipes/"
-    assert "Vous avez quitté l'équipe de CA Vitré Communauté." in html.unescape(left.content.decode())
+    assert "Vous avez quitté l'équipe de CA Vitré Communauté." in html.unescape(
+        left.content.decode()
+    )
     assert not Membership.objects.filter(pk=mine.pk).exists()
     assert Membership.objects.filter(pk=elsewhere.pk).exists()
     assert client.get(TEAM).status_code == 403
