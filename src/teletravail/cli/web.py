@@ -77,7 +77,6 @@ def setup_django(*, static: bool = False, force_static: bool = False) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the submission counters (settings.CACHES)
     if static:
         from django.conf import settings
 

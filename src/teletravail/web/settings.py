@@ -208,16 +208,9 @@ TELETRAVAIL_TRUSTED_PROXY_COUNT = int(os.environ.get("TELETRAVAIL_TRUSTED_PROXY_
 # by the task worker while the page shows "calcul en cours" (teletravail.web.diagnostics.tasks).
 TELETRAVAIL_DERIVE_IN_BACKGROUND = True
 AXES_CLIENT_IP_CALLABLE = "teletravail.web.client_ip.client_ip"
-# Survey submissions through the API, per minute (teletravail.web.api_routes.limits; 0: no limit),
-# counted in the database cache "limites" (shared by all workers; `createcachetable`).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "limites": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "teletravail_limites",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},  # one row per client, link and minute
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Survey submissions (API and public form), per minute (teletravail.web.api_routes.limits; 0: no
+# limit), counted in the application's database (shared by all workers).
 TELETRAVAIL_SURVEY_RATE_PER_CLIENT = int(os.environ.get("TELETRAVAIL_SURVEY_RATE_PER_CLIENT") or 60)
 TELETRAVAIL_SURVEY_RATE_PER_LINK = int(os.environ.get("TELETRAVAIL_SURVEY_RATE_PER_LINK") or 1200)
 

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, connection, transaction
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from teletravail.web.accounts.models import Territory
@@ -330,13 +330,31 @@ def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart(
     _error(again, 429, "trop_de_requetes")
 
 
-def test_limits_are_counted_in_the_database_cache() -> None:
-    from django.conf import settings
-    from django.core.cache import caches
+def test_counters_are_atomic_upserts_and_forget_past_minutes(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each counter of a submission is counted by one statement (Django's database cache took
+    about ten queries: 447 → 257 submissions a second on PostgreSQL), and a new minute deletes
+    the rows of the minutes before the last one."""
+    from django.test.utils import CaptureQueriesContext
 
-    assert settings.CACHES["limites"]["BACKEND"].endswith("DatabaseCache")
-    caches["limites"].set("essai", 1)
-    assert caches["limites"].get("essai") == 1
+    from teletravail.web.surveys.models import SubmissionCounter
+
+    minute = 29_000_100
+    monkeypatch.setattr(limits, "_now", lambda: minute * 60 + 5.0)
+    assert _post(campaign, _body(_valid())).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        refusal = limits.check_submission_rate(RequestFactory().post("/"), campaign.token)
+    assert refusal is None
+    counting = [q["sql"] for q in queries.captured_queries if "compteurs_envois" in q["sql"]]
+    assert len(counting) == 2 and all("ON CONFLICT" in sql for sql in counting)
+    # the test client and the request factory are the same client (127.0.0.1)
+    assert sorted(SubmissionCounter.objects.values_list("count", flat=True)) == [2, 2]
+    SubmissionCounter.objects.create(key="ancien", window=minute - 5, count=3)
+    monkeypatch.setattr(limits, "_now", lambda: (minute + 1) * 60 + 5.0)
+    assert _post(campaign, _body(_valid())).status_code == 201
+    assert not SubmissionCounter.objects.filter(key="ancien").exists()
+    assert SubmissionCounter.objects.filter(window=minute + 1).count() == 2
 
 
 # --------------------------------------------------------------------------- 3. long file names

@@ -406,3 +406,24 @@ class SurveyReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.territory} : {self.campaign or 'aucune'}"
+
+
+class SubmissionCounter(models.Model):
+    """A counter of anonymous submissions for one minute (``window``: minutes since the epoch),
+    keyed by link and client or by link alone (hashed: no address is stored in clear).
+
+    Written only by :mod:`teletravail.web.api_routes.limits`, one atomic upsert per submission
+    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite ≥ 3.35 and PostgreSQL); rows of past
+    windows are deleted when a link's counter starts a new minute."""
+
+    key = models.CharField("clé du compteur", max_length=80, primary_key=True, db_column="cle")
+    window = models.BigIntegerField("minute (depuis 1970)", db_index=True, db_column="minute")
+    count = models.IntegerField("envois", default=0, db_column="envois")
+
+    class Meta:
+        db_table = "teletravail_compteurs_envois"
+        verbose_name = "compteur d'envois"
+        verbose_name_plural = "compteurs d'envois"
+
+    def __str__(self) -> str:
+        return f"{self.key} : {self.count}"
