@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 
 from teletravail.web.client_ip import client_ip
+from teletravail.web.surveys.models import SubmissionCounter
 
 WINDOW_SECONDS = 60
 DEFAULT_PER_CLIENT = 60
@@ -73,8 +74,6 @@ def _count(key_value: str, window: int) -> int:
     """Add one to the counter ``key_value`` of the minute ``window`` and return its new value
     (one atomic upsert). When a counter starts a new minute, rows of earlier minutes are
     deleted."""
-    from teletravail.web.surveys.models import SubmissionCounter
-
     quote = connection.ops.quote_name
     table = quote(SubmissionCounter._meta.db_table)
     key, minute, count = (
@@ -86,8 +85,7 @@ def _count(key_value: str, window: int) -> int:
             f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
             [key_value, window],
         )
-        row = cursor.fetchone()
-        value = int(row[0]) if row else 1
+        (value,) = cursor.fetchone() or (1,)  # RETURNING gives the row
         if value == 1:  # a new minute: forget the older ones
             cursor.execute(f"DELETE FROM {table} WHERE {minute} < %s", [window - 1])
     return value

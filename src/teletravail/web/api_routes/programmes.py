@@ -532,8 +532,7 @@ def programme_update(
         }
     )
     if not problems and form.is_valid():
-        used = set(found.actions.values_list("theme", flat=True))
-        for missing in sorted(used - set(form.cleaned_data["themes"])):
+        for missing in service.themes_in_use(found, form.cleaned_data["themes"]):
             problems.append(
                 (
                     "themes",

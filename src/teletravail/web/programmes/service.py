@@ -84,6 +84,13 @@ def themes_of(programme: TerritoryProgramme) -> list[str]:
     return themes
 
 
+def themes_in_use(programme: TerritoryProgramme, themes: list[str]) -> list[str]:
+    """Themes of the programme's actions that are not in ``themes`` (sorted): a programme's
+    themes cannot be replaced while actions still use one of them."""
+    used = set(programme.actions.values_list("theme", flat=True))
+    return sorted(used - set(themes))
+
+
 def to_programme(programme: TerritoryProgramme) -> Programme:
     """The stored programme as the library's model (bad stored JSON entries left out)."""
     actions = [

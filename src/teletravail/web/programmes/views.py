@@ -103,8 +103,7 @@ def vision(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     }
     form = VisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        used = set(found.actions.values_list("theme", flat=True))
-        missing = sorted(used - set(form.cleaned_data["themes"]))
+        missing = service.themes_in_use(found, form.cleaned_data["themes"])
         if missing:
             form.add_error(
                 "themes",
